@@ -1,0 +1,120 @@
+// atlas/schema.h - the schema shared by writer and reader: fields, term prefixes, value slots.
+//
+// This is the only place that knows how a field is stored.  The field table
+// (schema.cpp) is data: one row per field with its type, term prefix, value
+// slot, free-text weight, display unit and label.  The indexer writes
+// kSchemaVersion into the index and the catalog; a reader built for another
+// version refuses to open them.  Bump it whenever a row or a rule here changes
+// what is stored.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "atlas/error.h"
+#include "atlas/units.h"
+
+namespace atlas {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class FieldType {
+    text,        // prose: matched by (stemmed) words and phrases
+    keyword,     // a facet value ("cytosolic ribosome"): matched by words, or exactly in filters
+    identifier,  // ids and codes ("GO:0022626", "10000"): matched exactly, case-insensitively
+    number,      // a quantity, stored in the canonical unit of its dimension
+    date,        // a calendar date, stored as days since 1970-01-01
+    boolean,     // yes / no
+};
+
+const char* field_type_name(FieldType type);
+
+struct FieldSpec {
+    std::string_view name;  // the query name: organism, voxel_spacing
+    FieldType type;
+    std::string_view prefix;  // Xapian term prefix (X + upper case); empty for numbers and dates
+    int slot;                 // value slot for numbers and dates, else -1
+    unsigned weight;          // within-document frequency per occurrence in free text; 0 = not
+    bool multi;               // may hold several values (roll-ups); an array in JSON
+    Dimension dimension;      // numbers only
+    std::string_view unit;    // display unit, and the unit of a bare number in a query ("Å")
+    std::string_view label;   // "Voxel spacing"
+    std::string_view help;    // one line for --help and the README
+    std::string_view id_strip = {};     // identifier prefixes users type and we drop ("DS-")
+    std::string_view words_field = {};  // identifier: non-id values search this field's words
+};
+
+// All fields, in documentation order.
+std::span<const FieldSpec> field_specs();
+
+// The field called `name`, or nullptr.
+const FieldSpec* find_field(std::string_view name);
+
+// The known field name closest to `name` (for "did you mean"), or "" if none is close.
+std::string_view closest_field(std::string_view name);
+
+// Normalises an identifier as typed ("DS-10000", " GO:0022626") to its exact
+// form ("10000", "go:0022626") for `spec`.
+std::string normalize_identifier(const FieldSpec& spec, std::string_view value);
+
+// --- terms ------------------------------------------------------------------
+// Conventions (Xapian's): "Q" + record id is the unique id term; user prefixes
+// start with X.  For a field with prefix P:
+//   P + word          a word of the field, with positions (phrases); fielded
+//                     words are stemmed at query time by scanning P's terms
+//   P + "=" + value   the whole value (filters, exact ids, facets): for keyword
+//                     fields its compact form (letters and digits only, so
+//                     "Serial EM" = "SerialEM"), for identifiers the folded id
+// Free text uses the empty prefix: the word, and "Z" + its stem.
+inline constexpr std::string_view kIdTermPrefix = "Q";
+inline constexpr std::string_view kStemPrefix = "Z";
+inline constexpr char kExactMarker = '=';
+
+std::string word_term(std::string_view prefix, std::string_view word);
+std::string stem_term(std::string_view word);  // "Z" + stem(word), free text only
+std::string exact_term(std::string_view prefix, std::string_view exact_value);
+
+// The exact form of a value of `spec` as stored after P + "=": compact() for
+// keywords and booleans, normalize_identifier() for identifiers.
+std::string exact_value(const FieldSpec& spec, std::string_view value);
+
+// Letters and digits of `text`, lower-cased ("Serial EM" -> "serialem"); the
+// folded text when it has none.
+std::string compact(std::string_view text);
+std::string id_term(std::string_view record_id);
+
+// --- value slots --------------------------------------------------------------
+// Slots 0-9 are for ordering; numbers and dates start at 10 (see the table).
+// A number or date slot holds every value of the record for that field as
+// packed little-endian doubles (8 bytes each), so a multi-valued roll-up
+// matches a range when any of its values does.
+inline constexpr unsigned kSlotBrowseOrder = 0;  // kind rank, then id: order when nothing ranks
+inline constexpr unsigned kSlotTitle = 1;        // folded title, for sorting by title
+
+// Packs numbers for a slot; unpack_numbers ignores a trailing partial number.
+std::string pack_numbers(std::span<const double> numbers);
+std::vector<double> unpack_numbers(std::string_view packed);
+
+// --- index metadata keys --------------------------------------------------------
+inline constexpr std::string_view kMetaSchemaVersion = "atlas.schema_version";
+inline constexpr std::string_view kMetaAbbreviations = "atlas.abbreviations";
+inline constexpr std::string_view kMetaBuiltAt = "atlas.built_at";
+inline constexpr std::string_view kMetaSources = "atlas.sources";
+
+// --- index directory layout ------------------------------------------------------
+// <index>/CURRENT -> gen-000007 (a symlink swapped by rename), and in each generation
+// <gen>/catalog.sqlite and <gen>/xapian/.
+inline constexpr std::string_view kCurrentLink = "CURRENT";
+inline constexpr std::string_view kCatalogFile = "catalog.sqlite";
+inline constexpr std::string_view kXapianDir = "xapian";
+
+// The generation directory readers open: the target of <index_dir>/CURRENT.
+// Errors: not_found (no index there).
+Result<std::string> current_generation(const std::string& index_dir);
+
+// Kinds in browse order (what an empty query lists first).
+int kind_rank(std::string_view kind);
+
+}  // namespace atlas
