@@ -1,0 +1,288 @@
+// catalog.cpp - SQLite statements for the catalog.
+#include "catalog.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "atlas/schema.h"
+
+namespace atlas::detail {
+namespace {
+
+Error sql_error(sqlite3* db, std::string_view what, Errc code = Errc::io) {
+    return Error{code, fmt::format("catalog: {}: {}", what,
+                                   db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
+}
+
+constexpr const char* kCreate = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records(
+    id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    parent TEXT,
+    title TEXT NOT NULL,
+    file TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    carried_over INTEGER NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE TABLE edges(
+    child TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    PRIMARY KEY(child, relation, parent)
+) WITHOUT ROWID;
+CREATE TABLE ingest_report(
+    seq INTEGER PRIMARY KEY,
+    severity TEXT NOT NULL,
+    source TEXT NOT NULL,
+    file TEXT NOT NULL,
+    record TEXT NOT NULL,
+    field TEXT NOT NULL,
+    message TEXT NOT NULL,
+    carried_over INTEGER NOT NULL
+);
+)sql";
+
+constexpr const char* kIndexes = R"sql(
+CREATE INDEX records_by_kind ON records(source, kind);
+CREATE INDEX edges_by_parent ON edges(parent, relation);
+)sql";
+
+class Statement {
+  public:
+    Statement() = default;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement() { sqlite3_finalize(stmt_); }
+
+    bool prepare(sqlite3* db, const char* sql) {
+        return sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK;
+    }
+    sqlite3_stmt* get() const { return stmt_; }
+    void text(int i, const std::string& s) {
+        sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+    void integer(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+    // Runs a statement that returns no rows and resets it.
+    bool run() {
+        int rc = sqlite3_step(stmt_);
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        return rc == SQLITE_DONE;
+    }
+
+  private:
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string column_text(sqlite3_stmt* s, int i) {
+    const auto* p = sqlite3_column_text(s, i);
+    return p == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+}
+
+}  // namespace
+
+struct Catalog::Impl {
+    sqlite3* db = nullptr;
+    Statement insert_record;
+    Statement insert_edge;
+    Statement insert_issue;
+    Statement insert_meta;
+
+    // close_v2 defers the close until the statements (members, destroyed after
+    // this body) are finalized.
+    ~Impl() { sqlite3_close_v2(db); }
+
+    bool exec(const char* sql) {
+        return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+};
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Catalog::Catalog(Catalog&&) noexcept = default;
+Catalog& Catalog::operator=(Catalog&&) noexcept = default;
+Catalog::~Catalog() = default;
+
+Result<Catalog> Catalog::create(const std::string& path) {
+    auto impl = std::make_unique<Impl>();
+    if (sqlite3_open_v2(path.c_str(), &impl->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        return sql_error(impl->db, fmt::format("cannot create '{}'", path));
+    }
+    std::string setup = fmt::format(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA user_version={};"
+        "BEGIN;",
+        kSchemaVersion);
+    if (!impl->exec(setup.c_str()) || !impl->exec(kCreate)) {
+        return sql_error(impl->db, "cannot create tables");
+    }
+    if (!impl->insert_record.prepare(
+            impl->db,
+            "INSERT INTO records(id, source, kind, parent, title, file, hash, carried_over, json) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") ||
+        !impl->insert_edge.prepare(
+            impl->db, "INSERT OR IGNORE INTO edges(child, parent, relation) VALUES(?1, ?2, ?3)") ||
+        !impl->insert_issue.prepare(
+            impl->db,
+            "INSERT INTO ingest_report(severity, source, file, record, field, message, "
+            "carried_over) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
+        !impl->insert_meta.prepare(impl->db,
+                                   "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)")) {
+        return sql_error(impl->db, "cannot prepare statements");
+    }
+    return Catalog(std::move(impl));
+}
+
+Result<Catalog> Catalog::open_read(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        return Error{Errc::not_found, fmt::format("catalog '{}' does not exist", path)};
+    }
+    auto impl = std::make_unique<Impl>();
+    if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        return sql_error(impl->db, fmt::format("cannot open '{}'", path), Errc::corrupt);
+    }
+    Statement version;
+    if (!version.prepare(impl->db, "PRAGMA user_version") ||
+        sqlite3_step(version.get()) != SQLITE_ROW) {
+        return sql_error(impl->db, fmt::format("'{}' is not a catalog", path), Errc::corrupt);
+    }
+    int v = sqlite3_column_int(version.get(), 0);
+    if (v != kSchemaVersion) {
+        return Error{Errc::schema_mismatch,
+                     fmt::format("catalog '{}' has schema version {}, this build reads version "
+                                 "{}; rebuild it with atlas-index build",
+                                 path, v, kSchemaVersion)};
+    }
+    return Catalog(std::move(impl));
+}
+
+Status Catalog::put_record(const Record& record, const std::string& json, bool carried_over) {
+    auto& s = impl_->insert_record;
+    s.text(1, record.id);
+    s.text(2, record.source);
+    s.text(3, record.kind);
+    if (record.parent.empty()) {
+        sqlite3_bind_null(s.get(), 4);
+    } else {
+        s.text(4, record.parent);
+    }
+    s.text(5, record.title);
+    s.text(6, record.file);
+    s.text(7, content_hash(json));
+    s.integer(8, carried_over ? 1 : 0);
+    s.text(9, json);
+    if (!s.run()) return sql_error(impl_->db, fmt::format("cannot store record '{}'", record.id));
+    if (!record.parent.empty()) {
+        auto& e = impl_->insert_edge;
+        e.text(1, record.id);
+        e.text(2, record.parent);
+        e.text(3, "parent");
+        if (!e.run())
+            return sql_error(impl_->db, fmt::format("cannot store edge of '{}'", record.id));
+    }
+    return {};
+}
+
+Status Catalog::put_issue(const IngestIssue& issue) {
+    auto& s = impl_->insert_issue;
+    s.text(1, issue.severity == Severity::error ? "error" : "warning");
+    s.text(2, issue.source);
+    s.text(3, issue.file);
+    s.text(4, issue.record);
+    s.text(5, issue.field);
+    s.text(6, issue.message);
+    s.integer(7, issue.carried_over ? 1 : 0);
+    if (!s.run()) return sql_error(impl_->db, "cannot store an ingest issue");
+    return {};
+}
+
+Status Catalog::set_meta(const std::string& key, const std::string& value) {
+    auto& s = impl_->insert_meta;
+    s.text(1, key);
+    s.text(2, value);
+    if (!s.run()) return sql_error(impl_->db, fmt::format("cannot store meta '{}'", key));
+    return {};
+}
+
+Status Catalog::finish() {
+    if (!impl_->exec(kIndexes) || !impl_->exec("COMMIT")) {
+        return sql_error(impl_->db, "cannot commit");
+    }
+    return {};
+}
+
+Result<std::optional<std::string>> Catalog::record_json(const std::string& id) {
+    Statement s;
+    if (!s.prepare(impl_->db, "SELECT json FROM records WHERE id = ?1")) {
+        return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    }
+    s.text(1, id);
+    int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_ROW) return std::optional<std::string>(column_text(s.get(), 0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+}
+
+Result<std::map<std::string, std::uint64_t>> Catalog::count_by(const std::string& column) {
+    if (column != "kind" && column != "source") {
+        return Error{Errc::internal, fmt::format("cannot count by '{}'", column)};
+    }
+    Statement s;
+    std::string sql = fmt::format("SELECT {0}, count(*) FROM records GROUP BY {0}", column);
+    if (!s.prepare(impl_->db, sql.c_str())) {
+        return sql_error(impl_->db, "cannot count records", Errc::corrupt);
+    }
+    std::map<std::string, std::uint64_t> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        out[column_text(s.get(), 0)] = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
+    }
+    if (rc != SQLITE_DONE) return sql_error(impl_->db, "cannot count records", Errc::corrupt);
+    return out;
+}
+
+Result<std::vector<IngestIssue>> Catalog::issues() {
+    Statement s;
+    if (!s.prepare(impl_->db,
+                   "SELECT severity, source, file, record, field, message, carried_over "
+                   "FROM ingest_report ORDER BY seq")) {
+        return sql_error(impl_->db, "cannot read the ingest report", Errc::corrupt);
+    }
+    std::vector<IngestIssue> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        IngestIssue i;
+        i.severity = column_text(s.get(), 0) == "error" ? Severity::error : Severity::warning;
+        i.source = column_text(s.get(), 1);
+        i.file = column_text(s.get(), 2);
+        i.record = column_text(s.get(), 3);
+        i.field = column_text(s.get(), 4);
+        i.message = column_text(s.get(), 5);
+        i.carried_over = sqlite3_column_int(s.get(), 6) != 0;
+        out.push_back(std::move(i));
+    }
+    if (rc != SQLITE_DONE)
+        return sql_error(impl_->db, "cannot read the ingest report", Errc::corrupt);
+    return out;
+}
+
+Result<std::string> Catalog::meta(const std::string& key) {
+    Statement s;
+    if (!s.prepare(impl_->db, "SELECT value FROM meta WHERE key = ?1")) {
+        return sql_error(impl_->db, "cannot read meta", Errc::corrupt);
+    }
+    s.text(1, key);
+    if (sqlite3_step(s.get()) == SQLITE_ROW) return column_text(s.get(), 0);
+    return std::string();
+}
+
+}  // namespace atlas::detail

@@ -1,0 +1,191 @@
+// document_mapper.cpp - terms, positions, weights and value slots for one record.
+//
+// Ranking weights: a value's free-text terms get the field's weight for the
+// record's own values and half of it (at least 1) for inherited context and
+// rolled-up facts, so an annotation of a ribosome outranks a dataset that
+// merely contains one, and both outrank records that only inherit the words.
+#include "document_mapper.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <map>
+
+#include "atlas/schema.h"
+#include "atlas/text.h"
+#include "atlas/units.h"
+
+namespace atlas::detail {
+namespace {
+
+// Positions of successive values are this far apart, so a phrase never spans two values.
+constexpr Xapian::termpos kValueGap = 100;
+
+unsigned weight_for(const FieldSpec& spec, Origin origin) {
+    if (spec.weight == 0) return 0;
+    if (origin == Origin::own) return spec.weight;
+    return std::max(1u, spec.weight / 2);
+}
+
+class TermWriter {
+  public:
+    explicit TermWriter(Xapian::Document& doc) : doc_(doc) {}
+
+    // Words of `text` under `prefix` (with positions), and in free text with
+    // `free_weight` (0 = not in free text), where they are also stemmed.
+    void words(std::string_view prefix, std::string_view text, unsigned free_weight) {
+        auto tokens = tokenize(text);
+        for (const auto& t : tokens) {
+            ++pos_;
+            if (!prefix.empty()) doc_.add_posting(word_term(prefix, t.term), pos_, 1);
+            if (free_weight > 0) {
+                doc_.add_posting(t.term, pos_, free_weight);
+                if (!has_digit(t.term)) doc_.add_term(stem_term(t.term), free_weight);
+            }
+        }
+        pos_ += kValueGap;
+    }
+
+    void exact(std::string_view prefix, std::string_view value) {
+        if (value.empty()) return;
+        doc_.add_boolean_term(exact_term(prefix, value));
+    }
+
+  private:
+    Xapian::Document& doc_;
+    Xapian::termpos pos_ = 0;
+};
+
+}  // namespace
+
+Xapian::Document make_document(const Record& record) {
+    Xapian::Document doc;
+    TermWriter terms(doc);
+    doc.add_boolean_term(id_term(record.id));
+    const FieldSpec* id_spec = find_field("id");
+    terms.exact(id_spec->prefix, exact_value(*id_spec, record.id));
+    for (const auto& alias : record.aliases)
+        terms.exact(id_spec->prefix, exact_value(*id_spec, alias));
+    const FieldSpec* kind = find_field("kind");
+    terms.exact(kind->prefix, exact_value(*kind, record.kind));
+    const FieldSpec* source = find_field("source");
+    terms.exact(source->prefix, exact_value(*source, record.source));
+    const FieldSpec* title = find_field("title");
+    terms.words(title->prefix, record.title, title->weight);
+
+    std::map<int, std::vector<double>> slots;
+    for (const auto& v : record.values) {
+        const FieldSpec* spec = find_field(v.field);
+        if (spec == nullptr) continue;
+        unsigned weight = weight_for(*spec, v.origin);
+        switch (spec->type) {
+            case FieldType::text:
+                terms.words(spec->prefix, v.text, weight);
+                break;
+            case FieldType::keyword:
+                terms.exact(spec->prefix, exact_value(*spec, v.text));
+                terms.words(spec->prefix, v.text, weight);
+                break;
+            case FieldType::identifier:
+                terms.exact(spec->prefix, exact_value(*spec, v.text));
+                if (weight > 0) terms.words("", v.text, weight);
+                break;
+            case FieldType::boolean:
+                terms.exact(spec->prefix, v.number != 0 ? "true" : "false");
+                break;
+            case FieldType::number:
+            case FieldType::date:
+                if (spec->slot >= 0) slots[spec->slot].push_back(v.number);
+                break;
+        }
+    }
+    for (const auto& [slot, numbers] : slots) {
+        doc.add_value(static_cast<Xapian::valueno>(slot), pack_numbers(numbers));
+    }
+    std::string order(1, static_cast<char>('0' + kind_rank(record.kind)));
+    order += fold(record.id);
+    doc.add_value(kSlotBrowseOrder, order);
+    doc.add_value(kSlotTitle, fold(record.title));
+    doc.set_data(display_json(record));
+    return doc;
+}
+
+std::string display_json(const Record& record) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("id");
+    w.String(record.id);
+    w.Key("kind");
+    w.String(record.kind);
+    w.Key("source");
+    w.String(record.source);
+    w.Key("title");
+    w.String(record.title);
+    w.Key("breadcrumb");
+    w.StartArray();
+    for (const auto& c : record.breadcrumb) {
+        w.StartObject();
+        w.Key("id");
+        w.String(c.id);
+        w.Key("kind");
+        w.String(c.kind);
+        w.Key("label");
+        w.String(c.label);
+        w.EndObject();
+    }
+    w.EndArray();
+    // Fields in first-seen order, every value (the output decides scalar or list).
+    std::vector<std::string_view> order;
+    for (const auto& v : record.values) {
+        if (find_field(v.field) == nullptr) continue;
+        if (std::find(order.begin(), order.end(), v.field) == order.end()) order.push_back(v.field);
+    }
+    w.Key("fields");
+    w.StartObject();
+    for (auto name : order) {
+        const FieldSpec* spec = find_field(name);
+        w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+        w.StartArray();
+        for (const auto& v : record.values) {
+            if (v.field != name) continue;
+            switch (spec->type) {
+                case FieldType::number: {
+                    double shown = v.number;
+                    if (const Unit* unit = find_unit(spec->unit)) {
+                        shown = from_canonical(v.number, *unit);
+                    }
+                    w.Double(round_for_display(shown));
+                    break;
+                }
+                case FieldType::boolean:
+                    w.Bool(v.number != 0);
+                    break;
+                default:
+                    w.String(v.text);
+            }
+        }
+        w.EndArray();
+    }
+    w.EndObject();
+    std::vector<std::string_view> rels;
+    for (const auto& l : record.links) {
+        if (std::find(rels.begin(), rels.end(), l.rel) == rels.end()) rels.push_back(l.rel);
+    }
+    w.Key("links");
+    w.StartObject();
+    for (auto rel : rels) {
+        w.Key(rel.data(), static_cast<rapidjson::SizeType>(rel.size()));
+        w.StartArray();
+        for (const auto& l : record.links) {
+            if (l.rel == rel) w.String(l.url);
+        }
+        w.EndArray();
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace atlas::detail

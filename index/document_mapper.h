@@ -1,0 +1,23 @@
+// document_mapper.h - a record as a Xapian document: terms, values and display data.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+
+#include "atlas/record.h"
+
+namespace atlas::detail {
+
+// The Xapian document for `record`, following the term and slot conventions of
+// atlas/schema.h.  Values whose field is not in the schema are skipped (an
+// adapter bug the adapter tests catch).  Throws only Xapian errors.
+Xapian::Document make_document(const Record& record);
+
+// The display data stored with the document: what a hit shows, as compact JSON
+// {"id","kind","source","title","breadcrumb":[{"id","kind","label"}],
+//  "fields":{"name":[values]},"links":{"rel":[urls]}}.
+// Numbers are in their field's display unit.
+std::string display_json(const Record& record);
+
+}  // namespace atlas::detail

@@ -1,0 +1,147 @@
+// generation.cpp - POSIX file locking, fsync and the atomic CURRENT swap.
+#include "generation.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "atlas/schema.h"
+
+namespace atlas::detail {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kGenerationPrefix = "gen-";
+
+// The number of a generation folder name, or -1.
+long generation_number(const std::string& name) {
+    if (!name.starts_with(kGenerationPrefix) || name.size() != kGenerationPrefix.size() + 6) {
+        return -1;
+    }
+    long n = 0;
+    for (char c : name.substr(kGenerationPrefix.size())) {
+        if (c < '0' || c > '9') return -1;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+Status fsync_path(const fs::path& p, bool directory) {
+    int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+    if (fd < 0)
+        return Error{Errc::io,
+                     fmt::format("cannot open '{}': {}", p.string(), std::strerror(errno))};
+    int rc = ::fsync(fd);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0)
+        return Error{Errc::io,
+                     fmt::format("cannot sync '{}': {}", p.string(), std::strerror(saved))};
+    return {};
+}
+
+}  // namespace
+
+Result<WriterLock> WriterLock::acquire(const fs::path& index_dir) {
+    fs::path path = index_dir / "LOCK";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return Error{Errc::io, fmt::format("cannot open lock file '{}': {}", path.string(),
+                                           std::strerror(errno))};
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        ::close(fd);
+        if (saved == EWOULDBLOCK) {
+            return Error{Errc::unavailable,
+                         fmt::format("another atlas-index build is writing '{}'; try again when it "
+                                     "has finished",
+                                     index_dir.string())};
+        }
+        return Error{Errc::io,
+                     fmt::format("cannot lock '{}': {}", path.string(), std::strerror(saved))};
+    }
+    return WriterLock(fd);
+}
+
+WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+WriterLock::~WriterLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+std::string next_generation_name(const fs::path& index_dir) {
+    long highest = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (name.ends_with(".tmp")) name = name.substr(0, name.size() - 4);
+        if (name.starts_with(".")) name = name.substr(1);
+        highest = std::max(highest, generation_number(name));
+    }
+    return fmt::format("{}{:06d}", kGenerationPrefix, highest + 1);
+}
+
+void remove_stale_builds(const fs::path& index_dir) {
+    std::error_code ec;
+    std::vector<fs::path> stale;
+    for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename().string().ends_with(".tmp")) stale.push_back(it->path());
+    }
+    for (const auto& p : stale) fs::remove_all(p, ec);
+}
+
+Status sync_tree(const fs::path& dir) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        bool is_dir = it->is_directory(ec);
+        if (auto s = fsync_path(it->path(), is_dir); !s.ok()) return s;
+    }
+    if (ec) return Error{Errc::io, fmt::format("cannot list '{}': {}", dir.string(), ec.message())};
+    return fsync_path(dir, true);
+}
+
+Status publish_generation(const fs::path& index_dir, const std::string& generation) {
+    std::error_code ec;
+    fs::path link = index_dir / kCurrentLink;
+    fs::path staged = index_dir / (std::string(kCurrentLink) + ".tmp");
+    std::string previous;
+    if (fs::is_symlink(link, ec)) previous = fs::read_symlink(link, ec).filename().string();
+    fs::remove(staged, ec);
+    fs::create_symlink(generation, staged, ec);
+    if (ec)
+        return Error{Errc::io,
+                     fmt::format("cannot create '{}': {}", staged.string(), ec.message())};
+    fs::rename(staged, link, ec);  // rename(2): readers see the old or the new link, never none
+    if (ec)
+        return Error{Errc::io, fmt::format("cannot replace '{}': {}", link.string(), ec.message())};
+    if (auto s = fsync_path(index_dir, true); !s.ok()) return s;
+    // Keep the previous generation: a reader that opened it before the swap may
+    // still be reading it.  Older ones go.
+    std::vector<fs::path> old;
+    for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (generation_number(name) < 0 || name == generation || name == previous) continue;
+        old.push_back(it->path());
+    }
+    for (const auto& p : old) fs::remove_all(p, ec);
+    return {};
+}
+
+std::uint64_t tree_bytes(const fs::path& dir) {
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec)) total += it->file_size(ec);
+    }
+    return total;
+}
+
+}  // namespace atlas::detail

@@ -1,0 +1,106 @@
+// atlas/index.h - building an index from the portals' metadata exports.
+//
+// The whole write side the operator and the tools need.  Xapian, SQLite and
+// RapidJSON types never appear here.
+//
+// An index directory holds generations; CURRENT is a symlink to the one readers
+// open.  A build writes a new generation beside the others and, only when it
+// is complete and synced, swaps CURRENT to it in one rename, so readers never
+// see a half-built index and a failed or killed build leaves the old one
+// serving.  Bad input is reported per file and field, never silently dropped:
+// a field that cannot be read is left out with a warning; a record that cannot
+// be read is rejected with an error, and if the previous generation had it, that
+// version is carried over so nothing already indexed is lost.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "atlas/error.h"
+
+namespace atlas {
+
+// One source to index: `name` is the adapter ("cryoet"), `path` its export.
+struct SourceSpec {
+    std::string name;
+    std::string path;
+};
+
+// Parses "cryoet=/data/mirror".  Errors: invalid_request (no '=', unknown adapter).
+Result<SourceSpec> parse_source_spec(const std::string& text);
+
+// The adapters this build knows, e.g. {"cryoet"}.
+std::vector<std::string> known_sources();
+
+enum class Severity {
+    warning,  // a field was left out; the record is indexed
+    error,    // the record was rejected
+};
+
+struct IngestIssue {
+    Severity severity = Severity::warning;
+    std::string source;         // cryoet
+    std::string file;           // relative to the source root: 10011/dataset_metadata.json
+    std::string record;         // the record id, when it is known
+    std::string field;          // dates.release_date, or empty for whole-file problems
+    std::string message;        // one line, quotes the offending value
+    bool carried_over = false;  // error only: the previous generation's version was kept
+
+    // "warning: 10011/dataset_metadata.json: dates.release_date: '2023-XX-XX' is not a date..."
+    std::string to_line() const;
+};
+
+struct BuildProgress {
+    std::string source;
+    std::uint64_t done = 0;   // records read so far (all sources)
+    std::uint64_t total = 0;  // estimate of all records (from a scan of the files), 0 if unknown
+    double elapsed_seconds = 0;
+};
+
+struct BuildOptions {
+    std::vector<SourceSpec> sources;
+    std::string out_dir;  // created if missing
+    // Called from the building thread about every 100 ms and once at the end.
+    std::function<void(const BuildProgress&)> on_progress;
+    // Refuse to swap in a generation with fewer than half the records of the
+    // current one for any source (a broken export is not a deletion).
+    bool allow_shrink = false;
+};
+
+struct BuildReport {
+    std::string index_dir;
+    std::string generation;  // directory name of the new generation, e.g. gen-000003
+    std::map<std::string, std::uint64_t> records_per_kind;  // "dataset" -> 370
+    std::uint64_t records = 0;
+    std::uint64_t rejected = 0;      // records rejected (errors)
+    std::uint64_t carried_over = 0;  // of those, kept from the previous generation
+    std::uint64_t warnings = 0;
+    std::vector<IngestIssue> issues;  // all of them, in the order found
+    double seconds = 0;
+    std::uint64_t index_bytes = 0;  // size of the new generation on disk
+};
+
+// Builds a new generation in options.out_dir and makes it current.
+// Errors: invalid_request (no sources, unknown adapter), not_found (a source
+// path does not exist), unavailable (another build holds the lock), io,
+// corrupt (the current generation's catalog cannot be read), invalid_request
+// (a source produced no records, or shrank by half without allow_shrink).
+// The current generation is untouched on any error.  Cost: reads every source
+// file once; memory is bounded by the largest dataset, not the corpus.
+Result<BuildReport> build_index(const BuildOptions& options);
+
+// Counts per kind and the ingest report of the current generation, read from
+// its catalog.  Errors: not_found, schema_mismatch, corrupt.
+struct IndexStats {
+    std::string generation;
+    int schema_version = 0;
+    std::string built_at;
+    std::map<std::string, std::uint64_t> records_per_kind;
+    std::vector<IngestIssue> issues;
+};
+Result<IndexStats> read_index_stats(const std::string& index_dir);
+
+}  // namespace atlas

@@ -1,0 +1,375 @@
+// indexer.cpp - build_index: sources -> records -> catalog + Xapian -> a new generation.
+//
+// Invariants: nothing under CURRENT is ever written; a generation becomes
+// visible only after both stores are committed and synced; every record id
+// appears once (a duplicate is rejected and reported); a rejected record
+// whose id the previous generation holds is carried over from its catalog.
+#include <fmt/format.h>
+#include <xapian.h>
+
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <unordered_set>
+
+#include "adapter.h"
+#include "atlas/index.h"
+#include "atlas/schema.h"
+#include "atlas/vocabulary.h"
+#include "catalog.h"
+#include "cryoet_adapter.h"
+#include "document_mapper.h"
+#include "generation.h"
+
+namespace atlas {
+
+namespace fs = std::filesystem;
+
+std::string IngestIssue::to_line() const {
+    std::string line = fmt::format("{}: {}", severity == Severity::error ? "error" : "warning",
+                                   file.empty() ? source : file);
+    if (!field.empty()) line += fmt::format(": {}", field);
+    line += fmt::format(": {}", message);
+    if (severity == Severity::error && !record.empty()) {
+        line += fmt::format(" [{}{}]", record, carried_over ? "; previous version kept" : "");
+    }
+    return line;
+}
+
+std::vector<std::string> known_sources() { return {"cryoet"}; }
+
+Result<SourceSpec> parse_source_spec(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+        return Error{
+            Errc::invalid_request,
+            fmt::format("--source '{}' is not NAME=PATH (e.g. cryoet=/data/mirror)", text)};
+    }
+    SourceSpec spec{text.substr(0, eq), text.substr(eq + 1)};
+    auto known = known_sources();
+    if (std::find(known.begin(), known.end(), spec.name) == known.end()) {
+        return Error{Errc::invalid_request, fmt::format("unknown source '{}' (known: {})",
+                                                        spec.name, fmt::join(known, ", "))};
+    }
+    return spec;
+}
+
+namespace detail {
+
+std::unique_ptr<Adapter> make_adapter(const SourceSpec& spec) {
+    if (spec.name == "cryoet") return make_cryoet_adapter(spec.path);
+    return nullptr;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utc_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Receives records from the adapters and writes both stores.
+class Builder final : public RecordSink {
+  public:
+    Builder(Catalog& catalog, Xapian::WritableDatabase& db, Catalog* previous, BuildReport& report,
+            const BuildOptions& options)
+        : catalog_(catalog), db_(db), previous_(previous), report_(report), options_(options) {}
+
+    void set_source(std::string name) {
+        source_ = std::move(name);
+        per_source_[source_];  // a source that yields nothing still shows as 0
+    }
+    void set_total(std::uint64_t total) { total_ = total; }
+
+    void add(Record record) override {
+        if (!status_.ok()) return;
+        if (!ids_.insert(record.id).second) {
+            IngestIssue issue;
+            issue.severity = Severity::error;
+            issue.source = record.source;
+            issue.file = record.file;
+            issue.record = record.id;
+            issue.message = "record id already taken by another file; record rejected";
+            report(std::move(issue));
+            return;
+        }
+        write(record, /*carried_over=*/false);
+        tick();
+    }
+
+    void report(IngestIssue issue) override {
+        if (issue.severity == Severity::error && !issue.record.empty()) {
+            rejected_.push_back(report_.issues.size());
+        }
+        report_.issues.push_back(std::move(issue));
+    }
+
+    // Carries over rejected records the previous generation had, then stores
+    // the report.  Call once, after every adapter has run.
+    Status finish() {
+        std::set<std::string> rejected_ids;
+        for (std::size_t i : rejected_) {
+            IngestIssue& issue = report_.issues[i];
+            if (ids_.count(issue.record) != 0) continue;  // a duplicate, or a second problem
+            rejected_ids.insert(issue.record);
+            if (previous_ == nullptr || !status_.ok()) continue;
+            auto json = previous_->record_json(issue.record);
+            if (!json.ok()) return json.error();
+            if (!json.value()) continue;
+            auto record = record_from_json(*json.value());
+            if (!record.ok()) return record.error();
+            ids_.insert(issue.record);
+            issue.carried_over = true;
+            write(record.value(), /*carried_over=*/true);
+            ++report_.carried_over;
+        }
+        report_.rejected = rejected_ids.size();
+        for (const auto& issue : report_.issues) {
+            if (issue.severity == Severity::warning) ++report_.warnings;
+            if (status_.ok()) status_ = catalog_.put_issue(issue);
+        }
+        progress(/*force=*/true);
+        return status_;
+    }
+
+    const std::vector<std::string>& organisms() const { return organisms_; }
+    const std::map<std::string, std::uint64_t>& per_source() const { return per_source_; }
+
+  private:
+    void write(const Record& record, bool carried_over) {
+        std::string json = to_json(record);
+        status_ = catalog_.put_record(record, json, carried_over);
+        if (!status_.ok()) return;
+        db_.add_document(make_document(record));
+        ++report_.records;
+        ++report_.records_per_kind[record.kind];
+        ++per_source_[record.source];
+        for (const auto& v : record.values) {
+            if (v.field == "organism" && v.origin == Origin::own &&
+                organism_set_.insert(v.text).second) {
+                organisms_.push_back(v.text);
+            }
+        }
+    }
+
+    void tick() {
+        if (++since_check_ < 64) return;
+        since_check_ = 0;
+        progress(/*force=*/false);
+    }
+
+    void progress(bool force) {
+        if (!options_.on_progress) return;
+        auto now = Clock::now();
+        if (!force && now - last_progress_ < std::chrono::milliseconds(100)) return;
+        last_progress_ = now;
+        BuildProgress p;
+        p.source = source_;
+        p.done = report_.records;
+        p.total = std::max(total_, report_.records);
+        p.elapsed_seconds = std::chrono::duration<double>(now - start_).count();
+        options_.on_progress(p);
+    }
+
+    Catalog& catalog_;
+    Xapian::WritableDatabase& db_;
+    Catalog* previous_;
+    BuildReport& report_;
+    const BuildOptions& options_;
+    Status status_;
+    std::string source_;
+    std::uint64_t total_ = 0;
+    std::unordered_set<std::string> ids_;
+    std::vector<std::size_t> rejected_;  // indexes into report_.issues
+    std::set<std::string> organism_set_;
+    std::vector<std::string> organisms_;
+    std::map<std::string, std::uint64_t> per_source_;
+    Clock::time_point start_ = Clock::now();
+    Clock::time_point last_progress_ = Clock::now();
+    int since_check_ = 0;
+};
+
+Error current_error() {
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError& e) {
+        return {Errc::unavailable, e.get_description()};
+    } catch (const Xapian::DatabaseCorruptError& e) {
+        return {Errc::corrupt, e.get_description()};
+    } catch (const Xapian::DatabaseError& e) {
+        return {Errc::io, e.get_description()};
+    } catch (const Xapian::Error& e) {
+        return {Errc::internal, e.get_description()};
+    } catch (const fs::filesystem_error& e) {
+        return {Errc::io, e.what()};
+    } catch (const std::exception& e) {
+        return {Errc::internal, e.what()};
+    }
+}
+
+// Builds into `tmp`; the caller publishes it.
+Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
+                               Catalog* previous) {
+    auto start = Clock::now();
+    BuildReport report;
+    fs::create_directories(tmp);
+    auto catalog = Catalog::create((tmp / kCatalogFile).string());
+    if (!catalog.ok()) return catalog.error();
+    Xapian::WritableDatabase db((tmp / kXapianDir).string(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                                 Xapian::DB_BACKEND_GLASS |
+                                                                 Xapian::DB_NO_SYNC);
+    Builder builder(catalog.value(), db, previous, report, options);
+
+    std::vector<std::unique_ptr<Adapter>> adapters;
+    std::uint64_t total = 0;
+    for (const auto& spec : options.sources) {
+        adapters.push_back(make_adapter(spec));
+        total += adapters.back()->estimate();
+    }
+    builder.set_total(total);
+    for (std::size_t i = 0; i < adapters.size(); ++i) {
+        builder.set_source(options.sources[i].name);
+        if (auto s = adapters[i]->read(builder); !s.ok()) return s.error();
+    }
+    if (auto s = builder.finish(); !s.ok()) return s.error();
+
+    // A source that yields nothing, or half of what the current index has, is
+    // more likely a failed export than a deletion: keep serving the old index.
+    std::map<std::string, std::uint64_t> before;
+    if (previous != nullptr) {
+        auto counts = previous->count_by("source");
+        if (!counts.ok()) return counts.error();
+        before = counts.value();
+    }
+    for (const auto& [source, n] : builder.per_source()) {
+        if (n == 0) {
+            return Error{
+                Errc::invalid_request,
+                fmt::format("source '{}' produced no records; the current index is kept", source)};
+        }
+        auto it = before.find(source);
+        if (!options.allow_shrink && it != before.end() && n * 2 < it->second) {
+            return Error{Errc::invalid_request,
+                         fmt::format("source '{}' produced {} records, under half of the {} in "
+                                     "the current index; the current index is kept (use "
+                                     "--allow-shrink if the records really went away)",
+                                     source, n, it->second)};
+        }
+    }
+
+    Abbreviations abbreviations = Abbreviations::derive(builder.organisms());
+    std::string sources;
+    for (const auto& spec : options.sources) {
+        if (!sources.empty()) sources += '\n';
+        sources += spec.name + "=" + fs::absolute(spec.path).lexically_normal().string();
+    }
+    std::string built_at = utc_now();
+    const std::pair<std::string_view, std::string> meta[] = {
+        {kMetaSchemaVersion, std::to_string(kSchemaVersion)},
+        {kMetaBuiltAt, built_at},
+        {kMetaSources, sources},
+        {kMetaAbbreviations, abbreviations.serialize()},
+    };
+    for (const auto& [key, value] : meta) {
+        db.set_metadata(std::string(key), value);
+        if (auto s = catalog.value().set_meta(std::string(key), value); !s.ok()) return s.error();
+    }
+    db.commit();
+    db.close();
+    if (auto s = catalog.value().finish(); !s.ok()) return s.error();
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return report;
+}
+
+}  // namespace
+}  // namespace detail
+
+Result<BuildReport> build_index(const BuildOptions& options) {
+    using namespace detail;
+    try {
+        if (options.sources.empty()) {
+            return Error{Errc::invalid_request, "no sources to index (give --source NAME=PATH)"};
+        }
+        if (options.out_dir.empty()) return Error{Errc::invalid_request, "no output directory"};
+        for (const auto& spec : options.sources) {
+            if (make_adapter(spec) == nullptr) {
+                return Error{Errc::invalid_request, fmt::format("unknown source '{}'", spec.name)};
+            }
+            std::error_code ec;
+            if (!fs::is_directory(spec.path, ec)) {
+                return Error{Errc::not_found, fmt::format("source {} path '{}' is not a directory",
+                                                          spec.name, spec.path)};
+            }
+        }
+        fs::path dir(options.out_dir);
+        fs::create_directories(dir);
+        auto lock = WriterLock::acquire(dir);
+        if (!lock.ok()) return lock.error();
+        remove_stale_builds(dir);
+
+        std::optional<Catalog> previous;
+        if (auto gen = current_generation(dir.string()); gen.ok()) {
+            auto opened = Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
+            if (opened.ok()) {
+                previous.emplace(std::move(opened).value());
+            } else if (opened.error().code != Errc::schema_mismatch) {
+                // A schema change rebuilds from scratch; a damaged catalog must be
+                // looked at, not silently replaced.
+                return opened.error();
+            }
+        }
+
+        std::string generation = next_generation_name(dir);
+        fs::path tmp = dir / (generation + ".tmp");
+        auto built = build_into(options, tmp, previous ? &*previous : nullptr);
+        previous.reset();
+        if (!built.ok()) {
+            std::error_code ec;
+            fs::remove_all(tmp, ec);
+            return built.error();
+        }
+        BuildReport report = std::move(built).value();
+        if (auto s = sync_tree(tmp); !s.ok()) return s.error();
+        fs::rename(tmp, dir / generation);
+        if (auto s = publish_generation(dir, generation); !s.ok()) return s.error();
+        report.index_dir = fs::absolute(dir).lexically_normal().string();
+        report.generation = generation;
+        report.index_bytes = tree_bytes(dir / generation);
+        return report;
+    } catch (...) {
+        return current_error();
+    }
+}
+
+Result<IndexStats> read_index_stats(const std::string& index_dir) {
+    using namespace detail;
+    try {
+        auto gen = current_generation(index_dir);
+        if (!gen.ok()) return gen.error();
+        auto catalog = Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
+        if (!catalog.ok()) return catalog.error();
+        IndexStats stats;
+        stats.generation = fs::path(gen.value()).filename().string();
+        stats.schema_version = kSchemaVersion;
+        auto built = catalog.value().meta(std::string(kMetaBuiltAt));
+        if (!built.ok()) return built.error();
+        stats.built_at = built.value();
+        auto counts = catalog.value().count_by("kind");
+        if (!counts.ok()) return counts.error();
+        stats.records_per_kind = counts.value();
+        auto issues = catalog.value().issues();
+        if (!issues.ok()) return issues.error();
+        stats.issues = std::move(issues).value();
+        return stats;
+    } catch (...) {
+        return detail::current_error();
+    }
+}
+
+}  // namespace atlas

@@ -1,0 +1,84 @@
+// json_reader.h - reading source JSON files field by field, reporting every bad value.
+//
+// Adapters never call RapidJSON's Get*() directly: FieldReader checks each
+// value's type and content and turns anything unusable (a wrong type, a
+// template marker such as REQUIRED, a date like 2023-XX-XX, NaN) into one
+// IngestIssue line naming the file and the field, then treats the field as
+// absent.  Missing keys, nulls and empty strings are simply absent.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapter.h"
+
+namespace atlas::detail {
+
+// Parses a whole file.  On failure returns the one-line reason ("invalid JSON
+// at offset 57: Missing a comma or '}' after an object member").
+Result<rapidjson::Document> load_json_file(const std::filesystem::path& path);
+
+// Where an issue happened, for the lines FieldReader reports.
+struct IssueContext {
+    RecordSink* sink = nullptr;
+    std::string source;
+    std::string file;
+    std::string record;
+};
+
+void report_warning(const IssueContext& ctx, std::string_view field, std::string message);
+void report_error(const IssueContext& ctx, std::string_view field, std::string message);
+
+// True for the template markers the ingestion templates use (REQUIRED,
+// OPTIONAL, RECOMMENDED, "https://OPTIONAL", "ENUM (...)") and unresolved
+// "{placeholder}" strings.
+bool is_template_marker(std::string_view s);
+
+class FieldReader {
+  public:
+    // `object` must outlive the reader.  `prefix` is prepended to field paths
+    // in issues ("authors[2]." for a reader over one author).
+    FieldReader(const rapidjson::Value& object, IssueContext ctx, std::string prefix = {});
+
+    // The value at a dotted path ("camera.model"), or nullptr when missing or null.
+    const rapidjson::Value* find(std::string_view path) const;
+
+    // A string (numbers are accepted and written as text).  Reports template
+    // markers and wrong types; empty strings are absent.
+    std::optional<std::string> text(std::string_view path) const;
+    // A finite number; numeric strings ("13.48") are accepted.
+    std::optional<double> number(std::string_view path) const;
+    // true/false, or the strings "true"/"false"/"yes"/"no".
+    std::optional<bool> boolean(std::string_view path) const;
+    // A YYYY-MM-DD date.
+    std::optional<std::string> date(std::string_view path) const;
+    // Objects of an array at `path`; reports non-array values and non-object items.
+    std::vector<const rapidjson::Value*> objects(std::string_view path) const;
+    // Strings of an array at `path`.
+    std::vector<std::string> strings(std::string_view path) const;
+
+    // Reports an error for a missing required field; returns whether it is present.
+    bool require(std::string_view path) const;
+
+    // Keys of the object that are not in `known`.
+    std::vector<std::string> unknown_keys(const std::vector<std::string_view>& known) const;
+
+    const IssueContext& context() const { return ctx_; }
+    void warn(std::string_view path, std::string message) const;
+
+  private:
+    std::optional<std::string> value_text(std::string_view path, const rapidjson::Value& v) const;
+
+    std::string full(std::string_view path) const;
+
+    const rapidjson::Value& object_;
+    IssueContext ctx_;
+    std::string prefix_;
+};
+
+}  // namespace atlas::detail
