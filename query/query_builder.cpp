@@ -1,0 +1,125 @@
+// query_builder.cpp - terms, phrases, wildcards, ranges and boolean structure.
+#include "query_builder.h"
+
+#include <algorithm>
+
+#include "atlas/schema.h"
+#include "atlas/text.h"
+#include "range_source.h"
+
+namespace atlas::detail {
+namespace {
+
+// Expansion limits: a prefix or a stem never turns into an unbounded OR.
+constexpr Xapian::termcount kMaxWildcardTerms = 200;
+constexpr std::size_t kMaxStemScan = 400;
+
+std::string_view prefix_of(const std::string& field) {
+    if (field.empty()) return {};
+    const FieldSpec* spec = find_field(field);
+    return spec != nullptr ? spec->prefix : std::string_view{};
+}
+
+// A single word in a field: every word of that field with the same stem
+// (object:ribosomes finds "ribosome"), as one synonym so it scores as one term.
+Xapian::Query field_word(std::string_view prefix, const std::string& word,
+                         const Xapian::Database& db) {
+    std::string exact = word_term(prefix, word);
+    if (has_digit(word) || word.size() <= 2) return Xapian::Query(exact);
+    std::string s = stem(word);
+    std::size_t common = 0;
+    while (common < word.size() && common < s.size() && word[common] == s[common]) ++common;
+    std::string scan = word_term(prefix, word.substr(0, common));
+    std::vector<Xapian::Query> alternatives;
+    std::size_t seen = 0;
+    for (auto it = db.allterms_begin(scan); it != db.allterms_end(scan) && seen < kMaxStemScan;
+         ++it, ++seen) {
+        std::string term = *it;
+        std::string rest = term.substr(prefix.size());
+        if (rest == word || (!has_digit(rest) && stem(rest) == s)) {
+            alternatives.emplace_back(term);
+        }
+    }
+    if (alternatives.empty()) return Xapian::Query(exact);
+    if (alternatives.size() == 1) return alternatives.front();
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+}
+
+Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
+    std::string_view prefix = prefix_of(n.field);
+    if (n.phrase) {
+        std::vector<Xapian::Query> parts;
+        for (const auto& t : n.tokens) parts.emplace_back(word_term(prefix, t));
+        return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                             static_cast<Xapian::termcount>(parts.size()));
+    }
+    const std::string& word = n.tokens.front();
+    if (n.prefix) {
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, word_term(prefix, word), kMaxWildcardTerms,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
+    if (!prefix.empty()) return field_word(prefix, word, db);
+    if (has_digit(word)) return Xapian::Query(word);
+    return Xapian::Query(stem_term(word));
+}
+
+Xapian::Query range(const QueryNode& n) {
+    const FieldSpec* spec = find_field(n.field);
+    if (spec == nullptr || spec->slot < 0) return Xapian::Query::MatchNothing;
+    auto* source = new MultiValueRangeSource(static_cast<Xapian::valueno>(spec->slot), n.lo,
+                                             n.lo_inclusive, n.hi, n.hi_inclusive);
+    return Xapian::Query(source->release());
+}
+
+Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
+    using K = QueryNode::Kind;
+    switch (n.kind) {
+        case K::all:
+            return Xapian::Query::MatchAll;
+        case K::words:
+            return words(n, db);
+        case K::exact: {
+            const FieldSpec* spec = find_field(n.field);
+            if (spec == nullptr) return Xapian::Query::MatchNothing;
+            return Xapian::Query(exact_term(spec->prefix, n.value));
+        }
+        case K::range:
+            return range(n);
+        case K::or_:
+        case K::synonym: {
+            std::vector<Xapian::Query> parts;
+            for (const auto& c : n.children) parts.push_back(build(c, db));
+            return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+        }
+        case K::not_:
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                                 build(n.children.front(), db));
+        case K::and_: {
+            std::vector<Xapian::Query> positive;
+            std::vector<Xapian::Query> negative;
+            for (const auto& c : n.children) {
+                if (c.kind == K::not_) {
+                    negative.push_back(build(c.children.front(), db));
+                } else {
+                    positive.push_back(build(c, db));
+                }
+            }
+            Xapian::Query q = positive.empty() ? Xapian::Query::MatchAll
+                                               : Xapian::Query(Xapian::Query::OP_AND,
+                                                               positive.begin(), positive.end());
+            if (negative.empty()) return q;
+            return Xapian::Query(
+                Xapian::Query::OP_AND_NOT, q,
+                Xapian::Query(Xapian::Query::OP_OR, negative.begin(), negative.end()));
+        }
+    }
+    return Xapian::Query::MatchNothing;
+}
+
+}  // namespace
+
+Xapian::Query build_query(const QueryNode& node, const Xapian::Database& db) {
+    return build(node, db);
+}
+
+}  // namespace atlas::detail

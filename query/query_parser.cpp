@@ -1,0 +1,666 @@
+// query_parser.cpp - lexer, recursive-descent parser and value parsing per field type.
+#include "query_parser.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "atlas/record.h"
+#include "atlas/schema.h"
+#include "atlas/text.h"
+#include "atlas/units.h"
+
+namespace atlas::detail {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// --- lexer ------------------------------------------------------------------------
+
+struct Lexeme {
+    enum class Type { word, phrase, open, close, op_and, op_or, op_not, end };
+    Type type = Type::end;
+    std::string text;      // word or phrase text (without quotes)
+    std::string field;     // "organism" for organism:x, organism:"x", organism:(
+    bool negated = false;  // a leading '-'
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+class Lexer {
+  public:
+    explicit Lexer(std::string_view text) : s_(text) {}
+
+    std::vector<Lexeme> run() {
+        std::vector<Lexeme> out;
+        while (true) {
+            while (i_ < s_.size() && is_space(s_[i_])) ++i_;
+            if (i_ >= s_.size()) break;
+            Lexeme l;
+            if (s_[i_] == '-' || s_[i_] == '+') {
+                // "-term" negates; a lone "-" or "+" (or "--") is noise.
+                bool negate = s_[i_] == '-';
+                std::size_t j = i_ + 1;
+                if (j < s_.size() && !is_space(s_[j]) && s_[j] != '-' && s_[j] != '+') {
+                    l.negated = negate;
+                    i_ = j;
+                } else {
+                    ++i_;
+                    continue;
+                }
+            }
+            if (s_[i_] == '(') {
+                ++i_;
+                l.type = Lexeme::Type::open;
+                out.push_back(std::move(l));
+                continue;
+            }
+            if (s_[i_] == ')') {
+                ++i_;
+                l.type = Lexeme::Type::close;
+                out.push_back(std::move(l));
+                continue;
+            }
+            if (s_[i_] == '"') {
+                l.type = Lexeme::Type::phrase;
+                l.text = quoted();
+                out.push_back(std::move(l));
+                continue;
+            }
+            std::size_t start = i_;
+            while (i_ < s_.size() && !is_space(s_[i_]) && s_[i_] != '(' && s_[i_] != ')' &&
+                   s_[i_] != '"') {
+                ++i_;
+            }
+            std::string_view word = s_.substr(start, i_ - start);
+            // field:"phrase" and field:( group )
+            if (word.size() > 1 && word.back() == ':' && i_ < s_.size() &&
+                (s_[i_] == '"' || s_[i_] == '(')) {
+                l.field = std::string(word.substr(0, word.size() - 1));
+                if (s_[i_] == '"') {
+                    l.type = Lexeme::Type::phrase;
+                    l.text = quoted();
+                } else {
+                    ++i_;
+                    l.type = Lexeme::Type::open;
+                }
+                out.push_back(std::move(l));
+                continue;
+            }
+            if (!l.negated && word == "AND") {
+                l.type = Lexeme::Type::op_and;
+            } else if (!l.negated && word == "OR") {
+                l.type = Lexeme::Type::op_or;
+            } else if (!l.negated && word == "NOT") {
+                l.type = Lexeme::Type::op_not;
+            } else {
+                l.type = Lexeme::Type::word;
+                l.text = std::string(word);
+            }
+            out.push_back(std::move(l));
+        }
+        out.push_back(Lexeme{});
+        return out;
+    }
+
+  private:
+    // Reads a "quoted" run starting at the opening quote; an unclosed quote
+    // runs to the end of the input.
+    std::string quoted() {
+        ++i_;
+        std::size_t start = i_;
+        while (i_ < s_.size() && s_[i_] != '"') ++i_;
+        std::string text(s_.substr(start, i_ - start));
+        if (i_ < s_.size()) ++i_;
+        return text;
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+// --- value parsing ------------------------------------------------------------------
+
+Error query_error(std::string message) { return Error{Errc::invalid_query, std::move(message)}; }
+
+QueryNode words_node(std::string field, std::vector<std::string> tokens, bool phrase, bool prefix) {
+    QueryNode n;
+    n.kind = QueryNode::Kind::words;
+    n.field = std::move(field);
+    n.tokens = std::move(tokens);
+    n.phrase = phrase || n.tokens.size() > 1;
+    n.prefix = prefix;
+    return n;
+}
+
+QueryNode exact_node(std::string field, std::string value) {
+    QueryNode n;
+    n.kind = QueryNode::Kind::exact;
+    n.field = std::move(field);
+    n.value = std::move(value);
+    return n;
+}
+
+std::vector<std::string> token_terms(std::string_view text) {
+    std::vector<std::string> out;
+    for (auto& t : tokenize(text)) out.push_back(std::move(t.term));
+    return out;
+}
+
+// A number with an optional unit, in the field's canonical unit.
+Result<double> parse_quantity(const FieldSpec& spec, std::string_view text) {
+    auto parsed = parse_number_text(text);
+    if (!parsed) {
+        return query_error(fmt::format("{} takes a number, not '{}'", spec.name, text));
+    }
+    std::string unit_text = parsed->unit.empty() ? std::string(spec.unit) : parsed->unit;
+    if (unit_text.empty()) {
+        return parsed->value;
+    }
+    const Unit* unit = find_unit(unit_text);
+    if (unit == nullptr) {
+        return query_error(fmt::format("unknown unit '{}' in {}:{}", unit_text, spec.name, text));
+    }
+    if (spec.dimension == Dimension::none || unit->dimension != spec.dimension) {
+        if (spec.dimension == Dimension::none) {
+            return query_error(fmt::format("{} has no unit; drop '{}'", spec.name, unit_text));
+        }
+        return query_error(fmt::format("{} is a {}, '{}' is a unit of {}", spec.name,
+                                       dimension_name(spec.dimension), unit_text,
+                                       dimension_name(unit->dimension)));
+    }
+    return to_canonical(parsed->value, *unit);
+}
+
+// A date or a period: 2023, 2023-06, 2023-06-01 -> [first day, last day] in days.
+Result<std::pair<double, double>> parse_period(const FieldSpec& spec, std::string_view text) {
+    auto fail = [&] {
+        return query_error(fmt::format("{} takes a date (2023, 2023-06 or 2023-06-01), not '{}'",
+                                       spec.name, text));
+    };
+    auto digits = [](std::string_view s) {
+        return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c)) != 0;
+        });
+    };
+    double lo = 0, hi = 0;
+    if (text.size() == 4 && digits(text)) {
+        std::string y(text);
+        if (!parse_iso_date(y + "-01-01", lo) || !parse_iso_date(y + "-12-31", hi)) return fail();
+        return std::pair{lo, hi};
+    }
+    if (text.size() == 7 && text[4] == '-' && digits(text.substr(0, 4)) &&
+        digits(text.substr(5, 2))) {
+        std::string ym(text);
+        if (!parse_iso_date(ym + "-01", lo)) return fail();
+        for (int last : {31, 30, 29, 28}) {
+            if (parse_iso_date(fmt::format("{}-{:02d}", ym, last), hi)) break;
+        }
+        return std::pair{lo, hi};
+    }
+    if (!parse_iso_date(text, lo)) return fail();
+    return std::pair{lo, lo};
+}
+
+Result<QueryNode> range_node(const FieldSpec& spec, std::string_view value) {
+    QueryNode n;
+    n.kind = QueryNode::Kind::range;
+    n.field = spec.name;
+    bool is_date = spec.type == FieldType::date;
+    auto bound = [&](std::string_view text, bool low) -> Result<double> {
+        if (is_date) {
+            auto period = parse_period(spec, text);
+            if (!period.ok()) return period.error();
+            return low ? period.value().first : period.value().second;
+        }
+        return parse_quantity(spec, text);
+    };
+    auto set = [&](std::string_view text, bool low, bool inclusive) -> Status {
+        // "<2023" means before the year starts; "<=2023" until it ends.
+        bool use_low_end = is_date ? (low == inclusive) : true;
+        auto b = bound(text, use_low_end);
+        if (!b.ok()) return b.error();
+        (low ? n.lo : n.hi) = b.value();
+        (low ? n.lo_inclusive : n.hi_inclusive) = inclusive;
+        return {};
+    };
+    Status status;
+    if (value.starts_with(">=")) {
+        status = set(value.substr(2), true, true);
+    } else if (value.starts_with("<=")) {
+        status = set(value.substr(2), false, true);
+    } else if (value.starts_with('>')) {
+        status = set(value.substr(1), true, false);
+    } else if (value.starts_with('<')) {
+        status = set(value.substr(1), false, false);
+    } else if (auto dots = value.find(".."); dots != std::string_view::npos) {
+        std::string_view lo = value.substr(0, dots);
+        std::string_view hi = value.substr(dots + 2);
+        if (lo.empty() && hi.empty()) {
+            return query_error(fmt::format("{}:.. needs a bound on at least one side", spec.name));
+        }
+        if (!lo.empty()) status = set(lo, true, true);
+        if (status.ok() && !hi.empty()) status = set(hi, false, true);
+    } else if (is_date) {
+        auto period = parse_period(spec, value);
+        if (!period.ok()) return period.error();
+        n.lo = period.value().first;
+        n.hi = period.value().second;
+    } else {
+        auto v = parse_quantity(spec, value);
+        if (!v.ok()) return v.error();
+        // Converted units carry binary noise: 13.48 Å typed and stored must meet.
+        double slack = spec.dimension == Dimension::none ? 0 : std::fabs(v.value()) * 1e-9;
+        n.lo = v.value() - slack;
+        n.hi = v.value() + slack;
+    }
+    if (!status.ok()) return status.error();
+    if (n.lo > n.hi) {
+        return query_error(
+            fmt::format("{}:{} is an empty range (low end above high end)", spec.name, value));
+    }
+    return n;
+}
+
+Result<bool> parse_bool(const FieldSpec& spec, std::string_view value) {
+    std::string v = fold(value);
+    if (v == "yes" || v == "true" || v == "y" || v == "1") return true;
+    if (v == "no" || v == "false" || v == "n" || v == "0") return false;
+    return query_error(fmt::format("{} takes yes or no, not '{}'", spec.name, value));
+}
+
+// SYN("s pombe" | "schizosaccharomyces pombe") when `tokens` start with a
+// one-letter word and the rest names a species the data abbreviates so.
+std::optional<QueryNode> abbreviation(const std::string& field,
+                                      const std::vector<std::string>& tokens,
+                                      const Abbreviations* abbreviations) {
+    if (abbreviations == nullptr || tokens.size() < 2 || tokens[0].size() != 1 ||
+        std::isalpha(static_cast<unsigned char>(tokens[0][0])) == 0) {
+        return std::nullopt;
+    }
+    std::string key;
+    for (const auto& t : tokens) {
+        if (!key.empty()) key += ' ';
+        key += t;
+    }
+    auto expansions = abbreviations->expand(key);
+    if (expansions.empty()) return std::nullopt;
+    QueryNode syn;
+    syn.kind = QueryNode::Kind::synonym;
+    syn.children.push_back(words_node(field, tokens, true, false));
+    for (const auto& e : expansions)
+        syn.children.push_back(words_node(field, token_terms(e), true, false));
+    return syn;
+}
+
+// A term in a known field; `quoted` for field:"...".
+Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool quoted,
+                             const Abbreviations* abbreviations) {
+    if (value.empty()) {
+        return query_error(fmt::format("{}: needs a value ({}:VALUE)", spec.name, spec.name));
+    }
+    switch (spec.type) {
+        case FieldType::number:
+        case FieldType::date:
+            return range_node(spec, value);
+        case FieldType::boolean: {
+            auto b = parse_bool(spec, value);
+            if (!b.ok()) return b.error();
+            return exact_node(std::string(spec.name), b.value() ? "true" : "false");
+        }
+        case FieldType::identifier: {
+            // dataset:"S. pombe cells" searches titles; dataset:10000 is the id.
+            if (!spec.words_field.empty() && !has_digit(value)) {
+                auto tokens = token_terms(value);
+                if (tokens.empty()) break;
+                return words_node(std::string(spec.words_field), std::move(tokens), quoted, false);
+            }
+            return exact_node(std::string(spec.name), exact_value(spec, value));
+        }
+        case FieldType::keyword:
+        case FieldType::text: {
+            bool prefix = !quoted && value.size() > 1 && value.back() == '*';
+            auto tokens = token_terms(prefix ? value.substr(0, value.size() - 1) : value);
+            if (tokens.empty()) break;
+            if (auto syn = abbreviation(std::string(spec.name), tokens, abbreviations)) return *syn;
+            QueryNode words = words_node(std::string(spec.name), std::move(tokens), quoted, prefix);
+            if (spec.type == FieldType::text || prefix) return words;
+            // A keyword also matches as a whole value in any spelling:
+            // software:"Serial EM" finds SerialEM.
+            QueryNode any;
+            any.kind = QueryNode::Kind::or_;
+            any.children.push_back(std::move(words));
+            any.children.push_back(exact_node(std::string(spec.name), exact_value(spec, value)));
+            return any;
+        }
+    }
+    return query_error(fmt::format("{}:{} has no words to search for", spec.name, value));
+}
+
+// "GO:0022626", "doi:10.1101/..", "NCBITaxon:284812", "https://..": a colon
+// inside something that is plainly not field:value is part of the text.
+bool is_literal_colon(std::string_view name, std::string_view value) {
+    if (name.empty()) return true;
+    bool upper_or_digit = std::any_of(name.begin(), name.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c)) != 0 ||
+               std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    if (upper_or_digit) return true;
+    if (!value.empty() &&
+        (std::isdigit(static_cast<unsigned char>(value[0])) != 0 || value[0] == '/')) {
+        return true;
+    }
+    return false;
+}
+
+// --- parser --------------------------------------------------------------------------
+
+class Parser {
+  public:
+    Parser(std::vector<Lexeme> lexemes, const ParseOptions& options)
+        : l_(std::move(lexemes)), options_(options) {}
+
+    Result<QueryNode> parse() {
+        auto node = or_expr("");
+        if (!node.ok()) return node;
+        if (peek().type == Lexeme::Type::close) {
+            return query_error("unexpected ')' (no '(' opens it)");
+        }
+        return simplify(std::move(node).value());
+    }
+
+  private:
+    const Lexeme& peek() const { return l_[pos_]; }
+    Lexeme next() { return l_[pos_ < l_.size() - 1 ? pos_++ : pos_]; }
+
+    Result<QueryNode> or_expr(const std::string& field) {
+        QueryNode any;
+        any.kind = QueryNode::Kind::or_;
+        while (true) {
+            auto part = and_expr(field);
+            if (!part.ok()) return part;
+            any.children.push_back(std::move(part).value());
+            if (peek().type != Lexeme::Type::op_or) break;
+            next();
+            if (peek().type == Lexeme::Type::end || peek().type == Lexeme::Type::close) {
+                return query_error("OR needs something after it");
+            }
+        }
+        return any;
+    }
+
+    Result<QueryNode> and_expr(const std::string& field) {
+        QueryNode all;
+        all.kind = QueryNode::Kind::and_;
+        while (true) {
+            auto t = peek().type;
+            if (t == Lexeme::Type::end || t == Lexeme::Type::close || t == Lexeme::Type::op_or) {
+                break;
+            }
+            if (t == Lexeme::Type::op_and) {
+                next();
+                if (all.children.empty()) return query_error("AND needs something before it");
+                auto after = peek().type;
+                if (after == Lexeme::Type::end || after == Lexeme::Type::close ||
+                    after == Lexeme::Type::op_or) {
+                    return query_error("AND needs something after it");
+                }
+                continue;
+            }
+            auto part = unary(field);
+            if (!part.ok()) return part;
+            if (part.value().kind != QueryNode::Kind::and_ || !part.value().children.empty()) {
+                all.children.push_back(std::move(part).value());
+            }
+        }
+        if (all.children.empty() && peek().type == Lexeme::Type::op_or) {
+            return query_error("OR needs something before it");
+        }
+        expand_abbreviations(all.children);
+        return all;
+    }
+
+    Result<QueryNode> unary(const std::string& field) {
+        if (peek().type == Lexeme::Type::op_not) {
+            next();
+            auto t = peek().type;
+            if (t == Lexeme::Type::end || t == Lexeme::Type::close || t == Lexeme::Type::op_or ||
+                t == Lexeme::Type::op_and) {
+                return query_error("NOT needs something after it");
+            }
+            auto inner = unary(field);
+            if (!inner.ok()) return inner;
+            if (inner.value().kind == QueryNode::Kind::and_ && inner.value().children.empty()) {
+                return inner;  // NOT of punctuation: nothing to exclude
+            }
+            return negate(std::move(inner).value());
+        }
+        return atom(field);
+    }
+
+    static QueryNode negate(QueryNode inner) {
+        QueryNode n;
+        n.kind = QueryNode::Kind::not_;
+        n.children.push_back(std::move(inner));
+        return n;
+    }
+
+    Result<QueryNode> atom(const std::string& scope) {
+        Lexeme l = next();
+        Result<QueryNode> node = QueryNode{};
+        if (l.type == Lexeme::Type::open) {
+            std::string field = scope;
+            if (!l.field.empty()) {
+                auto known = known_field(l.field);
+                if (!known.ok()) return known.error();
+                field = l.field;
+            }
+            node = or_expr(field);
+            if (!node.ok()) return node;
+            if (peek().type == Lexeme::Type::close) next();  // a missing ')' at the end is fine
+        } else if (l.type == Lexeme::Type::word || l.type == Lexeme::Type::phrase) {
+            node = term(l, scope);
+            if (!node.ok()) return node;
+        } else if (l.type == Lexeme::Type::close) {
+            return query_error("unexpected ')' (no '(' opens it)");
+        } else {
+            return query_error("unexpected end of query");
+        }
+        bool empty = node.value().kind == QueryNode::Kind::and_ && node.value().children.empty();
+        if (l.negated && !empty) return negate(std::move(node).value());
+        return node;
+    }
+
+    Result<const FieldSpec*> known_field(const std::string& name) {
+        const FieldSpec* spec = find_field(name);
+        if (spec != nullptr) return spec;
+        auto close = closest_field(name);
+        if (!close.empty()) {
+            return query_error(fmt::format("unknown field '{}' (did you mean '{}'?)", name, close));
+        }
+        return query_error(
+            fmt::format("unknown field '{}' (atlas-search --help fields lists them)", name));
+    }
+
+    Result<QueryNode> term(const Lexeme& l, const std::string& scope) {
+        std::string field = l.field;
+        std::string value = l.text;
+        bool quoted = l.type == Lexeme::Type::phrase;
+        if (field.empty() && !quoted) {
+            auto colon = value.find(':');
+            if (colon != std::string::npos) {
+                std::string name = value.substr(0, colon);
+                std::string rest = value.substr(colon + 1);
+                if (find_field(name) != nullptr) {
+                    field = name;
+                    value = rest;
+                } else if (!is_literal_colon(name, rest)) {
+                    auto known = known_field(name);
+                    if (!known.ok()) return known.error();
+                }
+            }
+        }
+        if (field.empty()) field = scope;
+        if (!field.empty()) {
+            auto spec = known_field(field);
+            if (!spec.ok()) return spec.error();
+            return field_term(*spec.value(), value, quoted, options_.abbreviations);
+        }
+        bool prefix = !quoted && value.size() > 1 && value.back() == '*';
+        auto tokens = token_terms(prefix ? std::string_view(value).substr(0, value.size() - 1)
+                                         : std::string_view(value));
+        if (tokens.empty()) {
+            QueryNode nothing;  // punctuation only: ignored
+            nothing.kind = QueryNode::Kind::and_;
+            return nothing;
+        }
+        return words_node("", std::move(tokens), quoted, prefix);
+    }
+
+    // "S. pombe" -> SYN("s pombe" | "schizosaccharomyces pombe"), for adjacent
+    // words of the same field (and for a phrase such as "S.pombe").
+    void expand_abbreviations(std::vector<QueryNode>& parts) const {
+        if (options_.abbreviations == nullptr || options_.abbreviations->size() == 0) return;
+        auto words_only = [](const QueryNode& n) {
+            return n.kind == QueryNode::Kind::words && !n.prefix;
+        };
+        std::vector<QueryNode> out;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (words_only(parts[i]) && parts[i].tokens.size() == 1 && i + 1 < parts.size() &&
+                words_only(parts[i + 1]) && parts[i + 1].field == parts[i].field) {
+                std::vector<std::string> tokens = parts[i].tokens;
+                tokens.insert(tokens.end(), parts[i + 1].tokens.begin(), parts[i + 1].tokens.end());
+                if (auto syn = abbreviation(parts[i].field, tokens, options_.abbreviations)) {
+                    out.push_back(std::move(*syn));
+                    ++i;
+                    continue;
+                }
+            }
+            if (words_only(parts[i])) {
+                if (auto syn =
+                        abbreviation(parts[i].field, parts[i].tokens, options_.abbreviations)) {
+                    out.push_back(std::move(*syn));
+                    continue;
+                }
+            }
+            out.push_back(std::move(parts[i]));
+        }
+        parts = std::move(out);
+    }
+
+    // Collapses single-child AND / OR nodes; an empty query is `all`.
+    static QueryNode simplify(QueryNode n) {
+        for (auto& c : n.children) c = simplify(std::move(c));
+        if (n.kind == QueryNode::Kind::and_ || n.kind == QueryNode::Kind::or_) {
+            std::vector<QueryNode> kept;
+            for (auto& c : n.children) {
+                if (c.kind == QueryNode::Kind::and_ && c.children.empty()) continue;
+                // AND(a, AND(b, c)) -> AND(a, b, c); the same for OR.
+                if (c.kind == n.kind) {
+                    for (auto& g : c.children) kept.push_back(std::move(g));
+                } else {
+                    kept.push_back(std::move(c));
+                }
+            }
+            n.children = std::move(kept);
+            if (n.children.empty()) return QueryNode{};  // all
+            if (n.children.size() == 1) return std::move(n.children[0]);
+        }
+        return n;
+    }
+
+    std::vector<Lexeme> l_;
+    std::size_t pos_ = 0;
+    const ParseOptions& options_;
+};
+
+std::string describe_bound(const FieldSpec* spec, double v) {
+    if (spec == nullptr) return format_number(v);
+    if (spec->type == FieldType::date) {
+        // days -> YYYY-MM-DD (civil from days, Howard Hinnant).
+        long z = static_cast<long>(std::floor(v)) + 719468;
+        long era = (z >= 0 ? z : z - 146096) / 146097;
+        long doe = z - era * 146097;
+        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        long y = yoe + era * 400;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long d = doy - (153 * mp + 2) / 5 + 1;
+        long m = mp < 10 ? mp + 3 : mp - 9;
+        return fmt::format("{:04d}-{:02d}-{:02d}", y + (m <= 2 ? 1 : 0), m, d);
+    }
+    if (const Unit* unit = find_unit(spec->unit)) {
+        return format_number(from_canonical(v, *unit)) + std::string(spec->unit);
+    }
+    return format_number(v);
+}
+
+}  // namespace
+
+std::string QueryNode::describe() const {
+    auto join = [&](std::string_view sep) {
+        std::string out;
+        for (const auto& c : children) {
+            if (!out.empty()) out += sep;
+            out += c.describe();
+        }
+        return out;
+    };
+    std::string f = field.empty() ? "" : field + ":";
+    switch (kind) {
+        case Kind::all:
+            return "ALL";
+        case Kind::words: {
+            std::string words;
+            for (const auto& t : tokens) {
+                if (!words.empty()) words += ' ';
+                words += t;
+            }
+            if (prefix) words += '*';
+            return phrase ? f + "\"" + words + "\"" : f + words;
+        }
+        case Kind::exact:
+            return field + "=" + value;
+        case Kind::range: {
+            const FieldSpec* spec = find_field(field);
+            std::string lo_text = std::isinf(lo) ? "*" : describe_bound(spec, lo);
+            std::string hi_text = std::isinf(hi) ? "*" : describe_bound(spec, hi);
+            return fmt::format("{}:{}{}..{}{}", field, lo_inclusive ? '[' : '(', lo_text, hi_text,
+                               hi_inclusive ? ']' : ')');
+        }
+        case Kind::and_:
+            return "AND(" + join(", ") + ")";
+        case Kind::or_:
+            return "OR(" + join(", ") + ")";
+        case Kind::not_:
+            return "NOT(" + join(", ") + ")";
+        case Kind::synonym:
+            return "SYN(" + join(" | ") + ")";
+    }
+    return "?";
+}
+
+Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options) {
+    Parser parser(Lexer(text).run(), options);
+    return parser.parse();
+}
+
+std::vector<std::string> highlight_tokens(const QueryNode& node) {
+    std::vector<std::string> out;
+    if (node.kind == QueryNode::Kind::not_) return out;
+    if (node.kind == QueryNode::Kind::words) {
+        for (const auto& t : node.tokens) out.push_back(t);
+        return out;
+    }
+    for (const auto& c : node.children) {
+        auto sub = highlight_tokens(c);
+        out.insert(out.end(), sub.begin(), sub.end());
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+}  // namespace atlas::detail

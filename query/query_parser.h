@@ -1,0 +1,68 @@
+// query_parser.h - the query language: text -> a parsed query tree.
+//
+// Pure: no index needed, so the language is tested as a golden table
+// (tests/golden/query_parse.txt: input -> describe()).  query_builder.cpp
+// turns the tree into a Xapian::Query.
+//
+// Grammar (NOT binds tighter than AND, AND tighter than OR, as in Xapian and SQL):
+//   query   := or_expr
+//   or_expr := and_expr ("OR" and_expr)*
+//   and_expr:= unary (["AND"] unary)*
+//   unary   := "NOT" unary | "-" atom | "+" atom | atom
+//   atom    := "(" or_expr ")" | FIELD ":(" or_expr ")" | term
+//   term    := WORD | "PHRASE" | FIELD ":" WORD | FIELD ":" "PHRASE"
+// Operators are upper case; "and", "or", "not" are words.  A missing closing
+// quote or parenthesis at the end is supplied (queries arrive keystroke by
+// keystroke).
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "atlas/error.h"
+#include "atlas/vocabulary.h"
+
+namespace atlas::detail {
+
+struct QueryNode {
+    enum class Kind {
+        all,      // every record
+        words,    // words or a phrase, free or in a field
+        exact,    // a whole value: field=value
+        range,    // a number or date range on a field's slot
+        and_,     // all children; negated children exclude
+        or_,      // any child
+        not_,     // everything but the child
+        synonym,  // any child, scored as alternatives of one concept (S. pombe)
+    };
+    Kind kind = Kind::all;
+    std::string field;                // empty = free text
+    std::vector<std::string> tokens;  // words: lower-cased tokens
+    bool phrase = false;              // words: must be adjacent, in order
+    bool prefix = false;              // words: the last token is a prefix (ribo*)
+    std::string value;                // exact: the stored exact form
+    double lo = -std::numeric_limits<double>::infinity();  // range, canonical unit
+    double hi = std::numeric_limits<double>::infinity();
+    bool lo_inclusive = true;
+    bool hi_inclusive = true;
+    std::vector<QueryNode> children;
+
+    // A stable one-line rendering: AND(ribosome, SYN("s pombe" | "schizosaccharomyces pombe")).
+    std::string describe() const;
+};
+
+struct ParseOptions {
+    const Abbreviations* abbreviations = nullptr;  // binomial abbreviations; none if null
+};
+
+// Parses `text`.  Errors: invalid_query with a one-line message naming the
+// problem ("unknown field 'autor' (did you mean 'author'?)").
+Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options = {});
+
+// Words worth highlighting in snippets: the tokens of every positive words node.
+std::vector<std::string> highlight_tokens(const QueryNode& node);
+
+}  // namespace atlas::detail

@@ -1,0 +1,165 @@
+// result_json.cpp - the JSON response; the only place RapidJSON writes on the query path.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "atlas/search.h"
+#include "atlas/text.h"
+
+namespace atlas {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Link relations that may repeat; the others are one URL each.
+constexpr std::array<std::string_view, 4> kMultiLinks{"file", "doi", "related", "method"};
+
+void write_value(Writer& w, const HitField& field, const FieldValue& v) {
+    switch (v.type) {
+        case ValueType::boolean:
+            w.Bool(v.number != 0);
+            break;
+        case ValueType::number:
+            if (!field.unit.empty()) {
+                w.StartObject();
+                w.Key("value");
+                w.Double(v.number);
+                w.Key("unit");
+                w.String(field.unit);
+                w.EndObject();
+            } else if (v.number == std::floor(v.number) && std::fabs(v.number) < 9e15) {
+                w.Int64(static_cast<std::int64_t>(v.number));
+            } else {
+                w.Double(v.number);
+            }
+            break;
+        default:
+            w.String(v.text);
+    }
+}
+
+void write_hit(Writer& w, const Hit& hit) {
+    w.StartObject();
+    w.Key("rank");
+    w.Uint64(hit.rank);
+    w.Key("id");
+    w.String(hit.id);
+    w.Key("kind");
+    w.String(hit.kind);
+    w.Key("source");
+    w.String(hit.source);
+    w.Key("title");
+    w.String(hit.title);
+    w.Key("breadcrumb");
+    w.StartArray();
+    for (const auto& b : hit.breadcrumb) {
+        w.StartObject();
+        w.Key("id");
+        w.String(b.id);
+        w.Key("kind");
+        w.String(b.kind);
+        w.Key("label");
+        w.String(b.label);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.Key("snippet");
+    w.String(to_html(hit.snippet));
+    w.Key("score");
+    w.Double(std::round(hit.score * 1e6) / 1e6);
+    w.Key("fields");
+    w.StartObject();
+    for (const auto& f : hit.fields) {
+        if (f.values.empty()) continue;
+        w.Key(f.name.c_str(), static_cast<rapidjson::SizeType>(f.name.size()));
+        if (f.multi) {
+            w.StartArray();
+            for (const auto& v : f.values) write_value(w, f, v);
+            w.EndArray();
+        } else {
+            write_value(w, f, f.values.front());
+        }
+    }
+    w.EndObject();
+    w.Key("links");
+    w.StartObject();
+    for (const auto& l : hit.links) {
+        if (l.urls.empty()) continue;
+        w.Key(l.rel.c_str(), static_cast<rapidjson::SizeType>(l.rel.size()));
+        bool multi = std::find(kMultiLinks.begin(), kMultiLinks.end(), l.rel) != kMultiLinks.end();
+        if (multi) {
+            w.StartArray();
+            for (const auto& u : l.urls) w.String(u);
+            w.EndArray();
+        } else {
+            w.String(l.urls.front());
+        }
+    }
+    w.EndObject();
+    w.EndObject();
+}
+
+}  // namespace
+
+std::string to_html(const Highlighted& text) {
+    std::string out;
+    std::size_t at = 0;
+    for (const auto& [begin, end] : text.marks) {
+        if (begin < at || end > text.text.size() || begin > end) continue;
+        out += html_escape(std::string_view(text.text).substr(at, begin - at));
+        out += "<mark>";
+        out += html_escape(std::string_view(text.text).substr(begin, end - begin));
+        out += "</mark>";
+        at = end;
+    }
+    out += html_escape(std::string_view(text.text).substr(at));
+    return out;
+}
+
+std::string to_json(const SearchResult& result) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("query");
+    w.String(result.query);
+    w.Key("kinds");
+    w.StartArray();
+    for (const auto& k : result.kinds) w.String(k);
+    w.EndArray();
+    w.Key("total");
+    w.Uint64(result.total);
+    w.Key("offset");
+    w.Uint(result.offset);
+    w.Key("limit");
+    w.Uint(result.limit);
+    w.Key("took_ms");
+    w.Double(std::round(result.took_ms * 1000) / 1000);
+    w.Key("parsed");
+    w.String(result.parsed);
+    w.Key("hits");
+    w.StartArray();
+    for (const auto& hit : result.hits) write_hit(w, hit);
+    w.EndArray();
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string to_json(const Error& error) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("error");
+    w.StartObject();
+    w.Key("code");
+    w.String(errc_name(error.code));
+    w.Key("message");
+    w.String(error.message);
+    w.EndObject();
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace atlas

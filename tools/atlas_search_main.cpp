@@ -1,0 +1,274 @@
+// atlas-search - searches an atlas index from the terminal.
+//
+//   atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--limit N] [--offset N] [--json]
+//
+// Exit codes: 0 hits found; 1 no hits; 2 usage, query or index error (one line
+// on stderr naming the problem).
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "atlas/schema.h"
+#include "atlas/search.h"
+#include "cli_util.h"
+
+namespace {
+
+constexpr int kExitHits = 0;
+constexpr int kExitNoHits = 1;
+constexpr int kExitError = 2;
+
+constexpr const char* kUsage =
+    R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--limit N] [--offset N] [--json]
+
+Searches the index and prints the best hits first.  The words of QUERY are
+joined; quote the query for the shell when it has quotes or parentheses.
+
+  --index DIR      index directory (default: $ATLAS_INDEX, else the one the quick start built)
+  --kind K[,K..]   only records of these kinds (repeatable): dataset, run, tiltseries,
+                   tomogram, annotation, deposition
+  --limit N        hits to show, 0 to 1000 (default 10)
+  --offset N       hits to skip, for paging (default 0)
+  --json           print one JSON document instead of text
+  --help fields    list the fields a query can name
+  --version        print the version
+  --               everything after it is the query (for queries starting with '-')
+
+query language:
+  ribosome pombe            all words (stemmed: ribosomes finds ribosome)
+  "cytosolic ribosome"      a phrase
+  S. pombe                  binomial abbreviations, derived from the data
+  organism:pombe            a word in a field; field:"two words" for a phrase
+  quality:>=4  voxel_spacing:..10  voxel_spacing:10..20  voxel_spacing:<1nm
+                            ranges (bare numbers are in the field's unit, e.g. Å)
+  release_date:2023..       dates: 2023, 2023-06, 2023-06-01, ranges
+  ground_truth:yes          booleans
+  a OR b   a AND b   NOT a   -a   (a OR b) c   organism:(pombe OR cerevisiae)
+  ""                        an empty query lists every record
+
+exit codes: 0 hits found; 1 no hits; 2 usage, query or index error
+)";
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "atlas-search: %s\n", message.c_str());
+    return kExitError;
+}
+
+bool parse_count(const std::string& text, std::uint32_t max, std::uint32_t& out) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size() || v > max) return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+}
+
+void print_fields() {
+    std::fprintf(stdout, "%-24s %-10s %-6s %s\n", "field", "type", "unit", "what it holds");
+    for (const auto& f : atlas::field_specs()) {
+        std::fprintf(stdout, "%-24s %-10s %-6s %s\n", std::string(f.name).c_str(),
+                     atlas::field_type_name(f.type), std::string(f.unit).c_str(),
+                     std::string(f.help).c_str());
+    }
+}
+
+struct Style {
+    bool on = false;
+    std::string wrap(std::string_view code, std::string_view text) const {
+        if (!on) return std::string(text);
+        return fmt::format("\033[{}m{}\033[0m", code, text);
+    }
+    std::string bold(std::string_view t) const { return wrap("1", t); }
+    std::string dim(std::string_view t) const { return wrap("2", t); }
+    std::string kind(std::string_view t) const { return wrap("36", t); }
+    std::string link(std::string_view t) const { return wrap("32", t); }
+    // Matched words: bold yellow on a terminal, as they are elsewhere.
+    std::string marked(const atlas::Highlighted& h, std::string_view base = "") const {
+        if (!on) return h.text;
+        std::string out;
+        std::size_t at = 0;
+        std::string reset = base.empty() ? "\033[0m" : fmt::format("\033[0m\033[{}m", base);
+        if (!base.empty()) out += fmt::format("\033[{}m", base);
+        for (const auto& [b, e] : h.marks) {
+            if (b < at || e > h.text.size()) continue;
+            out += h.text.substr(at, b - at);
+            out += "\033[1;33m" + h.text.substr(b, e - b) + reset;
+            at = e;
+        }
+        out += h.text.substr(at);
+        if (!base.empty()) out += "\033[0m";
+        return out;
+    }
+};
+
+std::string values_text(const atlas::HitField& f, std::size_t max_values = 3) {
+    std::string out;
+    std::size_t shown = 0;
+    for (const auto& v : f.values) {
+        if (shown == max_values) {
+            out += fmt::format(" +{} more", f.values.size() - shown);
+            break;
+        }
+        if (shown > 0) out += ", ";
+        out += v.text;
+        ++shown;
+    }
+    if (!f.unit.empty()) out += " " + f.unit;
+    return out;
+}
+
+std::string crumb_text(const atlas::Breadcrumb& b) {
+    if (b.kind == "dataset" || b.kind == "deposition") {
+        std::string id = b.id.substr(b.id.rfind(':') + 1);
+        return id + " " + b.label;
+    }
+    return b.label;
+}
+
+void print_hit(const atlas::Hit& hit, const Style& s) {
+    std::fprintf(stdout, "%s %s  %s\n", s.bold(fmt::format("{:>3}.", hit.rank)).c_str(),
+                 s.kind(fmt::format("{:<10}", hit.kind)).c_str(),
+                 s.marked(hit.title_marks, "1").c_str());
+    std::fprintf(stdout, "     %s\n", s.dim(hit.id).c_str());
+    if (hit.breadcrumb.size() > 1) {
+        std::string crumbs;
+        for (const auto& b : hit.breadcrumb) {
+            if (!crumbs.empty()) crumbs += " \u203a ";
+            crumbs += crumb_text(b);
+        }
+        std::fprintf(stdout, "     %s\n", crumbs.c_str());
+    }
+    if (!hit.snippet.text.empty()) {
+        std::fprintf(stdout, "     %s\n", s.marked(hit.snippet).c_str());
+    }
+    std::string keys;
+    for (const char* name : {"organism", "object", "quality", "voxel_spacing", "ground_truth"}) {
+        const atlas::HitField* f = hit.field(name);
+        if (f == nullptr || f->values.empty()) continue;
+        if (!keys.empty()) keys += s.dim(" \u00b7 ");
+        keys += s.dim(f->label + ": ") + values_text(*f);
+    }
+    if (!keys.empty()) std::fprintf(stdout, "     %s\n", keys.c_str());
+    std::string s3 = hit.link("s3");
+    if (!s3.empty()) std::fprintf(stdout, "     %s\n", s.link(s3).c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    atlas::SearchRequest request;
+    std::string index;
+    bool json = false;
+    std::vector<std::string> words;
+    bool query_only = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (query_only || a.empty() || a[0] != '-' || a == "-") {
+            words.push_back(a);
+            continue;
+        }
+        std::string flag = a;
+        std::string value;
+        bool has_value = false;
+        if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+            flag = a.substr(0, eq);
+            value = a.substr(eq + 1);
+            has_value = true;
+        }
+        auto take = [&]() -> bool {
+            if (has_value) return true;
+            if (i + 1 >= args.size()) return false;
+            value = args[++i];
+            return true;
+        };
+        if (flag == "--") {
+            query_only = true;
+        } else if (flag == "--help" || flag == "-h") {
+            if (i + 1 < args.size() && args[i + 1] == "fields") {
+                print_fields();
+            } else {
+                std::fputs(kUsage, stdout);
+            }
+            return kExitHits;
+        } else if (flag == "--version") {
+            std::fprintf(stdout, "atlas-search %s (schema version %d)\n", ATLAS_VERSION,
+                         atlas::kSchemaVersion);
+            return kExitHits;
+        } else if (flag == "--json") {
+            json = true;
+        } else if (flag == "--index") {
+            if (!take()) return fail("--index needs a directory");
+            index = value;
+        } else if (flag == "--kind") {
+            if (!take()) return fail("--kind needs a kind (dataset, run, annotation, ...)");
+            std::size_t start = 0;
+            while (start <= value.size()) {
+                auto comma = value.find(',', start);
+                std::string k = value.substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start);
+                if (!k.empty()) request.kinds.push_back(k);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
+        } else if (flag == "--limit") {
+            if (!take() || !parse_count(value, atlas::kMaxLimit, request.limit)) {
+                return fail(fmt::format("--limit takes a number from 0 to {}, not '{}'",
+                                        atlas::kMaxLimit, value));
+            }
+        } else if (flag == "--offset") {
+            if (!take() || !parse_count(value, atlas::kMaxOffset, request.offset)) {
+                return fail(fmt::format("--offset takes a number from 0 to {}, not '{}'",
+                                        atlas::kMaxOffset, value));
+            }
+        } else {
+            return fail(
+                fmt::format("unknown option '{}' (to search for it, put the query after "
+                            "--; see --help)",
+                            a));
+        }
+    }
+    for (const auto& w : words) {
+        if (!request.query.empty()) request.query += ' ';
+        request.query += w;
+    }
+
+    std::string dir = atlas::cli::index_dir(index);
+    auto searcher = atlas::Searcher::open(dir);
+    if (!searcher.ok()) {
+        if (json) std::fprintf(stdout, "%s\n", atlas::to_json(searcher.error()).c_str());
+        return fail(searcher.error().message);
+    }
+    auto result = searcher.value().search(request);
+    if (!result.ok()) {
+        if (json) std::fprintf(stdout, "%s\n", atlas::to_json(result.error()).c_str());
+        return fail(result.error().message);
+    }
+    const atlas::SearchResult& r = result.value();
+    if (json) {
+        std::fprintf(stdout, "%s\n", atlas::to_json(r).c_str());
+        return r.total > 0 ? kExitHits : kExitNoHits;
+    }
+    Style style{atlas::cli::use_colour(stdout)};
+    std::string scope = r.kinds.empty() ? "" : fmt::format(" ({})", fmt::join(r.kinds, ", "));
+    std::string what = r.query.empty() ? "all records" : fmt::format("\"{}\"", r.query);
+    if (r.total == 0) {
+        std::fprintf(stdout, "no results for %s%s (%.1f ms)\n", what.c_str(), scope.c_str(),
+                     r.took_ms);
+        return kExitNoHits;
+    }
+    std::string range = r.hits.empty()
+                            ? fmt::format("nothing past {}", r.offset)
+                            : fmt::format("showing {}-{}", r.offset + 1, r.offset + r.hits.size());
+    std::fprintf(stdout, "%s %s for %s%s (%.1f ms) \u00b7 %s\n\n",
+                 style.bold(atlas::cli::grouped(r.total)).c_str(),
+                 r.total == 1 ? "result" : "results", what.c_str(), scope.c_str(), r.took_ms,
+                 range.c_str());
+    for (const auto& hit : r.hits) {
+        print_hit(hit, style);
+        std::fputc('\n', stdout);
+    }
+    return kExitHits;
+}
