@@ -80,9 +80,14 @@ class CryoetAdapter final : public Adapter {
         resolve_root();
         std::uint64_t n = 0;
         std::error_code ec;
-        fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied,
+        // Mirrors are sometimes assembled from symlinks; follow them, but no
+        // deeper than the bucket layout goes, so a link loop cannot trap us.
+        fs::recursive_directory_iterator it(root_,
+                                            fs::directory_options::skip_permission_denied |
+                                                fs::directory_options::follow_directory_symlink,
                                             ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (it.depth() > 10) it.disable_recursion_pending();
             if (it->is_regular_file(ec) && is_record_file(it->path())) ++n;
         }
         return n;

@@ -172,7 +172,9 @@ class Builder final : public RecordSink {
         BuildProgress p;
         p.source = source_;
         p.done = report_.records;
-        p.total = std::max(total_, report_.records);
+        // An estimate that fell short says nothing: report it as unknown (0),
+        // except at the end, when the total is known.
+        p.total = force ? report_.records : (total_ >= report_.records ? total_ : 0);
         p.elapsed_seconds = std::chrono::duration<double>(now - start_).count();
         options_.on_progress(p);
     }

@@ -121,7 +121,11 @@ const char* dimension_name(Dimension d) {
 const Unit* find_unit(std::string_view spelling) {
     spelling = trim(spelling);
     for (const auto& s : kUnits) {
-        if (s.text == spelling) return &s.unit;
+        if (s.text != spelling) continue;
+        // One Unit per unit, whatever the spelling: the entry of its first spelling.
+        for (const auto& canonical : kUnits) {
+            if (canonical.unit.symbol == s.unit.symbol) return &canonical.unit;
+        }
     }
     return nullptr;
 }
@@ -180,7 +184,13 @@ std::optional<NumberText> parse_number_text(std::string_view text) {
     out.value = value;
     out.unit = std::string(trim(text.substr(end)));
     if (!out.unit.empty()) {
-        // A unit is one word of letters and unit symbols, not more numbers or clauses.
+        // A unit is one word of letters and unit symbols, not more numbers or
+        // clauses: "2023-XX-XX" is no number with the unit "-XX-XX".
+        char first = out.unit.front();
+        if (first == '-' || first == '+' || first == '.' || first == ',' ||
+            std::isdigit(static_cast<unsigned char>(first)) != 0) {
+            return std::nullopt;
+        }
         for (char c : out.unit) {
             if (is_space(c) || c == ',' || c == ';' || c == '(' || c == ')') return std::nullopt;
         }

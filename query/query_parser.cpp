@@ -251,10 +251,8 @@ Result<QueryNode> range_node(const FieldSpec& spec, std::string_view value) {
     } else {
         auto v = parse_quantity(spec, value);
         if (!v.ok()) return v.error();
-        // Converted units carry binary noise: 13.48 Å typed and stored must meet.
-        double slack = spec.dimension == Dimension::none ? 0 : std::fabs(v.value()) * 1e-9;
-        n.lo = v.value() - slack;
-        n.hi = v.value() + slack;
+        n.lo = v.value();  // an equality; the builder allows for conversion noise
+        n.hi = v.value();
     }
     if (!status.ok()) return status.error();
     if (n.lo > n.hi) {
@@ -515,6 +513,9 @@ class Parser {
             QueryNode nothing;  // punctuation only: ignored
             nothing.kind = QueryNode::Kind::and_;
             return nothing;
+        }
+        if (!prefix) {
+            if (auto syn = abbreviation("", tokens, options_.abbreviations)) return *syn;
         }
         return words_node("", std::move(tokens), quoted, prefix);
     }

@@ -108,10 +108,11 @@ int run_build(const std::vector<std::string>& args) {
             if (rate > 0 && p.total > p.done) {
                 eta = atlas::cli::duration(static_cast<double>(p.total - p.done) / rate);
             }
+            std::string done = atlas::cli::grouped(p.done);
+            if (p.total > 0) done += " / " + atlas::cli::grouped(p.total);
             std::fprintf(stderr,
-                         "\r\033[Kindexing %s: %s / %s records  %s records/s  elapsed %s  ETA %s",
-                         p.source.c_str(), atlas::cli::grouped(p.done).c_str(),
-                         atlas::cli::grouped(p.total).c_str(),
+                         "\r\033[Kindexing %s: %s records  %s records/s  elapsed %s  ETA %s",
+                         p.source.c_str(), done.c_str(),
                          atlas::cli::grouped(static_cast<std::uint64_t>(rate)).c_str(),
                          atlas::cli::duration(p.elapsed_seconds).c_str(), eta.c_str());
             std::fflush(stderr);
@@ -182,7 +183,12 @@ int run_read(const std::string& command, const std::vector<std::string>& args) {
                      errors, s.issues.size() - errors);
         return kExitOk;
     }
-    for (const auto& issue : s.issues) std::fprintf(stdout, "%s\n", issue.to_line().c_str());
+    // Rejected records first: they are what an operator must act on.
+    for (auto severity : {atlas::Severity::error, atlas::Severity::warning}) {
+        for (const auto& issue : s.issues) {
+            if (issue.severity == severity) std::fprintf(stdout, "%s\n", issue.to_line().c_str());
+        }
+    }
     return kExitOk;
 }
 

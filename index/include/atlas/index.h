@@ -56,7 +56,8 @@ struct IngestIssue {
 struct BuildProgress {
     std::string source;
     std::uint64_t done = 0;   // records read so far (all sources)
-    std::uint64_t total = 0;  // estimate of all records (from a scan of the files), 0 if unknown
+    std::uint64_t total = 0;  // estimate of all records (a scan of the files), 0 if unknown;
+                              // the exact total in the last call
     double elapsed_seconds = 0;
 };
 
