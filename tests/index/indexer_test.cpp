@@ -1,0 +1,370 @@
+// Tests for index/indexer.cpp, catalog.cpp and generation.cpp through atlas/index.h:
+// builds, bad input, carry-over, atomic generations, locking and schema versions.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <set>
+
+#include "atlas/index.h"
+#include "atlas/record.h"
+#include "atlas/schema.h"
+#include "atlas/search.h"
+#include "generation.h"
+#include "test_util.h"
+
+using namespace atlas;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small real corpus to damage: dataset 10000 (10 runs), 10011 and the depositions.
+fs::path copy_corpus(const fs::path& to) {
+    for (const char* part : {"10000", "10011", "depositions_metadata"}) {
+        test::copy_tree(test::sample_cryoet() / part, to / part);
+    }
+    return to;
+}
+
+Result<BuildReport> build(const fs::path& source, const fs::path& out, bool allow_shrink = false) {
+    BuildOptions options;
+    options.sources.push_back({"cryoet", source.string()});
+    options.out_dir = out.string();
+    options.allow_shrink = allow_shrink;
+    return build_index(options);
+}
+
+std::uint64_t hits(const fs::path& index, const std::string& query) {
+    auto s = Searcher::open(index.string());
+    REQUIRE_MESSAGE(s.ok(), s.error().message);
+    SearchRequest r;
+    r.query = query;
+    auto result = s.value().search(r);
+    REQUIRE_MESSAGE(result.ok(), result.error().message);
+    return result.value().total;
+}
+
+std::string current(const fs::path& index) {
+    return fs::read_symlink(index / kCurrentLink).string();
+}
+
+const IngestIssue* issue_for(const BuildReport& r, const std::string& file) {
+    for (const auto& i : r.issues) {
+        if (i.file == file) return &i;
+    }
+    return nullptr;
+}
+
+std::int64_t sql_int(const fs::path& db_path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    std::int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+}  // namespace
+
+TEST_CASE("building the sample indexes every record of every kind and publishes one generation") {
+    test::TempDir dir;
+    auto report = build(test::sample_cryoet(), dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    const BuildReport& r = report.value();
+    CHECK(r.generation == "gen-000001");
+    CHECK(current(dir.path() / "index") == "gen-000001");
+    CHECK(r.rejected == 0);
+    CHECK(r.records > 300);
+    std::uint64_t sum = 0;
+    for (const auto& [kind, n] : r.records_per_kind) sum += n;
+    CHECK(sum == r.records);
+    CHECK(r.records_per_kind.size() == 6);
+    CHECK(r.warnings == r.issues.size());
+    CHECK(r.index_bytes > 0);
+    auto stats = read_index_stats((dir.path() / "index").string());
+    REQUIRE(stats.ok());
+    CHECK(stats.value().records_per_kind == r.records_per_kind);
+    CHECK(stats.value().issues.size() == r.issues.size());
+    CHECK(stats.value().schema_version == kSchemaVersion);
+}
+
+TEST_CASE(
+    "the catalog stores records with their JSON, content hashes, parent edges and the report") {
+    test::TempDir dir;
+    auto report = build(test::sample_cryoet(), dir.path() / "index");
+    REQUIRE(report.ok());
+    fs::path catalog = dir.path() / "index" / "gen-000001" / kCatalogFile;
+    CHECK(sql_int(catalog, "PRAGMA user_version") == kSchemaVersion);
+    CHECK(sql_int(catalog, "SELECT count(*) FROM records") ==
+          static_cast<std::int64_t>(report.value().records));
+    CHECK(sql_int(catalog, "SELECT count(*) FROM edges") ==
+          sql_int(catalog, "SELECT count(*) FROM records WHERE parent IS NOT NULL"));
+    CHECK(sql_int(catalog, "SELECT count(*) FROM edges WHERE parent = 'cryoet:dataset:10000'") ==
+          10);
+    CHECK(sql_int(catalog, "SELECT count(*) FROM ingest_report") ==
+          static_cast<std::int64_t>(report.value().issues.size()));
+    CHECK(sql_int(catalog, "SELECT count(DISTINCT hash) FROM records") ==
+          sql_int(catalog, "SELECT count(*) FROM records"));
+    CHECK(sql_int(catalog, "SELECT value FROM meta WHERE key = 'atlas.schema_version'") ==
+          kSchemaVersion);
+    // The JSON is the whole record: SQL can read a field of it.  Datasets with a
+    // cytosolic ribosome annotation, counted from the files:
+    std::set<std::string> with_ribosome;
+    for (const auto& e : fs::recursive_directory_iterator(test::sample_cryoet())) {
+        if (e.path().filename().string().starts_with("cytosolic_ribosome")) {
+            with_ribosome.insert(
+                e.path().lexically_relative(test::sample_cryoet()).begin()->string());
+        }
+    }
+    REQUIRE(with_ribosome.size() >= 2);
+    CHECK(sql_int(catalog,
+                  "SELECT count(*) FROM records, json_each(records.json, '$.fields.object') "
+                  "WHERE kind = 'dataset' AND json_each.value ->> 'text' = 'cytosolic ribosome'") ==
+          static_cast<std::int64_t>(with_ribosome.size()));
+}
+
+TEST_CASE("bad files give one line each naming file and field; the rest is indexed") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path ds = src / "10000";
+    // Truncated JSON.
+    std::string run = test::read_file(ds / "TS_026" / "run_metadata.json");
+    test::write_file(ds / "TS_026" / "run_metadata.json", run.substr(0, run.size() / 2));
+    // A file that is not an object.
+    test::write_file(ds / "TS_027" / "TiltSeries" / "100" / "tiltseries_metadata.json",
+                     "[1, 2, 3]\n");
+    // A missing required field.
+    fs::path ann = ds / "TS_028" / "Reconstructions" / "VoxelSpacing13.480" / "Annotations" /
+                   "101" / "cytosolic_ribosome-1.0.json";
+    std::string a = test::read_file(ann);
+    auto at = a.find("\"name\": \"cytosolic ribosome\"");
+    REQUIRE(at != std::string::npos);
+    a.replace(at, 6, "\"label\"");
+    test::write_file(ann, a);
+    // A template marker where a required value should be.
+    fs::path dep = src / "depositions_metadata" / "10000" / "deposition_metadata.json";
+    std::string d = test::read_file(dep);
+    at = d.find("DeePiCt Training and Evaluation Datasets");
+    REQUIRE(at != std::string::npos);
+    d.replace(at, 40, "REQUIRED");
+    test::write_file(dep, d);
+
+    auto report = build(src, dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    const BuildReport& r = report.value();
+    CHECK(r.rejected == 4);
+    CHECK(r.carried_over == 0);
+
+    const IngestIssue* truncated = issue_for(r, "10000/TS_026/run_metadata.json");
+    REQUIRE(truncated != nullptr);
+    CHECK(truncated->severity == Severity::error);
+    CHECK(truncated->record == "cryoet:run:10000/TS_026");
+    CHECK(truncated->to_line().starts_with(
+        "error: 10000/TS_026/run_metadata.json: invalid JSON at offset "));
+    CHECK(truncated->to_line().ends_with("; record rejected [cryoet:run:10000/TS_026]"));
+
+    const IngestIssue* array = issue_for(r, "10000/TS_027/TiltSeries/100/tiltseries_metadata.json");
+    REQUIRE(array != nullptr);
+    CHECK(array->to_line() ==
+          "error: 10000/TS_027/TiltSeries/100/tiltseries_metadata.json: is a JSON array, not an "
+          "object; record rejected [cryoet:tiltseries:10000/TS_027/100]");
+
+    const IngestIssue* missing =
+        issue_for(r,
+                  "10000/TS_028/Reconstructions/VoxelSpacing13.480/Annotations/101/"
+                  "cytosolic_ribosome-1.0.json");
+    REQUIRE(missing != nullptr);
+    CHECK(missing->field == "annotation_object.name");
+    CHECK(missing->message == "required field is missing; record rejected");
+
+    const IngestIssue* marker = issue_for(r, "depositions_metadata/10000/deposition_metadata.json");
+    REQUIRE(marker != nullptr);
+    CHECK(marker->field == "deposition_title");
+    CHECK(marker->message ==
+          "required field holds the template marker 'REQUIRED'; record rejected");
+
+    // The real 10011 quirks are there too, as warnings.
+    CHECK(issue_for(r, "10011/dataset_metadata.json") != nullptr);
+    for (const auto& i : r.issues) CHECK(i.to_line().find('\n') == std::string::npos);
+
+    // Everything else made it in: the run's own tilt series and annotations,
+    // the other runs, the dataset.
+    fs::path index = dir.path() / "index";
+    CHECK(hits(index, "id:cryoet:run:10000/TS_026") == 0);
+    CHECK(hits(index, "id:cryoet:tiltseries:10000/TS_026/100") == 1);
+    CHECK(hits(index, "kind:run dataset:10000") == 9);
+    CHECK(hits(index, "kind:tiltseries dataset:10000") == 9);
+    CHECK(hits(index, "kind:annotation dataset:10000 object:\"cytosolic ribosome\"") == 9);
+    CHECK(hits(index, "kind:dataset") == 2);
+}
+
+TEST_CASE("a record rejected on rebuild keeps its previous version: nothing indexed is lost") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(src, index).ok());
+    CHECK(hits(index, "id:cryoet:run:10000/TS_026") == 1);
+
+    test::write_file(src / "10000" / "TS_026" / "run_metadata.json", "{\"run_name\": \"TS_0");
+    auto report = build(src, index);
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    CHECK(report.value().generation == "gen-000002");
+    CHECK(report.value().rejected == 1);
+    CHECK(report.value().carried_over == 1);
+    const IngestIssue* i = issue_for(report.value(), "10000/TS_026/run_metadata.json");
+    REQUIRE(i != nullptr);
+    CHECK(i->carried_over);
+    CHECK(i->to_line().ends_with("[cryoet:run:10000/TS_026; previous version kept]"));
+    CHECK(hits(index, "id:cryoet:run:10000/TS_026") == 1);
+    CHECK(hits(index, "kind:run dataset:10000") == 10);
+    CHECK(sql_int(index / "gen-000002" / kCatalogFile,
+                  "SELECT carried_over FROM records WHERE id = 'cryoet:run:10000/TS_026'") == 1);
+    // The previous generation is kept for readers that still have it open.
+    CHECK(fs::exists(index / "gen-000001"));
+    auto stats = read_index_stats(index.string());
+    REQUIRE(stats.ok());
+    CHECK(stats.value().generation == "gen-000002");
+}
+
+TEST_CASE("a build that fails leaves the current index serving and no half-built generation") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(src, index).ok());
+    std::uint64_t before = hits(index, "");
+
+    SUBCASE("an export that produced nothing") {
+        fs::create_directories(dir.path() / "empty");
+        auto r = build(dir.path() / "empty", index);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == Errc::invalid_request);
+        CHECK(r.error().message ==
+              "source 'cryoet' produced no records; the current index is kept");
+    }
+    SUBCASE("an export that lost most of its records") {
+        for (const auto& e : fs::directory_iterator(src / "10000")) {
+            if (e.is_directory() && e.path().filename() != "TS_026") fs::remove_all(e.path());
+        }
+        auto r = build(src, index);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().message.find("under half of the") != std::string::npos);
+        CHECK(r.error().message.find("--allow-shrink") != std::string::npos);
+        CHECK(current(index) == "gen-000001");
+        auto allowed = build(src, index, /*allow_shrink=*/true);
+        REQUIRE(allowed.ok());
+        CHECK(current(index) == "gen-000002");
+        return;
+    }
+    SUBCASE("a source path that does not exist") {
+        auto r = build(dir.path() / "nowhere", index);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == Errc::not_found);
+    }
+    CHECK(current(index) == "gen-000001");
+    CHECK(hits(index, "") == before);
+    for (const auto& e : fs::directory_iterator(index)) {
+        CHECK_MESSAGE(!e.path().filename().string().ends_with(".tmp"), e.path());
+    }
+}
+
+TEST_CASE("leftovers of a killed build are cleared and never become current") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(src, index).ok());
+    fs::create_directories(index / "gen-000002.tmp" / "xapian");
+    test::write_file(index / "gen-000002.tmp" / "catalog.sqlite", "half a file");
+    CHECK(current(index) == "gen-000001");
+    CHECK(hits(index, "kind:dataset") == 2);
+    auto r = build(src, index);
+    REQUIRE(r.ok());
+    CHECK_FALSE(fs::exists(index / "gen-000002.tmp"));
+    CHECK(current(index) == r.value().generation);
+    CHECK(hits(index, "kind:dataset") == 2);
+}
+
+TEST_CASE("a second writer is refused while a build holds the lock") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::create_directories(index);
+    auto lock = detail::WriterLock::acquire(index);
+    REQUIRE(lock.ok());
+    auto r = build(test::sample_cryoet(), index);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::unavailable);
+    CHECK(r.error().message.starts_with("another atlas-index build is writing"));
+}
+
+TEST_CASE("both stores record the schema version and a mismatched index is refused") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(test::sample_cryoet(), index).ok());
+    fs::path gen = index / "gen-000001";
+    {
+        Xapian::Database db((gen / kXapianDir).string());
+        CHECK(db.get_metadata(std::string(kMetaSchemaVersion)) == std::to_string(kSchemaVersion));
+        CHECK_FALSE(db.get_metadata(std::string(kMetaAbbreviations)).empty());
+    }
+    SUBCASE("the Xapian index") {
+        {
+            Xapian::WritableDatabase db((gen / kXapianDir).string(), Xapian::DB_OPEN);
+            db.set_metadata(std::string(kMetaSchemaVersion), "0");
+            db.commit();
+        }
+        auto s = Searcher::open(index.string());
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().code == Errc::schema_mismatch);
+        CHECK(s.error().message ==
+              "index '" + index.string() +
+                  "' was built with schema version 0; this atlas-search reads version " +
+                  std::to_string(kSchemaVersion) + ": rebuild it with atlas-index build");
+    }
+    SUBCASE("the catalog") {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open((gen / kCatalogFile).c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) ==
+                SQLITE_OK);
+        sqlite3_close(db);
+        auto stats = read_index_stats(index.string());
+        REQUIRE_FALSE(stats.ok());
+        CHECK(stats.error().code == Errc::schema_mismatch);
+        CHECK(stats.error().message.find("schema version 99") != std::string::npos);
+        // A rebuild over an index of another version starts afresh instead of failing.
+        auto rebuilt = build(test::sample_cryoet(), index);
+        REQUIRE(rebuilt.ok());
+        CHECK(read_index_stats(index.string()).ok());
+    }
+}
+
+TEST_CASE("progress reports records done against an estimate, ending at the total") {
+    test::TempDir dir;
+    BuildOptions options;
+    options.sources.push_back({"cryoet", test::sample_cryoet().string()});
+    options.out_dir = (dir.path() / "index").string();
+    std::vector<BuildProgress> seen;
+    options.on_progress = [&](const BuildProgress& p) { seen.push_back(p); };
+    auto r = build_index(options);
+    REQUIRE(r.ok());
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen.back().done == r.value().records);
+    CHECK(seen.back().total == r.value().records);
+    CHECK(seen.back().source == "cryoet");
+    for (std::size_t i = 1; i < seen.size(); ++i) CHECK(seen[i].done >= seen[i - 1].done);
+}
+
+TEST_CASE("source specs name a known adapter and a path") {
+    auto ok = parse_source_spec("cryoet=/data/mirror");
+    REQUIRE(ok.ok());
+    CHECK(ok.value().name == "cryoet");
+    CHECK(ok.value().path == "/data/mirror");
+    CHECK(parse_source_spec("cryoet").error().message ==
+          "--source 'cryoet' is not NAME=PATH (e.g. cryoet=/data/mirror)");
+    CHECK(parse_source_spec("htan=/x").error().message == "unknown source 'htan' (known: cryoet)");
+    BuildOptions none;
+    none.out_dir = "/tmp/x";
+    CHECK(build_index(none).error().code == Errc::invalid_request);
+}

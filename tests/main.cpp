@@ -1,0 +1,3 @@
+// The doctest main; tests live in the other files.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
