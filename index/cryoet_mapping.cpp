@@ -195,6 +195,12 @@ void add_text(const FieldReader& r, Record& rec, std::string_view path, std::str
     if (auto v = r.text(path)) rec.add(field, *v);
 }
 
+// Like add_text, but the pipeline's "not_reported" / "unknown" defaults are no value.
+void add_reported(const FieldReader& r, Record& rec, std::string_view path,
+                  std::string_view field) {
+    if (auto v = r.text(path); v && !is_unreported(*v)) rec.add(field, *v);
+}
+
 void add_software(const FieldReader& r, Record& rec, std::string_view path,
                   std::string_view field) {
     auto v = r.text(path);
@@ -317,7 +323,7 @@ void add_cross_references(const FieldReader& r, Record& rec) {
 // An ontology term object {"name": ..., "id": ...}.
 void add_term(const FieldReader& r, Record& rec, std::string_view path, std::string_view field) {
     std::string base(path);
-    if (auto name = r.text(base + ".name"); name && !is_unreported(*name)) rec.add(field, *name);
+    add_reported(r, rec, base + ".name", field);
     if (auto id = r.text(base + ".id"); id && !is_unreported(*id))
         add_unique(rec, "ontology_id", *id);
 }
@@ -362,15 +368,9 @@ void add_file_link(const FieldReader& r, Record& rec, std::string_view rel,
 void map_dataset(const FieldReader& r, Record& rec) {
     if (auto title = r.text("dataset_title")) rec.title = *title;
     add_text(r, rec, "dataset_description", "description");
-    if (auto name = r.text("organism.name"); name && !is_unreported(*name)) {
-        rec.add("organism", *name);
-    }
-    if (auto taxon = r.text("organism.taxonomy_id"); taxon && !is_unreported(*taxon)) {
-        rec.add("organism_id", *taxon);
-    }
-    if (auto type = r.text("sample_type"); type && !is_unreported(*type)) {
-        rec.add("sample_type", *type);
-    }
+    add_reported(r, rec, "organism.name", "organism");
+    add_reported(r, rec, "organism.taxonomy_id", "organism_id");
+    add_reported(r, rec, "sample_type", "sample_type");
     add_term(r, rec, "tissue", "tissue");
     add_term(r, rec, "cell_type", "cell_type");
     add_term(r, rec, "cell_strain", "cell_strain");
@@ -462,9 +462,7 @@ void map_tiltseries(const FieldReader& r, Record& rec) {
 void map_tomogram(const FieldReader& r, Record& rec,
                   const std::map<std::string, Alignment>& alignments) {
     add_quantity(r, rec, "voxel_spacing", "voxel_spacing", "Å");
-    if (auto m = r.text("reconstruction_method"); m && !is_unreported(*m)) {
-        rec.add("reconstruction", *m);
-    }
+    add_reported(r, rec, "reconstruction_method", "reconstruction");
     add_software(r, rec, "reconstruction_software", "reconstruction_software");
     add_text(r, rec, "processing", "processing");
     add_software(r, rec, "processing_software", "processing_software");
@@ -500,9 +498,7 @@ void map_annotation(const FieldReader& r, Record& rec) {
     if (auto id = r.text("annotation_object.id")) rec.add("object_id", *id);
     add_text(r, rec, "annotation_object.description", "object_description");
     add_text(r, rec, "annotation_method", "annotation_method");
-    if (auto type = r.text("method_type"); type && !is_unreported(*type)) {
-        rec.add("method", *type);
-    }
+    add_reported(r, rec, "method_type", "method");
     add_software(r, rec, "annotation_software", "annotation_software");
     add_bool(r, rec, "ground_truth_status", "ground_truth");
     add_bool(r, rec, "is_curator_recommended", "curator_recommended");

@@ -15,6 +15,7 @@
 #include "atlas/schema.h"
 #include "atlas/text.h"
 #include "atlas/units.h"
+#include "json_write.h"
 
 namespace atlas::detail {
 namespace {
@@ -112,41 +113,26 @@ Xapian::Document make_document(const Record& record) {
 }
 
 std::string display_json(const Record& record) {
+    using detail::write_member;
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
-    w.Key("id");
-    w.String(record.id);
-    w.Key("kind");
-    w.String(record.kind);
-    w.Key("source");
-    w.String(record.source);
-    w.Key("title");
-    w.String(record.title);
+    write_member(w, "id", record.id);
+    write_member(w, "kind", record.kind);
+    write_member(w, "source", record.source);
+    write_member(w, "title", record.title);
     w.Key("breadcrumb");
-    w.StartArray();
-    for (const auto& c : record.breadcrumb) {
-        w.StartObject();
-        w.Key("id");
-        w.String(c.id);
-        w.Key("kind");
-        w.String(c.kind);
-        w.Key("label");
-        w.String(c.label);
-        w.EndObject();
-    }
-    w.EndArray();
-    // Fields in first-seen order, every value (the output decides scalar or list).
+    detail::write_breadcrumb(w, record.breadcrumb);
+    // Fields in first-seen order, every value (the reader decides scalar or list).
     std::vector<std::string_view> order;
-    for (const auto& v : record.values) {
-        if (find_field(v.field) == nullptr) continue;
-        if (std::find(order.begin(), order.end(), v.field) == order.end()) order.push_back(v.field);
+    for (auto name : record.field_names()) {
+        if (find_field(name) != nullptr) order.push_back(name);
     }
     w.Key("fields");
     w.StartObject();
     for (auto name : order) {
         const FieldSpec* spec = find_field(name);
-        w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+        detail::write_key(w, name);
         w.StartArray();
         for (const auto& v : record.values) {
             if (v.field != name) continue;
@@ -176,7 +162,7 @@ std::string display_json(const Record& record) {
     w.Key("links");
     w.StartObject();
     for (auto rel : rels) {
-        w.Key(rel.data(), static_cast<rapidjson::SizeType>(rel.size()));
+        detail::write_key(w, rel);
         w.StartArray();
         for (const auto& l : record.links) {
             if (l.rel == rel) w.String(l.url);

@@ -49,8 +49,10 @@ Result<rapidjson::Document> load_json_file(const std::filesystem::path& path) {
     std::string text = std::move(buffer).str();
     rapidjson::Document doc;
     // Python's json.dumps writes NaN and Infinity; accept them so FieldReader can
-    // report the field instead of rejecting the whole file.
-    doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+    // report the field instead of rejecting the whole file.  Iterative parsing:
+    // a file nested a million deep must not overflow the stack.
+    doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(text.data(),
+                                                                               text.size());
     if (doc.HasParseError()) {
         if (text.empty()) return Error{Errc::corrupt, "is empty, not JSON"};
         return Error{Errc::corrupt,
@@ -60,10 +62,11 @@ Result<rapidjson::Document> load_json_file(const std::filesystem::path& path) {
     return doc;
 }
 
-void report_warning(const IssueContext& ctx, std::string_view field, std::string message) {
+void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
+                  std::string message) {
     if (ctx.sink == nullptr) return;
     IngestIssue issue;
-    issue.severity = Severity::warning;
+    issue.severity = severity;
     issue.source = ctx.source;
     issue.file = ctx.file;
     issue.record = ctx.record;
@@ -72,16 +75,12 @@ void report_warning(const IssueContext& ctx, std::string_view field, std::string
     ctx.sink->report(std::move(issue));
 }
 
+void report_warning(const IssueContext& ctx, std::string_view field, std::string message) {
+    report_issue(ctx, Severity::warning, field, std::move(message));
+}
+
 void report_error(const IssueContext& ctx, std::string_view field, std::string message) {
-    if (ctx.sink == nullptr) return;
-    IngestIssue issue;
-    issue.severity = Severity::error;
-    issue.source = ctx.source;
-    issue.file = ctx.file;
-    issue.record = ctx.record;
-    issue.field = field;
-    issue.message = std::move(message);
-    ctx.sink->report(std::move(issue));
+    report_issue(ctx, Severity::error, field, std::move(message));
 }
 
 bool is_template_marker(std::string_view s) {

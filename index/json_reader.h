@@ -31,6 +31,8 @@ struct IssueContext {
     std::string record;
 };
 
+void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
+                  std::string message);
 void report_warning(const IssueContext& ctx, std::string_view field, std::string message);
 void report_error(const IssueContext& ctx, std::string_view field, std::string message);
 

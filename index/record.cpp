@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "json_write.h"
+
 namespace atlas {
 
 const char* origin_name(Origin origin) {
@@ -85,6 +87,14 @@ std::string Record::first(std::string_view field) const {
     return {};
 }
 
+std::vector<std::string_view> Record::field_names() const {
+    std::vector<std::string_view> out;
+    for (const auto& v : values) {
+        if (std::find(out.begin(), out.end(), v.field) == out.end()) out.push_back(v.field);
+    }
+    return out;
+}
+
 bool Record::has(std::string_view field) const {
     return std::any_of(values.begin(), values.end(),
                        [&](const Value& v) { return v.field == field; });
@@ -114,66 +124,39 @@ bool parse_iso_date(std::string_view iso, double& days) {
 }
 
 std::string to_json(const Record& r) {
+    using detail::write_member;
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
-    w.Key("id");
-    w.String(r.id);
-    w.Key("source");
-    w.String(r.source);
-    w.Key("kind");
-    w.String(r.kind);
-    w.Key("parent");
-    w.String(r.parent);
-    w.Key("title");
-    w.String(r.title);
-    w.Key("file");
-    w.String(r.file);
+    write_member(w, "id", r.id);
+    write_member(w, "source", r.source);
+    write_member(w, "kind", r.kind);
+    write_member(w, "parent", r.parent);
+    write_member(w, "title", r.title);
+    write_member(w, "file", r.file);
     w.Key("aliases");
     w.StartArray();
     for (const auto& a : r.aliases) w.String(a);
     w.EndArray();
     w.Key("breadcrumb");
-    w.StartArray();
-    for (const auto& c : r.breadcrumb) {
-        w.StartObject();
-        w.Key("id");
-        w.String(c.id);
-        w.Key("kind");
-        w.String(c.kind);
-        w.Key("label");
-        w.String(c.label);
-        w.EndObject();
-    }
-    w.EndArray();
-    // Group values by field in first-seen order, so SQL can read one field with
-    // json_each(json, '$.fields.organism').
-    std::vector<std::string_view> order;
-    for (const auto& v : r.values) {
-        if (std::find(order.begin(), order.end(), v.field) == order.end()) order.push_back(v.field);
-    }
+    detail::write_breadcrumb(w, r.breadcrumb);
+    // Values grouped by field in first-seen order, so SQL can read one field
+    // with json_each(json, '$.fields.organism').
     w.Key("fields");
     w.StartObject();
-    for (auto field : order) {
-        w.Key(field.data(), static_cast<rapidjson::SizeType>(field.size()));
+    for (auto field : r.field_names()) {
+        detail::write_key(w, field);
         w.StartArray();
         for (const auto& v : r.values) {
             if (v.field != field) continue;
             w.StartObject();
-            w.Key("text");
-            w.String(v.text);
+            write_member(w, "text", v.text);
             if (v.number != 0 || !v.unit.empty()) {
                 w.Key("value");
                 w.Double(v.number);
             }
-            if (!v.unit.empty()) {
-                w.Key("unit");
-                w.String(v.unit);
-            }
-            if (v.origin != Origin::own) {
-                w.Key("origin");
-                w.String(origin_name(v.origin));
-            }
+            if (!v.unit.empty()) write_member(w, "unit", v.unit);
+            if (v.origin != Origin::own) write_member(w, "origin", origin_name(v.origin));
             w.EndObject();
         }
         w.EndArray();
@@ -183,10 +166,8 @@ std::string to_json(const Record& r) {
     w.StartArray();
     for (const auto& l : r.links) {
         w.StartObject();
-        w.Key("rel");
-        w.String(l.rel);
-        w.Key("url");
-        w.String(l.url);
+        write_member(w, "rel", l.rel);
+        write_member(w, "url", l.url);
         w.EndObject();
     }
     w.EndArray();

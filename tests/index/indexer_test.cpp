@@ -127,7 +127,7 @@ TEST_CASE(
           static_cast<std::int64_t>(with_ribosome.size()));
 }
 
-TEST_CASE("bad files give one line each naming file and field; the rest is indexed") {
+TEST_CASE("bad files give one line each naming file and field and the rest is indexed") {
     test::TempDir dir;
     fs::path src = copy_corpus(dir.path() / "src");
     fs::path ds = src / "10000";
@@ -145,6 +145,8 @@ TEST_CASE("bad files give one line each naming file and field; the rest is index
     REQUIRE(at != std::string::npos);
     a.replace(at, 6, "\"label\"");
     test::write_file(ann, a);
+    // Pathological nesting (no stack may overflow on input).
+    test::write_file(ds / "TS_029" / "run_metadata.json", std::string(1000000, '['));
     // A template marker where a required value should be.
     fs::path dep = src / "depositions_metadata" / "10000" / "deposition_metadata.json";
     std::string d = test::read_file(dep);
@@ -156,8 +158,11 @@ TEST_CASE("bad files give one line each naming file and field; the rest is index
     auto report = build(src, dir.path() / "index");
     REQUIRE_MESSAGE(report.ok(), report.error().message);
     const BuildReport& r = report.value();
-    CHECK(r.rejected == 4);
+    CHECK(r.rejected == 5);
     CHECK(r.carried_over == 0);
+    const IngestIssue* deep = issue_for(r, "10000/TS_029/run_metadata.json");
+    REQUIRE(deep != nullptr);
+    CHECK(deep->severity == Severity::error);
 
     const IngestIssue* truncated = issue_for(r, "10000/TS_026/run_metadata.json");
     REQUIRE(truncated != nullptr);
@@ -196,7 +201,7 @@ TEST_CASE("bad files give one line each naming file and field; the rest is index
     fs::path index = dir.path() / "index";
     CHECK(hits(index, "id:cryoet:run:10000/TS_026") == 0);
     CHECK(hits(index, "id:cryoet:tiltseries:10000/TS_026/100") == 1);
-    CHECK(hits(index, "kind:run dataset:10000") == 9);
+    CHECK(hits(index, "kind:run dataset:10000") == 8);
     CHECK(hits(index, "kind:tiltseries dataset:10000") == 9);
     CHECK(hits(index, "kind:annotation dataset:10000 object:\"cytosolic ribosome\"") == 9);
     CHECK(hits(index, "kind:dataset") == 2);

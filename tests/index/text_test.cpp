@@ -42,7 +42,7 @@ TEST_CASE("tokenize drops overlong words and survives invalid UTF-8") {
     CHECK(terms(bad).front() == "ok");
 }
 
-TEST_CASE("fold lower-cases and collapses white space; stem leaves codes alone") {
+TEST_CASE("fold lower-cases and collapses white space and stem leaves codes alone") {
     CHECK(fold("  Schizosaccharomyces\t pombe  ") == "schizosaccharomyces pombe");
     CHECK(fold(std::string(500, 'x')).size() == kMaxExactBytes);
     CHECK(stem("ribosomes") == "ribosom");

@@ -60,6 +60,8 @@ struct Record {
 
     // Values of one field, in order.
     std::vector<const Value*> get(std::string_view field) const;
+    // The names of the fields that have values, in first-seen order.
+    std::vector<std::string_view> field_names() const;
     // The first value's text, or "".
     std::string first(std::string_view field) const;
     bool has(std::string_view field) const;
