@@ -30,7 +30,7 @@ std::string IngestIssue::to_line() const {
                                    file.empty() ? source : file);
     if (!field.empty()) line += fmt::format(": {}", field);
     line += fmt::format(": {}", message);
-    if (severity == Severity::error && !record.empty()) {
+    if (!record.empty()) {
         line += fmt::format(" [{}{}]", record, carried_over ? "; previous version kept" : "");
     }
     return line;

@@ -357,7 +357,7 @@ TEST_CASE("template markers and impossible dates in dataset 10011 are reported f
         if (i.field == "dates.release_date") {
             CHECK(i.to_line() ==
                   "warning: 10011/dataset_metadata.json: dates.release_date: '2023-XX-XX' is not "
-                  "a date (expected YYYY-MM-DD); left out");
+                  "a date (expected YYYY-MM-DD); left out [cryoet:dataset:10011]");
         }
     }
 }

@@ -47,7 +47,8 @@ TEST_CASE("atlas-index build prints a summary per kind and no progress or colour
     CHECK(r.out.find("0 records rejected") != std::string::npos);
     CHECK(
         r.out.find("warning: 10011/dataset_metadata.json: dates.release_date: '2023-XX-XX' is not "
-                   "a date (expected YYYY-MM-DD); left out") != std::string::npos);
+                   "a date (expected YYYY-MM-DD); left out [cryoet:dataset:10011]") !=
+        std::string::npos);
     CHECK(r.err.empty());  // no progress line when stderr is not a terminal
     CHECK(r.out.find('\033') == std::string::npos);
 }

@@ -49,7 +49,9 @@ struct IngestIssue {
     std::string message;        // one line, quotes the offending value
     bool carried_over = false;  // error only: the previous generation's version was kept
 
-    // "warning: 10011/dataset_metadata.json: dates.release_date: '2023-XX-XX' is not a date..."
+    // One line naming file, field and record: "warning: 10011/dataset_metadata.json:
+    // dates.release_date: '2023-XX-XX' is not a date (expected YYYY-MM-DD); left out
+    // [cryoet:dataset:10011]".
     std::string to_line() const;
 };
 
