@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "atlas/index.h"
@@ -14,9 +16,14 @@ namespace atlas::detail {
 class RecordSink {
   public:
     virtual ~RecordSink() = default;
+    // A record read from the source.
     virtual void add(Record record) = 0;
+    // A previous generation's record kept because its file was rejected now.
+    virtual void add_carried(Record record) = 0;
     // An error with a record id means that record was rejected.
     virtual void report(IngestIssue issue) = 0;
+    // The previous generation's version of record `id`, if there is one.
+    virtual std::optional<Record> previous(const std::string& id) = 0;
 };
 
 class Adapter {

@@ -156,6 +156,15 @@ Result<Catalog> Catalog::open_read(const std::string& path) {
         return sql_error(impl->db, fmt::format("'{}' is not a catalog", path), Errc::corrupt);
     }
     int v = sqlite3_column_int(version.get(), 0);
+    // An empty or foreign SQLite file reads as version 0: that is damage, not
+    // an older schema.
+    Statement tables;
+    if (!tables.prepare(impl->db,
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                        "('records', 'meta', 'edges', 'ingest_report')") ||
+        sqlite3_step(tables.get()) != SQLITE_ROW || sqlite3_column_int(tables.get(), 0) != 4) {
+        return Error{Errc::corrupt, fmt::format("'{}' is not an atlas catalog", path)};
+    }
     if (v != kSchemaVersion) {
         return Error{Errc::schema_mismatch,
                      fmt::format("catalog '{}' has schema version {}, this build reads version "

@@ -4,6 +4,12 @@
 // dataset and its runs can roll up their children's facts and memory stays
 // bounded by the largest dataset.  Depositions are read first and emitted
 // last, after every record that names them has been seen.
+//
+// A record whose file cannot be read is rejected where it is read, and if
+// the previous generation had it, that version takes its place right there:
+// its own values are kept, its context and roll-ups are recomputed from this
+// build, so a kept dataset still gives its runs their organism and a kept
+// annotation still rolls up into its run.
 #include "cryoet_adapter.h"
 
 #include <fmt/format.h>
@@ -70,6 +76,22 @@ bool is_record_file(const fs::path& p) {
     return p.extension() == ".json" && p.parent_path().parent_path().filename() == "Annotations";
 }
 
+// Points the record's s3/https (and portal) links at `bucket_dir`, replacing
+// any it had (a kept record brings the previous build's).
+void set_location(Record& rec, const std::string& bucket_dir, const std::string& portal = {}) {
+    std::erase_if(rec.links, [](const Link& l) {
+        return l.rel == "s3" || l.rel == "https" || l.rel == "portal";
+    });
+    cryoet::add_folder_links(rec, bucket_dir);
+    if (!portal.empty()) rec.add_link("portal", portal);
+}
+
+// A record as this build has it: read from its file, or kept from the previous generation.
+struct Read {
+    Record record;
+    bool carried = false;
+};
+
 class CryoetAdapter final : public Adapter {
   public:
     explicit CryoetAdapter(fs::path root) : root_(std::move(root)) {}
@@ -122,7 +144,7 @@ class CryoetAdapter final : public Adapter {
 
   private:
     struct Deposition {
-        Record record;
+        Read read;
         bool ok = false;
         Rollup rollup{kDepositionKeywords, {}};
         std::set<std::string> datasets;
@@ -179,33 +201,76 @@ class CryoetAdapter final : public Adapter {
         return out;
     }
 
-    // Loads a record's file; reports why not (and that the record is rejected).
-    std::optional<rapidjson::Document> load_record(const fs::path& file, const std::string& id) {
-        auto doc = load_json_file(file);
-        if (!doc.ok()) {
-            report_error(ctx(file, id), "",
-                         fmt::format("{}; record rejected", doc.error().message));
-            return std::nullopt;
+    // Reports that the record cannot be read and returns the previous
+    // generation's version, with only its own values (context and roll-ups are
+    // recomputed), if there is one.
+    std::optional<Read> reject(const fs::path& where, const std::string& id, std::string_view field,
+                               const std::string& message) {
+        std::optional<Record> previous = sink_->previous(id);
+        IngestIssue issue;
+        issue.severity = Severity::error;
+        issue.source = kSource;
+        issue.file = rel(where);
+        issue.record = id;
+        issue.field = field;
+        issue.message = message;
+        issue.carried_over = previous.has_value();
+        sink_->report(std::move(issue));
+        if (!previous) return std::nullopt;
+        std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
+        return Read{std::move(*previous), true};
+    }
+
+    // Reads one record's file: `base` filled by `map` from the JSON, or, when
+    // the file cannot be read or lacks a required field, the previous version.
+    template <class Map>
+    std::optional<Read> read_record(Record base, const fs::path& file, std::string_view kind,
+                                    const std::vector<std::string_view>& known,
+                                    std::initializer_list<std::string_view> required, Map map) {
+        std::error_code ec;
+        if (!fs::exists(file, ec)) {
+            return reject(file.parent_path(), base.id, "",
+                          fmt::format("{} folder has no {}; record rejected", kind,
+                                      file.filename().string()));
         }
-        if (!doc.value().IsObject()) {
-            report_error(ctx(file, id), "",
-                         fmt::format("is a JSON {}, not an object; record rejected",
-                                     doc.value().IsArray() ? "array" : "scalar"));
-            return std::nullopt;
+        auto loaded = load_json_file(file);
+        if (!loaded.ok()) {
+            return reject(file, base.id, "", loaded.error().message + "; record rejected");
         }
-        return std::move(doc).value();
+        const rapidjson::Document& doc = loaded.value().doc;
+        if (!doc.IsObject()) {
+            return reject(file, base.id, "",
+                          fmt::format("is a JSON {}, not an object; record rejected",
+                                      doc.IsArray() ? "array" : "scalar"));
+        }
+        FieldReader r(doc, ctx(file, base.id));
+        report_repairs(file, base.id, loaded.value().repaired_bytes);
+        for (auto path : required) {
+            if (auto why = r.missing(path)) return reject(file, base.id, path, *why);
+        }
+        map(r, base);
+        check_unknown(r, kind, known);
+        return Read{std::move(base), false};
     }
 
     // Loads a file that is folded into a record (frames, alignments): a problem
     // is a warning, since the record itself is still indexed.
-    std::optional<rapidjson::Document> load_part(const fs::path& file, const std::string& id) {
-        auto doc = load_json_file(file);
-        if (!doc.ok() || !doc.value().IsObject()) {
-            std::string why = doc.ok() ? "is not a JSON object" : doc.error().message;
+    std::optional<JsonFile> load_part(const fs::path& file, const std::string& id) {
+        auto loaded = load_json_file(file);
+        if (!loaded.ok() || !loaded.value().doc.IsObject()) {
+            std::string why = loaded.ok() ? "is not a JSON object" : loaded.error().message;
             report_warning(ctx(file, id), "", fmt::format("{}; its fields are left out", why));
             return std::nullopt;
         }
-        return std::move(doc).value();
+        report_repairs(file, id, loaded.value().repaired_bytes);
+        return std::move(loaded).value();
+    }
+
+    void report_repairs(const fs::path& file, const std::string& id, std::size_t repaired) {
+        if (repaired == 0) return;
+        report_warning(ctx(file, id), "",
+                       fmt::format("{} ill-formed UTF-8 sequence{} replaced by U+FFFD", repaired,
+                                   repaired == 1 ? "" : "s"));
     }
 
     void check_unknown(const FieldReader& r, std::string_view kind,
@@ -227,7 +292,8 @@ class CryoetAdapter final : public Adapter {
         return r;
     }
 
-    void emit(Record record) {
+    void emit(Read read) {
+        const Record& record = read.record;
         std::string dep = record.first("deposition");
         if (auto it = depositions_.find(dep); it != depositions_.end()) {
             Deposition& d = it->second;
@@ -240,59 +306,60 @@ class CryoetAdapter final : public Adapter {
                 }
             }
         }
-        sink_->add(std::move(record));
+        if (read.carried) {
+            sink_->add_carried(std::move(read.record));
+        } else {
+            sink_->add(std::move(read.record));
+        }
     }
 
     void read_depositions(const fs::path& dir) {
         for (const auto& dep_dir : subdirs(dir)) {
             std::string dep_id = dep_dir.filename().string();
             fs::path file = dep_dir / "deposition_metadata.json";
-            Deposition d;
-            d.record = make_record("deposition", "cryoet:deposition:" + dep_id, file);
-            Record& rec = d.record;
-            rec.add("deposition", dep_id);
-            std::error_code ec;
-            if (!fs::exists(file, ec)) {
-                report_error(ctx(dep_dir, rec.id), "",
-                             "deposition folder has no deposition_metadata.json; record rejected");
-            } else if (auto doc = load_record(file, rec.id)) {
-                FieldReader r(*doc, ctx(file, rec.id));
-                d.ok = r.require("deposition_title");
-                if (auto ident = r.text("deposition_identifier"); ident && *ident != dep_id) {
-                    r.warn("deposition_identifier",
-                           fmt::format("'{}' differs from the folder name '{}'; the folder name "
-                                       "is the id",
-                                       *ident, dep_id));
-                }
-                cryoet::map_deposition(r, rec);
-                check_unknown(r, "deposition", cryoet::kDepositionKeys);
-            }
-            if (rec.title.empty()) rec.title = "Deposition " + dep_id;
+            Record base = make_record("deposition", "cryoet:deposition:" + dep_id, file);
+            base.add("deposition", dep_id);
+            auto read = read_record(
+                std::move(base), file, "deposition", cryoet::kDepositionKeys, {"deposition_title"},
+                [&](const FieldReader& r, Record& rec) {
+                    if (auto ident = r.text("deposition_identifier"); ident && *ident != dep_id) {
+                        r.warn("deposition_identifier",
+                               fmt::format("'{}' differs from the folder name '{}'; "
+                                           "the folder name is the id",
+                                           *ident, dep_id));
+                    }
+                    cryoet::map_deposition(r, rec);
+                });
+            if (!read) continue;
+            Record& rec = read->record;
             rec.breadcrumb = {Crumb{rec.id, "deposition", rec.title}};
-            cryoet::add_folder_links(rec, "depositions_metadata/" + dep_id + "/");
-            rec.add_link("portal", std::string(kCryoetPortal) + "depositions/" + dep_id);
+            set_location(rec, "depositions_metadata/" + dep_id + "/",
+                         std::string(kCryoetPortal) + "depositions/" + dep_id);
+            Deposition d;
+            d.read = std::move(*read);
+            d.ok = true;
             depositions_.emplace(dep_id, std::move(d));
         }
     }
 
     void finish_deposition(Deposition& d) {
         if (!d.ok) return;
-        Record& rec = d.record;
+        Record& rec = d.read.record;
         for (const auto& ds : d.datasets) add_unique(rec, "dataset", ds, Origin::rollup);
         for (const auto& org : d.organisms) add_unique(rec, "organism", org, Origin::rollup);
         d.rollup.apply(rec, kDepositionCounts);
         auto n = static_cast<double>(d.datasets.size());
         rec.add_number("dataset_count", n, std::to_string(d.datasets.size()), "", Origin::rollup);
-        sink_->add(std::move(rec));
+        if (d.read.carried) {
+            sink_->add_carried(std::move(rec));
+        } else {
+            sink_->add(std::move(rec));
+        }
     }
 
     void read_dataset(const fs::path& dir) {
         std::string ds_id = dir.filename().string();
         fs::path file = dir / "dataset_metadata.json";
-        Record ds = make_record("dataset", "cryoet:dataset:" + ds_id, file);
-        ds.add("dataset", ds_id);
-        bool ds_ok = false;
-        bool has_title = false;
         std::vector<fs::path> run_dirs;
         std::error_code ec;
         for (const auto& sub : subdirs(dir)) {
@@ -301,139 +368,134 @@ class CryoetAdapter final : public Adapter {
                 run_dirs.push_back(sub);
             }
         }
-        if (!fs::exists(file, ec)) {
-            if (run_dirs.empty()) {
-                report_warning(ctx(dir, ""), "",
-                               "folder has no dataset_metadata.json and no runs; skipped");
-                return;
-            }
-            report_error(ctx(dir, ds.id), "",
-                         "dataset folder has no dataset_metadata.json; record rejected, its runs "
-                         "are indexed without dataset context");
-        } else if (auto doc = load_record(file, ds.id)) {
-            FieldReader r(*doc, ctx(file, ds.id));
-            ds_ok = r.require("dataset_title");
-            if (auto ident = r.text("dataset_identifier"); ident && *ident != ds_id) {
-                r.warn("dataset_identifier",
-                       fmt::format("'{}' differs from the folder name '{}'; the folder name is "
-                                   "the id",
-                                   *ident, ds_id));
-            }
-            cryoet::map_dataset(r, ds);
-            check_unknown(r, "dataset", cryoet::kDatasetKeys);
-            has_title = !ds.title.empty();
+        if (!fs::exists(file, ec) && run_dirs.empty()) {
+            report_warning(ctx(dir, ""), "",
+                           "folder has no dataset_metadata.json and no runs; skipped");
+            return;
         }
-        if (ds.title.empty()) ds.title = "Dataset " + ds_id;
-        ds.breadcrumb = {Crumb{ds.id, "dataset", ds.title}};
-        cryoet::add_folder_links(ds, ds_id + "/");
-        ds.add_link("portal", std::string(kCryoetPortal) + "datasets/" + ds_id);
+        Record base = make_record("dataset", "cryoet:dataset:" + ds_id, file);
+        base.add("dataset", ds_id);
+        auto read = read_record(
+            base, file, "dataset", cryoet::kDatasetKeys, {"dataset_title"},
+            [&](const FieldReader& r, Record& rec) {
+                if (auto ident = r.text("dataset_identifier"); ident && *ident != ds_id) {
+                    r.warn("dataset_identifier", fmt::format("'{}' differs from the folder name "
+                                                             "'{}'; the folder name is the id",
+                                                             *ident, ds_id));
+                }
+                cryoet::map_dataset(r, rec);
+            });
+        // Without a dataset record its runs are still indexed, with the id as
+        // their only dataset context.
+        bool has_dataset = read.has_value();
+        Read ds = has_dataset ? std::move(*read) : Read{std::move(base), false};
+        bool has_title = has_dataset && !ds.record.title.empty();
+        if (ds.record.title.empty()) ds.record.title = "Dataset " + ds_id;
+        ds.record.breadcrumb = {Crumb{ds.record.id, "dataset", ds.record.title}};
+        set_location(ds.record, ds_id + "/", std::string(kCryoetPortal) + "datasets/" + ds_id);
 
         Rollup rollup(kRollupKeywords, kRollupNumbers);
-        std::vector<Record> below;
-        for (const auto& run_dir : run_dirs) read_run(run_dir, ds, has_title, rollup, below);
-        rollup.apply(ds, kDatasetCounts);
-        if (ds_ok) emit(std::move(ds));
+        std::vector<Read> below;
+        for (const auto& run_dir : run_dirs) {
+            read_run(run_dir, ds.record, has_title, rollup, below);
+        }
+        rollup.apply(ds.record, kDatasetCounts);
+        if (has_dataset) emit(std::move(ds));
         for (auto& r : below) emit(std::move(r));
     }
 
     void read_run(const fs::path& dir, const Record& ds, bool ds_has_title, Rollup& ds_rollup,
-                  std::vector<Record>& out) {
+                  std::vector<Read>& out) {
         std::string ds_id = ds.first("dataset");
         std::string run_name = dir.filename().string();
         std::string key = ds_id + "/" + run_name;
         fs::path file = dir / "run_metadata.json";
-        Record run = make_record("run", "cryoet:run:" + key, file);
-        run.parent = ds.id;
-        run.title = run_name;
-        run.add("run", run_name);
-        auto context = [&](Record& child) {
-            inherit(child, ds, kDatasetContext);
-            if (ds_has_title) child.add("dataset_title", ds.title, Origin::inherited);
+        auto context = [&](Record& rec) {
+            inherit(rec, ds, kDatasetContext);
+            if (ds_has_title) rec.add("dataset_title", ds.title, Origin::inherited);
         };
-        context(run);
-        bool run_ok = false;
-        std::error_code ec;
-        if (!fs::exists(file, ec)) {
-            report_error(ctx(dir, run.id), "",
-                         "run folder has no run_metadata.json; record rejected, its tilt series, "
-                         "tomograms and annotations are indexed");
-        } else if (auto doc = load_record(file, run.id)) {
-            FieldReader r(*doc, ctx(file, run.id));
-            run_ok = true;
-            if (auto name = r.text("run_name"); name && *name != run_name) {
-                r.warn("run_name", fmt::format("'{}' differs from the folder name '{}'; the "
-                                               "folder name is the id",
-                                               *name, run_name));
-            }
-            if (auto dep = r.text("deposition_id")) run.add("deposition", *dep);
-            check_unknown(r, "run", cryoet::kRunKeys);
-        }
+
+        Record base = make_record("run", "cryoet:run:" + key, file);
+        base.title = run_name;
+        base.add("run", run_name);
+        auto read = read_record(
+            base, file, "run", cryoet::kRunKeys, {}, [&](const FieldReader& r, Record& rec) {
+                if (auto name = r.text("run_name"); name && *name != run_name) {
+                    r.warn("run_name", fmt::format("'{}' differs from the folder name "
+                                                   "'{}'; the folder name is the id",
+                                                   *name, run_name));
+                }
+                if (auto dep = r.text("deposition_id")) {
+                    rec.add("deposition", *dep);
+                }
+            });
+        bool has_run = read.has_value();
+        Read run = has_run ? std::move(*read) : Read{std::move(base), false};
+        run.record.parent = ds.id;
+        context(run.record);
+        // Frames belong to the run; a kept run already has the values it had.
         fs::path frames = dir / "Frames" / "frames_metadata.json";
-        if (fs::exists(frames, ec)) {
-            if (auto doc = load_part(frames, run.id)) {
-                FieldReader r(*doc, ctx(frames, run.id));
-                cryoet::map_frames(r, run);
+        std::error_code ec;
+        if (!run.carried && fs::exists(frames, ec)) {
+            if (auto part = load_part(frames, run.record.id)) {
+                FieldReader r(part->doc, ctx(frames, run.record.id));
+                cryoet::map_frames(r, run.record);
                 check_unknown(r, "frames", cryoet::kFramesKeys);
             }
         }
-        run.breadcrumb = ds.breadcrumb;
-        run.breadcrumb.push_back(Crumb{run.id, "run", run_name});
-        cryoet::add_folder_links(run, key + "/");
+        run.record.breadcrumb = ds.breadcrumb;
+        run.record.breadcrumb.push_back(Crumb{run.record.id, "run", run_name});
+        set_location(run.record, key + "/");
 
         // Alignments, keyed by the bucket-relative path tomograms refer to them by.
         std::map<std::string, cryoet::Alignment> alignments;
         for (const auto& a_dir : subdirs(dir / "Alignments")) {
             fs::path a_file = a_dir / "alignment_metadata.json";
             if (!fs::exists(a_file, ec)) continue;
-            if (auto doc = load_part(a_file, run.id)) {
-                FieldReader r(*doc, ctx(a_file, run.id));
+            if (auto part = load_part(a_file, run.record.id)) {
+                FieldReader r(part->doc, ctx(a_file, run.record.id));
                 alignments.emplace(rel(a_file), cryoet::read_alignment(r));
                 check_unknown(r, "alignment", cryoet::kAlignmentKeys);
             }
         }
 
-        auto child = [&](std::string_view kind, std::string id, const fs::path& child_file) {
-            Record c = make_record(kind, std::move(id), child_file);
-            c.parent = run.id;
-            context(c);
-            c.add("run", run_name, Origin::inherited);
-            return c;
+        // The parts every record below a run shares: parent, context, breadcrumb.
+        auto place = [&](Read& child, std::string_view kind) {
+            child.record.parent = run.record.id;
+            context(child.record);
+            child.record.add("run", run_name, Origin::inherited);
+            child.record.breadcrumb = run.record.breadcrumb;
+            child.record.breadcrumb.push_back(
+                Crumb{child.record.id, std::string(kind), child.record.title});
         };
 
-        std::vector<Record> children;
-        std::vector<Record> series;
+        std::vector<Read> series;
         for (const auto& ts_dir : subdirs(dir / "TiltSeries")) {
             std::string ts_id = ts_dir.filename().string();
             fs::path ts_file = ts_dir / "tiltseries_metadata.json";
-            Record ts =
-                child("tiltseries", fmt::format("cryoet:tiltseries:{}/{}", key, ts_id), ts_file);
+            Record ts = make_record("tiltseries",
+                                    fmt::format("cryoet:tiltseries:{}/{}", key, ts_id), ts_file);
             ts.title = fmt::format("{} tilt series {}", run_name, ts_id);
-            ts.breadcrumb = run.breadcrumb;
-            ts.breadcrumb.push_back(Crumb{ts.id, "tiltseries", ts.title});
-            cryoet::add_folder_links(ts, fmt::format("{}/TiltSeries/{}/", key, ts_id));
-            if (!fs::exists(ts_file, ec)) {
-                report_error(ctx(ts_dir, ts.id), "",
-                             "tilt-series folder has no tiltseries_metadata.json; record rejected");
-                continue;
-            }
-            auto doc = load_record(ts_file, ts.id);
-            if (!doc) continue;
-            FieldReader r(*doc, ctx(ts_file, ts.id));
-            cryoet::map_tiltseries(r, ts);
-            check_unknown(r, "tiltseries", cryoet::kTiltSeriesKeys);
-            series.push_back(std::move(ts));
+            auto got = read_record(
+                std::move(ts), ts_file, "tiltseries", cryoet::kTiltSeriesKeys, {},
+                [](const FieldReader& r, Record& rec) { cryoet::map_tiltseries(r, rec); });
+            if (!got) continue;
+            place(*got, "tiltseries");
+            set_location(got->record, fmt::format("{}/TiltSeries/{}/", key, ts_id));
+            series.push_back(std::move(*got));
         }
         // Tomograms and annotations carry their run's tilt-series quality as context.
-        auto quality = [&](Record& c) {
-            for (const auto& ts : series) inherit_as(c, ts, "quality", "quality");
+        auto quality = [&](Record& rec) {
+            for (const auto& ts : series) inherit_as(rec, ts.record, "quality", "quality");
         };
 
+        std::vector<Read> children;
         for (const auto& vs_dir : subdirs(dir / "Reconstructions")) {
             std::string folder = vs_dir.filename().string();
             std::string vs_text = folder.starts_with("VoxelSpacing") ? folder.substr(12) : "";
             auto vs_number = parse_number_text(vs_text);
             if (!vs_number || !vs_number->unit.empty() || vs_number->value <= 0) {
-                report_warning(ctx(vs_dir, run.id), "",
+                report_warning(ctx(vs_dir, run.record.id), "",
                                "is not a VoxelSpacing<Å> folder; its tomograms and annotations "
                                "are left out");
                 continue;
@@ -442,91 +504,79 @@ class CryoetAdapter final : public Adapter {
             for (const auto& t_dir : subdirs(vs_dir / "Tomograms")) {
                 std::string t_id = t_dir.filename().string();
                 fs::path t_file = t_dir / "tomogram_metadata.json";
-                Record t =
-                    child("tomogram", fmt::format("cryoet:tomogram:{}/{}/{}", key, vs_text, t_id),
-                          t_file);
-                cryoet::add_folder_links(t, fmt::format("{}/Tomograms/{}/", vs_rel, t_id));
-                if (!fs::exists(t_file, ec)) {
-                    report_error(ctx(t_dir, t.id), "",
-                                 "tomogram folder has no tomogram_metadata.json; record rejected");
-                    continue;
-                }
-                auto doc = load_record(t_file, t.id);
-                if (!doc) continue;
-                FieldReader r(*doc, ctx(t_file, t.id));
-                if (!r.require("voxel_spacing")) continue;
-                cryoet::map_tomogram(r, t, alignments);
-                check_unknown(r, "tomogram", cryoet::kTomogramKeys);
-                std::string detail = format_number(vs_number->value) + " Å";
-                for (const char* f : {"reconstruction", "processing"}) {
-                    if (auto v = t.first(f); !v.empty()) detail += ", " + v;
-                }
-                t.title = fmt::format("{} tomogram {} ({})", run_name, t_id, detail);
-                t.breadcrumb = run.breadcrumb;
-                t.breadcrumb.push_back(Crumb{t.id, "tomogram", t.title});
-                quality(t);
-                children.push_back(std::move(t));
+                Record t = make_record("tomogram",
+                                       fmt::format("cryoet:tomogram:{}/{}/{}", key, vs_text, t_id),
+                                       t_file);
+                auto got = read_record(
+                    std::move(t), t_file, "tomogram", cryoet::kTomogramKeys, {"voxel_spacing"},
+                    [&](const FieldReader& r, Record& rec) {
+                        cryoet::map_tomogram(r, rec, alignments);
+                        std::string detail = format_number(vs_number->value) + " Å";
+                        for (const char* f : {"reconstruction", "processing"}) {
+                            if (auto v = rec.first(f); !v.empty()) detail += ", " + v;
+                        }
+                        rec.title = fmt::format("{} tomogram {} ({})", run_name, t_id, detail);
+                    });
+                if (!got) continue;
+                set_location(got->record, fmt::format("{}/Tomograms/{}/", vs_rel, t_id));
+                place(*got, "tomogram");
+                quality(got->record);
+                children.push_back(std::move(*got));
             }
             for (const auto& a_dir : subdirs(vs_dir / "Annotations")) {
-                read_annotation(a_dir, key, vs_text, vs_number->value, vs_rel, run, child, quality,
-                                children);
+                auto got = read_annotation(a_dir, key, vs_text, vs_number->value, run.record.id);
+                if (!got) continue;
+                set_location(got->record,
+                             fmt::format("{}/Annotations/{}/", vs_rel, a_dir.filename().string()));
+                place(*got, "annotation");
+                quality(got->record);
+                children.push_back(std::move(*got));
             }
         }
 
         Rollup rollup(kRollupKeywords, kRollupNumbers);
-        for (const auto& ts : series) rollup.add(ts);
-        for (const auto& c : children) rollup.add(c);
-        rollup.apply(run, kRunCounts);
-        ds_rollup.add(run);
+        for (const auto& ts : series) rollup.add(ts.record);
+        for (const auto& c : children) rollup.add(c.record);
+        rollup.apply(run.record, kRunCounts);
+        ds_rollup.add(run.record);
         ds_rollup.merge(rollup);
-        if (run_ok) out.push_back(std::move(run));
+        if (has_run) out.push_back(std::move(run));
         for (auto& ts : series) out.push_back(std::move(ts));
         for (auto& c : children) out.push_back(std::move(c));
     }
 
-    template <class Child, class Quality>
-    void read_annotation(const fs::path& a_dir, const std::string& key, const std::string& vs_text,
-                         double vs_angstrom, const std::string& vs_rel, const Record& run,
-                         Child& child, Quality& quality, std::vector<Record>& children) {
+    std::optional<Read> read_annotation(const fs::path& a_dir, const std::string& key,
+                                        const std::string& vs_text, double vs_angstrom,
+                                        const std::string& run_id) {
         std::string a_id = a_dir.filename().string();
         std::string id = fmt::format("cryoet:annotation:{}/{}/{}", key, vs_text, a_id);
-        auto entries = list_dir(a_dir);
         std::vector<fs::path> files;
-        if (entries.ok()) {
+        if (auto entries = list_dir(a_dir); entries.ok()) {
             std::error_code ec;
             for (const auto& e : entries.value()) {
-                if (e.is_regular_file(ec) && e.path().extension() == ".json") {
+                if (e.path().extension() == ".json" && !e.is_directory(ec)) {
                     files.push_back(e.path());
                 }
             }
         }
         if (files.empty()) {
-            report_error(ctx(a_dir, id), "",
-                         "annotation folder has no metadata JSON; record rejected");
-            return;
+            return reject(a_dir, id, "", "annotation folder has no metadata JSON; record rejected");
         }
         for (std::size_t i = 1; i < files.size(); ++i) {
-            report_error(ctx(files[i], id), "",
-                         fmt::format("a second metadata file in annotation folder {} (the first "
-                                     "is {}); record rejected",
-                                     a_id, files[0].filename().string()));
+            report_warning(ctx(files[i], run_id), "",
+                           fmt::format("a second metadata file in annotation folder {}; ignored "
+                                       "(the first, {}, is indexed as {})",
+                                       a_id, files[0].filename().string(), id));
         }
-        Record a = child("annotation", id, files[0]);
+        Record a = make_record("annotation", id, files[0]);
         a.aliases.push_back(fmt::format("cryoet:annotation:{}/{}", key, a_id));
-        const Unit* angstrom = find_unit("Å");
-        a.add_number("voxel_spacing", to_canonical(vs_angstrom, *angstrom),
-                     format_number(vs_angstrom), "Å");
-        cryoet::add_folder_links(a, fmt::format("{}/Annotations/{}/", vs_rel, a_id));
-        auto doc = load_record(files[0], id);
-        if (!doc) return;
-        FieldReader r(*doc, ctx(files[0], id));
-        if (!r.require("annotation_object.name")) return;
-        cryoet::map_annotation(r, a);
-        check_unknown(r, "annotation", cryoet::kAnnotationKeys);
-        a.breadcrumb = run.breadcrumb;
-        a.breadcrumb.push_back(Crumb{a.id, "annotation", a.title});
-        quality(a);
-        children.push_back(std::move(a));
+        return read_record(std::move(a), files[0], "annotation", cryoet::kAnnotationKeys,
+                           {"annotation_object.name"}, [&](const FieldReader& r, Record& rec) {
+                               const Unit* angstrom = find_unit("Å");
+                               rec.add_number("voxel_spacing", to_canonical(vs_angstrom, *angstrom),
+                                              format_number(vs_angstrom), "Å");
+                               cryoet::map_annotation(r, rec);
+                           });
     }
 
     fs::path root_;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "atlas/text.h"
 #include "atlas/units.h"
@@ -182,6 +183,10 @@ void add_quantity(const FieldReader& r, Record& rec, std::string_view path, std:
     if (!v) return;
     const Unit* unit = find_unit(source_unit);
     double canonical = unit != nullptr ? to_canonical(*v, *unit) : *v;
+    if (!std::isfinite(canonical)) {
+        r.warn(path, fmt::format("{} is out of range; left out", format_number(*v)));
+        return;
+    }
     rec.add_number(field, canonical, format_number(*v), unit != nullptr ? unit->symbol : "");
 }
 
@@ -443,7 +448,9 @@ void map_tiltseries(const FieldReader& r, Record& rec) {
     if (lo) rec.add_number("tilt_min", *lo, format_number(*lo), "°");
     if (hi) rec.add_number("tilt_max", *hi, format_number(*hi), "°");
     if (lo && hi) {
-        if (*hi < *lo) {
+        if (!std::isfinite(*hi - *lo)) {
+            r.warn("tilt_range", "max - min is out of range; range left out");
+        } else if (*hi < *lo) {
             r.warn("tilt_range", fmt::format("max {} is below min {}; range left out",
                                              format_number(*hi), format_number(*lo)));
         } else {

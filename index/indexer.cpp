@@ -15,6 +15,7 @@
 #include "adapter.h"
 #include "atlas/index.h"
 #include "atlas/schema.h"
+#include "atlas/text.h"
 #include "atlas/vocabulary.h"
 #include "catalog.h"
 #include "cryoet_adapter.h"
@@ -65,6 +66,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Record ids become Xapian terms ("Q" + id, at most 245 bytes) and exact id
+// terms; real ones are under 100 bytes.
+constexpr std::size_t kMaxIdBytes = 200;
+
 std::string utc_now() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -87,49 +92,44 @@ class Builder final : public RecordSink {
     }
     void set_total(std::uint64_t total) { total_ = total; }
 
-    void add(Record record) override {
-        if (!status_.ok()) return;
-        if (!ids_.insert(record.id).second) {
-            IngestIssue issue;
-            issue.severity = Severity::error;
-            issue.source = record.source;
-            issue.file = record.file;
-            issue.record = record.id;
-            issue.message = "record id already taken by another file; record rejected";
-            report(std::move(issue));
-            return;
-        }
-        write(record, /*carried_over=*/false);
-        tick();
-    }
+    void add(Record record) override { accept(std::move(record), /*carried_over=*/false); }
+
+    void add_carried(Record record) override { accept(std::move(record), /*carried_over=*/true); }
 
     void report(IngestIssue issue) override {
+        // Folder names become file paths and ids in the report: keep it text.
+        for (std::string* part : {&issue.file, &issue.record, &issue.field, &issue.message}) {
+            std::size_t replaced = 0;
+            if (!valid_utf8(*part)) *part = repair_utf8(*part, replaced);
+        }
         if (issue.severity == Severity::error && !issue.record.empty()) {
-            rejected_.push_back(report_.issues.size());
+            rejected_ids_.insert(issue.record);
+            if (issue.carried_over) carried_ids_.insert(issue.record);
         }
         report_.issues.push_back(std::move(issue));
     }
 
-    // Carries over rejected records the previous generation had, then stores
-    // the report.  Call once, after every adapter has run.
-    Status finish() {
-        std::set<std::string> rejected_ids;
-        for (std::size_t i : rejected_) {
-            IngestIssue& issue = report_.issues[i];
-            if (ids_.count(issue.record) != 0) continue;  // a duplicate, or a second problem
-            rejected_ids.insert(issue.record);
-            if (previous_ == nullptr || !status_.ok()) continue;
-            auto json = previous_->record_json(issue.record);
-            if (!json.ok()) return json.error();
-            if (!json.value()) continue;
-            auto record = record_from_json(*json.value());
-            if (!record.ok()) return record.error();
-            ids_.insert(issue.record);
-            issue.carried_over = true;
-            write(record.value(), /*carried_over=*/true);
-            ++report_.carried_over;
+    std::optional<Record> previous(const std::string& id) override {
+        if (previous_ == nullptr) return std::nullopt;
+        auto json = previous_->record_json(id);
+        if (!json.ok() || !json.value()) return std::nullopt;
+        auto record = record_from_json(*json.value());
+        if (!record.ok()) {
+            IngestIssue issue;
+            issue.severity = Severity::warning;
+            issue.record = id;
+            issue.message = "the current index's copy of this record is unreadable (" +
+                            record.error().message + "); it cannot be kept";
+            report(std::move(issue));
+            return std::nullopt;
         }
-        report_.rejected = rejected_ids.size();
+        return std::move(record).value();
+    }
+
+    // Stores the report.  Call once, after every adapter has run.
+    Status finish() {
+        report_.rejected = rejected_ids_.size();
+        report_.carried_over = carried_ids_.size();
         for (const auto& issue : report_.issues) {
             if (issue.severity == Severity::warning) ++report_.warnings;
             if (status_.ok()) status_ = catalog_.put_issue(issue);
@@ -142,11 +142,45 @@ class Builder final : public RecordSink {
     const std::map<std::string, std::uint64_t>& per_source() const { return per_source_; }
 
   private:
-    void write(const Record& record, bool carried_over) {
-        std::string json = to_json(record);
-        status_ = catalog_.put_record(record, json, carried_over);
+    void reject(const Record& record, std::string message) {
+        IngestIssue issue;
+        issue.severity = Severity::error;
+        issue.source = record.source;
+        issue.file = record.file;
+        issue.record = record.id;
+        issue.message = std::move(message);
+        report(std::move(issue));
+    }
+
+    void accept(Record record, bool carried_over) {
         if (!status_.ok()) return;
-        db_.add_document(make_document(record));
+        // Ids come from folder names: make sure they can be terms and JSON.
+        if (!valid_utf8(record.id)) {
+            reject(record, "the record id (from folder names) is not valid UTF-8; record rejected");
+            return;
+        }
+        if (record.id.size() > kMaxIdBytes) {
+            reject(record, fmt::format("the record id (from folder names) is {} bytes, over the "
+                                       "{}-byte limit; record rejected",
+                                       record.id.size(), kMaxIdBytes));
+            return;
+        }
+        if (!ids_.insert(record.id).second) {
+            reject(record, "record id already taken by another file; record rejected");
+            return;
+        }
+        Xapian::Document doc = make_document(record);
+        try {
+            db_.add_document(doc);
+        } catch (const Xapian::InvalidArgumentError& e) {
+            // A value Xapian cannot store (a term too long, say) rejects this
+            // record, not the build.
+            ids_.erase(record.id);
+            reject(record, "cannot be indexed: " + e.get_msg() + "; record rejected");
+            return;
+        }
+        status_ = catalog_.put_record(record, to_json(record), carried_over);
+        if (!status_.ok()) return;
         ++report_.records;
         ++report_.records_per_kind[record.kind];
         ++per_source_[record.source];
@@ -156,6 +190,7 @@ class Builder final : public RecordSink {
                 organisms_.push_back(v.text);
             }
         }
+        tick();
     }
 
     void tick() {
@@ -188,7 +223,8 @@ class Builder final : public RecordSink {
     std::string source_;
     std::uint64_t total_ = 0;
     std::unordered_set<std::string> ids_;
-    std::vector<std::size_t> rejected_;  // indexes into report_.issues
+    std::set<std::string> rejected_ids_;
+    std::set<std::string> carried_ids_;
     std::set<std::string> organism_set_;
     std::vector<std::string> organisms_;
     std::map<std::string, std::uint64_t> per_source_;
@@ -316,15 +352,27 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         remove_stale_builds(dir);
 
         std::optional<Catalog> previous;
-        if (auto gen = current_generation(dir.string()); gen.ok()) {
-            auto opened = Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
+        std::vector<std::string> notes;
+        if (auto gen = current_generation(dir.string()); gen.ok() && !options.fresh) {
+            std::string path = (fs::path(gen.value()) / kCatalogFile).string();
+            auto opened = Catalog::open_read(path);
             if (opened.ok()) {
                 previous.emplace(std::move(opened).value());
-            } else if (opened.error().code != Errc::schema_mismatch) {
-                // A schema change rebuilds from scratch; a damaged catalog must be
-                // looked at, not silently replaced.
-                return opened.error();
+            } else if (opened.error().code == Errc::schema_mismatch) {
+                notes.push_back(opened.error().message +
+                                "; built from scratch, nothing carried "
+                                "over");
+            } else {
+                // A damaged catalog must be looked at, not silently replaced:
+                // it is what keeps rejected records from being lost.
+                return Error{opened.error().code,
+                             fmt::format("the current index cannot be read ({}); repair it, or "
+                                         "rebuild from scratch with --fresh (nothing is carried "
+                                         "over then)",
+                                         opened.error().message)};
             }
+        } else if (options.fresh) {
+            notes.push_back("--fresh: the current index was not read; nothing carried over");
         }
 
         std::string generation = next_generation_name(dir);
@@ -337,6 +385,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
             return built.error();
         }
         BuildReport report = std::move(built).value();
+        report.notes = std::move(notes);
         if (auto s = sync_tree(tmp); !s.ok()) return s.error();
         fs::rename(tmp, dir / generation);
         if (auto s = publish_generation(dir, generation); !s.ok()) return s.error();

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "atlas/record.h"
+#include "atlas/text.h"
 #include "atlas/units.h"
 
 namespace atlas::detail {
@@ -40,26 +41,38 @@ const char* type_name(const rapidjson::Value& v) {
 
 }  // namespace
 
-Result<rapidjson::Document> load_json_file(const std::filesystem::path& path) {
+Result<JsonFile> load_json_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    // A FIFO or a device named like a metadata file would block or never end.
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return Error{Errc::io, "is not a regular file"};
+    }
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) return Error{Errc::io, "cannot be read: " + ec.message()};
+    if (size > kMaxJsonFileBytes) {
+        return Error{Errc::io, fmt::format("is {} MiB, over the {} MiB a metadata file may have",
+                                           size >> 20, kMaxJsonFileBytes >> 20)};
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{Errc::io, "cannot be opened"};
     std::ostringstream buffer;
     buffer << in.rdbuf();
     if (in.bad()) return Error{Errc::io, "cannot be read"};
+    JsonFile file;
     std::string text = std::move(buffer).str();
-    rapidjson::Document doc;
+    if (!valid_utf8(text)) text = repair_utf8(text, file.repaired_bytes);
     // Python's json.dumps writes NaN and Infinity; accept them so FieldReader can
     // report the field instead of rejecting the whole file.  Iterative parsing:
     // a file nested a million deep must not overflow the stack.
-    doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(text.data(),
-                                                                               text.size());
-    if (doc.HasParseError()) {
+    file.doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseIterativeFlag>(text.data(),
+                                                                                    text.size());
+    if (file.doc.HasParseError()) {
         if (text.empty()) return Error{Errc::corrupt, "is empty, not JSON"};
         return Error{Errc::corrupt,
-                     fmt::format("invalid JSON at offset {}: {}", doc.GetErrorOffset(),
-                                 rapidjson::GetParseError_En(doc.GetParseError()))};
+                     fmt::format("invalid JSON at offset {}: {}", file.doc.GetErrorOffset(),
+                                 rapidjson::GetParseError_En(file.doc.GetParseError()))};
     }
-    return doc;
+    return file;
 }
 
 void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
@@ -268,24 +281,22 @@ std::vector<std::string> FieldReader::strings(std::string_view path) const {
     return out;
 }
 
-bool FieldReader::require(std::string_view path) const {
+std::optional<std::string> FieldReader::missing(std::string_view path) const {
     const rapidjson::Value* v = find(path);
-    if (v != nullptr && v->IsString()) {
+    if (v == nullptr) return std::string("required field is missing; record rejected");
+    if (v->IsString()) {
         std::string_view s(v->GetString(), v->GetStringLength());
         if (is_template_marker(s)) {
-            report_error(ctx_, full(path),
-                         fmt::format("required field holds the template marker {}; record "
-                                     "rejected",
-                                     quote(s)));
-            return false;
+            return fmt::format("required field holds the template marker {}; record rejected",
+                               quote(s));
         }
-        if (s.find_first_not_of(" \t\r\n") == std::string_view::npos) v = nullptr;
+        if (s.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+            return std::string("required field is empty; record rejected");
+        }
+        return std::nullopt;
     }
-    if (v == nullptr) {
-        report_error(ctx_, full(path), "required field is missing; record rejected");
-        return false;
-    }
-    return true;
+    if (v->IsNumber()) return std::nullopt;
+    return fmt::format("required field is {}, not a value; record rejected", type_name(*v));
 }
 
 std::vector<std::string> FieldReader::unknown_keys(

@@ -9,6 +9,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,9 +20,19 @@
 
 namespace atlas::detail {
 
+// The largest metadata file read; real ones are a few KB.
+inline constexpr std::uintmax_t kMaxJsonFileBytes = 64u << 20;
+
+struct JsonFile {
+    rapidjson::Document doc;
+    std::size_t repaired_bytes = 0;  // ill-formed UTF-8 sequences replaced by U+FFFD
+};
+
 // Parses a whole file.  On failure returns the one-line reason ("invalid JSON
-// at offset 57: Missing a comma or '}' after an object member").
-Result<rapidjson::Document> load_json_file(const std::filesystem::path& path);
+// at offset 57: Missing a comma or '}' after an object member", "is not a
+// regular file", "is 80 MiB, over the 64 MiB a metadata file may have").
+// Ill-formed UTF-8 is repaired (and counted), not fatal.
+Result<JsonFile> load_json_file(const std::filesystem::path& path);
 
 // Where an issue happened, for the lines FieldReader reports.
 struct IssueContext {
@@ -64,8 +75,10 @@ class FieldReader {
     // Strings of an array at `path`.
     std::vector<std::string> strings(std::string_view path) const;
 
-    // Reports an error for a missing required field; returns whether it is present.
-    bool require(std::string_view path) const;
+    // Why a required field is unusable ("required field is missing; record
+    // rejected"), or nullopt if it holds a value.  Reports nothing: the caller
+    // rejects the record.
+    std::optional<std::string> missing(std::string_view path) const;
 
     // Keys of the object that are not in `known`.
     std::vector<std::string> unknown_keys(const std::vector<std::string_view>& known) const;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
 #include "json_write.h"
@@ -38,6 +39,8 @@ void Record::add(std::string_view field, std::string_view text, Origin origin) {
 
 void Record::add_number(std::string_view field, double canonical, std::string_view text,
                         std::string_view unit, Origin origin) {
+    // Adapters report values out of range; an infinity must never reach JSON.
+    if (!std::isfinite(canonical)) return;
     Value v;
     v.field = field;
     v.text = text;

@@ -1,8 +1,10 @@
 // schema.cpp - the field table and the term helpers.
 //
 // Rows are data.  Invariants the tests check: names and prefixes are unique,
-// prefixes are "X" + upper-case letters and none is a prefix of another (so a
-// term names its field unambiguously), and slots are unique and >= 10.
+// prefixes are "X" + upper-case letters, and slots are unique and >= 10.  One
+// prefix may begin another (XORG, XORGID): a term still names its field
+// unambiguously because what follows a prefix never starts with an upper-case
+// letter (words are lower-cased; exact values follow '=').
 #include "atlas/schema.h"
 
 #include <fmt/format.h>
@@ -82,7 +84,8 @@ constexpr std::array kFields{
               "funding agency name"},
     FieldSpec{"grant", T::identifier, "XGR", -1, 0, true, D::none, "", "Grant id", "grant id"},
     FieldSpec{"publication", T::identifier, "XPUB", -1, 1, true, D::none, "", "Publication",
-              "publication DOI (10.1038/s41592-022-01746-2)", "doi:"},
+              "publication DOI (10.1038/s41592-022-01746-2)",
+              "doi:|https://doi.org/|http://doi.org/|https://dx.doi.org/"},
     FieldSpec{"related_entry", T::identifier, "XREL", -1, 1, true, D::none, "",
               "Related database entry", "EMPIAR / EMDB / PDB entry (EMPIAR-10988, EMD-14412)"},
     FieldSpec{"release_date", T::date, "", 10, 0, false, D::none, "", "Release date",
@@ -260,9 +263,15 @@ std::string_view closest_field(std::string_view name) {
 
 std::string normalize_identifier(const FieldSpec& spec, std::string_view value) {
     std::string folded = fold(value);
-    if (!spec.id_strip.empty() && folded.starts_with(spec.id_strip) &&
-        folded.size() > spec.id_strip.size()) {
-        folded.erase(0, spec.id_strip.size());
+    std::string_view prefixes = spec.id_strip;
+    while (!prefixes.empty()) {
+        auto bar = prefixes.find('|');
+        std::string_view prefix = prefixes.substr(0, bar);
+        if (!prefix.empty() && folded.starts_with(prefix) && folded.size() > prefix.size()) {
+            folded.erase(0, prefix.size());
+            break;
+        }
+        prefixes = bar == std::string_view::npos ? std::string_view{} : prefixes.substr(bar + 1);
     }
     return folded;
 }
@@ -350,13 +359,18 @@ Result<std::string> current_generation(const std::string& index_dir) {
     return generation.string();
 }
 
+namespace {
+constexpr std::array<std::string_view, 6> kKinds{"dataset",    "deposition", "run",
+                                                 "tiltseries", "tomogram",   "annotation"};
+}  // namespace
+
+std::span<const std::string_view> known_kinds() { return kKinds; }
+
 int kind_rank(std::string_view kind) {
-    static constexpr std::array<std::string_view, 6> kOrder{
-        "dataset", "deposition", "run", "tiltseries", "tomogram", "annotation"};
-    for (std::size_t i = 0; i < kOrder.size(); ++i) {
-        if (kOrder[i] == kind) return static_cast<int>(i);
+    for (std::size_t i = 0; i < kKinds.size(); ++i) {
+        if (kKinds[i] == kind) return static_cast<int>(i);
     }
-    return static_cast<int>(kOrder.size());
+    return static_cast<int>(kKinds.size());
 }
 
 }  // namespace atlas

@@ -137,7 +137,12 @@ const Unit* canonical_unit(Dimension d) {
     return nullptr;
 }
 
-double to_canonical(double value, const Unit& unit) { return value * unit.scale + unit.offset; }
+double to_canonical(double value, const Unit& unit) {
+    // Rounded to 12 significant digits, so one value written in two units
+    // (7.84 Å, 0.784 nm) meets in the same double on the index and query sides.
+    if (unit.scale == 1.0 && unit.offset == 0) return value;
+    return round_for_display(value * unit.scale + unit.offset);
+}
 
 double from_canonical(double canonical, const Unit& unit) {
     return (canonical - unit.offset) / unit.scale;

@@ -30,6 +30,9 @@ Xapian::Query field_word(std::string_view prefix, const std::string& word,
     std::string s = stem(word);
     std::size_t common = 0;
     while (common < word.size() && common < s.size() && word[common] == s[common]) ++common;
+    // Stems can end in a letter the other forms lack ("bodies" -> "bodi", but
+    // "body"): scan from one character before the stem's end.
+    common = std::min(common, s.size() > 3 ? s.size() - 1 : s.size());
     std::string scan = word_term(prefix, word.substr(0, common));
     std::vector<Xapian::Query> alternatives;
     std::size_t seen = 0;
@@ -51,6 +54,18 @@ Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
     if (n.phrase) {
         std::vector<Xapian::Query> parts;
         for (const auto& t : n.tokens) parts.emplace_back(word_term(prefix, t));
+        if (n.prefix) {
+            // "TS_02*": the last word is a prefix.  Xapian has no wildcard inside
+            // a phrase, but takes an OR of the words it expands to.
+            std::string last = word_term(prefix, n.tokens.back());
+            std::vector<Xapian::Query> expanded;
+            for (auto it = db.allterms_begin(last);
+                 it != db.allterms_end(last) && expanded.size() < kMaxWildcardTerms; ++it) {
+                expanded.emplace_back(*it);
+            }
+            if (expanded.empty()) return Xapian::Query::MatchNothing;
+            parts.back() = Xapian::Query(Xapian::Query::OP_OR, expanded.begin(), expanded.end());
+        }
         return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
                              static_cast<Xapian::termcount>(parts.size()));
     }
@@ -98,7 +113,10 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
         case K::synonym: {
             std::vector<Xapian::Query> parts;
             for (const auto& c : n.children) parts.push_back(build(c, db));
-            return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+            // Alternatives of one concept (S. pombe, Schizosaccharomyces pombe)
+            // score as one term: a record naming both is not worth twice as much.
+            auto op = n.kind == K::synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR;
+            return Xapian::Query(op, parts.begin(), parts.end());
         }
         case K::not_:
             return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,

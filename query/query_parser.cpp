@@ -236,10 +236,19 @@ Result<QueryNode> range_node(const FieldSpec& spec, std::string_view value) {
     } else if (value.starts_with('<')) {
         status = set(value.substr(1), false, false);
     } else if (auto dots = value.find(".."); dots != std::string_view::npos) {
-        std::string_view lo = value.substr(0, dots);
-        std::string_view hi = value.substr(dots + 2);
+        std::string lo(value.substr(0, dots));
+        std::string hi(value.substr(dots + 2));
         if (lo.empty() && hi.empty()) {
             return query_error(fmt::format("{}:.. needs a bound on at least one side", spec.name));
+        }
+        // "1..2nm" means 1 nm to 2 nm: a unit on one bound applies to both.
+        if (!is_date) {
+            auto lo_number = parse_number_text(lo);
+            auto hi_number = parse_number_text(hi);
+            if (lo_number && hi_number) {
+                if (lo_number->unit.empty() && !hi_number->unit.empty()) lo += hi_number->unit;
+                if (hi_number->unit.empty() && !lo_number->unit.empty()) hi += lo_number->unit;
+            }
         }
         if (!lo.empty()) status = set(lo, true, true);
         if (status.ok() && !hi.empty()) status = set(hi, false, true);
@@ -337,6 +346,19 @@ Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool
     return query_error(fmt::format("{}:{} has no words to search for", spec.name, value));
 }
 
+// "doi:10.1101/x" and "https://doi.org/10.1101/x" are the DOI 10.1101/x, as
+// the index stores it.
+std::string strip_doi_prefix(const std::string& text) {
+    std::string folded = fold(text);
+    for (std::string_view prefix : {"doi:", "https://doi.org/", "http://doi.org/",
+                                    "https://dx.doi.org/", "http://dx.doi.org/"}) {
+        if (folded.starts_with(prefix) && text.size() > prefix.size()) {
+            return text.substr(prefix.size());
+        }
+    }
+    return text;
+}
+
 // "GO:0022626", "doi:10.1101/..", "NCBITaxon:284812", "https://..": a colon
 // inside something that is plainly not field:value is part of the text.
 bool is_literal_colon(std::string_view name, std::string_view value) {
@@ -354,6 +376,10 @@ bool is_literal_colon(std::string_view name, std::string_view value) {
 }
 
 // --- parser --------------------------------------------------------------------------
+
+// Deeper nesting than this is refused: it is never meant, and every pass over
+// the tree (parse, simplify, build) recurses once per level.
+constexpr int kMaxDepth = 64;
 
 class Parser {
   public:
@@ -420,8 +446,26 @@ class Parser {
         return all;
     }
 
+    // Counts nesting for as long as it lives.
+    struct Nest {
+        explicit Nest(int& depth) : depth_(depth) { ++depth_; }
+        ~Nest() { --depth_; }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+        int& depth_;
+    };
+
+    Error too_deep() const {
+        return query_error(
+            fmt::format("query is nested too deeply (more than {} levels of "
+                        "parentheses and NOT)",
+                        kMaxDepth));
+    }
+
     Result<QueryNode> unary(const std::string& field) {
         if (peek().type == Lexeme::Type::op_not) {
+            Nest nest(depth_);
+            if (depth_ > kMaxDepth) return too_deep();
             next();
             auto t = peek().type;
             if (t == Lexeme::Type::end || t == Lexeme::Type::close || t == Lexeme::Type::op_or ||
@@ -449,6 +493,8 @@ class Parser {
         Lexeme l = next();
         Result<QueryNode> node = QueryNode{};
         if (l.type == Lexeme::Type::open) {
+            Nest nest(depth_);
+            if (depth_ > kMaxDepth) return too_deep();
             std::string field = scope;
             if (!l.field.empty()) {
                 auto known = known_field(l.field);
@@ -486,6 +532,7 @@ class Parser {
         std::string field = l.field;
         std::string value = l.text;
         bool quoted = l.type == Lexeme::Type::phrase;
+        if (field.empty() && scope.empty()) value = strip_doi_prefix(value);
         if (field.empty() && !quoted) {
             auto colon = value.find(':');
             if (colon != std::string::npos) {
@@ -520,28 +567,41 @@ class Parser {
         return words_node("", std::move(tokens), quoted, prefix);
     }
 
-    // "S. pombe" -> SYN("s pombe" | "schizosaccharomyces pombe"), for adjacent
-    // words of the same field (and for a phrase such as "S.pombe").
+    // The words a node searches for: the node itself, or the words half of a
+    // keyword term's OR(words, exact).
+    static const QueryNode* words_of(const QueryNode& n) {
+        if (n.kind == QueryNode::Kind::words && !n.prefix) return &n;
+        if (n.kind == QueryNode::Kind::or_ && n.children.size() == 2 &&
+            n.children[0].kind == QueryNode::Kind::words && !n.children[0].prefix &&
+            n.children[1].kind == QueryNode::Kind::exact &&
+            n.children[1].field == n.children[0].field) {
+            return &n.children[0];
+        }
+        return nullptr;
+    }
+
+    // "S. pombe" -> SYN("s pombe" | "schizosaccharomyces pombe"), for a letter
+    // followed by words of the same field ("organism:(S. pombe)"), or by free
+    // words after a fielded letter ("organism:S. pombe" means the organism),
+    // and for a phrase such as "S.pombe".
     void expand_abbreviations(std::vector<QueryNode>& parts) const {
         if (options_.abbreviations == nullptr || options_.abbreviations->size() == 0) return;
-        auto words_only = [](const QueryNode& n) {
-            return n.kind == QueryNode::Kind::words && !n.prefix;
-        };
         std::vector<QueryNode> out;
         for (std::size_t i = 0; i < parts.size(); ++i) {
-            if (words_only(parts[i]) && parts[i].tokens.size() == 1 && i + 1 < parts.size() &&
-                words_only(parts[i + 1]) && parts[i + 1].field == parts[i].field) {
-                std::vector<std::string> tokens = parts[i].tokens;
-                tokens.insert(tokens.end(), parts[i + 1].tokens.begin(), parts[i + 1].tokens.end());
-                if (auto syn = abbreviation(parts[i].field, tokens, options_.abbreviations)) {
+            const QueryNode* first = words_of(parts[i]);
+            const QueryNode* second = i + 1 < parts.size() ? words_of(parts[i + 1]) : nullptr;
+            if (first != nullptr && second != nullptr && first->tokens.size() == 1 &&
+                (second->field == first->field || second->field.empty())) {
+                std::vector<std::string> tokens = first->tokens;
+                tokens.insert(tokens.end(), second->tokens.begin(), second->tokens.end());
+                if (auto syn = abbreviation(first->field, tokens, options_.abbreviations)) {
                     out.push_back(std::move(*syn));
                     ++i;
                     continue;
                 }
             }
-            if (words_only(parts[i])) {
-                if (auto syn =
-                        abbreviation(parts[i].field, parts[i].tokens, options_.abbreviations)) {
+            if (first != nullptr) {
+                if (auto syn = abbreviation(first->field, first->tokens, options_.abbreviations)) {
                     out.push_back(std::move(*syn));
                     continue;
                 }
@@ -574,6 +634,7 @@ class Parser {
 
     std::vector<Lexeme> l_;
     std::size_t pos_ = 0;
+    int depth_ = 0;
     const ParseOptions& options_;
 };
 

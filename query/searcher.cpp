@@ -64,7 +64,11 @@ FieldValue make_value(const FieldSpec* spec, const rapidjson::Value& v) {
     return out;
 }
 
-std::string plural_to_kind(const std::string& kind, const std::vector<std::string>& kinds) {
+// A kind as typed ("Datasets") -> the kind ("dataset"), or "" if no adapter
+// makes such records.  Kinds an index happens not to hold are valid: they
+// simply match nothing.
+std::string known_kind(const std::string& kind) {
+    auto kinds = known_kinds();
     std::string k = fold(kind);
     if (std::find(kinds.begin(), kinds.end(), k) != kinds.end()) return k;
     if (k.size() > 1 && k.back() == 's') {
@@ -72,6 +76,11 @@ std::string plural_to_kind(const std::string& kind, const std::vector<std::strin
         if (std::find(kinds.begin(), kinds.end(), singular) != kinds.end()) return singular;
     }
     return {};
+}
+
+Error unknown_kind(const std::string& kind) {
+    return Error{Errc::invalid_query, fmt::format("unknown kind '{}' (known: {})", kind,
+                                                  fmt::join(known_kinds(), ", "))};
 }
 
 }  // namespace
@@ -184,6 +193,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         return Error{Errc::invalid_request, fmt::format("offset {} is above the maximum of {}",
                                                         request.offset, kMaxOffset)};
     }
+    // Everything a response echoes must be valid UTF-8 JSON.
+    if (!valid_utf8(request.query)) {
+        return Error{Errc::invalid_query, "the query is not valid UTF-8"};
+    }
+    for (const auto& k : request.kinds) {
+        if (!valid_utf8(k)) return Error{Errc::invalid_query, "a kind is not valid UTF-8"};
+    }
     detail::ParseOptions options;
     options.abbreviations = &abbreviations;
     auto parsed = detail::parse_query(request.query, options);
@@ -196,22 +212,16 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         detail::QueryNode* n = stack.back();
         stack.pop_back();
         if (n->kind == detail::QueryNode::Kind::exact && n->field == "kind") {
-            std::string k = plural_to_kind(n->value, kinds);
-            if (k.empty()) {
-                return Error{Errc::invalid_query, fmt::format("unknown kind '{}' (known: {})",
-                                                              n->value, fmt::join(kinds, ", "))};
-            }
+            std::string k = known_kind(n->value);
+            if (k.empty()) return unknown_kind(n->value);
             n->value = k;
         }
         for (auto& c : n->children) stack.push_back(&c);
     }
     std::vector<std::string> kind_filter;
     for (const auto& k : request.kinds) {
-        std::string known = plural_to_kind(k, kinds);
-        if (known.empty()) {
-            return Error{Errc::invalid_query,
-                         fmt::format("unknown kind '{}' (known: {})", k, fmt::join(kinds, ", "))};
-        }
+        std::string known = known_kind(k);
+        if (known.empty()) return unknown_kind(k);
         kind_filter.push_back(known);
     }
 

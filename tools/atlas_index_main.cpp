@@ -39,6 +39,8 @@ build    reads every source and makes a new index generation current in one step
            --out DIR           index directory (default: $ATLAS_INDEX, else the build's index)
            --quiet             no progress line, summary only
            --allow-shrink      accept a source that shrank to under half its records
+           --fresh             do not read the current index (no carry-over): to recover
+                               from a current index that cannot be read
 stats    records per kind of the current generation
 report   the current generation's ingest report: every rejected record and warning
 
@@ -92,6 +94,8 @@ int run_build(const std::vector<std::string>& args) {
             quiet = true;
         } else if (a == "--allow-shrink") {
             options.allow_shrink = true;
+        } else if (a == "--fresh") {
+            options.fresh = true;
         } else {
             return usage_error(fmt::format("unknown argument '{}' for build", a));
         }
@@ -132,12 +136,15 @@ int run_build(const std::vector<std::string>& args) {
                  atlas::cli::grouped(static_cast<std::uint64_t>(rate)).c_str(),
                  atlas::cli::bytes(r.index_bytes).c_str());
     print_counts(r.records_per_kind);
-    std::fprintf(stdout, "%s records rejected", atlas::cli::grouped(r.rejected).c_str());
+    for (const auto& note : r.notes) std::fprintf(stdout, "note: %s\n", note.c_str());
+    std::fprintf(stdout, "%s %s rejected", atlas::cli::grouped(r.rejected).c_str(),
+                 r.rejected == 1 ? "record" : "records");
     if (r.carried_over > 0) {
         std::fprintf(stdout, " (%s kept from the previous index)",
                      atlas::cli::grouped(r.carried_over).c_str());
     }
-    std::fprintf(stdout, ", %s warnings\n", atlas::cli::grouped(r.warnings).c_str());
+    std::fprintf(stdout, ", %s %s\n", atlas::cli::grouped(r.warnings).c_str(),
+                 r.warnings == 1 ? "warning" : "warnings");
     std::size_t shown = 0;
     for (const auto& issue : r.issues) {
         if (issue.severity == atlas::Severity::error) {

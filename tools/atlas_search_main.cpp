@@ -42,20 +42,29 @@ query language:
   "cytosolic ribosome"      a phrase
   S. pombe                  binomial abbreviations, derived from the data
   organism:pombe            a word in a field; field:"two words" for a phrase
-  quality:>=4  voxel_spacing:..10  voxel_spacing:10..20  voxel_spacing:<1nm
-                            ranges (bare numbers are in the field's unit, e.g. Å)
+  quality:>=4  voxel_spacing:..10  voxel_spacing:10..20  voxel_spacing:1..2nm
+                            ranges (bare numbers are in the field's unit, e.g. Å;
+                            a unit on one bound applies to both)
   release_date:2023..       dates: 2023, 2023-06, 2023-06-01, ranges
   ground_truth:yes          booleans
   a OR b   a AND b   NOT a   -a   (a OR b) c   organism:(pombe OR cerevisiae)
+  ribo*  TS_02*             prefixes
   ""                        an empty query lists every record
 
 exit codes: 0 hits found; 1 no hits; 2 usage, query or index error
 )";
 
-int fail(const std::string& message) {
-    std::fprintf(stderr, "atlas-search: %s\n", message.c_str());
+// Set before the arguments are read, so even a usage error honours --json.
+bool json_output = false;
+
+// One line on stderr; with --json also the error as JSON on stdout.
+int fail(const atlas::Error& error) {
+    if (json_output) std::fprintf(stdout, "%s\n", atlas::to_json(error).c_str());
+    std::fprintf(stderr, "atlas-search: %s\n", error.message.c_str());
     return kExitError;
 }
+
+int usage(std::string message) { return fail({atlas::Errc::invalid_request, std::move(message)}); }
 
 bool parse_count(const std::string& text, std::uint32_t max, std::uint32_t& out) {
     std::uint64_t v = 0;
@@ -159,6 +168,10 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    for (const auto& a : args) {
+        if (a == "--") break;
+        if (a == "--json") json_output = true;
+    }
     atlas::SearchRequest request;
     std::string index;
     bool json = false;
@@ -200,10 +213,10 @@ int main(int argc, char** argv) {
         } else if (flag == "--json") {
             json = true;
         } else if (flag == "--index") {
-            if (!take()) return fail("--index needs a directory");
+            if (!take()) return usage("--index needs a directory");
             index = value;
         } else if (flag == "--kind") {
-            if (!take()) return fail("--kind needs a kind (dataset, run, annotation, ...)");
+            if (!take()) return usage("--kind needs a kind (dataset, run, annotation, ...)");
             std::size_t start = 0;
             while (start <= value.size()) {
                 auto comma = value.find(',', start);
@@ -215,16 +228,16 @@ int main(int argc, char** argv) {
             }
         } else if (flag == "--limit") {
             if (!take() || !parse_count(value, atlas::kMaxLimit, request.limit)) {
-                return fail(fmt::format("--limit takes a number from 0 to {}, not '{}'",
-                                        atlas::kMaxLimit, value));
+                return usage(fmt::format("--limit takes a number from 0 to {}, not '{}'",
+                                         atlas::kMaxLimit, value));
             }
         } else if (flag == "--offset") {
             if (!take() || !parse_count(value, atlas::kMaxOffset, request.offset)) {
-                return fail(fmt::format("--offset takes a number from 0 to {}, not '{}'",
-                                        atlas::kMaxOffset, value));
+                return usage(fmt::format("--offset takes a number from 0 to {}, not '{}'",
+                                         atlas::kMaxOffset, value));
             }
         } else {
-            return fail(
+            return usage(
                 fmt::format("unknown option '{}' (to search for it, put the query after "
                             "--; see --help)",
                             a));
@@ -237,15 +250,9 @@ int main(int argc, char** argv) {
 
     std::string dir = atlas::cli::index_dir(index);
     auto searcher = atlas::Searcher::open(dir);
-    if (!searcher.ok()) {
-        if (json) std::fprintf(stdout, "%s\n", atlas::to_json(searcher.error()).c_str());
-        return fail(searcher.error().message);
-    }
+    if (!searcher.ok()) return fail(searcher.error());
     auto result = searcher.value().search(request);
-    if (!result.ok()) {
-        if (json) std::fprintf(stdout, "%s\n", atlas::to_json(result.error()).c_str());
-        return fail(result.error().message);
-    }
+    if (!result.ok()) return fail(result.error());
     const atlas::SearchResult& r = result.value();
     if (json) {
         std::fprintf(stdout, "%s\n", atlas::to_json(r).c_str());

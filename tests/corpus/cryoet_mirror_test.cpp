@@ -88,8 +88,9 @@ TEST_CASE("the full CryoET mirror indexes every record and answers ribosome S. p
         REQUIRE(ds != nullptr);
         CHECK((ds->values[0].text == "10000" || ds->values[0].text == "10001"));
         bool ribosome = false;
-        for (const auto& v : h.field("object")->values)
-            ribosome = ribosome || v.text == "cytosolic ribosome";
+        const HitField* objects = h.field("object");
+        REQUIRE(objects != nullptr);
+        for (const auto& v : objects->values) ribosome = ribosome || v.text == "cytosolic ribosome";
         CHECK(ribosome);
     }
     for (const auto& h : result.value().hits) {

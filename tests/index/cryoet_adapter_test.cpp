@@ -25,7 +25,9 @@ struct Collect final : detail::RecordSink {
     std::vector<Record> records;
     std::vector<IngestIssue> issues;
     void add(Record r) override { records.push_back(std::move(r)); }
+    void add_carried(Record r) override { records.push_back(std::move(r)); }
     void report(IngestIssue i) override { issues.push_back(std::move(i)); }
+    std::optional<Record> previous(const std::string&) override { return std::nullopt; }
 
     const Record& get(const std::string& id) const {
         for (const auto& r : records) {

@@ -2,6 +2,7 @@
 // builds, bad input, carry-over, atomic generations, locking and schema versions.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "atlas/record.h"
 #include "atlas/schema.h"
 #include "atlas/search.h"
+#include "atlas/text.h"
 #include "generation.h"
 #include "test_util.h"
 
@@ -372,4 +374,214 @@ TEST_CASE("source specs name a known adapter and a path") {
     BuildOptions none;
     none.out_dir = "/tmp/x";
     CHECK(build_index(none).error().code == Errc::invalid_request);
+}
+
+TEST_CASE(
+    "a kept dataset still gives its runs their context, and a kept annotation still rolls up") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(src, index).ok());
+    std::uint64_t pombe_runs = hits(index, "kind:run organism:pombe");
+    REQUIRE(pombe_runs == 10);
+
+    std::string ds = test::read_file(src / "10000" / "dataset_metadata.json");
+    test::write_file(src / "10000" / "dataset_metadata.json", ds.substr(0, 500));
+    fs::path ann = src / "10000" / "TS_026" / "Reconstructions" / "VoxelSpacing13.480" /
+                   "Annotations" / "101" / "cytosolic_ribosome-1.0.json";
+    test::write_file(ann, "{\"annotation_object\": ");
+    auto report = build(src, index);
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    CHECK(report.value().rejected == 2);
+    CHECK(report.value().carried_over == 2);
+    CHECK(hits(index, "id:cryoet:dataset:10000") == 1);
+    CHECK(hits(index, "kind:run organism:pombe") == pombe_runs);
+    CHECK(hits(index, "kind:annotation dataset:\"S. pombe cells with defocus\"") > 0);
+    // The kept annotation is rolled up into its run and its dataset as before.
+    CHECK(hits(index, "id:cryoet:run:10000/TS_026 object:\"cytosolic ribosome\"") == 1);
+    CHECK(hits(index, "id:cryoet:annotation:10000/TS_026/13.480/101 organism:pombe") == 1);
+    auto s = Searcher::open(index.string());
+    SearchRequest r;
+    r.query = "id:cryoet:run:10000/TS_027";
+    auto run = s.value().search(r);
+    REQUIRE(run.value().hits.size() == 1);
+    CHECK(run.value().hits[0].breadcrumb[0].label == "S. pombe cells with defocus");
+}
+
+TEST_CASE("a record that cannot be a term or JSON is rejected, and the build goes on") {
+    test::TempDir dir;
+    fs::path src = dir.path() / "src";
+    test::copy_tree(test::sample_cryoet() / "10024", src / "10024");
+    fs::rename(src / "10024" / "wnj2019-02-21-2", src / "10024" / std::string(230, 'r'));
+    fs::rename(src / "10024" / "wnj2019-02-21-3", src / "10024" / "bad\xff\xfename");
+    auto report = build(src, dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    const BuildReport& r = report.value();
+    bool too_long = false, not_utf8 = false;
+    for (const auto& i : r.issues) {
+        CHECK(valid_utf8(i.to_line()));  // report lines are text, whatever the folder names
+        too_long = too_long ||
+                   i.message.find("over the 200-byte limit; record rejected") != std::string::npos;
+        not_utf8 = not_utf8 || i.message ==
+                                   "the record id (from folder names) is not valid "
+                                   "UTF-8; record rejected";
+    }
+    CHECK(too_long);
+    CHECK(not_utf8);
+    CHECK(r.rejected >= 2);
+    CHECK(hits(dir.path() / "index", "kind:run") == 3);  // the other three runs
+}
+
+TEST_CASE("numbers that overflow are reported, and the catalog stays valid JSON") {
+    test::TempDir dir;
+    fs::path src = dir.path() / "src";
+    test::copy_tree(test::sample_cryoet() / "10024", src / "10024");
+    fs::path ts =
+        src / "10024" / "wnj2019-02-21-1" / "TiltSeries" / "100" / "tiltseries_metadata.json";
+    std::string text = test::read_file(ts);
+    text.insert(text.find('{') + 1,
+                "\"tilt_range\": {\"min\": -1.5e308, \"max\": 1.5e308}, \"total_flux\": 1e308,");
+    // (The file's own tilt_range comes later; the first of two keys wins.)
+    test::write_file(ts, text);
+    auto report = build(src, dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    bool range_reported = false;
+    for (const auto& i : report.value().issues) {
+        range_reported =
+            range_reported ||
+            (i.field == "tilt_range" && i.message == "max - min is out of range; range left out");
+    }
+    CHECK(range_reported);
+    // Every stored record reads back.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2((dir.path() / "index" / "gen-000001" / kCatalogFile).c_str(), &db,
+                            SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT json FROM records", -1, &st, nullptr) == SQLITE_OK);
+    int rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        std::string json(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        CHECK(record_from_json(json).ok());
+        ++rows;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK(rows > 10);
+}
+
+TEST_CASE("ill-formed UTF-8 in a file is repaired and reported; the output stays valid JSON") {
+    test::TempDir dir;
+    fs::path src = dir.path() / "src";
+    test::copy_tree(test::sample_cryoet() / "10440", src / "10440");
+    fs::path f = src / "10440" / "dataset_metadata.json";
+    std::string text = test::read_file(f);
+    auto at = text.find("\"dataset_title\": \"");
+    REQUIRE(at != std::string::npos);
+    text.insert(at + 18, "Zebra\xff\xfe titlex ");
+    test::write_file(f, text);
+    auto report = build(src, dir.path() / "index");
+    REQUIRE(report.ok());
+    bool reported = false;
+    for (const auto& i : report.value().issues) {
+        reported = reported || (i.file == "10440/dataset_metadata.json" &&
+                                i.message == "2 ill-formed UTF-8 sequences replaced by U+FFFD");
+    }
+    CHECK(reported);
+    auto s = Searcher::open((dir.path() / "index").string());
+    SearchRequest r;
+    r.query = "titlex";
+    auto result = s.value().search(r);
+    REQUIRE(result.ok());
+    REQUIRE(result.value().total == 1);
+    CHECK(valid_utf8(to_json(result.value())));
+}
+
+TEST_CASE("a FIFO, a wrong-typed required field and a second annotation file are reported") {
+    test::TempDir dir;
+    fs::path src = dir.path() / "src";
+    test::copy_tree(test::sample_cryoet() / "10000" / "TS_026", src / "10000" / "TS_026");
+    test::copy_tree(test::sample_cryoet() / "10000" / "TS_027", src / "10000" / "TS_027");
+    fs::copy(test::sample_cryoet() / "10000" / "dataset_metadata.json", src / "10000");
+    fs::path run = src / "10000" / "TS_026" / "run_metadata.json";
+    fs::remove(run);
+    REQUIRE(::mkfifo(run.c_str(), 0644) == 0);
+    fs::path ann_dir =
+        src / "10000" / "TS_027" / "Reconstructions" / "VoxelSpacing13.480" / "Annotations";
+    fs::path ribosome = ann_dir / "101" / "cytosolic_ribosome-1.0.json";
+    std::string a = test::read_file(ribosome);
+    a.replace(a.find("\"name\": \"cytosolic ribosome\""), 28, "\"name\": []");
+    test::write_file(ribosome, a);
+    fs::copy(ann_dir / "102" / "cytoplasm-1.0.json", ann_dir / "102" / "zzz-copy.json");
+
+    auto report = build(src, dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);  // and it did not hang on the FIFO
+    const BuildReport& r = report.value();
+    const IngestIssue* fifo = issue_for(r, "10000/TS_026/run_metadata.json");
+    REQUIRE(fifo != nullptr);
+    CHECK(fifo->message == "is not a regular file; record rejected");
+    const IngestIssue* typed =
+        issue_for(r,
+                  "10000/TS_027/Reconstructions/VoxelSpacing13.480/Annotations/101/"
+                  "cytosolic_ribosome-1.0.json");
+    REQUIRE(typed != nullptr);
+    CHECK(typed->message == "required field is an array, not a value; record rejected");
+    const IngestIssue* extra =
+        issue_for(r,
+                  "10000/TS_027/Reconstructions/VoxelSpacing13.480/Annotations/102/"
+                  "zzz-copy.json");
+    REQUIRE(extra != nullptr);
+    CHECK(extra->severity == Severity::warning);
+    CHECK(r.rejected == 2);
+    CHECK(hits(dir.path() / "index", "id:cryoet:annotation:10000/TS_027/13.480/102") == 1);
+}
+
+TEST_CASE("an unreadable kept record is a warning; an unreadable catalog stops the build") {
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(src, index).ok());
+    fs::path catalog = index / "gen-000001" / kCatalogFile;
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(catalog.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db,
+                             "UPDATE records SET json = '{\"broken' WHERE id = "
+                             "'cryoet:run:10000/TS_026'",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    test::write_file(src / "10000" / "TS_026" / "run_metadata.json", "{");
+    auto report = build(src, index);
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    CHECK(report.value().carried_over == 0);
+    bool warned = false;
+    for (const auto& i : report.value().issues) {
+        warned =
+            warned || (i.severity == Severity::warning && i.record == "cryoet:run:10000/TS_026" &&
+                       i.message.starts_with("the current index's copy of this record is "
+                                             "unreadable"));
+    }
+    CHECK(warned);
+
+    SUBCASE("a catalog that is not a catalog") {
+        test::write_file(index / "gen-000002" / kCatalogFile, "");
+    }
+    SUBCASE("a catalog of garbage") {
+        test::write_file(index / "gen-000002" / kCatalogFile, std::string(4096, 'x'));
+    }
+    auto refused = build(src, index);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.starts_with("the current index cannot be read ("));
+    CHECK(refused.error().message.ends_with(
+        "); repair it, or rebuild from scratch with --fresh (nothing is carried over then)"));
+    BuildOptions fresh;
+    fresh.sources.push_back({"cryoet", src.string()});
+    fresh.out_dir = index.string();
+    fresh.fresh = true;
+    auto rebuilt = build_index(fresh);
+    REQUIRE(rebuilt.ok());
+    CHECK(
+        rebuilt.value().notes ==
+        std::vector<std::string>{"--fresh: the current index was not read; nothing carried over"});
+    CHECK(hits(index, "kind:dataset") == 2);
 }

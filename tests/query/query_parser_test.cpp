@@ -73,6 +73,25 @@ TEST_CASE("highlight tokens are the positive words, not the excluded ones") {
           std::vector<std::string>{"pombe", "ribosome", "s", "schizosaccharomyces"});
 }
 
+TEST_CASE("pathological nesting is refused with a message, never a stack overflow") {
+    for (const std::string& q : {std::string(100000, '('), std::string(100000, '(') + "x",
+                                 [] {
+                                     std::string s;
+                                     for (int i = 0; i < 20000; ++i) s += "NOT ";
+                                     return s + "x";
+                                 }(),
+                                 [] {
+                                     std::string s;
+                                     for (int i = 0; i < 20000; ++i) s += "-(";
+                                     return s + "x";
+                                 }()}) {
+        auto parsed = detail::parse_query(q);
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().message ==
+              "query is nested too deeply (more than 64 levels of parentheses and NOT)");
+    }
+}
+
 TEST_CASE("parsing never throws on hostile input") {
     for (const char* q : {"((((((",    "))))",          "\"\"\"",   ":::",         "-",
                           "--",        "- - -",         "a:b:c:d",  "organism:((", "quality:>=",

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "atlas/index.h"
+#include "atlas/schema.h"
 #include "atlas/search.h"
 #include "test_util.h"
 
@@ -151,10 +152,17 @@ TEST_CASE("an empty query browses every record, and per kind the counts equal th
         dataset_folders += fs::exists(e.path() / "dataset_metadata.json") ? 1 : 0;
     }
     CHECK(search("", {"dataset"}, 0).total == dataset_folders);
-    // Browse order: datasets first, then ids.
-    auto page = search("", {}, 3);
-    CHECK(page.hits[0].kind == "dataset");
-    CHECK(page.hits[0].id < page.hits[1].id);
+    // Browse order: kinds in their order (datasets first), then ids.
+    auto page = search("", {}, 1000);
+    REQUIRE(page.hits.size() == all);
+    for (std::size_t i = 1; i < page.hits.size(); ++i) {
+        const Hit& a = page.hits[i - 1];
+        const Hit& b = page.hits[i];
+        CAPTURE(a.id);
+        CAPTURE(b.id);
+        CHECK((kind_rank(a.kind) < kind_rank(b.kind) ||
+               (kind_rank(a.kind) == kind_rank(b.kind) && a.id < b.id)));
+    }
 }
 
 TEST_CASE("ranges accept units, and a roll-up matches when any of its values is in range") {
@@ -193,6 +201,40 @@ TEST_CASE("fields are matched by stemmed words, phrases, compact values and exac
               search("ground_truth:no", {"annotation"}).total ==
           search("", {"annotation"}, 0).total);
     CHECK(search("kind:datasets pombe").total == 2);
+}
+
+TEST_CASE("units on range bounds meet the stored values exactly, and one unit serves both bounds") {
+    // 7.84 Å (10007) is on the bound in both spellings.
+    CHECK(search("voxel_spacing:>=0.784nm", {"tomogram"}).total ==
+          search("voxel_spacing:>=7.84", {"tomogram"}).total);
+    CHECK(ids(search("voxel_spacing:<=0.784nm", {"tomogram"})) ==
+          ids(search("voxel_spacing:<=7.84", {"tomogram"})));
+    auto fine = ids(search("voxel_spacing:<=0.784nm", {"tomogram"}));
+    CHECK(std::count_if(fine.begin(), fine.end(), [](const std::string& id) {
+              return id.find(":10007/") != std::string::npos;
+          }) == 3);  // every 10007 tomogram sits exactly on the bound
+    CHECK(ids(search("voxel_spacing:1.3..1.4nm")) == ids(search("voxel_spacing:13..14")));
+    CHECK(ids(search("voxel_spacing:1.3nm..1.4")) == ids(search("voxel_spacing:13..14")));
+}
+
+TEST_CASE("abbreviations work inside a field, and DOIs are found with or without their prefix") {
+    std::set<std::string> pombe{"cryoet:dataset:10000", "cryoet:dataset:10001"};
+    CHECK(ids(search("organism:S. pombe", {"dataset"})) == pombe);
+    CHECK(ids(search("organism:(S. pombe)", {"dataset"})) == pombe);
+    auto plain = search("10.1101/2022.04.12.488077");
+    REQUIRE(plain.total > 0);
+    CHECK(search("doi:10.1101/2022.04.12.488077").total == plain.total);
+    CHECK(search("https://doi.org/10.1101/2022.04.12.488077").total == plain.total);
+    CHECK(search("publication:doi:10.1101/2022.04.12.488077").total > 0);
+}
+
+TEST_CASE("a prefix after a code finds the codes it begins, and fielded stems work both ways") {
+    auto runs = ids(search("TS_02*", {"run"}));
+    CHECK(runs == std::set<std::string>{"cryoet:run:10000/TS_026", "cryoet:run:10000/TS_027",
+                                        "cryoet:run:10000/TS_028", "cryoet:run:10000/TS_029"});
+    REQUIRE(search("object:body").total > 0);  // 10155's "dense body"
+    CHECK(search("object:bodies").total == search("object:body").total);
+    CHECK(search("object:membranes").total == search("object:membrane").total);
 }
 
 TEST_CASE("phrases, boolean operators, exclusion and prefixes behave") {
@@ -249,8 +291,11 @@ TEST_CASE("bad requests and queries are refused with a message naming the proble
     auto kind = search_error("ribosome", {"widget"});
     CHECK(kind.code == Errc::invalid_query);
     CHECK(kind.message ==
-          "unknown kind 'widget' (known: annotation, dataset, deposition, run, tiltseries, "
-          "tomogram)");
+          "unknown kind 'widget' (known: dataset, deposition, run, tiltseries, tomogram, "
+          "annotation)");
+    auto utf8 = search_error("ribo\xff");
+    CHECK(utf8.code == Errc::invalid_query);
+    CHECK(utf8.message == "the query is not valid UTF-8");
     CHECK(search_error("kind:widget").message.starts_with("unknown kind 'widget'"));
     CHECK(search_error("voxel_spacing:10kV").message ==
           "voxel_spacing is a length, 'kV' is a unit of voltage");
@@ -341,6 +386,25 @@ TEST_CASE("a searcher follows the index to a newly published generation") {
     REQUIRE(build_index(options).ok());
     CHECK(s.value().search(all).value().total == 2);
     CHECK(s.value().generation().ends_with("gen-000002"));
+}
+
+TEST_CASE("a kind the index happens not to hold is no error: it matches nothing") {
+    test::TempDir dir;
+    test::copy_tree(test::sample_cryoet() / "10440", dir.path() / "src" / "10440");
+    BuildOptions options;
+    options.sources.push_back({"cryoet", (dir.path() / "src").string()});
+    options.out_dir = (dir.path() / "index").string();
+    REQUIRE(build_index(options).ok());
+    auto s = Searcher::open(options.out_dir);
+    REQUIRE(s.ok());
+    SearchRequest r;
+    r.kinds = {"deposition"};
+    auto result = s.value().search(r);
+    REQUIRE(result.ok());
+    CHECK(result.value().total == 0);
+    r.kinds.clear();
+    r.query = "kind:annotation";
+    CHECK(s.value().search(r).value().total == 0);
 }
 
 TEST_CASE("opening a directory without an index says so") {

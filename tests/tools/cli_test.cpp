@@ -44,7 +44,7 @@ TEST_CASE("atlas-index build prints a summary per kind and no progress or colour
          {"dataset", "deposition", "run", "tiltseries", "tomogram", "annotation", "total"}) {
         CHECK(r.out.find(std::string("  ") + kind) != std::string::npos);
     }
-    CHECK(r.out.find("0 records rejected") != std::string::npos);
+    CHECK(r.out.find("\n0 records rejected, ") != std::string::npos);
     CHECK(
         r.out.find("warning: 10011/dataset_metadata.json: dates.release_date: '2023-XX-XX' is not "
                    "a date (expected YYYY-MM-DD); left out [cryoet:dataset:10011]") !=
@@ -62,7 +62,7 @@ TEST_CASE("atlas-index exits 1 and lists every rejected record with file and rea
                             {"build", "--source=cryoet=" + (dir.path() / "src").string(),
                              "--out=" + (dir.path() / "ix").string()});
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("1 records rejected") != std::string::npos);
+    CHECK(r.out.find("\n1 record rejected, ") != std::string::npos);
     CHECK(r.out.find("  error: 10024/wnj2019-02-21-2/run_metadata.json: invalid JSON at offset") !=
           std::string::npos);
     auto stats =
@@ -146,6 +146,12 @@ TEST_CASE("atlas-search exit codes: 0 hits, 1 none, 2 usage, query or index erro
     auto flag = search({"--frobnicate"});
     CHECK(flag.exit_code == 2);
     CHECK(flag.err.starts_with("atlas-search: unknown option '--frobnicate'"));
+    CHECK(flag.out.empty());
+    // With --json, a usage error is JSON on stdout too, wherever --json appears.
+    auto flag_json = search({"--frobnicate", "--json"});
+    CHECK(flag_json.exit_code == 2);
+    CHECK(flag_json.out.starts_with(
+        "{\"error\":{\"code\":\"invalid_request\",\"message\":\"unknown option '--frobnicate'"));
     auto limit = search({"--limit", "lots", "x"});
     CHECK(limit.exit_code == 2);
     CHECK(limit.err == "atlas-search: --limit takes a number from 0 to 1000, not 'lots'\n");

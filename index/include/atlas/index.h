@@ -71,6 +71,9 @@ struct BuildOptions {
     // Refuse to swap in a generation with fewer than half the records of the
     // current one for any source (a broken export is not a deletion).
     bool allow_shrink = false;
+    // Ignore the current generation: no carry-over, no shrink check.  For
+    // recovering from a current catalog that cannot be read.
+    bool fresh = false;
 };
 
 struct BuildReport {
@@ -84,6 +87,9 @@ struct BuildReport {
     std::vector<IngestIssue> issues;  // all of them, in the order found
     double seconds = 0;
     std::uint64_t index_bytes = 0;  // size of the new generation on disk
+    // Things the operator should know that concern no one record ("the current
+    // index has schema version 0; built from scratch, nothing carried over").
+    std::vector<std::string> notes;
 };
 
 // Builds a new generation in options.out_dir and makes it current.

@@ -50,7 +50,8 @@ struct Record {
     std::vector<Value> values;
     std::vector<Link> links;
 
-    // Appends a value; empty text is ignored.
+    // Appends a value; empty text, invalid dates and non-finite numbers are
+    // ignored (adapters report them before they get here).
     void add(std::string_view field, std::string_view text, Origin origin = Origin::own);
     void add_number(std::string_view field, double canonical, std::string_view text,
                     std::string_view unit, Origin origin = Origin::own);

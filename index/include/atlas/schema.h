@@ -42,7 +42,7 @@ struct FieldSpec {
     std::string_view unit;    // display unit, and the unit of a bare number in a query ("Å")
     std::string_view label;   // "Voxel spacing"
     std::string_view help;    // one line for --help and the README
-    std::string_view id_strip = {};     // identifier prefixes users type and we drop ("DS-")
+    std::string_view id_strip = {};     // identifier prefixes users type and we drop, '|'-separated
     std::string_view words_field = {};  // identifier: non-id values search this field's words
 };
 
@@ -116,5 +116,8 @@ Result<std::string> current_generation(const std::string& index_dir);
 
 // Kinds in browse order (what an empty query lists first).
 int kind_rank(std::string_view kind);
+
+// Every kind an adapter can produce, in browse order.
+std::span<const std::string_view> known_kinds();
 
 }  // namespace atlas

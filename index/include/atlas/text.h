@@ -42,6 +42,13 @@ bool has_digit(std::string_view word);
 // `cap` + 1 (cheap for "did you mean" on short names).
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap = 8);
 
+// True if `text` is well-formed UTF-8.
+bool valid_utf8(std::string_view text);
+
+// `text` with every ill-formed UTF-8 sequence replaced by U+FFFD; `replaced`
+// counts them.
+std::string repair_utf8(std::string_view text, std::size_t& replaced);
+
 // Escapes text for HTML (&, <, >, ", ').
 std::string html_escape(std::string_view text);
 

@@ -40,6 +40,7 @@ const Unit* find_unit(std::string_view spelling);
 // The canonical unit of a dimension; nullptr for Dimension::none.
 const Unit* canonical_unit(Dimension d);
 
+// `value` in `unit` -> the canonical unit, rounded to 12 significant digits.
 double to_canonical(double value, const Unit& unit);
 double from_canonical(double canonical, const Unit& unit);
 

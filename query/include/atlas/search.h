@@ -117,7 +117,7 @@ class Searcher {
 
     // Records in the open generation.
     std::uint64_t record_count() const;
-    // Kinds present in the index, sorted.
+    // Kinds that have records in the open generation, sorted.
     std::vector<std::string> kinds() const;
     // The generation directory being searched.
     std::string generation() const;
