@@ -145,7 +145,6 @@ class CryoetAdapter final : public Adapter {
   private:
     struct Deposition {
         Read read;
-        bool ok = false;
         Rollup rollup{kDepositionKeywords, {}};
         std::set<std::string> datasets;
         std::vector<std::string> organisms;
@@ -207,15 +206,7 @@ class CryoetAdapter final : public Adapter {
     std::optional<Read> reject(const fs::path& where, const std::string& id, std::string_view field,
                                const std::string& message) {
         std::optional<Record> previous = sink_->previous(id);
-        IngestIssue issue;
-        issue.severity = Severity::error;
-        issue.source = kSource;
-        issue.file = rel(where);
-        issue.record = id;
-        issue.field = field;
-        issue.message = message;
-        issue.carried_over = previous.has_value();
-        sink_->report(std::move(issue));
+        report_issue(ctx(where, id), Severity::error, field, message, previous.has_value());
         if (!previous) return std::nullopt;
         std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
         return Read{std::move(*previous), true};
@@ -337,13 +328,11 @@ class CryoetAdapter final : public Adapter {
                          std::string(kCryoetPortal) + "depositions/" + dep_id);
             Deposition d;
             d.read = std::move(*read);
-            d.ok = true;
             depositions_.emplace(dep_id, std::move(d));
         }
     }
 
     void finish_deposition(Deposition& d) {
-        if (!d.ok) return;
         Record& rec = d.read.record;
         for (const auto& ds : d.datasets) add_unique(rec, "dataset", ds, Origin::rollup);
         for (const auto& org : d.organisms) add_unique(rec, "organism", org, Origin::rollup);

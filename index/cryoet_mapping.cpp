@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "atlas/schema.h"
 #include "atlas/text.h"
 #include "atlas/units.h"
 #include "cryoet_adapter.h"
@@ -168,14 +169,6 @@ std::vector<std::string> split_list(std::string_view s) {
     return out;
 }
 
-bool starts_with_icase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    }
-    return true;
-}
-
 // A number read from a field whose unit the schema fixes.
 void add_quantity(const FieldReader& r, Record& rec, std::string_view path, std::string_view field,
                   std::string_view source_unit) {
@@ -288,29 +281,16 @@ std::string entry_url(std::string_view entry) {
 // A publication or database reference as the portal writes them:
 // "doi:10.1101/2022.04.12.488077", "10.1101/...", "EMPIAR-10988", "EMD-14412".
 void add_reference(Record& rec, std::string_view item) {
-    std::string s = trim(item);
-    if (starts_with_icase(s, "doi:")) s = trim(std::string_view(s).substr(4));
-    if (starts_with_icase(s, "https://doi.org/")) s = s.substr(16);
-    auto known = [&](std::string_view field) {
-        return std::any_of(rec.values.begin(), rec.values.end(), [&](const Value& v) {
-            return v.field == field && fold(v.text) == fold(s);
-        });
-    };
+    std::string s = trim(strip_doi_prefix(trim(item)));
     if (s.starts_with("10.") && s.find('/') != std::string::npos) {
-        if (!known("publication")) {
-            rec.add("publication", s);
-            rec.add_link("doi", "https://doi.org/" + s);
-        }
+        if (add_unique(rec, "publication", s)) rec.add_link("doi", "https://doi.org/" + s);
         return;
     }
     if (s.starts_with("http://") || s.starts_with("https://")) {
         rec.add_link("related", s);
         return;
     }
-    if (!known("related_entry")) {
-        rec.add("related_entry", s);
-        rec.add_link("related", entry_url(s));
-    }
+    if (add_unique(rec, "related_entry", s)) rec.add_link("related", entry_url(s));
 }
 
 void add_cross_references(const FieldReader& r, Record& rec) {

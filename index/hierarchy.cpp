@@ -33,9 +33,10 @@ void inherit_as(Record& to, const Record& from, std::string_view field, std::str
     }
 }
 
-void add_unique(Record& record, std::string_view field, std::string_view text, Origin origin) {
-    if (text.empty() || has_value(record, field, fold(text))) return;
+bool add_unique(Record& record, std::string_view field, std::string_view text, Origin origin) {
+    if (text.empty() || has_value(record, field, fold(text))) return false;
     record.add(field, text, origin);
+    return true;
 }
 
 Rollup::Rollup(std::span<const std::string_view> keyword_fields,

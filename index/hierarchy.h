@@ -24,8 +24,8 @@ void inherit(Record& to, const Record& from, std::span<const std::string_view> f
 void inherit_as(Record& to, const Record& from, std::string_view field, std::string_view as);
 
 // Adds a value unless the record already has the same field with the same
-// (case-folded) text.
-void add_unique(Record& record, std::string_view field, std::string_view text,
+// (case-folded) text; returns whether it was added.
+bool add_unique(Record& record, std::string_view field, std::string_view text,
                 Origin origin = Origin::own);
 
 class Rollup {

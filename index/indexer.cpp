@@ -21,6 +21,7 @@
 #include "cryoet_adapter.h"
 #include "document_mapper.h"
 #include "generation.h"
+#include "json_reader.h"
 
 namespace atlas {
 
@@ -143,13 +144,8 @@ class Builder final : public RecordSink {
 
   private:
     void reject(const Record& record, std::string message) {
-        IngestIssue issue;
-        issue.severity = Severity::error;
-        issue.source = record.source;
-        issue.file = record.file;
-        issue.record = record.id;
-        issue.message = std::move(message);
-        report(std::move(issue));
+        report_issue(IssueContext{this, record.source, record.file, record.id}, Severity::error, "",
+                     std::move(message));
     }
 
     void accept(Record record, bool carried_over) {

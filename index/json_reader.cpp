@@ -76,7 +76,7 @@ Result<JsonFile> load_json_file(const std::filesystem::path& path) {
 }
 
 void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
-                  std::string message) {
+                  std::string message, bool carried_over) {
     if (ctx.sink == nullptr) return;
     IngestIssue issue;
     issue.severity = severity;
@@ -85,15 +85,12 @@ void report_issue(const IssueContext& ctx, Severity severity, std::string_view f
     issue.record = ctx.record;
     issue.field = field;
     issue.message = std::move(message);
+    issue.carried_over = carried_over;
     ctx.sink->report(std::move(issue));
 }
 
 void report_warning(const IssueContext& ctx, std::string_view field, std::string message) {
     report_issue(ctx, Severity::warning, field, std::move(message));
-}
-
-void report_error(const IssueContext& ctx, std::string_view field, std::string message) {
-    report_issue(ctx, Severity::error, field, std::move(message));
 }
 
 bool is_template_marker(std::string_view s) {
@@ -132,6 +129,12 @@ void FieldReader::warn(std::string_view path, std::string message) const {
     report_warning(ctx_, full(path), std::move(message));
 }
 
+bool FieldReader::is_marker(std::string_view path, std::string_view s) const {
+    if (!is_template_marker(s)) return false;
+    warn(path, fmt::format("template marker {} is not a value; left out", quote(s)));
+    return true;
+}
+
 const rapidjson::Value* FieldReader::find(std::string_view path) const {
     const rapidjson::Value* v = &object_;
     while (!path.empty()) {
@@ -159,10 +162,7 @@ std::optional<std::string> FieldReader::value_text(std::string_view path,
         auto b = s.find_first_not_of(" \t\r\n");
         if (b == std::string::npos) return std::nullopt;
         s = s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-        if (is_template_marker(s)) {
-            warn(path, fmt::format("template marker {} is not a value; left out", quote(s)));
-            return std::nullopt;
-        }
+        if (is_marker(path, s)) return std::nullopt;
         return s;
     }
     if (v.IsInt64()) return std::to_string(v.GetInt64());
@@ -198,10 +198,7 @@ std::optional<double> FieldReader::number(std::string_view path) const {
     if (v->IsString()) {
         std::string_view s(v->GetString(), v->GetStringLength());
         if (s.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
-        if (is_template_marker(s)) {
-            warn(path, fmt::format("template marker {} is not a value; left out", quote(s)));
-            return std::nullopt;
-        }
+        if (is_marker(path, s)) return std::nullopt;
         auto parsed = parse_number_text(s);
         if (parsed && parsed->unit.empty()) return parsed->value;
         warn(path, fmt::format("{} is not a number; left out", quote(s)));
@@ -220,10 +217,7 @@ std::optional<bool> FieldReader::boolean(std::string_view path) const {
         if (s.empty()) return std::nullopt;
         if (s == "true" || s == "True" || s == "yes" || s == "Yes") return true;
         if (s == "false" || s == "False" || s == "no" || s == "No") return false;
-        if (is_template_marker(s)) {
-            warn(path, fmt::format("template marker {} is not a value; left out", quote(s)));
-            return std::nullopt;
-        }
+        if (is_marker(path, s)) return std::nullopt;
         warn(path, fmt::format("{} is not true or false; left out", quote(s)));
         return std::nullopt;
     }

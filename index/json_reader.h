@@ -42,10 +42,11 @@ struct IssueContext {
     std::string record;
 };
 
+// Reports one issue about ctx's file and record; `carried_over` marks an error
+// whose record the previous generation's version replaces.
 void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
-                  std::string message);
+                  std::string message, bool carried_over = false);
 void report_warning(const IssueContext& ctx, std::string_view field, std::string message);
-void report_error(const IssueContext& ctx, std::string_view field, std::string message);
 
 // True for the template markers the ingestion templates use (REQUIRED,
 // OPTIONAL, RECOMMENDED, "https://OPTIONAL", "ENUM (...)") and unresolved
@@ -87,6 +88,8 @@ class FieldReader {
     void warn(std::string_view path, std::string message) const;
 
   private:
+    // True (after warning) if `s` is a template marker rather than a value.
+    bool is_marker(std::string_view path, std::string_view s) const;
     std::optional<std::string> value_text(std::string_view path, const rapidjson::Value& v) const;
 
     std::string full(std::string_view path) const;

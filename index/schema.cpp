@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 
@@ -274,6 +276,21 @@ std::string normalize_identifier(const FieldSpec& spec, std::string_view value) 
         prefixes = bar == std::string_view::npos ? std::string_view{} : prefixes.substr(bar + 1);
     }
     return folded;
+}
+
+std::string_view strip_doi_prefix(std::string_view text) {
+    std::string_view prefixes = find_field("publication")->id_strip;
+    while (!prefixes.empty()) {
+        auto bar = prefixes.find('|');
+        std::string_view prefix = prefixes.substr(0, bar);
+        bool match = text.size() > prefix.size() &&
+                     std::equal(prefix.begin(), prefix.end(), text.begin(), [](char p, char t) {
+                         return p == std::tolower(static_cast<unsigned char>(t));
+                     });
+        if (match) return text.substr(prefix.size());
+        prefixes = bar == std::string_view::npos ? std::string_view{} : prefixes.substr(bar + 1);
+    }
+    return text;
 }
 
 std::string word_term(std::string_view prefix, std::string_view word) {

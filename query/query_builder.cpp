@@ -2,7 +2,6 @@
 #include "query_builder.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "atlas/schema.h"
 #include "atlas/text.h"
@@ -82,16 +81,10 @@ Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
 Xapian::Query range(const QueryNode& n) {
     const FieldSpec* spec = find_field(n.field);
     if (spec == nullptr || spec->slot < 0) return Xapian::Query::MatchNothing;
-    double lo = n.lo;
-    double hi = n.hi;
-    if (lo == hi && spec->dimension != Dimension::none) {
-        // 13.48 Å typed and 13.48 Å stored meet despite conversion noise.
-        double slack = std::fabs(lo) * 1e-9;
-        lo -= slack;
-        hi += slack;
-    }
-    auto* source = new MultiValueRangeSource(static_cast<Xapian::valueno>(spec->slot), lo,
-                                             n.lo_inclusive, hi, n.hi_inclusive);
+    // Both sides convert through to_canonical, which rounds, so an equality
+    // (13.48 Å typed, 13.48 Å stored) needs no slack.
+    auto* source = new MultiValueRangeSource(static_cast<Xapian::valueno>(spec->slot), n.lo,
+                                             n.lo_inclusive, n.hi, n.hi_inclusive);
     return Xapian::Query(source->release());
 }
 

@@ -260,7 +260,7 @@ Result<QueryNode> range_node(const FieldSpec& spec, std::string_view value) {
     } else {
         auto v = parse_quantity(spec, value);
         if (!v.ok()) return v.error();
-        n.lo = v.value();  // an equality; the builder allows for conversion noise
+        n.lo = v.value();  // an equality: canonical values are rounded, so they meet exactly
         n.hi = v.value();
     }
     if (!status.ok()) return status.error();
@@ -344,19 +344,6 @@ Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool
         }
     }
     return query_error(fmt::format("{}:{} has no words to search for", spec.name, value));
-}
-
-// "doi:10.1101/x" and "https://doi.org/10.1101/x" are the DOI 10.1101/x, as
-// the index stores it.
-std::string strip_doi_prefix(const std::string& text) {
-    std::string folded = fold(text);
-    for (std::string_view prefix : {"doi:", "https://doi.org/", "http://doi.org/",
-                                    "https://dx.doi.org/", "http://dx.doi.org/"}) {
-        if (folded.starts_with(prefix) && text.size() > prefix.size()) {
-            return text.substr(prefix.size());
-        }
-    }
-    return text;
 }
 
 // "GO:0022626", "doi:10.1101/..", "NCBITaxon:284812", "https://..": a colon
@@ -532,7 +519,8 @@ class Parser {
         std::string field = l.field;
         std::string value = l.text;
         bool quoted = l.type == Lexeme::Type::phrase;
-        if (field.empty() && scope.empty()) value = strip_doi_prefix(value);
+        // "doi:10.1101/x" is the DOI 10.1101/x, as the index stores it.
+        if (field.empty() && scope.empty()) value = std::string(strip_doi_prefix(value));
         if (field.empty() && !quoted) {
             auto colon = value.find(':');
             if (colon != std::string::npos) {

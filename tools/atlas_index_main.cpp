@@ -69,13 +69,11 @@ int run_build(const std::vector<std::string>& args) {
     bool quiet = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&](const char* flag) -> const std::string* {
-            if (i + 1 >= args.size()) return nullptr;
-            (void)flag;
-            return &args[++i];
+        auto value = [&]() -> const std::string* {
+            return i + 1 < args.size() ? &args[++i] : nullptr;
         };
         if (a == "--source") {
-            const std::string* v = value("--source");
+            const std::string* v = value();
             if (v == nullptr) return usage_error("--source needs NAME=PATH");
             auto spec = atlas::parse_source_spec(*v);
             if (!spec.ok()) return usage_error(spec.error().message);
@@ -85,7 +83,7 @@ int run_build(const std::vector<std::string>& args) {
             if (!spec.ok()) return usage_error(spec.error().message);
             options.sources.push_back(spec.value());
         } else if (a == "--out") {
-            const std::string* v = value("--out");
+            const std::string* v = value();
             if (v == nullptr) return usage_error("--out needs a directory");
             out = *v;
         } else if (a.starts_with("--out=")) {
@@ -126,7 +124,7 @@ int run_build(const std::vector<std::string>& args) {
     if (progress_line) std::fprintf(stderr, "\r\033[K");
     if (!result.ok()) {
         std::fprintf(stderr, "atlas-index: build failed: %s\n", result.error().message.c_str());
-        return result.error().code == atlas::Errc::invalid_request ? kExitFailed : kExitFailed;
+        return kExitFailed;
     }
     const atlas::BuildReport& r = result.value();
     double rate = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0;

@@ -59,6 +59,10 @@ std::string_view closest_field(std::string_view name);
 // form ("10000", "go:0022626") for `spec`.
 std::string normalize_identifier(const FieldSpec& spec, std::string_view value);
 
+// "doi:10.1/x", "https://doi.org/10.1/x" -> "10.1/x" (case kept); other text
+// unchanged.  The prefixes are the publication field's id_strip list.
+std::string_view strip_doi_prefix(std::string_view text);
+
 // --- terms ------------------------------------------------------------------
 // Conventions (Xapian's): "Q" + record id is the unique id term; user prefixes
 // start with X.  For a field with prefix P:
