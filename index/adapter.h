@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "atlas/index.h"
 #include "atlas/record.h"
@@ -24,6 +25,10 @@ class RecordSink {
     virtual void report(IngestIssue issue) = 0;
     // The previous generation's version of record `id`, if there is one.
     virtual std::optional<Record> previous(const std::string& id) = 0;
+    // The ids of the previous generation's records that this source read from
+    // `file` (relative to the source root): what a whole-file failure would
+    // lose, for sources that keep many records in one file.
+    virtual std::vector<std::string> previous_ids_from_file(const std::string& file) = 0;
 };
 
 class Adapter {

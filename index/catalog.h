@@ -39,6 +39,9 @@ class Catalog {
 
     // The stored JSON of record `id`, or nullopt.  Errors: corrupt.
     Result<std::optional<std::string>> record_json(const std::string& id);
+    // Ids of the records of `source` read from `file`, sorted.  Errors: corrupt.
+    Result<std::vector<std::string>> ids_from_file(const std::string& source,
+                                                   const std::string& file);
     Result<std::map<std::string, std::uint64_t>> count_by(const std::string& column);
     Result<std::vector<IngestIssue>> issues();
     Result<std::string> meta(const std::string& key);

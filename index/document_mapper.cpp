@@ -87,11 +87,20 @@ Xapian::Document make_document(const Record& record) {
             case FieldType::keyword:
                 terms.exact(spec->prefix, exact_value(*spec, v.text));
                 terms.words(spec->prefix, v.text, weight);
+                if (!v.original.empty()) terms.words(spec->prefix, v.original, weight);
                 break;
-            case FieldType::identifier:
-                terms.exact(spec->prefix, exact_value(*spec, v.text));
+            case FieldType::identifier: {
+                std::string exact = exact_value(*spec, v.text);
+                if (spec->prefix_separator != '\0') {
+                    for (auto sep = exact.find(spec->prefix_separator); sep != std::string::npos;
+                         sep = exact.find(spec->prefix_separator, sep + 1)) {
+                        terms.exact(spec->prefix, exact.substr(0, sep));
+                    }
+                }
+                terms.exact(spec->prefix, exact);
                 if (weight > 0) terms.words("", v.text, weight);
                 break;
+            }
             case FieldType::boolean:
                 terms.exact(spec->prefix, v.number != 0 ? "true" : "false");
                 break;

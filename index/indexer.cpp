@@ -19,6 +19,10 @@
 #include "atlas/vocabulary.h"
 #include "catalog.h"
 #include "cryoet_adapter.h"
+#include "hoa_adapter.h"
+#include "htan_adapter.h"
+#include "minerva_adapter.h"
+#include "panosc_adapter.h"
 #include "document_mapper.h"
 #include "generation.h"
 #include "json_reader.h"
@@ -38,7 +42,9 @@ std::string IngestIssue::to_line() const {
     return line;
 }
 
-std::vector<std::string> known_sources() { return {"cryoet"}; }
+std::vector<std::string> known_sources() {
+    return {"cryoet", "htan", "hoa", "panosc", "minerva"};
+}
 
 Result<SourceSpec> parse_source_spec(const std::string& text) {
     auto eq = text.find('=');
@@ -60,6 +66,10 @@ namespace detail {
 
 std::unique_ptr<Adapter> make_adapter(const SourceSpec& spec) {
     if (spec.name == "cryoet") return make_cryoet_adapter(spec.path);
+    if (spec.name == "htan") return make_htan_adapter(spec.path);
+    if (spec.name == "hoa") return make_hoa_adapter(spec.path);
+    if (spec.name == "panosc") return make_panosc_adapter(spec.path);
+    if (spec.name == "minerva") return make_minerva_adapter(spec.path);
     return nullptr;
 }
 
@@ -95,7 +105,11 @@ class Builder final : public RecordSink {
 
     void add(Record record) override { accept(std::move(record), /*carried_over=*/false); }
 
-    void add_carried(Record record) override { accept(std::move(record), /*carried_over=*/true); }
+    void add_carried(Record record) override {
+        rejected_ids_.insert(record.id);
+        carried_ids_.insert(record.id);
+        accept(std::move(record), /*carried_over=*/true);
+    }
 
     void report(IngestIssue issue) override {
         // Folder names become file paths and ids in the report: keep it text.
@@ -125,6 +139,13 @@ class Builder final : public RecordSink {
             return std::nullopt;
         }
         return std::move(record).value();
+    }
+
+    std::vector<std::string> previous_ids_from_file(const std::string& file) override {
+        if (previous_ == nullptr) return {};
+        auto ids = previous_->ids_from_file(source_, file);
+        if (!ids.ok()) return {};
+        return std::move(ids).value();
     }
 
     // Stores the report.  Call once, after every adapter has run.

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
+#include <zlib.h>
 
 #include <cctype>
 #include <cmath>
@@ -41,7 +42,34 @@ const char* type_name(const rapidjson::Value& v) {
 
 }  // namespace
 
-Result<JsonFile> load_json_file(const std::filesystem::path& path) {
+namespace {
+
+// The bytes of a .gz file, inflated; at most `max_bytes` of them.
+Result<std::string> read_gzip(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+    gzFile in = gzopen(path.c_str(), "rb");
+    if (in == nullptr) return Error{Errc::io, "cannot be opened"};
+    std::string out;
+    char chunk[1 << 16];
+    int n;
+    while ((n = gzread(in, chunk, sizeof chunk)) > 0) {
+        out.append(chunk, static_cast<std::size_t>(n));
+        if (out.size() > max_bytes) {
+            gzclose(in);
+            return Error{Errc::io, fmt::format("inflates to over the {} MiB a metadata file may "
+                                               "have",
+                                               max_bytes >> 20)};
+        }
+    }
+    int err = 0;
+    std::string message = n < 0 ? gzerror(in, &err) : "";
+    gzclose(in);
+    if (n < 0) return Error{Errc::corrupt, "is not a valid gzip file: " + message};
+    return out;
+}
+
+}  // namespace
+
+Result<JsonFile> load_json_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
     std::error_code ec;
     // A FIFO or a device named like a metadata file would block or never end.
     if (!std::filesystem::is_regular_file(path, ec)) {
@@ -49,17 +77,28 @@ Result<JsonFile> load_json_file(const std::filesystem::path& path) {
     }
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return Error{Errc::io, "cannot be read: " + ec.message()};
-    if (size > kMaxJsonFileBytes) {
+    if (size > max_bytes) {
         return Error{Errc::io, fmt::format("is {} MiB, over the {} MiB a metadata file may have",
-                                           size >> 20, kMaxJsonFileBytes >> 20)};
+                                           size >> 20, max_bytes >> 20)};
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{Errc::io, "cannot be opened"};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return Error{Errc::io, "cannot be read"};
+    std::string text;
+    if (path.extension() == ".gz") {
+        auto inflated = read_gzip(path, max_bytes);
+        if (!inflated.ok()) return inflated.error();
+        text = std::move(inflated).value();
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return Error{Errc::io, "cannot be opened"};
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        if (in.bad()) return Error{Errc::io, "cannot be read"};
+        text = std::move(buffer).str();
+    }
+    return parse_json_text(std::move(text));
+}
+
+Result<JsonFile> parse_json_text(std::string text) {
     JsonFile file;
-    std::string text = std::move(buffer).str();
     if (!valid_utf8(text)) text = repair_utf8(text, file.repaired_bytes);
     // Python's json.dumps writes NaN and Infinity; accept them so FieldReader can
     // report the field instead of rejecting the whole file.  Iterative parsing:
@@ -73,6 +112,24 @@ Result<JsonFile> load_json_file(const std::filesystem::path& path) {
                                  rapidjson::GetParseError_En(file.doc.GetParseError()))};
     }
     return file;
+}
+
+std::size_t reject_file(const IssueContext& ctx, std::string_view reason) {
+    if (ctx.sink == nullptr) return 0;
+    std::size_t kept = 0;
+    for (const auto& id : ctx.sink->previous_ids_from_file(ctx.file)) {
+        if (auto previous = ctx.sink->previous(id)) {
+            ctx.sink->add_carried(std::move(*previous));
+            ++kept;
+        }
+    }
+    std::string message(reason);
+    if (kept > 0) {
+        message += fmt::format("; the current index's {} record{} from it kept", kept,
+                               kept == 1 ? "" : "s");
+    }
+    report_issue(ctx, Severity::error, "", std::move(message), kept > 0);
+    return kept;
 }
 
 void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,

@@ -31,8 +31,14 @@ struct JsonFile {
 // Parses a whole file.  On failure returns the one-line reason ("invalid JSON
 // at offset 57: Missing a comma or '}' after an object member", "is not a
 // regular file", "is 80 MiB, over the 64 MiB a metadata file may have").
-// Ill-formed UTF-8 is repaired (and counted), not fatal.
-Result<JsonFile> load_json_file(const std::filesystem::path& path);
+// Ill-formed UTF-8 is repaired (and counted), not fatal.  A ".gz" file is
+// inflated first; `max_bytes` bounds the file and what it inflates to (the
+// portals' one-file exports, such as HTAN's 136 MB processed_syn_data, pass a
+// larger bound).
+Result<JsonFile> load_json_file(const std::filesystem::path& path,
+                                std::uintmax_t max_bytes = kMaxJsonFileBytes);
+// Parses JSON text held in memory (a record embedded as a string in another file).
+Result<JsonFile> parse_json_text(std::string text);
 
 // Where an issue happened, for the lines FieldReader reports.
 struct IssueContext {
@@ -47,6 +53,10 @@ struct IssueContext {
 void report_issue(const IssueContext& ctx, Severity severity, std::string_view field,
                   std::string message, bool carried_over = false);
 void report_warning(const IssueContext& ctx, std::string_view field, std::string message);
+
+// Reports that ctx's whole file could not be read (one error line) and keeps
+// the previous generation's records from that file; returns how many it kept.
+std::size_t reject_file(const IssueContext& ctx, std::string_view reason);
 
 // True for the template markers the ingestion templates use (REQUIRED,
 // OPTIONAL, RECOMMENDED, "https://OPTIONAL", "ENUM (...)") and unresolved

@@ -37,6 +37,13 @@ void Record::add(std::string_view field, std::string_view text, Origin origin) {
     values.push_back(std::move(v));
 }
 
+void Record::add_normalized(std::string_view field, std::string_view normalized,
+                            std::string_view original, Origin origin) {
+    if (normalized.empty()) return;
+    add(field, normalized, origin);
+    if (original != normalized) values.back().original = original;
+}
+
 void Record::add_number(std::string_view field, double canonical, std::string_view text,
                         std::string_view unit, Origin origin) {
     // Adapters report values out of range; an infinity must never reach JSON.
@@ -159,6 +166,7 @@ std::string to_json(const Record& r) {
                 w.Double(v.number);
             }
             if (!v.unit.empty()) write_member(w, "unit", v.unit);
+            if (!v.original.empty()) write_member(w, "original", v.original);
             if (v.origin != Origin::own) write_member(w, "origin", origin_name(v.origin));
             w.EndObject();
         }
@@ -239,6 +247,7 @@ Result<Record> record_from_json(std::string_view json) {
                     v.number = num->value.GetDouble();
                 }
                 v.unit = get_string(item, "unit");
+                v.original = get_string(item, "original");
                 v.origin = parse_origin(get_string(item, "origin"));
                 r.values.push_back(std::move(v));
             }

@@ -27,9 +27,11 @@ using D = Dimension;
 constexpr std::array kFields{
     // --- every record ----------------------------------------------------------------------
     FieldSpec{"kind", T::identifier, "XK", -1, 0, false, D::none, "", "Kind",
-              "record kind: deposition, dataset, run, tiltseries, tomogram, annotation"},
+              "record kind: dataset, deposition, run, tiltseries, tomogram, annotation (cryoet); "
+              "atlas, participant, biospecimen, file, publication (htan); donor, organ (hoa); "
+              "document, instrument, technique, sample (panosc); story (minerva)"},
     FieldSpec{"source", T::identifier, "XSRC", -1, 0, false, D::none, "", "Source",
-              "portal the record comes from: cryoet"},
+              "portal the record comes from: cryoet, htan, hoa, panosc, minerva"},
     FieldSpec{"id", T::identifier, "XID", -1, 0, true, D::none, "", "Id",
               "record id or one of its aliases (cryoet:run:10000/TS_026)"},
     FieldSpec{"title", T::text, "XT", -1, 6, false, D::none, "", "Title",
@@ -205,6 +207,147 @@ constexpr std::array kFields{
               "annotation recall against ground truth, 0 to 1"},
     FieldSpec{"object_count", T::number, "", 38, 0, false, D::none, "", "Object count",
               "number of annotated objects"},
+    // --- HTAN: atlases, participants, biospecimens, files -----------------------------------
+    FieldSpec{"atlas", T::identifier, "XATL", -1, 1, true, D::none, "", "Atlas",
+              "HTAN atlas id (HTA1); other words search atlas names", "", "atlas_name"},
+    FieldSpec{"atlas_name", T::keyword, "XATN", -1, 1, true, D::none, "", "Atlas name",
+              "HTAN atlas name (HTAN HTAPP)"},
+    FieldSpec{"htan_id", T::identifier, "XHID", -1, 1, true, D::none, "", "HTAN id",
+              "HTAN participant, biospecimen or file id, whole or by prefix (HTA1, HTA1_313)", "", "",
+              '_'},
+    FieldSpec{"participant", T::identifier, "XPAR", -1, 0, true, D::none, "", "Participant",
+              "HTAN participant id (HTA1_313)"},
+    FieldSpec{"biospecimen", T::identifier, "XBIO", -1, 0, true, D::none, "", "Biospecimen",
+              "HTAN biospecimen id (HTA1_313_9321011)"},
+    FieldSpec{"parent_file", T::identifier, "XPF", -1, 0, true, D::none, "", "Parent file",
+              "HTAN data file id of a file this one was derived from"},
+    FieldSpec{"synapse_id", T::identifier, "XSYN", -1, 0, true, D::none, "", "Synapse id",
+              "Synapse entity id (syn26127156)"},
+    FieldSpec{"organ", T::keyword, "XORGN", -1, 2, true, D::none, "", "Organ",
+              "organ: HTAN's coarse organ (Colon, Breast), Human Organ Atlas organ (lung)"},
+    FieldSpec{"organ_detail", T::keyword, "XORGD", -1, 1, true, D::none, "", "Organ (detailed)",
+              "tissue or organ of origin as recorded (Colon NOS, Sigmoid colon)"},
+    FieldSpec{"primary_diagnosis", T::keyword, "XPDX", -1, 2, true, D::none, "",
+              "Primary diagnosis", "primary diagnosis (Adenocarcinoma NOS)"},
+    FieldSpec{"sex", T::keyword, "XSEX", -1, 0, true, D::none, "", "Sex / gender",
+              "sex or gender: female, male (HTAN Gender, Human Organ Atlas sex M/F); gender: "
+              "works too"},
+    FieldSpec{"race", T::keyword, "XRACE", -1, 0, true, D::none, "", "Race", "race (HTAN)"},
+    FieldSpec{"ethnicity", T::keyword, "XETH", -1, 0, true, D::none, "", "Ethnicity",
+              "ethnicity (HTAN)"},
+    FieldSpec{"vital_status", T::keyword, "XVST", -1, 0, true, D::none, "", "Vital status",
+              "vital status: Alive, Dead"},
+    FieldSpec{"treatment", T::keyword, "XTRT", -1, 1, true, D::none, "", "Treatment",
+              "treatment or therapy (HTAN therapy type, prior treatment)"},
+    FieldSpec{"tumor_grade", T::keyword, "XTG", -1, 0, true, D::none, "", "Tumor grade",
+              "tumor grade (G2)"},
+    FieldSpec{"stage", T::keyword, "XSTG", -1, 0, true, D::none, "", "Stage",
+              "AJCC pathologic or clinical stage"},
+    FieldSpec{"age", T::number, "", 39, 0, true, D::time, "y", "Age",
+              "age at diagnosis (HTAN) or death (Human Organ Atlas), years by default "
+              "(age:>=60, age:>=21900d)"},
+    FieldSpec{"age_group", T::keyword, "XAGE", -1, 0, true, D::none, "", "Age group",
+              "age bucket as the Human Organ Atlas records it: <18 or >18"},
+    FieldSpec{"days_to_followup", T::number, "", 40, 0, true, D::time, "d",
+              "Days to last follow-up", "days from diagnosis to last follow-up (HTAN)"},
+    FieldSpec{"collection_day", T::number, "", 41, 0, true, D::time, "d",
+              "Collection day", "biospecimen collection, days from index (HTAN)"},
+    FieldSpec{"biospecimen_type", T::keyword, "XBST", -1, 0, true, D::none, "",
+              "Biospecimen type", "biospecimen type (Tissue Biospecimen Type)"},
+    FieldSpec{"acquisition_method", T::keyword, "XACQ", -1, 0, true, D::none, "",
+              "Acquisition method", "biospecimen acquisition (Surgical Resection, Biopsy)"},
+    FieldSpec{"preservation", T::keyword, "XPRES", -1, 0, true, D::none, "", "Preservation",
+              "preservation or storage (FFPE, Fresh, Frozen)"},
+    FieldSpec{"tumor_tissue_type", T::keyword, "XTTT", -1, 0, true, D::none, "",
+              "Tumor tissue type", "tumor tissue type (Primary, Normal, Metastatic)"},
+    FieldSpec{"level", T::keyword, "XLVL", -1, 0, true, D::none, "", "Level",
+              "HTAN data level (Level 1 .. Level 4, Auxiliary)"},
+    FieldSpec{"data_access", T::keyword, "XACC", -1, 0, true, D::none, "", "Data access",
+              "where a file is downloaded: Synapse, CDS/SB-CGC (open access), dbGaP (controlled), "
+              "Coming Soon"},
+    FieldSpec{"viewer", T::keyword, "XVWR", -1, 0, true, D::none, "", "Viewer",
+              "viewers of a file: Minerva, CDS, IDC, CELLxGENE, ISB-CGC, UCSC Xena"},
+    FieldSpec{"file_name", T::keyword, "XFN", -1, 1, true, D::none, "", "File name",
+              "file name (CRC02.ome.tif)"},
+    FieldSpec{"file_size", T::number, "", 42, 0, true, D::data_size, "B", "File size",
+              "file or dataset size (10GB, <1MiB)"},
+    FieldSpec{"drs_uri", T::identifier, "XDRS", -1, 0, true, D::none, "", "DRS URI",
+              "GA4GH DRS URI of a file (drs://nci-crdc.datacommons.io/dg.4DFC/...)"},
+    FieldSpec{"pmid", T::identifier, "XPMID", -1, 0, true, D::none, "", "PubMed id",
+              "PubMed id (34450029)", "pmid:|https://pubmed.ncbi.nlm.nih.gov/"},
+    FieldSpec{"journal", T::keyword, "XJNL", -1, 1, true, D::none, "", "Journal",
+              "journal or place of publication"},
+    FieldSpec{"year", T::number, "", 43, 0, false, D::none, "", "Year",
+              "year of publication"},
+    // --- Minerva stories ----------------------------------------------------------------------
+    FieldSpec{"story", T::identifier, "XSTY", -1, 0, true, D::none, "", "Minerva story",
+              "Minerva story (exhibit) name (crc02-overview)"},
+    FieldSpec{"marker", T::keyword, "XMRK", -1, 1, true, D::none, "", "Marker",
+              "channel group or marker name of an image (CD45, Hoechst)"},
+    // --- Human Organ Atlas ---------------------------------------------------------------------
+    FieldSpec{"donor", T::identifier, "XDON", -1, 1, true, D::none, "", "Donor",
+              "Human Organ Atlas donor id (LADAF-2020-27, A129)"},
+    FieldSpec{"organ_context", T::keyword, "XOCX", -1, 1, true, D::none, "", "Organ context",
+              "where in the organ (left, upper_lobe)"},
+    FieldSpec{"dataset_type", T::keyword, "XDTYP", -1, 0, true, D::none, "", "Dataset type",
+              "overview (whole organ) or zoom (volume of interest)"},
+    FieldSpec{"voxel_size", T::number, "", 44, 0, true, D::length, "µm", "Voxel size",
+              "isotropic voxel size of a scan (voxel_size:<5um)"},
+    FieldSpec{"beamline", T::keyword, "XBML", -1, 1, true, D::none, "", "Beamline",
+              "beamline (BM05, BM18)"},
+    FieldSpec{"fixation", T::keyword, "XFIX", -1, 0, true, D::none, "", "Fixation",
+              "fixation medium or method (formalin, ethanol, perfusion)"},
+    FieldSpec{"cause_of_death", T::keyword, "XCOD", -1, 1, true, D::none, "", "Cause of death",
+              "cause of death, normalised (Covid = COVID-19), original kept"},
+    FieldSpec{"medical_history", T::text, "XMH", -1, 1, false, D::none, "", "Medical history",
+              "donor medical history (free text)"},
+    FieldSpec{"body_weight", T::number, "", 45, 0, false, D::mass, "kg", "Weight",
+              "donor weight (70kg)"},
+    FieldSpec{"body_height", T::number, "", 46, 0, false, D::length, "cm", "Height",
+              "donor height (170cm, 1.7m)"},
+    FieldSpec{"scan_date", T::date, "", 47, 0, false, D::none, "", "Scan date", "date of the scan"},
+    FieldSpec{"scan_range", T::number, "", 48, 0, false, D::angle, "°", "Scan range",
+              "rotation range of the scan (360°)"},
+    FieldSpec{"exposure_time", T::number, "", 49, 0, false, D::time, "s", "Exposure time",
+              "exposure time per frame"},
+    FieldSpec{"sample_detector_distance", T::number, "", 50, 0, false, D::length, "mm",
+              "Sample-detector distance", "propagation distance, sample to detector"},
+    FieldSpec{"source_sample_distance", T::number, "", 51, 0, false, D::length, "m",
+              "Source-sample distance", "distance from the source to the sample"},
+    FieldSpec{"scan_setup", T::keyword, "XSCS", -1, 1, true, D::none, "", "Scan setup",
+              "optics, scintillator, sensor, filters and solvent of a scan"},
+    FieldSpec{"proposal", T::identifier, "XPROP", -1, 1, true, D::none, "", "Proposal",
+              "beamtime proposal number (md1290)"},
+    FieldSpec{"doi", T::identifier, "XDOI", -1, 1, true, D::none, "", "DOI",
+              "DOI of the record itself (10.15151/ESRF-DC-572252538)",
+              "doi:|https://doi.org/|http://doi.org/|https://dx.doi.org/"},
+    // --- PaNOSC -------------------------------------------------------------------------------
+    FieldSpec{"technique", T::keyword, "XTEC", -1, 2, true, D::none, "", "Technique",
+              "experimental technique (x-ray absorption, HiP-CT)"},
+    FieldSpec{"technique_id", T::identifier, "XTECI", -1, 0, true, D::none, "", "Technique id",
+              "PaNET technique id (PaNET01227)", "http://purl.org/pan-science/panet/"},
+    FieldSpec{"instrument", T::keyword, "XINS", -1, 1, true, D::none, "", "Instrument",
+              "instrument name (LoKI)"},
+    FieldSpec{"facility", T::keyword, "XFAC", -1, 1, true, D::none, "", "Facility",
+              "facility (ESS, ESRF)"},
+    FieldSpec{"sample", T::keyword, "XSMP", -1, 1, true, D::none, "", "Sample",
+              "sample name"},
+    FieldSpec{"document_type", T::keyword, "XDOCT", -1, 0, true, D::none, "", "Document type",
+              "PaNOSC document type (publication, proposal)"},
+    FieldSpec{"chemical_formula", T::identifier, "XCHEM", -1, 1, true, D::none, "",
+              "Chemical formula", "sample chemical formula (Cu)"},
+    FieldSpec{"sample_state", T::keyword, "XSSTA", -1, 0, true, D::none, "", "Sample state",
+              "sample state (solid, liquid)"},
+    FieldSpec{"photon_energy", T::number, "", 52, 0, true, D::energy, "keV", "Photon energy",
+              "incident photon energy (880..990eV, 0.88..0.99keV; X-ray energy of a scan)"},
+    FieldSpec{"sample_temperature", T::number, "", 53, 0, true, D::temperature, "K",
+              "Sample temperature", "sample temperature (<80C, <353.15K, <176F)"},
+    FieldSpec{"wavelength", T::number, "", 54, 0, true, D::length, "nm", "Wavelength",
+              "incident wavelength (1064nm)"},
+    FieldSpec{"sample_pressure", T::number, "", 55, 0, true, D::pressure, "Pa",
+              "Sample pressure", "sample pressure (1bar, <100kPa)"},
+    FieldSpec{"parameter", T::keyword, "XPRM", -1, 1, true, D::none, "", "Parameter",
+              "any other recorded parameter as name=value unit"},
     // --- roll-up counts --------------------------------------------------------------------
     FieldSpec{"dataset_count", T::number, "", 30, 0, false, D::none, "", "Datasets",
               "datasets of a deposition"},
@@ -216,6 +359,14 @@ constexpr std::array kFields{
               "tomograms of a dataset or run"},
     FieldSpec{"annotation_count", T::number, "", 34, 0, false, D::none, "", "Annotations",
               "annotations of a dataset, run or deposition"},
+    FieldSpec{"file_count", T::number, "", 56, 0, false, D::none, "", "Files",
+              "files of an atlas, participant, biospecimen or dataset"},
+    FieldSpec{"biospecimen_count", T::number, "", 57, 0, false, D::none, "", "Biospecimens",
+              "biospecimens of an atlas or participant"},
+    FieldSpec{"participant_count", T::number, "", 58, 0, false, D::none, "", "Participants",
+              "participants of an atlas"},
+    FieldSpec{"organ_count", T::number, "", 59, 0, false, D::none, "", "Organs",
+              "organs of a donor"},
     FieldSpec{"ground_truth_count", T::number, "", 35, 0, false, D::none, "",
               "Ground-truth annotations", "ground-truth annotations of a dataset or run"},
 };
@@ -244,6 +395,12 @@ const char* field_type_name(FieldType type) {
 std::span<const FieldSpec> field_specs() { return kFields; }
 
 const FieldSpec* find_field(std::string_view name) {
+    // Other names people use for a field: HTAN calls sex "Gender".
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 1> kAliases{
+        {{"gender", "sex"}}};
+    for (const auto& [alias, field] : kAliases) {
+        if (name == alias) name = field;
+    }
     for (const auto& f : kFields) {
         if (f.name == name) return &f;
     }
@@ -377,8 +534,12 @@ Result<std::string> current_generation(const std::string& index_dir) {
 }
 
 namespace {
-constexpr std::array<std::string_view, 6> kKinds{"dataset",    "deposition", "run",
-                                                 "tiltseries", "tomogram",   "annotation"};
+// Across sources, the things people look for first come first: collections
+// (datasets, atlases, donors), then what they contain, then the parts.
+constexpr std::array<std::string_view, 18> kKinds{
+    "dataset",    "atlas",       "donor",      "document", "story",      "publication",
+    "deposition", "participant", "organ",      "run",      "sample",     "biospecimen",
+    "tiltseries", "tomogram",    "annotation", "file",     "instrument", "technique"};
 }  // namespace
 
 std::span<const std::string_view> known_kinds() { return kKinds; }

@@ -21,6 +21,7 @@ struct Spelling {
 // sign), μ (U+03BC Greek mu) and a plain u.
 constexpr double kAngstrom = 1e-10;
 constexpr double kElectronVolt = 1.602176634e-19;
+constexpr double kDay = 86400.0;
 constexpr std::array kUnits{
     // length (canonical metre)
     Spelling{"m", {"m", Dimension::length, 1.0, 0}},
@@ -70,11 +71,22 @@ constexpr std::array kUnits{
     Spelling{"us", {"µs", Dimension::time, 1e-6, 0}},
     Spelling{"min", {"min", Dimension::time, 60.0, 0}},
     Spelling{"h", {"h", Dimension::time, 3600.0, 0}},
+    Spelling{"hours", {"h", Dimension::time, 3600.0, 0}},
+    Spelling{"d", {"d", Dimension::time, kDay, 0}},
+    Spelling{"day", {"d", Dimension::time, kDay, 0}},
+    Spelling{"days", {"d", Dimension::time, kDay, 0}},
+    // A year of ages and clinical intervals is 365 days, as the HTAN portal
+    // counts (AgeatDiagnosis / 365): age:>=60 and age:>=21900d agree.
+    Spelling{"y", {"y", Dimension::time, 365 * kDay, 0}},
+    Spelling{"yr", {"y", Dimension::time, 365 * kDay, 0}},
+    Spelling{"years", {"y", Dimension::time, 365 * kDay, 0}},
     // energy (canonical joule)
     Spelling{"J", {"J", Dimension::energy, 1.0, 0}},
     Spelling{"eV", {"eV", Dimension::energy, kElectronVolt, 0}},
     Spelling{"keV", {"keV", Dimension::energy, 1e3 * kElectronVolt, 0}},
     Spelling{"MeV", {"MeV", Dimension::energy, 1e6 * kElectronVolt, 0}},
+    Spelling{"ev", {"eV", Dimension::energy, kElectronVolt, 0}},
+    Spelling{"kev", {"keV", Dimension::energy, 1e3 * kElectronVolt, 0}},
     // temperature (canonical kelvin)
     Spelling{"K", {"K", Dimension::temperature, 1.0, 0}},
     Spelling{"°C", {"°C", Dimension::temperature, 1.0, 273.15}},
@@ -82,6 +94,42 @@ constexpr std::array kUnits{
     Spelling{"degC", {"°C", Dimension::temperature, 1.0, 273.15}},
     Spelling{"°F", {"°F", Dimension::temperature, 5.0 / 9.0, 273.15 - 32.0 * 5.0 / 9.0}},
     Spelling{"F", {"°F", Dimension::temperature, 5.0 / 9.0, 273.15 - 32.0 * 5.0 / 9.0}},
+    Spelling{"kelvin", {"K", Dimension::temperature, 1.0, 0}},
+    Spelling{"celsius", {"°C", Dimension::temperature, 1.0, 273.15}},
+    Spelling{"fahrenheit", {"°F", Dimension::temperature, 5.0 / 9.0, 273.15 - 32.0 * 5.0 / 9.0}},
+    // pressure (canonical pascal)
+    Spelling{"Pa", {"Pa", Dimension::pressure, 1.0, 0}},
+    Spelling{"hPa", {"hPa", Dimension::pressure, 1e2, 0}},
+    Spelling{"kPa", {"kPa", Dimension::pressure, 1e3, 0}},
+    Spelling{"MPa", {"MPa", Dimension::pressure, 1e6, 0}},
+    Spelling{"GPa", {"GPa", Dimension::pressure, 1e9, 0}},
+    Spelling{"bar", {"bar", Dimension::pressure, 1e5, 0}},
+    Spelling{"mbar", {"mbar", Dimension::pressure, 1e2, 0}},
+    Spelling{"atm", {"atm", Dimension::pressure, 101325.0, 0}},
+    // absorbed radiation dose (canonical gray) and its rate (Gy/s)
+    Spelling{"Gy", {"Gy", Dimension::absorbed_dose, 1.0, 0}},
+    Spelling{"mGy", {"mGy", Dimension::absorbed_dose, 1e-3, 0}},
+    Spelling{"kGy", {"kGy", Dimension::absorbed_dose, 1e3, 0}},
+    Spelling{"MGy", {"MGy", Dimension::absorbed_dose, 1e6, 0}},
+    Spelling{"Gy/s", {"Gy/s", Dimension::absorbed_dose_rate, 1.0, 0}},
+    Spelling{"mGy/s", {"mGy/s", Dimension::absorbed_dose_rate, 1e-3, 0}},
+    Spelling{"kGy/s", {"kGy/s", Dimension::absorbed_dose_rate, 1e3, 0}},
+    // mass (canonical kilogram)
+    Spelling{"kg", {"kg", Dimension::mass, 1.0, 0}},
+    Spelling{"g", {"g", Dimension::mass, 1e-3, 0}},
+    Spelling{"mg", {"mg", Dimension::mass, 1e-6, 0}},
+    // data size (canonical byte; k/M/G are decimal, Ki/Mi/Gi binary)
+    Spelling{"B", {"B", Dimension::data_size, 1.0, 0}},
+    Spelling{"bytes", {"B", Dimension::data_size, 1.0, 0}},
+    Spelling{"kB", {"kB", Dimension::data_size, 1e3, 0}},
+    Spelling{"KB", {"kB", Dimension::data_size, 1e3, 0}},
+    Spelling{"MB", {"MB", Dimension::data_size, 1e6, 0}},
+    Spelling{"GB", {"GB", Dimension::data_size, 1e9, 0}},
+    Spelling{"TB", {"TB", Dimension::data_size, 1e12, 0}},
+    Spelling{"KiB", {"KiB", Dimension::data_size, 1024.0, 0}},
+    Spelling{"MiB", {"MiB", Dimension::data_size, 1048576.0, 0}},
+    Spelling{"GiB", {"GiB", Dimension::data_size, 1073741824.0, 0}},
+    Spelling{"TiB", {"TiB", Dimension::data_size, 1099511627776.0, 0}},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -114,6 +162,16 @@ const char* dimension_name(Dimension d) {
             return "energy";
         case Dimension::temperature:
             return "temperature";
+        case Dimension::pressure:
+            return "pressure";
+        case Dimension::absorbed_dose:
+            return "absorbed dose";
+        case Dimension::absorbed_dose_rate:
+            return "absorbed dose rate";
+        case Dimension::data_size:
+            return "data size";
+        case Dimension::mass:
+            return "mass";
     }
     return "number";
 }

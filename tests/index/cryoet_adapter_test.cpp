@@ -14,6 +14,7 @@
 #include <set>
 
 #include "atlas/schema.h"
+#include "collect_sink.h"
 #include "test_util.h"
 
 using namespace atlas;
@@ -21,26 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Collect final : detail::RecordSink {
-    std::vector<Record> records;
-    std::vector<IngestIssue> issues;
-    void add(Record r) override { records.push_back(std::move(r)); }
-    void add_carried(Record r) override { records.push_back(std::move(r)); }
-    void report(IngestIssue i) override { issues.push_back(std::move(i)); }
-    std::optional<Record> previous(const std::string&) override { return std::nullopt; }
-
-    const Record& get(const std::string& id) const {
-        for (const auto& r : records) {
-            if (r.id == id) return r;
-        }
-        FAIL("no record " << id);
-        throw std::logic_error("unreachable");
-    }
-    bool has(const std::string& id) const {
-        return std::any_of(records.begin(), records.end(),
-                           [&](const Record& r) { return r.id == id; });
-    }
-};
+using Collect = test::CollectSink;
 
 const Collect& sample() {
     static const Collect c = [] {
@@ -52,11 +34,7 @@ const Collect& sample() {
     return c;
 }
 
-std::vector<std::string> texts(const Record& r, const std::string& field) {
-    std::vector<std::string> out;
-    for (const auto* v : r.get(field)) out.push_back(v->text);
-    return out;
-}
+using test::texts;
 
 double number(const Record& r, const std::string& field) {
     auto v = r.get(field);

@@ -291,8 +291,9 @@ TEST_CASE("bad requests and queries are refused with a message naming the proble
     auto kind = search_error("ribosome", {"widget"});
     CHECK(kind.code == Errc::invalid_query);
     CHECK(kind.message ==
-          "unknown kind 'widget' (known: dataset, deposition, run, tiltseries, tomogram, "
-          "annotation)");
+          "unknown kind 'widget' (known: dataset, atlas, donor, document, story, publication, "
+          "deposition, participant, organ, run, sample, biospecimen, tiltseries, tomogram, "
+          "annotation, file, instrument, technique)");
     auto utf8 = search_error("ribo\xff");
     CHECK(utf8.code == Errc::invalid_query);
     CHECK(utf8.message == "the query is not valid UTF-8");

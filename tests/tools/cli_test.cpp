@@ -81,9 +81,10 @@ TEST_CASE("atlas-index refuses bad usage with exit 2 and a failed build with exi
     auto no_source = test::run_tool(test::atlas_index_bin(), {"build"});
     CHECK(no_source.exit_code == 2);
     CHECK(no_source.err.starts_with("atlas-index: build needs at least one --source NAME=PATH\n"));
-    auto bad_source = test::run_tool(test::atlas_index_bin(), {"build", "--source", "htan=/x"});
+    auto bad_source = test::run_tool(test::atlas_index_bin(), {"build", "--source", "gdc=/x"});
     CHECK(bad_source.exit_code == 2);
-    CHECK(bad_source.err.starts_with("atlas-index: unknown source 'htan' (known: cryoet)"));
+    CHECK(bad_source.err.starts_with(
+        "atlas-index: unknown source 'gdc' (known: cryoet, htan, hoa, panosc, minerva)"));
     test::TempDir dir;
     auto missing = test::run_tool(test::atlas_index_bin(),
                                   {"build", "--source", "cryoet=" + (dir.path() / "nope").string(),

@@ -24,6 +24,7 @@ struct Value {
     std::string text;   // as shown: the original text ("13.48", "2023-06-01", "true")
     double number = 0;  // numbers: canonical unit; dates: days since 1970-01-01; booleans: 0 or 1
     std::string unit;   // numbers: the unit the source wrote (or implied), e.g. "Å", "V"
+    std::string original;  // keywords normalised from another spelling: the source's ("Covid")
     Origin origin = Origin::own;
 };
 
@@ -53,6 +54,10 @@ struct Record {
     // Appends a value; empty text, invalid dates and non-finite numbers are
     // ignored (adapters report them before they get here).
     void add(std::string_view field, std::string_view text, Origin origin = Origin::own);
+    // A keyword value normalised from the source's spelling ("COVID-19" from
+    // "Covid"); the original is kept, shown and searchable by its words.
+    void add_normalized(std::string_view field, std::string_view normalized,
+                        std::string_view original, Origin origin = Origin::own);
     void add_number(std::string_view field, double canonical, std::string_view text,
                     std::string_view unit, Origin origin = Origin::own);
     void add_date(std::string_view field, std::string_view iso_date, Origin origin = Origin::own);

@@ -18,7 +18,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases
@@ -44,6 +44,9 @@ struct FieldSpec {
     std::string_view help;    // one line for --help and the README
     std::string_view id_strip = {};     // identifier prefixes users type and we drop, '|'-separated
     std::string_view words_field = {};  // identifier: non-id values search this field's words
+    // identifier: also match every prefix that ends before this separator, so
+    // htan_id:HTA1_313 finds HTA1_313_9321011 ('\0' = whole values only)
+    char prefix_separator = '\0';
 };
 
 // All fields, in documentation order.

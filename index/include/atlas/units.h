@@ -22,6 +22,11 @@ enum class Dimension {
     time,           // canonical: second
     energy,         // canonical: joule
     temperature,    // canonical: kelvin
+    pressure,       // canonical: pascal
+    absorbed_dose,  // canonical: gray (X-ray dose)
+    absorbed_dose_rate,  // canonical: gray per second
+    data_size,           // canonical: byte
+    mass,                // canonical: kilogram
 };
 
 const char* dimension_name(Dimension d);

@@ -1,0 +1,20 @@
+// hoa_adapter.cpp - (being written)
+#include "hoa_adapter.h"
+
+namespace atlas::detail {
+namespace {
+
+class Stub final : public Adapter {
+  public:
+    std::string_view name() const override { return "hoa"; }
+    std::uint64_t estimate() override { return 0; }
+    Status read(RecordSink&) override { return {}; }
+};
+
+}  // namespace
+
+std::unique_ptr<Adapter> make_hoa_adapter(const std::filesystem::path&) {
+    return std::make_unique<Stub>();
+}
+
+}  // namespace atlas::detail

@@ -1,0 +1,13 @@
+// minerva_adapter.h - (being written)
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "adapter.h"
+
+namespace atlas::detail {
+
+std::unique_ptr<Adapter> make_minerva_adapter(const std::filesystem::path& root);
+
+}  // namespace atlas::detail

@@ -1,0 +1,1 @@
+// csv_reader_test.cpp - (being written)

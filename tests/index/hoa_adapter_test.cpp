@@ -1,0 +1,1 @@
+// hoa_adapter_test.cpp - (being written)

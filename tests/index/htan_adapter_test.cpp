@@ -1,0 +1,1 @@
+// htan_adapter_test.cpp - (being written)

@@ -1,0 +1,1 @@
+// minerva_adapter_test.cpp - (being written)

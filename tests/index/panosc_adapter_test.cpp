@@ -1,0 +1,1 @@
+// panosc_adapter_test.cpp - (being written)
