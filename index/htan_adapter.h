@@ -1,13 +1,40 @@
-// htan_adapter.h - (being written)
+// htan_adapter.h - the Human Tumor Atlas Network portal's flattened export.
+//
+// The root is a folder holding (anywhere below it; the first found in sorted
+// path order is used):
+//   processed_syn_data.json.gz (or .json)  the portal's entity model: files,
+//       atlases, biospecimenByBiospecimenID, diagnosisByParticipantID,
+//       demographicsByParticipantID
+//   publications_manifest_all.json         PublicationManifest records
+//   human-organ-mappings.json              coarse organ -> tissue/site names
+//   minerva-story-mappings.json            file name -> Minerva story URL
+//   *.csv with name and drs_uri columns    DRS manifests, as the CDS portal
+//                                          exports them (optional, any number)
+// so both the ncihtan/htan-portal checkout and a folder of those files work.
+//
+// Kinds and ids (stable, documented in the README):
+//   htan:atlas:<HTAN Center ID>               HTA1
+//   htan:participant:<HTAN Participant ID>    demographics + diagnosis
+//   htan:biospecimen:<HTAN Biospecimen ID>    parent chain up to its participant
+//   htan:file:<HTAN Data File ID>             linked to biospecimens, participants,
+//                                             parent files
+//   htan:publication:<DOI>                    or <center>-<title words> without a DOI
+// The export reuses 16 data file ids for different files (other name and
+// Synapse id); the second of such a pair is htan:file:<id>/<synapse id>, with
+// a warning, so neither is lost.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "adapter.h"
 
 namespace atlas::detail {
 
 std::unique_ptr<Adapter> make_htan_adapter(const std::filesystem::path& root);
+
+inline constexpr std::string_view kHtanPortal = "https://data.humantumoratlas.org/";
 
 }  // namespace atlas::detail

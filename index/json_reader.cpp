@@ -161,8 +161,9 @@ bool is_template_marker(std::string_view s) {
     }
     if (s.starts_with("ENUM (") || s.starts_with("ENUM(")) return true;
     // An unresolved str.format placeholder: "{run_name}", "int {ts-tilt_series_quality}".
+    // Shell variables ("--id ${sample_id}" in a real workflow command) are content.
     auto open = s.find('{');
-    if (open != std::string_view::npos) {
+    if (open != std::string_view::npos && !(open > 0 && s[open - 1] == '$')) {
         auto close = s.find('}', open);
         if (close != std::string_view::npos && close > open + 1) {
             bool name = true;
