@@ -43,7 +43,8 @@ std::string IngestIssue::to_line() const {
 }
 
 std::vector<std::string> known_sources() {
-    return {"cryoet", "htan", "hoa", "panosc", "minerva"};
+    auto names = known_source_names();
+    return {names.begin(), names.end()};
 }
 
 Result<SourceSpec> parse_source_spec(const std::string& text) {

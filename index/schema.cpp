@@ -14,8 +14,11 @@
 #include <cctype>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "atlas/text.h"
+#include "csv_reader.h"
+#include "scales_data.h"
 
 namespace atlas {
 namespace {
@@ -101,12 +104,15 @@ constexpr std::array kFields{
               "Last modified date", "last modified date"},
     // --- acquisition (tilt series) ---------------------------------------------------------
     FieldSpec{"quality", T::number, "", 13, 0, true, D::none, "", "Tilt-series quality",
-              "tilt-series quality score, 1 (low) to 5 (excellent); on datasets and runs, "
-              "any of their tilt series"},
+              "tilt-series quality score, 1 (low) to 5 (excellent), or its label "
+              "(quality:good, quality:>=good); on datasets and runs, any of their tilt series",
+              "", "", '\0', "quality"},
     FieldSpec{"quality_best", T::number, "", 14, 0, false, D::none, "", "Best quality",
-              "best tilt-series quality among a dataset's or run's tilt series"},
+              "best tilt-series quality among a dataset's or run's tilt series", "", "",
+              '\0', "quality"},
     FieldSpec{"quality_mean", T::number, "", 15, 0, false, D::none, "", "Mean quality",
-              "mean tilt-series quality among a dataset's or run's tilt series"},
+              "mean tilt-series quality among a dataset's or run's tilt series", "", "",
+              '\0', "quality"},
     FieldSpec{"camera", T::keyword, "XCAM", -1, 1, true, D::none, "", "Camera",
               "camera manufacturer and model (Gatan K3)"},
     FieldSpec{"camera_manufacturer", T::keyword, "XCAMM", -1, 0, true, D::none, "",
@@ -395,6 +401,51 @@ const char* field_type_name(FieldType type) {
 
 std::span<const FieldSpec> field_specs() { return kFields; }
 
+namespace {
+
+// Every embedded scale, parsed once.  A malformed scale file is a build
+// defect: the tests check every file parses into levels.
+const std::map<std::string, std::vector<ScaleLevel>, std::less<>>& scales() {
+    static const auto parsed = [] {
+        std::map<std::string, std::vector<ScaleLevel>, std::less<>> out;
+        for (const auto& [name, text] : detail::scale_csv_files()) {
+            auto table = detail::parse_csv(text);
+            if (!table.ok()) continue;
+            const auto& t = table.value();
+            auto rating = t.column("rating"), label = t.column("label");
+            auto description = t.column("description");
+            if (!rating || !label) continue;
+            auto& levels = out[std::string(name)];
+            for (const auto& row : t.rows) {
+                auto number = parse_number_text(row[*rating]);
+                if (!number || !number->unit.empty()) continue;
+                levels.push_back({number->value, row[*label],
+                                  description ? row[*description] : std::string()});
+            }
+            std::sort(levels.begin(), levels.end(),
+                      [](const ScaleLevel& a, const ScaleLevel& b) { return a.rating > b.rating; });
+        }
+        return out;
+    }();
+    return parsed;
+}
+
+}  // namespace
+
+std::span<const ScaleLevel> field_scale(const FieldSpec& spec) {
+    if (spec.scale.empty()) return {};
+    auto it = scales().find(spec.scale);
+    if (it == scales().end()) return {};
+    return it->second;
+}
+
+std::string_view scale_label(const FieldSpec& spec, double rating) {
+    for (const auto& level : field_scale(spec)) {
+        if (level.rating == rating) return level.label;
+    }
+    return {};
+}
+
 const FieldSpec* find_field(std::string_view name) {
     // Other names people use for a field: HTAN calls sex "Gender".
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 1> kAliases{
@@ -544,6 +595,12 @@ constexpr std::array<std::string_view, 18> kKinds{
 }  // namespace
 
 std::span<const std::string_view> known_kinds() { return kKinds; }
+
+std::span<const std::string_view> known_source_names() {
+    static constexpr std::array<std::string_view, 5> kSources{"cryoet", "htan", "hoa", "panosc",
+                                                              "minerva"};
+    return kSources;
+}
 
 int kind_rank(std::string_view kind) {
     for (std::size_t i = 0; i < kKinds.size(); ++i) {

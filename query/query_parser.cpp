@@ -2,6 +2,7 @@
 #include "query_parser.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -153,6 +154,17 @@ std::vector<std::string> token_terms(std::string_view text) {
 Result<double> parse_quantity(const FieldSpec& spec, std::string_view text) {
     auto parsed = parse_number_text(text);
     if (!parsed) {
+        // A rated field takes its labels: quality:good is quality:4.
+        auto levels = field_scale(spec);
+        std::vector<std::string_view> labels;
+        for (const auto& level : levels) {
+            if (fold(level.label) == fold(text)) return level.rating;
+            labels.push_back(level.label);
+        }
+        if (!labels.empty()) {
+            return query_error(fmt::format("{} takes a number or one of {}, not '{}'", spec.name,
+                                           fmt::join(labels, ", "), text));
+        }
         return query_error(fmt::format("{} takes a number, not '{}'", spec.name, text));
     }
     std::string unit_text = parsed->unit.empty() ? std::string(spec.unit) : parsed->unit;

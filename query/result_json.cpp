@@ -15,7 +15,8 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Link relations that may repeat; the others are one URL each.
-constexpr std::array<std::string_view, 4> kMultiLinks{"file", "doi", "related", "method"};
+constexpr std::array<std::string_view, 7> kMultiLinks{"file",   "doi",    "related", "method",
+                                                     "viewer", "story",  "https"};
 
 void write_value(Writer& w, const HitField& field, const FieldValue& v) {
     switch (v.type) {
@@ -23,7 +24,14 @@ void write_value(Writer& w, const HitField& field, const FieldValue& v) {
             w.Bool(v.number != 0);
             break;
         case ValueType::number:
-            if (!field.unit.empty()) {
+            if (!v.label.empty()) {
+                w.StartObject();
+                w.Key("value");
+                w.Double(v.number);
+                w.Key("label");
+                w.String(v.label);
+                w.EndObject();
+            } else if (!field.unit.empty()) {
                 w.StartObject();
                 w.Key("value");
                 w.Double(v.number);
@@ -128,6 +136,10 @@ std::string to_json(const SearchResult& result) {
     w.Key("kinds");
     w.StartArray();
     for (const auto& k : result.kinds) w.String(k);
+    w.EndArray();
+    w.Key("sources");
+    w.StartArray();
+    for (const auto& k : result.sources) w.String(k);
     w.EndArray();
     w.Key("total");
     w.Uint64(result.total);

@@ -56,6 +56,12 @@ FieldValue make_value(const FieldSpec* spec, const rapidjson::Value& v) {
         out.type = ValueType::number;
         out.number = v.GetDouble();
         out.text = format_number(out.number);
+        if (spec != nullptr) {
+            if (auto label = scale_label(*spec, out.number); !label.empty()) {
+                out.label = label;
+                out.text += fmt::format(" ({})", label);
+            }
+        }
     } else if (v.IsString()) {
         out.type =
             spec != nullptr && spec->type == FieldType::date ? ValueType::date : ValueType::text;
@@ -76,6 +82,17 @@ std::string known_kind(const std::string& kind) {
         if (std::find(kinds.begin(), kinds.end(), singular) != kinds.end()) return singular;
     }
     return {};
+}
+
+std::string known_source(const std::string& source) {
+    auto sources = known_source_names();
+    std::string s = fold(source);
+    return std::find(sources.begin(), sources.end(), s) != sources.end() ? s : std::string();
+}
+
+Error unknown_source(const std::string& source) {
+    return Error{Errc::invalid_query, fmt::format("unknown source '{}' (known: {})", source,
+                                                  fmt::join(known_source_names(), ", "))};
 }
 
 Error unknown_kind(const std::string& kind) {
@@ -200,6 +217,9 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     for (const auto& k : request.kinds) {
         if (!valid_utf8(k)) return Error{Errc::invalid_query, "a kind is not valid UTF-8"};
     }
+    for (const auto& k : request.sources) {
+        if (!valid_utf8(k)) return Error{Errc::invalid_query, "a source is not valid UTF-8"};
+    }
     detail::ParseOptions options;
     options.abbreviations = &abbreviations;
     auto parsed = detail::parse_query(request.query, options);
@@ -216,6 +236,11 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             if (k.empty()) return unknown_kind(n->value);
             n->value = k;
         }
+        if (n->kind == detail::QueryNode::Kind::exact && n->field == "source") {
+            std::string k = known_source(n->value);
+            if (k.empty()) return unknown_source(n->value);
+            n->value = k;
+        }
         for (auto& c : n->children) stack.push_back(&c);
     }
     std::vector<std::string> kind_filter;
@@ -225,14 +250,25 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         kind_filter.push_back(known);
     }
 
+    std::vector<std::string> source_filter;
+    for (const auto& k : request.sources) {
+        std::string known = known_source(k);
+        if (known.empty()) return unknown_source(k);
+        source_filter.push_back(known);
+    }
+
     Xapian::Query query = detail::build_query(tree, db);
-    if (!kind_filter.empty()) {
-        const FieldSpec* kind = find_field("kind");
+    // Kinds and sources: OR within each list, AND between them.
+    auto filter_by = [&](std::string_view field, const std::vector<std::string>& values) {
+        if (values.empty()) return;
+        const FieldSpec* spec = find_field(field);
         std::vector<Xapian::Query> terms;
-        for (const auto& k : kind_filter) terms.emplace_back(exact_term(kind->prefix, k));
+        for (const auto& v : values) terms.emplace_back(exact_term(spec->prefix, v));
         query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                               Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-    }
+    };
+    filter_by("kind", kind_filter);
+    filter_by("source", source_filter);
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
@@ -244,6 +280,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     SearchResult result;
     result.query = request.query;
     result.kinds = kind_filter;
+    result.sources = source_filter;
     result.offset = request.offset;
     result.limit = request.limit;
     result.total = mset.get_matches_estimated();

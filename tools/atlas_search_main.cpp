@@ -1,6 +1,7 @@
 // atlas-search - searches an atlas index from the terminal.
 //
-//   atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--limit N] [--offset N] [--json]
+//   atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
+//                [--limit N] [--offset N] [--json] [--manifest s3|drs|doi|https]
 //
 // Exit codes: 0 hits found; 1 no hits; 2 usage, query or index error (one line
 // on stderr naming the problem).
@@ -8,9 +9,11 @@
 
 #include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "atlas/manifest.h"
 #include "atlas/schema.h"
 #include "atlas/search.h"
 #include "cli_util.h"
@@ -22,14 +25,23 @@ constexpr int kExitNoHits = 1;
 constexpr int kExitError = 2;
 
 constexpr const char* kUsage =
-    R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--limit N] [--offset N] [--json]
+    R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
+                    [--limit N] [--offset N] [--json] [--manifest s3|drs|doi|https]
 
 Searches the index and prints the best hits first.  The words of QUERY are
 joined; quote the query for the shell when it has quotes or parentheses.
 
   --index DIR      index directory (default: $ATLAS_INDEX, else the one the quick start built)
   --kind K[,K..]   only records of these kinds (repeatable): dataset, run, tiltseries,
-                   tomogram, annotation, deposition
+                   tomogram, annotation, deposition (cryoet); atlas, participant,
+                   biospecimen, file, publication (htan); donor, organ (hoa); document,
+                   instrument, technique, sample (panosc); story (minerva)
+  --source S[,S..] only records from these portals (repeatable): cryoet, htan, hoa,
+                   panosc, minerva
+  --manifest FMT   print a download manifest of every result instead of hits (with
+                   --limit/--offset: of that page): s3 (aws s3 cp/sync lines), drs
+                   (name,drs_uri CSV for the Cancer Genomics Cloud), doi, https; records
+                   without such a route are listed on stderr with the reason
   --limit N        hits to show, 0 to 1000 (default 10)
   --offset N       hits to skip, for paging (default 0)
   --json           print one JSON document instead of text
@@ -51,7 +63,8 @@ query language:
   ribo*  TS_02*             prefixes
   ""                        an empty query lists every record
 
-exit codes: 0 hits found; 1 no hits; 2 usage, query or index error
+exit codes: 0 hits found (a manifest: lines written); 1 no hits (no lines); 2 usage,
+query or index error
 )";
 
 // Set before the arguments are read, so even a usage error honours --json.
@@ -65,6 +78,54 @@ int fail(const atlas::Error& error) {
 }
 
 int usage(std::string message) { return fail({atlas::Errc::invalid_request, std::move(message)}); }
+
+// Appends the comma-separated items of `value` ("dataset,run") to `out`.
+void split_into(const std::string& value, std::vector<std::string>& out) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto comma = value.find(',', start);
+        std::string k =
+            value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!k.empty()) out.push_back(k);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+}
+
+// The manifest of every hit (or of the page --limit asked for): lines on
+// stdout, records without a route on stderr with the reason.
+int print_manifest(atlas::Searcher& searcher, atlas::SearchRequest request,
+                   atlas::ManifestFormat format, bool limit_given) {
+    std::vector<atlas::Hit> hits;
+    if (limit_given) {
+        auto result = searcher.search(request);
+        if (!result.ok()) return fail(result.error());
+        hits = std::move(result.value().hits);
+    } else {
+        request.limit = atlas::kMaxLimit;
+        while (true) {
+            auto result = searcher.search(request);
+            if (!result.ok()) return fail(result.error());
+            auto& page = result.value().hits;
+            for (auto& h : page) hits.push_back(std::move(h));
+            if (page.size() < request.limit || hits.size() >= result.value().total ||
+                request.offset + request.limit > atlas::kMaxOffset) {
+                break;
+            }
+            request.offset += request.limit;
+        }
+    }
+    atlas::Manifest m = atlas::make_manifest(hits, format);
+    for (const auto& line : m.lines) std::fprintf(stdout, "%s\n", line.c_str());
+    for (const auto& s : m.skipped) {
+        std::fprintf(stderr, "atlas-search: no route: %s: %s\n", s.id.c_str(), s.reason.c_str());
+    }
+    std::fprintf(stderr, "atlas-search: manifest of %zu record%s; %zu without a route%s\n",
+                 m.records, m.records == 1 ? "" : "s", m.skipped.size(),
+                 m.skipped.empty() ? "" : " (listed above)");
+    return m.records > 0 ? kExitHits : kExitNoHits;
+}
+
 
 bool parse_count(const std::string& text, std::uint32_t max, std::uint32_t& out) {
     std::uint64_t v = 0;
@@ -175,6 +236,8 @@ int main(int argc, char** argv) {
     atlas::SearchRequest request;
     std::string index;
     bool json = false;
+    bool limit_given = false;
+    std::optional<atlas::ManifestFormat> manifest;
     std::vector<std::string> words;
     bool query_only = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -217,16 +280,17 @@ int main(int argc, char** argv) {
             index = value;
         } else if (flag == "--kind") {
             if (!take()) return usage("--kind needs a kind (dataset, run, annotation, ...)");
-            std::size_t start = 0;
-            while (start <= value.size()) {
-                auto comma = value.find(',', start);
-                std::string k = value.substr(
-                    start, comma == std::string::npos ? std::string::npos : comma - start);
-                if (!k.empty()) request.kinds.push_back(k);
-                if (comma == std::string::npos) break;
-                start = comma + 1;
+            split_into(value, request.kinds);
+        } else if (flag == "--source") {
+            if (!take()) return usage("--source needs a source (cryoet, htan, hoa, panosc, minerva)");
+            split_into(value, request.sources);
+        } else if (flag == "--manifest") {
+            if (!take() || !atlas::parse_manifest_format(value)) {
+                return usage(fmt::format("--manifest takes s3, drs, doi or https, not '{}'", value));
             }
+            manifest = atlas::parse_manifest_format(value);
         } else if (flag == "--limit") {
+            limit_given = true;
             if (!take() || !parse_count(value, atlas::kMaxLimit, request.limit)) {
                 return usage(fmt::format("--limit takes a number from 0 to {}, not '{}'",
                                          atlas::kMaxLimit, value));
@@ -251,6 +315,7 @@ int main(int argc, char** argv) {
     std::string dir = atlas::cli::index_dir(index);
     auto searcher = atlas::Searcher::open(dir);
     if (!searcher.ok()) return fail(searcher.error());
+    if (manifest) return print_manifest(searcher.value(), request, *manifest, limit_given);
     auto result = searcher.value().search(request);
     if (!result.ok()) return fail(result.error());
     const atlas::SearchResult& r = result.value();
@@ -259,7 +324,9 @@ int main(int argc, char** argv) {
         return r.total > 0 ? kExitHits : kExitNoHits;
     }
     Style style{atlas::cli::use_colour(stdout)};
-    std::string scope = r.kinds.empty() ? "" : fmt::format(" ({})", fmt::join(r.kinds, ", "));
+    std::vector<std::string> scopes = r.kinds;
+    scopes.insert(scopes.end(), r.sources.begin(), r.sources.end());
+    std::string scope = scopes.empty() ? "" : fmt::format(" ({})", fmt::join(scopes, ", "));
     std::string what = r.query.empty() ? "all records" : fmt::format("\"{}\"", r.query);
     if (r.total == 0) {
         std::fprintf(stdout, "no results for %s%s (%.1f ms)\n", what.c_str(), scope.c_str(),

@@ -47,7 +47,20 @@ struct FieldSpec {
     // identifier: also match every prefix that ends before this separator, so
     // htan_id:HTA1_313 finds HTA1_313_9321011 ('\0' = whole values only)
     char prefix_separator = '\0';
+    std::string_view scale = {};  // number: its rating scale (index/scales/<scale>.csv)
 };
+
+// One level of a rating scale: 4, "Good", "Useful for analysis: ...".
+struct ScaleLevel {
+    double rating = 0;
+    std::string label;
+    std::string description;
+};
+
+// The levels of `spec`'s rating scale, highest first; empty if it has none.
+std::span<const ScaleLevel> field_scale(const FieldSpec& spec);
+// The label of `rating` on `spec`'s scale ("Good" for 4), or "" if none.
+std::string_view scale_label(const FieldSpec& spec, double rating);
 
 // All fields, in documentation order.
 std::span<const FieldSpec> field_specs();
@@ -126,5 +139,8 @@ int kind_rank(std::string_view kind);
 
 // Every kind an adapter can produce, in browse order.
 std::span<const std::string_view> known_kinds();
+
+// Every source (adapter) name: cryoet, htan, hoa, panosc, minerva.
+std::span<const std::string_view> known_source_names();
 
 }  // namespace atlas

@@ -28,6 +28,8 @@ struct SearchRequest {
     std::string query;
     // Only records of these kinds (any of them); empty = all kinds.
     std::vector<std::string> kinds;
+    // Only records from these sources (cryoet, htan, hoa, panosc, minerva); empty = all.
+    std::vector<std::string> sources;
     std::uint32_t offset = 0;  // at most kMaxOffset
     std::uint32_t limit = 10;  // at most kMaxLimit
     std::uint32_t snippet_bytes = 220;
@@ -42,6 +44,7 @@ struct FieldValue {
     ValueType type = ValueType::text;
     std::string text;   // as shown: "13.48", "2023-06-01", "yes", "cytosolic ribosome"
     double number = 0;  // numbers in the field's display unit; booleans 0/1
+    std::string label;  // a rated number's label on its scale ("Good" for quality 4)
 };
 
 struct HitField {
@@ -91,6 +94,7 @@ struct Hit {
 struct SearchResult {
     std::string query;
     std::vector<std::string> kinds;
+    std::vector<std::string> sources;
     std::uint64_t total = 0;  // exact: portal users page through counts they trust
     std::uint32_t offset = 0;
     std::uint32_t limit = 0;
@@ -133,7 +137,7 @@ class Searcher {
 };
 
 // The response as one JSON document:
-// {"query","kinds","total","offset","limit","took_ms","parsed",
+// {"query","kinds","sources","total","offset","limit","took_ms","parsed",
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.

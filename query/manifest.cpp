@@ -1,0 +1,167 @@
+// manifest.cpp - download lines for a result set.
+#include "atlas/manifest.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace atlas {
+namespace {
+
+// A shell word: single-quoted unless it is plainly safe.
+std::string shell_quote(std::string_view s) {
+    bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("/._-:+=@%,").find(c) != std::string_view::npos;
+    });
+    if (safe) return std::string(s);
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    out += '\'';
+    return out;
+}
+
+// A CSV field, quoted when it must be.
+std::string csv_field(std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string_view rel_of(ManifestFormat f) {
+    switch (f) {
+        case ManifestFormat::s3:
+            return "s3";
+        case ManifestFormat::drs:
+            return "drs";
+        case ManifestFormat::doi:
+            return "doi";
+        case ManifestFormat::https:
+            return "https";
+    }
+    return "";
+}
+
+std::string first_text(const Hit& hit, std::string_view field) {
+    const HitField* f = hit.field(field);
+    if (f == nullptr || f->values.empty()) return {};
+    return f->values.front().text;
+}
+
+// Why a record has no route of `format`, in words a researcher can act on.
+std::string reason(const Hit& hit, ManifestFormat format) {
+    std::string access = first_text(hit, "data_access");
+    if (!access.empty()) {
+        if (access == "dbGaP") return "controlled access (dbGaP): request access through dbGaP";
+        if (access == "Coming Soon") return "not released yet (HTAN: Coming Soon)";
+        if (access == "Synapse") {
+            std::string syn = first_text(hit, "synapse_id");
+            return syn.empty() ? "on Synapse only"
+                               : fmt::format("on Synapse only: synapse get {}", syn);
+        }
+        if (format != ManifestFormat::drs && access.starts_with("CDS")) {
+            return "open access through the CDS: use --manifest drs";
+        }
+    }
+    if (format == ManifestFormat::s3 && !hit.link("gcs").empty()) {
+        return "in Google Cloud Storage, not S3: use --manifest https (or gsutil " +
+               hit.link("gcs") + ")";
+    }
+    return fmt::format("no {} link", rel_of(format));
+}
+
+}  // namespace
+
+std::optional<ManifestFormat> parse_manifest_format(std::string_view name) {
+    if (name == "s3") return ManifestFormat::s3;
+    if (name == "drs") return ManifestFormat::drs;
+    if (name == "doi") return ManifestFormat::doi;
+    if (name == "https") return ManifestFormat::https;
+    return std::nullopt;
+}
+
+Manifest make_manifest(const std::vector<Hit>& hits, ManifestFormat format) {
+    Manifest m;
+    std::string_view rel = rel_of(format);
+    std::vector<std::string> urls;  // in first-seen order
+    std::set<std::string> seen;
+    std::vector<std::pair<std::string, std::string>> drs_rows;  // name, uri
+    for (const auto& hit : hits) {
+        bool any = false;
+        for (const auto& link : hit.links) {
+            if (link.rel != rel) continue;
+            for (const auto& url : link.urls) {
+                any = true;
+                if (!seen.insert(url).second) continue;
+                if (format == ManifestFormat::drs) {
+                    std::string name = first_text(hit, "file_name");
+                    drs_rows.emplace_back(name.empty() ? hit.title : name, url);
+                } else {
+                    urls.push_back(url);
+                }
+            }
+        }
+        if (any) {
+            ++m.records;
+        } else {
+            m.skipped.push_back({hit.id, reason(hit, format)});
+        }
+    }
+    switch (format) {
+        case ManifestFormat::drs:
+            m.lines.emplace_back("name,drs_uri");
+            for (const auto& [name, uri] : drs_rows) {
+                m.lines.push_back(csv_field(name) + "," + csv_field(uri));
+            }
+            break;
+        case ManifestFormat::doi:
+            for (const auto& u : urls) {
+                std::string_view d = u;
+                for (std::string_view p : {"https://doi.org/", "http://doi.org/"}) {
+                    if (d.starts_with(p)) d.remove_prefix(p.size());
+                }
+                m.lines.emplace_back(d);
+            }
+            break;
+        case ManifestFormat::https:
+            m.lines = urls;
+            break;
+        case ManifestFormat::s3: {
+            // A folder synced already brings everything under it.
+            std::vector<std::string> folders;
+            for (const auto& u : urls) {
+                if (u.ends_with('/')) folders.push_back(u);
+            }
+            auto covered = [&](const std::string& u) {
+                return std::any_of(folders.begin(), folders.end(), [&](const std::string& f) {
+                    return u != f && u.starts_with(f);
+                });
+            };
+            for (const auto& u : urls) {
+                if (covered(u) || !u.starts_with("s3://")) continue;
+                std::string local = "./" + u.substr(std::string_view("s3://").size());
+                bool folder = u.ends_with('/');
+                m.lines.push_back(fmt::format("aws s3 {} --no-sign-request {} {}",
+                                              folder ? "sync" : "cp", shell_quote(u),
+                                              shell_quote(local)));
+            }
+            break;
+        }
+    }
+    return m;
+}
+
+}  // namespace atlas
