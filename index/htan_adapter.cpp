@@ -12,6 +12,7 @@
 #include "htan_adapter.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
