@@ -226,7 +226,8 @@ class HtanAdapter final : public Adapter {
                 const JValue* names = member(organ.value, list);
                 if (names == nullptr || !names->IsArray()) continue;
                 for (const auto& n : names->GetArray()) {
-                    if (n.IsString()) organ_of_.emplace(fold(n.GetString()), coarse);
+                    // "Colon NOS" in the data is "Colon, NOS" in the mapping.
+                    if (n.IsString()) organ_of_.emplace(compact(n.GetString()), coarse);
                 }
             }
         }
@@ -276,7 +277,7 @@ class HtanAdapter final : public Adapter {
     }
 
     std::string coarse_organ(std::string_view detailed) const {
-        auto it = organ_of_.find(fold(detailed));
+        auto it = organ_of_.find(compact(detailed));
         return it == organ_of_.end() ? std::string() : it->second;
     }
 
@@ -731,7 +732,10 @@ class HtanAdapter final : public Adapter {
         }
         if (auto it = story_of_file_.find(name); it != story_of_file_.end()) {
             if (auto s = story_name(it->second); !s.empty()) add_story(rec, s);
-            rec.add_link("viewer", it->second);
+            bool linked = std::any_of(rec.links.begin(), rec.links.end(), [&](const Link& l) {
+                return l.rel == "viewer" && l.url == it->second;
+            });
+            if (!linked) rec.add_link("viewer", it->second);
             add_unique(rec, "viewer", viewer_name("customMinerva"));
         }
         if (auto it = drs_of_name_.find(name); it != drs_of_name_.end()) {
@@ -886,7 +890,7 @@ class HtanAdapter final : public Adapter {
     RecordSink* sink_ = nullptr;
     fs::path export_, publications_, organ_map_, story_map_;
     std::vector<fs::path> drs_manifests_;
-    std::map<std::string, std::string> organ_of_;       // folded tissue/site -> coarse organ
+    std::map<std::string, std::string> organ_of_;       // compact tissue/site -> coarse organ
     std::map<std::string, std::string> story_of_file_;  // file name -> story URL
     std::map<std::string, std::string> drs_of_name_;    // file name -> drs://
 

@@ -63,6 +63,47 @@ Result<SourceSpec> parse_source_spec(const std::string& text) {
     return spec;
 }
 
+Result<std::vector<SourceSpec>> read_sources_file(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        return Error{Errc::not_found, fmt::format("sources file '{}' does not exist", path)};
+    }
+    auto file = detail::load_json_file(path, 1u << 20);
+    if (!file.ok()) {
+        return Error{Errc::invalid_request,
+                     fmt::format("sources file '{}' {}", path, file.error().message)};
+    }
+    const auto& doc = file.value().doc;
+    auto bad = [&](const std::string& what) {
+        return Error{Errc::invalid_request, fmt::format("sources file '{}': {}", path, what)};
+    };
+    if (!doc.IsObject() || !doc.HasMember("sources") || !doc["sources"].IsArray()) {
+        return bad("expected {\"sources\": [{\"name\": ..., \"path\": ...}, ...]}");
+    }
+    fs::path base = fs::path(path).parent_path();
+    std::vector<SourceSpec> out;
+    std::size_t i = 0;
+    for (const auto& entry : doc["sources"].GetArray()) {
+        std::string where = fmt::format("sources[{}]", i++);
+        if (!entry.IsObject() || !entry.HasMember("name") || !entry["name"].IsString() ||
+            !entry.HasMember("path") || !entry["path"].IsString()) {
+            return bad(where + " needs a string \"name\" and \"path\"");
+        }
+        std::string name = entry["name"].GetString();
+        fs::path p = entry["path"].GetString();
+        if (p.empty()) return bad(where + ".path is empty");
+        if (p.is_relative()) p = base / p;
+        auto spec = parse_source_spec(name + "=" + p.string());
+        if (!spec.ok()) return bad(where + ": " + spec.error().message);
+        for (const auto& s : out) {
+            if (s.name == name) return bad(fmt::format("{}: source '{}' is listed twice", where, name));
+        }
+        out.push_back(std::move(spec).value());
+    }
+    if (out.empty()) return bad("lists no sources");
+    return out;
+}
+
 namespace detail {
 
 std::unique_ptr<Adapter> make_adapter(const SourceSpec& spec) {

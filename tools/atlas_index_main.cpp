@@ -1,6 +1,6 @@
 // atlas-index - builds the search index from the portals' metadata exports.
 //
-//   atlas-index build --source cryoet=PATH [--source ...] [--out DIR] [--quiet] [--allow-shrink]
+//   atlas-index build (--source NAME=PATH ... | --sources FILE) [--out DIR] [--quiet] [--allow-shrink]
 //   atlas-index stats [--index DIR]
 //   atlas-index report [--index DIR]
 //
@@ -28,14 +28,18 @@ constexpr int kExitFailed = 3;
 constexpr std::size_t kWarningsShown = 20;
 
 constexpr const char* kUsage =
-    R"(usage: atlas-index build --source NAME=PATH [--source NAME=PATH ...] [--out DIR]
-                         [--quiet] [--allow-shrink]
+    R"(usage: atlas-index build (--source NAME=PATH ... | --sources FILE) [--out DIR]
+                         [--quiet] [--allow-shrink] [--fresh]
        atlas-index stats [--index DIR]
        atlas-index report [--index DIR]
 
 build    reads every source and makes a new index generation current in one step
          (readers keep the old one until the new one is complete)
-           --source NAME=PATH  a source to index; NAME is one of: cryoet
+           --source NAME=PATH  a source to index (repeatable); NAME is one of: cryoet,
+                               htan, hoa, panosc, minerva
+           --sources FILE      the sources listed in a JSON file (the nightly job's):
+                               {"sources": [{"name": "htan", "path": "htan"}, ...]};
+                               relative paths are relative to the file
            --out DIR           index directory (default: $ATLAS_INDEX, else the build's index)
            --quiet             no progress line, summary only
            --allow-shrink      accept a source that shrank to under half its records
@@ -82,6 +86,13 @@ int run_build(const std::vector<std::string>& args) {
             auto spec = atlas::parse_source_spec(a.substr(9));
             if (!spec.ok()) return usage_error(spec.error().message);
             options.sources.push_back(spec.value());
+        } else if (a == "--sources" || a.starts_with("--sources=")) {
+            const std::string* v = a == "--sources" ? value() : nullptr;
+            std::string file = v != nullptr ? *v : a.substr(std::min(a.size(), std::size_t{10}));
+            if (file.empty()) return usage_error("--sources needs a JSON file");
+            auto specs = atlas::read_sources_file(file);
+            if (!specs.ok()) return usage_error(specs.error().message);
+            for (auto& s : specs.value()) options.sources.push_back(std::move(s));
         } else if (a == "--out") {
             const std::string* v = value();
             if (v == nullptr) return usage_error("--out needs a directory");
@@ -98,7 +109,18 @@ int run_build(const std::vector<std::string>& args) {
             return usage_error(fmt::format("unknown argument '{}' for build", a));
         }
     }
-    if (options.sources.empty()) return usage_error("build needs at least one --source NAME=PATH");
+    if (options.sources.empty()) {
+        return usage_error("build needs at least one --source NAME=PATH");
+    }
+    for (std::size_t i = 0; i < options.sources.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (options.sources[i].name == options.sources[j].name) {
+                return usage_error(fmt::format("source '{}' is given twice ('{}' and '{}')",
+                                               options.sources[i].name, options.sources[j].path,
+                                               options.sources[i].path));
+            }
+        }
+    }
     options.out_dir = atlas::cli::index_dir(out);
 
     bool progress_line = !quiet && atlas::cli::is_tty(stderr);

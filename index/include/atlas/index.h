@@ -32,6 +32,14 @@ struct SourceSpec {
 // Parses "cryoet=/data/mirror".  Errors: invalid_request (no '=', unknown adapter).
 Result<SourceSpec> parse_source_spec(const std::string& text);
 
+// Reads a sources file, the nightly job's list of exports:
+//   {"sources": [{"name": "cryoet", "path": "/data/cryoet-mirror"},
+//                {"name": "htan", "path": "htan"}]}
+// Relative paths are relative to the file's folder.  Errors: not_found (no
+// such file), invalid_request (not that shape, an unknown source, a source
+// listed twice; the message names the file and the entry).
+Result<std::vector<SourceSpec>> read_sources_file(const std::string& path);
+
 // The adapters this build knows, e.g. {"cryoet"}.
 std::vector<std::string> known_sources();
 
