@@ -104,6 +104,8 @@ Manifest make_manifest(const std::vector<Hit>& hits, ManifestFormat format) {
         for (const auto& link : hit.links) {
             if (link.rel != rel) continue;
             for (const auto& url : link.urls) {
+                // An "s3" link that is no s3:// URL is no route for aws s3.
+                if (format == ManifestFormat::s3 && !url.starts_with("s3://")) continue;
                 any = true;
                 if (!seen.insert(url).second) continue;
                 if (format == ManifestFormat::drs) {

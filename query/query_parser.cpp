@@ -538,9 +538,13 @@ class Parser {
             if (colon != std::string::npos) {
                 std::string name = value.substr(0, colon);
                 std::string rest = value.substr(colon + 1);
+                auto sources = known_source_names();
                 if (find_field(name) != nullptr) {
                     field = name;
                     value = rest;
+                } else if (std::find(sources.begin(), sources.end(), fold(name)) !=
+                           sources.end()) {
+                    field = "id";  // a record id typed whole: htan:file:HTA1_1_1
                 } else if (!is_literal_colon(name, rest)) {
                     auto known = known_field(name);
                     if (!known.ok()) return known.error();

@@ -362,7 +362,10 @@ TEST_CASE("the JSON response is one valid document with every part of every hit"
     CHECK(first["fields"]["voxel_spacing"][0]["unit"].GetString() == std::string("Å"));
     CHECK(first["fields"]["voxel_spacing"][0]["value"].GetDouble() == doctest::Approx(13.48));
     CHECK(first["fields"]["ground_truth"].IsBool());
-    CHECK(first["fields"]["quality"][0].GetInt() == 5);
+    // A rated number carries its label on the scale.
+    REQUIRE(first["fields"]["quality"][0].IsObject());
+    CHECK(first["fields"]["quality"][0]["value"].GetDouble() == 5);
+    CHECK(std::string(first["fields"]["quality"][0]["label"].GetString()) == "Excellent");
     CHECK(first["fields"]["release_date"].GetString() == std::string("2023-06-01"));
     CHECK(first["links"]["file"].IsArray());
 

@@ -1,0 +1,450 @@
+// End-to-end tests of atlas-index and atlas-search over every bundled portal
+// (data/sources.json: cryoet, htan, hoa, panosc, minerva): scoping by source,
+// download manifests, rated quality, ages in years and days, and usage errors.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+using namespace atlas;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct PortalIndex {
+    std::string dir;
+    test::CommandResult build;  // what atlas-index build printed
+};
+
+// An index of every bundled source, built once per process by the binary.
+const PortalIndex& portal_index() {
+    static test::TempDir tmp;
+    static const PortalIndex index = [] {
+        PortalIndex p;
+        p.dir = (tmp.path() / "index").string();
+        p.build = test::run_tool(
+            test::atlas_index_bin(),
+            {"build", "--sources", std::string(ATLAS_DATA_DIR) + "/sources.json", "--out", p.dir});
+        REQUIRE_MESSAGE((p.build.exit_code == 0 || p.build.exit_code == 1),
+                        p.build.out << p.build.err);
+        return p;
+    }();
+    return index;
+}
+
+test::CommandResult search(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--index", portal_index().dir});
+    return test::run_tool(test::atlas_search_bin(), args);
+}
+
+rapidjson::Document parse_json(const std::string& text) {
+    rapidjson::Document d;
+    d.Parse(text.c_str(), text.size());
+    REQUIRE_MESSAGE(!d.HasParseError(), text.substr(0, 300));
+    return d;
+}
+
+// The total of a --json search (exit 0 or 1).
+std::uint64_t total_of(std::vector<std::string> args) {
+    args.push_back("--json");
+    args.push_back("--limit");
+    args.push_back("0");
+    auto r = search(args);
+    REQUIRE_MESSAGE((r.exit_code == 0 || r.exit_code == 1), r.err);
+    auto d = parse_json(r.out);
+    REQUIRE(d.HasMember("total"));
+    return d["total"].GetUint64();
+}
+
+// Every hit of a search as its own JSON document (paged with --offset).
+struct AllHits {
+    std::uint64_t total = 0;
+    std::vector<rapidjson::Document> hits;
+};
+
+AllHits all_hits(std::vector<std::string> args) {
+    AllHits out;
+    for (std::uint64_t offset = 0;; offset += 1000) {
+        auto page_args = args;
+        for (const char* a : {"--json", "--limit", "1000", "--offset"}) page_args.push_back(a);
+        page_args.push_back(std::to_string(offset));
+        auto r = search(page_args);
+        REQUIRE_MESSAGE((r.exit_code == 0 || r.exit_code == 1), r.err);
+        auto d = parse_json(r.out);
+        out.total = d["total"].GetUint64();
+        for (const auto& h : d["hits"].GetArray()) {
+            rapidjson::Document copy;
+            copy.CopyFrom(h, copy.GetAllocator());
+            out.hits.push_back(std::move(copy));
+        }
+        if (d["hits"].Size() < 1000 || out.hits.size() >= out.total) break;
+    }
+    REQUIRE(out.hits.size() == out.total);
+    return out;
+}
+
+// The strings of a JSON value that is a string or an array of strings.
+std::vector<std::string> strings_of(const rapidjson::Value& v) {
+    std::vector<std::string> out;
+    if (v.IsString()) out.emplace_back(v.GetString());
+    if (v.IsArray()) {
+        for (const auto& e : v.GetArray()) {
+            if (e.IsString()) out.emplace_back(e.GetString());
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> field_strings(const rapidjson::Value& hit, const char* name) {
+    if (!hit.HasMember("fields") || !hit["fields"].HasMember(name)) return {};
+    return strings_of(hit["fields"][name]);
+}
+
+std::vector<std::string> link_urls(const rapidjson::Value& hit, const char* rel) {
+    if (!hit.HasMember("links") || !hit["links"].HasMember(rel)) return {};
+    return strings_of(hit["links"][rel]);
+}
+
+// Numbers of a field shown as a number, {"value": n, ...} or a list of them.
+std::vector<double> field_numbers(const rapidjson::Value& hit, const char* name) {
+    std::vector<double> out;
+    if (!hit.HasMember("fields") || !hit["fields"].HasMember(name)) return out;
+    auto one = [&](const rapidjson::Value& v) {
+        if (v.IsNumber()) out.push_back(v.GetDouble());
+        if (v.IsObject() && v.HasMember("value") && v["value"].IsNumber()) {
+            out.push_back(v["value"].GetDouble());
+        }
+    };
+    const auto& f = hit["fields"][name];
+    if (f.IsArray()) {
+        for (const auto& e : f.GetArray()) one(e);
+    } else {
+        one(f);
+    }
+    return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) out.push_back(line);
+    return out;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+TEST_CASE("portal cli: atlas-index build --sources data/sources.json indexes every portal") {
+    const auto& p = portal_index();
+    const std::string& out = p.build.out;
+    CHECK((p.build.exit_code == 0 || p.build.exit_code == 1));
+    CHECK(out.starts_with("built gen-000001 in "));
+    // The per-kind table: "  <kind> <count>" with counts grouped by commas.
+    std::map<std::string, std::uint64_t> printed;
+    for (const auto& line : lines_of(out)) {
+        std::istringstream in(line);
+        std::string kind, count;
+        if (!line.starts_with("  ") || !(in >> kind >> count)) continue;
+        count.erase(std::remove(count.begin(), count.end(), ','), count.end());
+        if (count.empty() || !std::all_of(count.begin(), count.end(), ::isdigit)) continue;
+        printed[kind] = std::stoull(count);
+    }
+    // At least one kind of each portal.
+    for (const char* kind : {"dataset", "tomogram", "annotation",  // cryoet
+                             "file", "participant", "biospecimen",  // htan
+                             "donor", "organ",                      // hoa
+                             "document", "instrument",              // panosc
+                             "story"}) {                            // minerva
+        CAPTURE(kind);
+        REQUIRE(printed.count(kind) == 1);
+        CHECK(printed[kind] > 0);
+        // What the build printed is what the index holds.
+        CHECK(total_of({"--kind", kind, ""}) == printed[kind]);
+    }
+    REQUIRE(printed.count("total") == 1);
+    std::uint64_t sum = 0;
+    for (const auto& [kind, n] : printed) {
+        if (kind != "total") sum += n;
+    }
+    CHECK(printed["total"] == sum);
+    CHECK(total_of({""}) == printed["total"]);
+    // Every source listed in the file has records.
+    for (const char* source : {"cryoet", "htan", "hoa", "panosc", "minerva"}) {
+        CAPTURE(source);
+        CHECK(total_of({"--source", source, ""}) > 0);
+    }
+}
+
+TEST_CASE("portal cli: --source htan --kind file \"CyCIF colon\" returns only HTAN CyCIF files") {
+    auto all = all_hits({"--source", "htan", "--kind", "file", "CyCIF colon"});
+    REQUIRE(all.total > 0);
+    for (const auto& hit : all.hits) {
+        std::string id = hit["id"].GetString();
+        CAPTURE(id);
+        CHECK(hit["source"].GetString() == std::string("htan"));
+        CHECK(hit["kind"].GetString() == std::string("file"));
+        auto assays = field_strings(hit, "assay");
+        CHECK(std::find(assays.begin(), assays.end(), "CyCIF") != assays.end());
+        CHECK(id.starts_with("htan:file:"));
+    }
+    // They are a subset of the HTAN CyCIF files.
+    std::uint64_t cycif = total_of({"--source", "htan", "--kind", "file", "assay:CyCIF"});
+    CHECK(all.total <= cycif);
+    auto r = search({"--source", "htan", "--kind", "file", "CyCIF colon", "--json"});
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("portal cli: --source with an unknown portal exits 2 and names it") {
+    auto r = search({"--source", "gdc", "ribosome"});
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(contains(r.err, "unknown source 'gdc'"), r.err);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("portal cli: source:htan in the query is --source htan") {
+    for (std::string words : {"", "CyCIF", "colon", "assay:CyCIF"}) {
+        CAPTURE(words);
+        std::string query = "source:htan";
+        if (!words.empty()) query += " " + words;
+        std::uint64_t by_flag = total_of({"--source", "htan", words});
+        std::uint64_t by_query = total_of({query});
+        CHECK(by_flag > 0);
+        CHECK(by_query == by_flag);
+    }
+    // And it is a real restriction: other portals have records too.
+    CHECK(total_of({"source:htan"}) < total_of({""}));
+    auto mixed = all_hits({"source:htan CyCIF"});
+    for (const auto& hit : mixed.hits) CHECK(hit["source"].GetString() == std::string("htan"));
+}
+
+TEST_CASE("portal cli: --manifest s3 on CryoET datasets syncs each dataset folder") {
+    auto r = search({"--source", "cryoet", "--kind", "dataset", "--manifest", "s3"});
+    CHECK(r.exit_code == 0);
+    std::set<std::string> expected;
+    for (const auto& e : fs::directory_iterator(fs::path(ATLAS_DATA_DIR) / "cryoet")) {
+        if (!fs::exists(e.path() / "dataset_metadata.json")) continue;
+        std::string id = e.path().filename().string();
+        expected.insert("aws s3 sync --no-sign-request s3://cryoet-data-portal-public/" + id +
+                        "/ ./cryoet-data-portal-public/" + id + "/");
+    }
+    REQUIRE_FALSE(expected.empty());
+    auto lines = lines_of(r.out);
+    std::set<std::string> got(lines.begin(), lines.end());
+    CHECK(got.size() == lines.size());  // no line twice
+    CHECK(got == expected);
+    CHECK_MESSAGE(contains(r.err, "manifest of " + std::to_string(expected.size()) + " records"),
+                  r.err);
+
+    // A dataset and things inside it: only the dataset's folder is synced.
+    auto nested = search({"--manifest", "s3", "--kind", "dataset,run,tiltseries,tomogram,annotation",
+                          "id:cryoet:dataset:10000 OR dataset:10000"});
+    CHECK(nested.exit_code == 0);
+    CHECK(nested.out ==
+          "aws s3 sync --no-sign-request s3://cryoet-data-portal-public/10000/ "
+          "./cryoet-data-portal-public/10000/\n");
+}
+
+TEST_CASE("portal cli: --manifest drs on HTAN CyCIF prints name,drs_uri and drs:// rows") {
+    auto r = search({"source:htan assay:CyCIF", "--manifest", "drs"});
+    CHECK(r.exit_code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() > 1);
+    CHECK(lines[0] == "name,drs_uri");
+    // Expected rows from the same search as JSON: each DRS URI once, named by file_name.
+    auto all = all_hits({"source:htan assay:CyCIF"});
+    std::vector<std::string> expected{"name,drs_uri"};
+    std::set<std::string> seen;
+    std::size_t without = 0;
+    for (const auto& hit : all.hits) {
+        auto urls = link_urls(hit, "drs");
+        if (urls.empty()) ++without;
+        for (const auto& url : urls) {
+            if (!seen.insert(url).second) continue;
+            auto names = field_strings(hit, "file_name");
+            std::string name = names.empty() ? hit["title"].GetString() : names.front();
+            expected.push_back(csv_field(name) + "," + csv_field(url));
+        }
+    }
+    CHECK(lines == expected);
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        CAPTURE(lines[i]);
+        CHECK(contains(lines[i], ",drs://"));
+    }
+    // The records without a DRS URI (the atlas, its participants...) are on stderr.
+    std::size_t no_route = 0;
+    for (const auto& line : lines_of(r.err)) no_route += line.starts_with("atlas-search: no route: ");
+    CHECK(no_route == without);
+}
+
+TEST_CASE("portal cli: --manifest doi prints a dataset's DOIs without the resolver") {
+    // Expected: the publications of data/cryoet/10000/dataset_metadata.json.
+    std::string text = test::read_file(fs::path(ATLAS_DATA_DIR) / "cryoet" / "10000" /
+                                       "dataset_metadata.json");
+    auto meta = parse_json(text);
+    REQUIRE(meta.HasMember("cross_references"));
+    std::string pubs = meta["cross_references"]["publications"].GetString();
+    std::vector<std::string> expected;
+    std::istringstream in(pubs);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        auto b = item.find_first_not_of(' ');
+        auto e = item.find_last_not_of(' ');
+        if (b == std::string::npos) continue;
+        item = item.substr(b, e - b + 1);
+        if (item.starts_with("doi:")) item = item.substr(4);
+        expected.push_back(item);
+    }
+    REQUIRE(expected.size() == 2);
+
+    auto r = search({"--manifest", "doi", "id:cryoet:dataset:10000"});
+    CHECK(r.exit_code == 0);
+    CHECK(lines_of(r.out) == expected);
+    CHECK_FALSE(contains(r.out, "doi.org"));
+    CHECK_FALSE(contains(r.out, "doi:"));
+}
+
+TEST_CASE("portal cli: records without a route are listed on stderr with the reason") {
+    // HTAN files under dbGaP have no public S3 copy.
+    auto controlled = all_hits({"--source", "htan", "--kind", "file", "data_access:dbGaP"});
+    REQUIRE(controlled.total > 0);
+    std::set<std::string> ids;
+    for (const auto& hit : controlled.hits) ids.insert(hit["id"].GetString());
+
+    auto r = search({"--source", "htan", "--kind", "file", "data_access:dbGaP", "--manifest", "s3"});
+    CHECK(r.exit_code == 1);  // no lines
+    CHECK(r.out.empty());
+    std::set<std::string> listed;
+    for (const auto& line : lines_of(r.err)) {
+        const std::string prefix = "atlas-search: no route: ";
+        if (!line.starts_with(prefix)) continue;
+        std::string rest = line.substr(prefix.size());
+        auto colon = rest.find(": ");
+        REQUIRE(colon != std::string::npos);
+        listed.insert(rest.substr(0, colon));
+        std::string reason = rest.substr(colon + 2);
+        CAPTURE(line);
+        CHECK(contains(reason, "dbGaP"));
+        CHECK(contains(reason, "controlled"));
+    }
+    CHECK(listed == ids);
+}
+
+TEST_CASE("portal cli: --manifest bogus is a usage error") {
+    auto r = search({"--manifest", "bogus", "ribosome"});
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(contains(r.err, "'bogus'"), r.err);
+    CHECK(r.out.empty());
+    auto missing = search({"ribosome", "--manifest"});
+    CHECK(missing.exit_code == 2);
+}
+
+TEST_CASE("portal cli: quality takes labels: quality:good is quality:4 and JSON shows the label") {
+    std::uint64_t by_label = total_of({"quality:good"});
+    std::uint64_t by_number = total_of({"quality:4"});
+    CHECK(by_label > 0);
+    CHECK(by_label == by_number);
+    CHECK(total_of({"quality:Good"}) == by_number);
+
+    // Independently: the records with a quality of 4 among all CryoET records.
+    auto cryoet = all_hits({"--source", "cryoet", ""});
+    std::uint64_t fours = 0, at_least_four = 0;
+    for (const auto& hit : cryoet.hits) {
+        auto q = field_numbers(hit, "quality");
+        fours += std::find(q.begin(), q.end(), 4.0) != q.end();
+        at_least_four += std::any_of(q.begin(), q.end(), [](double v) { return v >= 4; });
+    }
+    CHECK(by_number == fours);
+
+    auto good = all_hits({"quality:good", "--kind", "tiltseries"});
+    REQUIRE(good.total > 0);
+    for (const auto& hit : good.hits) {
+        CAPTURE(hit["id"].GetString());
+        REQUIRE(hit["fields"].HasMember("quality"));
+        const auto& q = hit["fields"]["quality"];
+        REQUIRE(q.IsArray());
+        REQUIRE(q.Size() == 1);
+        REQUIRE(q[0].IsObject());
+        REQUIRE(q[0].HasMember("value"));
+        CHECK(q[0]["value"].GetDouble() == 4.0);
+        REQUIRE(q[0].HasMember("label"));
+        CHECK(q[0]["label"].GetString() == std::string("Good"));
+    }
+
+    std::uint64_t ge_label = total_of({"quality:>=good"});
+    std::uint64_t ge_number = total_of({"quality:>=4"});
+    CHECK(ge_label == ge_number);
+    CHECK(ge_number == at_least_four);
+    CHECK(ge_number > by_number);  // there are 5s too
+
+    auto text = search({"quality:good", "--kind", "tiltseries", "--limit", "1"});
+    CHECK(text.exit_code == 0);
+    CHECK_MESSAGE(contains(text.out, "4 (Good)"), text.out);
+}
+
+TEST_CASE("portal cli: age:>=60 is age:>=21900d on participants") {
+    std::uint64_t years = total_of({"--kind", "participant", "age:>=60"});
+    std::uint64_t days = total_of({"--kind", "participant", "age:>=21900d"});
+    CHECK(years > 0);
+    CHECK(years == days);
+    CHECK(total_of({"--kind", "participant", "age:>=60y"}) == years);
+
+    // Independently: participants with an age of 60 years or more.
+    auto participants = all_hits({"--kind", "participant", ""});
+    std::uint64_t sixty = 0;
+    for (const auto& hit : participants.hits) {
+        auto ages = field_numbers(hit, "age");
+        sixty += std::any_of(ages.begin(), ages.end(), [](double y) { return y >= 60; });
+    }
+    CHECK(years == sixty);
+    CHECK(years < participants.total);
+}
+
+TEST_CASE("portal cli: atlas-index build refuses a source given twice and a missing sources file") {
+    test::TempDir dir;
+    auto twice = test::run_tool(
+        test::atlas_index_bin(),
+        {"build", "--source", "cryoet=" + (dir.path() / "X").string(), "--source",
+         "cryoet=" + (dir.path() / "Y").string(), "--out", (dir.path() / "ix").string()});
+    CHECK(twice.exit_code == 2);
+    CHECK_MESSAGE(contains(twice.err, "'cryoet'"), twice.err);
+    CHECK_MESSAGE(contains(twice.err, "twice"), twice.err);
+    CHECK_FALSE(fs::exists(dir.path() / "ix"));
+
+    auto missing = test::run_tool(test::atlas_index_bin(),
+                                  {"build", "--sources", "/nonexistent.json", "--out",
+                                   (dir.path() / "ix").string()});
+    CHECK(missing.exit_code == 2);
+    CHECK_MESSAGE(contains(missing.err, "/nonexistent.json"), missing.err);
+    CHECK_FALSE(fs::exists(dir.path() / "ix"));
+
+    // A sources file and a --source naming the same portal is also a duplicate.
+    auto both = test::run_tool(test::atlas_index_bin(),
+                               {"build", "--sources", std::string(ATLAS_DATA_DIR) + "/sources.json",
+                                "--source", "htan=" + (dir.path() / "H").string(), "--out",
+                                (dir.path() / "ix").string()});
+    CHECK(both.exit_code == 2);
+    CHECK_MESSAGE(contains(both.err, "'htan'"), both.err);
+}
