@@ -101,11 +101,16 @@ std::string_view viewer_name(std::string_view key) {
     return key;
 }
 
-// "https://labsyspharm.github.io/HTA-CRCATLAS-1/minerva/crc02-overview.html" -> "crc02-overview".
+// "https://labsyspharm.github.io/HTA-CRCATLAS-1/minerva/crc02-overview.html" -> "crc02-overview";
+// the melanoma atlas publishes under /stories/ instead.
 std::string story_name(std::string_view url) {
-    auto pos = url.find("/minerva/");
-    if (pos == std::string_view::npos) return {};
-    std::string_view rest = url.substr(pos + 9);
+    std::string_view rest;
+    for (std::string_view folder : {"/minerva/", "/stories/"}) {
+        if (auto pos = url.find(folder); pos != std::string_view::npos) {
+            rest = url.substr(pos + folder.size());
+            break;
+        }
+    }
     if (rest.ends_with(".html")) rest.remove_suffix(5);
     if (rest.empty() || rest.find('/') != std::string_view::npos) return {};
     return std::string(rest);

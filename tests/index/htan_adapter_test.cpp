@@ -298,6 +298,22 @@ TEST_CASE("HTAN: a Minerva story names the files it shows") {
         return l.rel == "story" && l.url == "minerva:story:crc02-overview";
     });
     CHECK(linked);
+    // Every mapped file in the sample names its story, /minerva/ and /stories/ URLs alike.
+    auto map = detail::load_json_file(sample_htan() / "minerva-story-mappings.json");
+    REQUIRE(map.ok());
+    std::size_t mapped = 0;
+    for (const auto& r : c.records) {
+        if (r.kind != "file") continue;
+        auto m = map.value().doc.FindMember(r.title.c_str());
+        if (m == map.value().doc.MemberEnd()) continue;
+        std::string url = m->value.GetString();
+        if (url.find("labsyspharm.github.io") == std::string::npos) continue;
+        std::string name = url.substr(url.rfind('/') + 1);
+        name = name.substr(0, name.rfind(".html"));
+        CHECK(texts(r, "story") == std::vector<std::string>{name});
+        ++mapped;
+    }
+    CHECK(mapped >= 1);
 }
 
 TEST_CASE("HTAN: placeholders are absent and shell variables are text, not template markers") {
