@@ -7,9 +7,11 @@
 // on stderr naming the problem).
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -173,6 +175,24 @@ struct Style {
     }
 };
 
+// The fields a hit line shows, by portal: what its users decide on.
+std::span<const std::string_view> key_fields(std::string_view source) {
+    static constexpr std::array<std::string_view, 5> kCryoet{"organism", "object", "quality",
+                                                             "voxel_spacing", "ground_truth"};
+    static constexpr std::array<std::string_view, 5> kHtan{"assay", "organ", "primary_diagnosis",
+                                                           "level", "data_access"};
+    static constexpr std::array<std::string_view, 5> kHoa{"organ", "voxel_size", "beamline", "age",
+                                                          "cause_of_death"};
+    static constexpr std::array<std::string_view, 4> kPanosc{"technique", "instrument",
+                                                             "photon_energy", "sample_temperature"};
+    static constexpr std::array<std::string_view, 2> kMinerva{"tag", "marker"};
+    if (source == "htan") return kHtan;
+    if (source == "hoa") return kHoa;
+    if (source == "panosc") return kPanosc;
+    if (source == "minerva") return kMinerva;
+    return kCryoet;
+}
+
 std::string values_text(const atlas::HitField& f, std::size_t max_values = 3) {
     std::string out;
     std::size_t shown = 0;
@@ -214,15 +234,20 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
         std::fprintf(stdout, "     %s\n", s.marked(hit.snippet).c_str());
     }
     std::string keys;
-    for (const char* name : {"organism", "object", "quality", "voxel_spacing", "ground_truth"}) {
+    for (std::string_view name : key_fields(hit.source)) {
         const atlas::HitField* f = hit.field(name);
         if (f == nullptr || f->values.empty()) continue;
         if (!keys.empty()) keys += s.dim(" \u00b7 ");
         keys += s.dim(f->label + ": ") + values_text(*f);
     }
     if (!keys.empty()) std::fprintf(stdout, "     %s\n", keys.c_str());
-    std::string s3 = hit.link("s3");
-    if (!s3.empty()) std::fprintf(stdout, "     %s\n", s.link(s3).c_str());
+    // Where to get it: S3 first (aws s3 cp --no-sign-request), then DRS, then HTTPS.
+    for (const char* rel : {"s3", "drs", "https"}) {
+        std::string url = hit.link(rel);
+        if (url.empty()) continue;
+        std::fprintf(stdout, "     %s\n", s.link(url).c_str());
+        break;
+    }
 }
 
 }  // namespace
