@@ -39,6 +39,19 @@ bool add_unique(Record& record, std::string_view field, std::string_view text, O
     return true;
 }
 
+UniqueAdder::UniqueAdder(Record& record, std::string_view field, Origin origin)
+    : record_(record), field_(field), origin_(origin) {
+    for (const auto& v : record.values) {
+        if (v.field == field_) seen_.insert(fold(v.text));
+    }
+}
+
+bool UniqueAdder::add(std::string_view text) {
+    if (text.empty() || !seen_.insert(fold(text)).second) return false;
+    record_.add(field_, text, origin_);
+    return true;
+}
+
 Rollup::Rollup(std::span<const std::string_view> keyword_fields,
                std::span<const std::string_view> number_fields)
     : keyword_fields_(keyword_fields.begin(), keyword_fields.end()),
@@ -47,8 +60,7 @@ Rollup::Rollup(std::span<const std::string_view> keyword_fields,
 void Rollup::collect(const Value& v) {
     auto& d = distinct_[v.field];
     std::string key = v.unit.empty() ? fold(v.text) : format_number(v.number);
-    if (std::find(d.keys.begin(), d.keys.end(), key) != d.keys.end()) return;
-    d.keys.push_back(std::move(key));
+    if (!d.keys.insert(std::move(key)).second) return;
     Value copy = v;
     copy.origin = Origin::rollup;
     d.values.push_back(std::move(copy));
@@ -100,17 +112,22 @@ std::uint64_t Rollup::count(std::string_view kind) const {
 }
 
 void Rollup::apply(Record& parent, std::span<const std::string_view> count_kinds) const {
+    // The parent's own values of a field, keyed as collect() keys them, so a
+    // roll-up of thousands of values costs a lookup each, not a scan.
     auto order = [&](const std::vector<std::string>& fields) {
         for (const auto& field : fields) {
             auto it = distinct_.find(field);
             if (it == distinct_.end()) continue;
+            std::unordered_set<std::string> texts;
+            std::unordered_set<double> numbers;
+            for (const auto& own : parent.values) {
+                if (own.field != field) continue;
+                texts.insert(fold(own.text));
+                numbers.insert(own.number);
+            }
             for (const auto& v : it->second.values) {
-                bool present =
-                    std::any_of(parent.values.begin(), parent.values.end(), [&](const Value& own) {
-                        return own.field == v.field &&
-                               (v.unit.empty() ? fold(own.text) == fold(v.text)
-                                               : own.number == v.number);
-                    });
+                bool present = v.unit.empty() ? texts.count(fold(v.text)) != 0
+                                              : numbers.count(v.number) != 0;
                 if (!present) parent.values.push_back(v);
             }
         }

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "atlas/record.h"
@@ -24,9 +25,27 @@ void inherit(Record& to, const Record& from, std::span<const std::string_view> f
 void inherit_as(Record& to, const Record& from, std::string_view field, std::string_view as);
 
 // Adds a value unless the record already has the same field with the same
-// (case-folded) text; returns whether it was added.
+// (case-folded) text; returns whether it was added.  Cost: a scan of the
+// record's values; for many values of one field use UniqueAdder.
 bool add_unique(Record& record, std::string_view field, std::string_view text,
                 Origin origin = Origin::own);
+
+// add_unique for many values of one field: remembers the folded values it has
+// seen, so each add costs O(1) rather than a scan of the record (an HTAN
+// publication names thousands of files, a file up to a hundred parents).
+// Values of `field` added to the record by other means meanwhile are not seen.
+class UniqueAdder {
+  public:
+    UniqueAdder(Record& record, std::string_view field, Origin origin = Origin::own);
+    // Returns whether the value was added.
+    bool add(std::string_view text);
+
+  private:
+    Record& record_;
+    std::string field_;
+    Origin origin_;
+    std::unordered_set<std::string> seen_;
+};
 
 class Rollup {
   public:
@@ -49,8 +68,8 @@ class Rollup {
 
   private:
     struct Distinct {
-        std::vector<Value> values;
-        std::vector<std::string> keys;  // folded text, parallel to values
+        std::vector<Value> values;              // in first-seen order
+        std::unordered_set<std::string> keys;  // folded text (numbers: formatted) of values
     };
     void collect(const Value& v);
 

@@ -626,16 +626,18 @@ class HtanAdapter final : public Adapter {
         if (!about.empty()) rec.add("description", fmt::format("{}", fmt::join(about, ". ")));
         // Parent files: a comma-separated list.
         if (auto parents = r.text("HTANParentDataFileID")) {
+            UniqueAdder parent_files(rec, "parent_file");
             for (const auto& p : split_commas(*parents)) {
-                if (p != fid) add_unique(rec, "parent_file", p);
+                if (p != fid) parent_files.add(p);
             }
         }
         // Links to biospecimens and participants, and their context.
         std::vector<std::string> bios = r.strings("biospecimenIds");
         std::vector<std::string> parts = r.strings("demographicsIds");
         for (auto& p : r.strings("diagnosisIds")) parts.push_back(std::move(p));
+        UniqueAdder biospecimen_ids(rec, "biospecimen");
         for (const auto& b : bios) {
-            add_unique(rec, "biospecimen", b);
+            biospecimen_ids.add(b);
             auto it = biospecimen_participant_.find(b);
             if (it != biospecimen_participant_.end() && !it->second.empty()) {
                 parts.push_back(it->second);
@@ -644,7 +646,7 @@ class HtanAdapter final : public Adapter {
         std::set<std::string> seen_parts;
         for (const auto& p : parts) {
             if (!seen_parts.insert(p).second) continue;
-            add_unique(rec, "participant", p);
+            rec.add("participant", p);
             auto it = participant_index_.find(p);
             if (it != participant_index_.end()) {
                 inherit(rec, participants_[it->second], kParticipantContext);
@@ -878,8 +880,9 @@ class HtanAdapter final : public Adapter {
                 }
             }
             // The data a publication used: its ids find the publication.
+            UniqueAdder htan_ids(rec, "htan_id");
             for (const auto& id : r.strings("Publication-associated HTAN Parent Data File ID")) {
-                add_unique(rec, "htan_id", id);
+                htan_ids.add(id);
             }
             sink_->add(std::move(rec));
         }

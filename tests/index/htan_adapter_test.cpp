@@ -437,3 +437,34 @@ TEST_CASE("HTAN: a folder without the export is an error, not an empty source") 
     CHECK(status.error().code == Errc::not_found);
     CHECK(status.error().message.find("processed_syn_data.json") != std::string::npos);
 }
+
+// The full export when ../shared/corpus/htan is beside the repository: tests
+// must pass without it, and a sanitizer build skips it (the CryoET one does too).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kHtanSanitized = true;
+#else
+constexpr bool kHtanSanitized = false;
+#endif
+
+TEST_CASE("HTAN: the full export gives one record per source entity, none rejected") {
+    fs::path corpus = fs::path(ATLAS_SOURCE_DIR) / ".." / "shared" / "corpus" / "htan";
+    if (!fs::is_directory(corpus / "ncihtan_htan-portal") || kHtanSanitized) {
+        MESSAGE("skipped: no ../shared/corpus/htan, or a sanitizer build");
+        return;
+    }
+    test::CollectSink c;
+    REQUIRE(detail::make_htan_adapter(corpus)->read(c).ok());
+    // The counts SOURCE.md gives for processed_syn_data.json.gz (participants:
+    // 2,341 demographics, of which 2,281 also have a diagnosis) and the manifest.
+    CHECK(c.count_kind("file") == 51075);
+    CHECK(c.count_kind("biospecimen") == 13302);
+    CHECK(c.count_kind("participant") == 2341);
+    CHECK(c.count_kind("atlas") == 14);
+    CHECK(c.count_kind("publication") == 41);
+    for (const auto& i : c.issues) CHECK_MESSAGE(i.severity == Severity::warning, i.to_line());
+    // 16 reused file ids, 7 orphan biospecimens, one line for the zero ages.
+    CHECK(c.issue_lines("is also the id of").size() == 16);
+    CHECK(c.issue_lines("leads to no known participant").size() == 7);
+    CHECK(c.issue_lines("have 0 days").size() == 1);
+    CHECK(c.issues.size() == 24);
+}
