@@ -44,14 +44,7 @@ constexpr std::array<std::string_view, 0> kNoNumbers{};
 constexpr std::array<std::string_view, 1> kFileCount{"file"};
 
 // What HTAN writes for a value nobody recorded.
-bool is_placeholder(std::string_view s) {
-    std::string f = fold(s);
-    static constexpr std::array<std::string_view, 12> kPlaceholders{
-        "unknown",        "not reported",  "not applicable", "not recorded",
-        "not available",  "na",            "n/a",            "none",
-        "not allowed to collect", "not collected", "unspecified", "null"};
-    return std::find(kPlaceholders.begin(), kPlaceholders.end(), f) != kPlaceholders.end();
-}
+bool is_placeholder(std::string_view s) { return is_unrecorded(s); }
 
 std::optional<std::string> clean(std::optional<std::string> s) {
     if (s && is_placeholder(*s)) return std::nullopt;

@@ -1,10 +1,14 @@
 // json_reader.cpp - checked access to source JSON.
 #include "json_reader.h"
 
+#include <array>
+
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -185,6 +189,19 @@ std::string FieldReader::full(std::string_view path) const { return prefix_ + st
 
 void FieldReader::warn(std::string_view path, std::string message) const {
     report_warning(ctx_, full(path), std::move(message));
+}
+
+bool is_unrecorded(std::string_view s) {
+    std::string f = fold(s);
+    for (char& c : f) {
+        if (c == '_') c = ' ';
+    }
+    static constexpr std::array<std::string_view, 14> kUnrecorded{
+        "unknown",       "not reported",  "not applicable",         "not recorded",
+        "not available", "na",            "n/a",                    "none",
+        "not collected", "unspecified",   "not allowed to collect", "null",
+        "not specified", "not provided"};
+    return std::find(kUnrecorded.begin(), kUnrecorded.end(), f) != kUnrecorded.end();
 }
 
 bool FieldReader::is_marker(std::string_view path, std::string_view s) const {

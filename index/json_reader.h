@@ -63,6 +63,11 @@ std::size_t reject_file(const IssueContext& ctx, std::string_view reason);
 // "{placeholder}" strings.
 bool is_template_marker(std::string_view s);
 
+// True for what the portals write where nobody recorded a value: "unknown",
+// "Not Reported", "not applicable", "N/A", "None", "not_reported"...  Such a
+// value is absent, never a word or a facet value.
+bool is_unrecorded(std::string_view s);
+
 class FieldReader {
   public:
     // `object` must outlive the reader.  `prefix` is prepended to field paths
