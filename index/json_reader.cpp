@@ -1,8 +1,6 @@
 // json_reader.cpp - checked access to source JSON.
 #include "json_reader.h"
 
-#include <array>
-
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
 #include <zlib.h>
