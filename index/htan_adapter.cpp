@@ -8,7 +8,12 @@
 //
 // HTAN writes "unknown", "Not Reported", "Not Applicable"... where a value is
 // missing; those are absent, not words.  Ages and intervals are in days and
-// stored as durations, so age:>=60 (years) and age:>=21900d agree.
+// stored as durations, so age:>=60 (years) and age:>=21900d agree; an atlas
+// that wrote its ages in years (HTA10) is found from its data and read as such.
+//
+// A participant's therapy comes from the export (PriorTreatment, TreatmentType)
+// and, when the raw Synapse manifests (syn_data.json.gz) are there too, from
+// their Therapy rows; biospecimens and files inherit it like the diagnosis.
 #include "htan_adapter.h"
 
 #include <fmt/format.h>
@@ -36,10 +41,30 @@ constexpr std::string_view kSource = "htan";
 // The processed export is 136 MB inflated; leave room for growth.
 constexpr std::uintmax_t kMaxExportBytes = 1024u << 20;
 
-constexpr std::array<std::string_view, 6> kParticipantContext{
-    "organ", "organ_detail", "primary_diagnosis", "sex", "race", "ethnicity"};
+constexpr std::array<std::string_view, 7> kParticipantContext{
+    "organ", "organ_detail", "primary_diagnosis", "treatment", "sex", "race", "ethnicity"};
 constexpr std::array<std::string_view, 6> kRollupKeywords{
     "assay", "organ", "primary_diagnosis", "level", "format", "data_access"};
+// An atlas also rolls up its participants' own facts: a file's organ and
+// diagnosis are inherited, and inherited values never roll up.
+constexpr std::array<std::string_view, 8> kAtlasRollupKeywords{
+    "assay",     "organ", "organ_detail", "primary_diagnosis",
+    "treatment", "level", "format",       "data_access"};
+// Ages of an atlas that are all at most this many are years, not days: as days
+// they would make every participant of the atlas younger than four months.
+constexpr double kMaxAgeInYears = 120;
+// Therapy manifest columns shown as text on the participant ("Therapy: ...").
+constexpr std::array<std::string_view, 11> kTherapyText{"Treatment Type",
+                                                        "Therapeutic Agents",
+                                                        "Regimen or Line of Therapy",
+                                                        "Treatment Intent Type",
+                                                        "Treatment Anatomic Site",
+                                                        "Initial Disease Status",
+                                                        "Treatment Outcome",
+                                                        "Treatment Effect",
+                                                        "Reason Treatment Ended",
+                                                        "Number of Cycles",
+                                                        "Chemo Concurrent to Radiation"};
 constexpr std::array<std::string_view, 0> kNoNumbers{};
 constexpr std::array<std::string_view, 1> kFileCount{"file"};
 
@@ -63,13 +88,24 @@ std::string basename(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+// A manifest header naming the HTAN Data File ID, however it is spelled
+// ("HTAN Data File ID", "htan_data_file_id", "HTANDataFileID", "file_id").
+bool is_file_id_column(std::string_view header) {
+    std::string c = compact(header);
+    return c == "htandatafileid" || c == "datafileid" || c == "fileid";
+}
+
 std::vector<std::string> split_commas(std::string_view s) {
     std::vector<std::string> out;
     while (!s.empty()) {
         auto comma = s.find(',');
-        std::string_view part = s.substr(0, comma);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        std::string_view part = trim_spaces(s.substr(0, comma));
         if (!part.empty() && !is_placeholder(part)) out.emplace_back(part);
         if (comma == std::string_view::npos) break;
         s.remove_prefix(comma + 1);
@@ -161,6 +197,7 @@ class HtanAdapter final : public Adapter {
         load_organ_mappings();
         load_story_mappings();
         load_drs_manifests();
+        load_therapy();
         read_export();
         read_publications();
         return {};
@@ -195,12 +232,16 @@ class HtanAdapter final : public Adapter {
                 organ_map_ = p;
             } else if (name == "minerva-story-mappings.json" && story_map_.empty()) {
                 story_map_ = p;
+            } else if ((name == "syn_data.json.gz" || name == "syn_data.json") &&
+                       syn_data_.empty()) {
+                syn_data_ = p;
             } else if (p.extension() == ".csv") {
                 auto header = read_csv_header(p);
                 if (!header) continue;
                 bool has_name = false, has_drs = false;
                 for (const auto& h : *header) {
-                    has_name = has_name || fold(h) == "name" || fold(h) == "file_name";
+                    has_name = has_name || fold(h) == "name" || fold(h) == "file_name" ||
+                               is_file_id_column(h);
                     has_drs = has_drs || fold(h) == "drs_uri";
                 }
                 if (has_name && has_drs) drs_manifests_.push_back(p);
@@ -247,8 +288,12 @@ class HtanAdapter final : public Adapter {
         }
     }
 
+    // Reads the DRS manifests' rows; they are matched to files once the export's
+    // files are known (attach_drs_uris).
     void load_drs_manifests() {
-        for (const auto& path : drs_manifests_) {
+        drs_id_column_.resize(drs_manifests_.size());
+        for (std::size_t m = 0; m < drs_manifests_.size(); ++m) {
+            const auto& path = drs_manifests_[m];
             auto table = read_csv_file(path);
             auto ctx = context(path);
             if (!table.ok()) {
@@ -259,18 +304,260 @@ class HtanAdapter final : public Adapter {
             const auto& t = table.value();
             auto name = t.column("name");
             if (!name) name = t.column("file_name");
+            std::optional<std::size_t> id;
+            for (std::size_t c = 0; c < t.header.size() && !id; ++c) {
+                if (is_file_id_column(t.header[c])) id = c;
+            }
+            if (id) drs_id_column_[m] = trim_spaces(t.header[*id]);
             auto drs = t.column("drs_uri");
             for (std::size_t i = 0; i < t.rows.size(); ++i) {
-                const auto& n = t.rows[i][*name];
-                const auto& uri = t.rows[i][*drs];
-                if (n.empty()) continue;
-                if (!uri.starts_with("drs://")) {
-                    report_issue(ctx, Severity::warning, fmt::format("line {}.drs_uri", t.lines[i]),
-                                 fmt::format("'{}' for '{}' is not a drs:// URI; left out", uri, n));
+                DrsRow row{m, t.lines[i], name ? basename(t.rows[i][*name]) : "",
+                           id ? t.rows[i][*id] : "", t.rows[i][*drs]};
+                std::string what = row.name.empty() ? row.file_id : row.name;
+                if (what.empty()) {
+                    report_issue(ctx, Severity::warning, fmt::format("line {}", row.line),
+                                 fmt::format("'{}' names no file; left out", row.uri));
                     continue;
                 }
-                drs_of_name_[n] = uri;
+                if (!row.uri.starts_with("drs://")) {
+                    report_issue(
+                        ctx, Severity::warning, fmt::format("line {}.drs_uri", row.line),
+                        fmt::format("'{}' for '{}' is not a drs:// URI; left out", row.uri, what));
+                    continue;
+                }
+                drs_rows_.push_back(std::move(row));
             }
+        }
+    }
+
+    // Attaches each manifest row's DRS URI to the one file it names: by HTAN Data
+    // File ID where the manifest has one; else by file name, but only when one
+    // HTAN file has that name or exactly one of the same-named files already
+    // has that URI from the export (917 names are shared by 5,587 files).
+    // Everything else is reported and left out: a URI on the wrong file sends a
+    // download to someone else's data.
+    void attach_drs_uris() {
+        if (drs_rows_.empty()) return;
+        std::map<std::string, std::vector<std::size_t>> by_id, by_name;
+        for (std::size_t i = 0; i < files_.size(); ++i) {
+            by_id[files_[i].first("htan_id")].push_back(i);
+            if (auto n = files_[i].first("file_name"); !n.empty()) by_name[n].push_back(i);
+        }
+        auto has_uri = [&](std::size_t file, const std::string& uri) {
+            auto uris = files_[file].get("drs_uri");
+            return std::any_of(uris.begin(), uris.end(),
+                               [&](const Value* v) { return v->text == uri; });
+        };
+        auto ids_of = [&](const std::vector<std::size_t>& files) {
+            std::vector<std::string> ids;
+            for (auto f : files) ids.push_back(files_[f].id);
+            return fmt::format("{}", fmt::join(ids, ", "));
+        };
+        // file -> the manifest row that gave it its URI
+        std::map<std::size_t, const DrsRow*> given;
+        for (const auto& row : drs_rows_) {
+            auto ctx = context(drs_manifests_[row.manifest]);
+            const std::string& id_column = drs_id_column_[row.manifest];
+            auto warn = [&](std::string_view column, std::string message) {
+                report_issue(ctx, Severity::warning, fmt::format("line {}.{}", row.line, column),
+                             std::move(message));
+            };
+            std::vector<std::size_t> files;
+            if (!row.file_id.empty()) {
+                auto it = by_id.find(row.file_id);
+                if (it == by_id.end()) {
+                    warn(id_column, fmt::format("'{}' is the id of no HTAN file; '{}' left out",
+                                                row.file_id, row.uri));
+                    continue;
+                }
+                files = it->second;
+                if (files.size() > 1 && !row.name.empty()) {
+                    std::erase_if(files, [&](std::size_t f) {
+                        return files_[f].first("file_name") != row.name;
+                    });
+                }
+                if (files.size() != 1) {
+                    std::string by_name_too =
+                        row.name.empty()
+                            ? std::string()
+                            : fmt::format(", and its name '{}' does not tell which", row.name);
+                    warn(id_column, fmt::format("'{}' is the id of {} files ({}){}; '{}' left out",
+                                                row.file_id, it->second.size(), ids_of(it->second),
+                                                by_name_too, row.uri));
+                    continue;
+                }
+            } else {
+                auto it = by_name.find(row.name);
+                if (it == by_name.end()) {
+                    warn("name", fmt::format("'{}' is the name of no HTAN file; '{}' left out",
+                                             row.name, row.uri));
+                    continue;
+                }
+                files = it->second;
+                if (files.size() > 1) {
+                    std::erase_if(files, [&](std::size_t f) { return !has_uri(f, row.uri); });
+                    if (files.size() != 1) {
+                        warn("name",
+                             fmt::format("'{}' is the name of {} HTAN files ({}), and the manifest "
+                                         "has no HTAN Data File ID column to tell them apart; "
+                                         "'{}' left out",
+                                         row.name, it->second.size(), ids_of(it->second), row.uri));
+                        continue;
+                    }
+                }
+            }
+            std::size_t f = files.front();
+            Record& rec = files_[f];
+            if (auto [prev, fresh] = given.try_emplace(f, &row); !fresh) {
+                if (prev->second->uri != row.uri) {
+                    warn("drs_uri",
+                         fmt::format("'{}' for {} conflicts with '{}' that {} line {} gives it; "
+                                     "left out",
+                                     row.uri, rec.id, prev->second->uri,
+                                     relative(drs_manifests_[prev->second->manifest]),
+                                     prev->second->line));
+                }
+                continue;
+            }
+            if (has_uri(f, row.uri)) continue;
+            if (auto export_uri = rec.first("drs_uri"); !export_uri.empty()) {
+                warn("drs_uri", fmt::format("'{}' for {} conflicts with '{}' from the export; "
+                                            "left out",
+                                            row.uri, rec.id, export_uri));
+                continue;
+            }
+            rec.add("drs_uri", row.uri);
+            rec.add_link("drs", row.uri);
+        }
+    }
+
+    // --- therapy: the raw Synapse manifests' Therapy rows ---------------------------------
+
+    // A manifest cell as text: strings trimmed (of the stray commas too, "Not
+    // Reported,"), numbers as written; placeholders are empty.
+    static std::string cell_text(const JValue& v) {
+        std::string s;
+        if (v.IsString()) {
+            s.assign(v.GetString(), v.GetStringLength());
+        } else if (v.IsNumber()) {
+            s = format_number(v.GetDouble());
+        }
+        while (!s.empty() && s.back() == ',') s.pop_back();
+        s = trim_spaces(s);
+        return is_placeholder(s) ? std::string() : s;
+    }
+
+    // Reads the Therapy rows into therapy_ (participant -> types and text), so
+    // the 88 MB document is freed before the export is parsed.
+    void load_therapy() {
+        if (syn_data_.empty()) return;
+        auto file = load_json_file(syn_data_, kMaxExportBytes);
+        auto ctx = context(syn_data_);
+        const JValue* atlases = file.ok() ? member(file.value().doc, "atlases") : nullptr;
+        if (atlases == nullptr || !atlases->IsArray()) {
+            report_issue(
+                ctx, Severity::warning, file.ok() ? "atlases" : "",
+                (file.ok() ? std::string("is missing or not a list") : file.error().message) +
+                    "; participants get no therapy from it");
+            return;
+        }
+        std::size_t i = 0;
+        for (const auto& a : atlases->GetArray()) {
+            std::string where = fmt::format("atlases[{}].bts:Therapy.", i++);
+            const JValue* therapy = member(a, "bts:Therapy");
+            if (therapy == nullptr) continue;
+            std::string atlas_id = string_of(member(a, "htan_id"));
+            const JValue* columns = member(*therapy, "column_order");
+            const JValue* rows = member(*therapy, "record_list");
+            if (columns == nullptr || !columns->IsArray() || rows == nullptr || !rows->IsArray()) {
+                report_warning(ctx, where + "column_order",
+                               "column_order or record_list is missing; its rows are left out");
+                continue;
+            }
+            std::map<std::string, std::size_t, std::less<>> column;
+            for (rapidjson::SizeType c = 0; c < columns->Size(); ++c) {
+                if ((*columns)[c].IsString()) column.emplace((*columns)[c].GetString(), c);
+            }
+            auto pid_column = column.find(std::string_view("HTAN Participant ID"));
+            if (pid_column == column.end()) {
+                report_warning(ctx, where + "column_order",
+                               "has no 'HTAN Participant ID'; its rows are left out");
+                continue;
+            }
+            std::size_t longer = 0, longest = 0;
+            for (const auto& row : rows->GetArray()) {
+                const JValue* values = member(row, "values");
+                if (values == nullptr || !values->IsArray()) continue;
+                auto cell = [&](std::string_view name) {
+                    auto c = column.find(name);
+                    if (c == column.end() || c->second >= values->Size()) return std::string();
+                    return cell_text((*values)[static_cast<rapidjson::SizeType>(c->second)]);
+                };
+                if (values->Size() > columns->Size()) {
+                    ++longer;
+                    longest = std::max<std::size_t>(longest, values->Size());
+                }
+                std::string pid = cell("HTAN Participant ID");
+                if (pid.empty()) continue;
+                auto& facts = therapy_[pid];
+                facts.atlas = atlas_id;
+                if (auto type = cell("Treatment Type"); !type.empty()) {
+                    for (auto& t : split_commas(type)) facts.types.push_back(std::move(t));
+                }
+                // A row says what was given, or nothing worth a line ("Initial
+                // Disease Status: Initial Diagnosis" alone).
+                std::vector<std::string> parts;
+                for (auto name : kTherapyText) {
+                    if (auto text = cell(name); !text.empty()) {
+                        parts.push_back(fmt::format("{}: {}", name, text));
+                    }
+                }
+                bool given = !cell("Treatment Type").empty() ||
+                             !cell("Therapeutic Agents").empty() ||
+                             !cell("Regimen or Line of Therapy").empty();
+                if (given) {
+                    facts.text.push_back(fmt::format("Therapy: {}", fmt::join(parts, "; ")));
+                }
+            }
+            // HTAPP's rows carry up to 16 values more than column_order names
+            // (further agents, types and days, by the look of them); which
+            // column is which is not written anywhere, so they are not guessed.
+            if (longer != 0) {
+                report_warning(
+                    ctx, where + "record_list",
+                    fmt::format("{} of {} rows of {} have more values (up to {}) than "
+                                "column_order names ({}); the unnamed values are "
+                                "left out",
+                                longer, rows->Size(), atlas_id, longest, columns->Size()));
+            }
+        }
+    }
+
+    // Gives each participant its therapy rows' treatment types and text; rows
+    // of participants the export does not have are counted in one line.
+    void apply_therapy() {
+        std::map<std::string, std::size_t> unknown;  // atlas -> participants
+        for (const auto& [pid, facts] : therapy_) {
+            auto it = participant_index_.find(pid);
+            if (it == participant_index_.end()) {
+                ++unknown[facts.atlas];
+                continue;
+            }
+            Record& rec = participants_[it->second];
+            for (const auto& t : facts.types) add_unique(rec, "treatment", t);
+            for (const auto& t : facts.text) add_unique(rec, "description", t);
+        }
+        if (!unknown.empty()) {
+            std::vector<std::string> per_atlas;
+            std::size_t total = 0;
+            for (const auto& [a, n] : unknown) {
+                per_atlas.push_back(fmt::format("{} {}", a, n));
+                total += n;
+            }
+            report_warning(context(syn_data_), "atlases[*].bts:Therapy",
+                           fmt::format("{} participants with therapy rows are not in the export; "
+                                       "their rows are left out ({})",
+                                       total, fmt::join(per_atlas, ", ")));
         }
     }
 
@@ -319,8 +606,10 @@ class HtanAdapter final : public Adapter {
                                                 "ignored");
         read_atlases(doc);
         read_participants(doc);
+        apply_therapy();
         read_biospecimens(doc);
         read_files(doc);
+        attach_drs_uris();
         emit();
     }
 
@@ -361,7 +650,7 @@ class HtanAdapter final : public Adapter {
                                                kHtanPortal, name ? *name : *id));
             atlas_index_[*id] = atlases_.size();
             atlases_.push_back(std::move(rec));
-            atlas_rollups_.emplace_back(kRollupKeywords, kNoNumbers);
+            atlas_rollups_.emplace_back(kAtlasRollupKeywords, kNoNumbers);
         }
     }
 
@@ -414,10 +703,11 @@ class HtanAdapter final : public Adapter {
                     add_text(rec, r, "VitalStatus", "vital_status");
                     add_text(rec, r, "CauseofDeath", "cause_of_death");
                 } else {
-                    read_diagnosis(rec, r);
+                    read_diagnosis(it->second, r);
                 }
             }
         }
+        add_ages();
         if (!zero_ages_.empty()) {
             std::vector<std::string> per_atlas;
             std::size_t total = 0;
@@ -432,7 +722,37 @@ class HtanAdapter final : public Adapter {
         }
     }
 
-    void read_diagnosis(Record& rec, const FieldReader& r) {
+    // Adds the ages read_diagnosis collected, in days unless every non-zero age
+    // of the participant's atlas is kMaxAgeInYears or less: HTA10 writes "45",
+    // "18", "21"... though HTAN's unit is days.  One warning per such atlas.
+    void add_ages() {
+        std::map<std::string, bool> days_atlas;       // atlas -> some age is over the bound
+        std::map<std::string, std::size_t> in_years;  // atlas -> ages read as years
+        for (const auto& a : ages_) {
+            days_atlas[participants_[a.participant].first("atlas")] |= a.value > kMaxAgeInYears;
+        }
+        static const Unit* day = find_unit("d");
+        static const Unit* year = find_unit("y");
+        for (const auto& a : ages_) {
+            Record& rec = participants_[a.participant];
+            std::string atlas_id = rec.first("atlas");
+            const Unit* unit = days_atlas[atlas_id] ? day : year;
+            if (unit == year) ++in_years[atlas_id];
+            rec.add_number("age", to_canonical(a.value, *unit), format_number(a.value),
+                           unit->symbol);
+        }
+        for (const auto& [atlas_id, n] : in_years) {
+            report_warning(context(export_), "diagnosisByParticipantID.*.AgeatDiagnosis",
+                           fmt::format("{}: all {} non-zero ages are {} or less, which as days "
+                                       "would make every participant younger than four months; "
+                                       "read as years",
+                                       atlas_id.empty() ? "(no atlas)" : atlas_id, n,
+                                       format_number(kMaxAgeInYears)));
+        }
+    }
+
+    void read_diagnosis(std::size_t participant, const FieldReader& r) {
+        Record& rec = participants_[participant];
         if (auto dx = clean(r.text("PrimaryDiagnosis"))) add_unique(rec, "primary_diagnosis", *dx);
         for (const char* key : {"TissueorOrganofOrigin", "SiteofResectionorBiopsy"}) {
             auto site = clean(r.text(key));
@@ -454,13 +774,16 @@ class HtanAdapter final : public Adapter {
             if (f == "yes") add_unique(rec, "treatment", "Prior treatment");
             if (f == "no") add_unique(rec, "treatment", "No prior treatment");
         }
+        // "Surgery, Chemotherapy": one facet value each, as the portal shows them.
+        if (auto types = r.text("TreatmentType")) {
+            for (const auto& t : split_commas(*types)) add_unique(rec, "treatment", t);
+        }
         add_days(rec, r, "DaystoLastFollowup", "days_to_followup");
         const JValue* age = r.find("AgeatDiagnosis");
         if (age != nullptr && age->IsNumber() && age->GetDouble() == 0) {
             ++zero_ages_[rec.first("atlas")];
         } else if (auto d = days(r, "AgeatDiagnosis")) {
-            static const Unit* day = find_unit("d");
-            rec.add_number("age", to_canonical(*d, *day), format_number(*d), "d");
+            ages_.push_back({participant, *d});
         }
     }
 
@@ -738,9 +1061,6 @@ class HtanAdapter final : public Adapter {
             if (!linked) rec.add_link("viewer", it->second);
             add_unique(rec, "viewer", viewer_name("customMinerva"));
         }
-        if (auto it = drs_of_name_.find(name); it != drs_of_name_.end()) {
-            if (add_unique(rec, "drs_uri", it->second)) rec.add_link("drs", it->second);
-        }
     }
 
     static void add_story(Record& rec, const std::string& story) {
@@ -750,6 +1070,13 @@ class HtanAdapter final : public Adapter {
     }
 
     void emit() {
+        // Before the participants get their own roll-ups, so only their own
+        // values (organ, diagnosis, treatment) reach the atlas.
+        for (const auto& p : participants_) {
+            if (auto it = atlas_index_.find(p.first("atlas")); it != atlas_index_.end()) {
+                atlas_rollups_[it->second].add(p);
+            }
+        }
         for (std::size_t i = 0; i < atlases_.size(); ++i) {
             auto& rec = atlases_[i];
             std::uint64_t participants = 0;
@@ -889,11 +1216,30 @@ class HtanAdapter final : public Adapter {
 
     fs::path root_;
     RecordSink* sink_ = nullptr;
-    fs::path export_, publications_, organ_map_, story_map_;
+    fs::path export_, publications_, organ_map_, story_map_, syn_data_;
     std::vector<fs::path> drs_manifests_;
     std::map<std::string, std::string> organ_of_;       // compact tissue/site -> coarse organ
     std::map<std::string, std::string> story_of_file_;  // file name -> story URL
-    std::map<std::string, std::string> drs_of_name_;    // file name -> drs://
+    struct DrsRow {
+        std::size_t manifest = 0;  // index in drs_manifests_
+        std::size_t line = 0;
+        std::string name;     // file name, or ""
+        std::string file_id;  // HTAN Data File ID, or ""
+        std::string uri;
+    };
+    std::vector<DrsRow> drs_rows_;
+    std::vector<std::string> drs_id_column_;  // per manifest: its file id column, or ""
+    struct Therapy {
+        std::string atlas;               // the manifest's atlas
+        std::vector<std::string> types;  // Treatment Type values
+        std::vector<std::string> text;   // one "Therapy: ..." line per row
+    };
+    std::map<std::string, Therapy> therapy_;  // participant -> its Therapy rows
+    struct Age {
+        std::size_t participant = 0;  // index in participants_
+        double value = 0;
+    };
+    std::vector<Age> ages_;  // non-zero ages at diagnosis, unit decided per atlas
 
     std::vector<Record> atlases_, participants_, biospecimens_, files_;
     std::vector<Rollup> atlas_rollups_, participant_rollups_, biospecimen_rollups_;

@@ -8,13 +8,21 @@
 //   publications_manifest_all.json         PublicationManifest records
 //   human-organ-mappings.json              coarse organ -> tissue/site names
 //   minerva-story-mappings.json            file name -> Minerva story URL
-//   *.csv with name and drs_uri columns    DRS manifests, as the CDS portal
-//                                          exports them (optional, any number)
+//   syn_data.json.gz (or .json)            the raw Synapse manifests; their
+//                                          Therapy rows (optional)
+//   *.csv with drs_uri and name or HTAN    DRS manifests, as the CDS portal
+//     Data File ID columns                 exports them (optional, any number)
 // so both the ncihtan/htan-portal checkout and a folder of those files work.
+//
+// A DRS manifest row goes to the file its HTAN Data File ID names (a column
+// called "HTAN Data File ID", "htan_data_file_id", "file_id"...), else to the
+// file its name names if only one file has that name or exactly one of the
+// same-named files already has that URI from the export.  A row naming no
+// file, several files, or a file that has another URI is a warning, and left out.
 //
 // Kinds and ids (stable, documented in the README):
 //   htan:atlas:<HTAN Center ID>               HTA1
-//   htan:participant:<HTAN Participant ID>    demographics + diagnosis
+//   htan:participant:<HTAN Participant ID>    demographics + diagnosis + therapy
 //   htan:biospecimen:<HTAN Biospecimen ID>    parent chain up to its participant
 //   htan:file:<HTAN Data File ID>             linked to biospecimens, participants,
 //                                             parent files

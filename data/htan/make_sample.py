@@ -4,7 +4,9 @@
 Usage: python3 data/htan/make_sample.py ../shared/corpus/htan data/htan
 Selection (see SOURCE.md): all atlases; a handful of participants with all of
 their biospecimens and up to 12 files each; files picked for their viewers,
-download sources and the duplicated data file id; a few publications.
+download sources and the duplicated data file id; a few publications; and the
+Therapy rows of syn_data.json.gz (the raw Synapse manifests) that name a
+sampled participant.
 """
 import gzip
 import json
@@ -31,28 +33,45 @@ participants = [
 # and a participant with demographics only.
 def first(pred):
     return next(k for k, v in sorted(diag.items()) if pred(v))
+numeric_string = first(lambda v: isinstance(v.get("AgeatDiagnosis"), str) and
+                       v["AgeatDiagnosis"].isdigit())
 participants += [
     first(lambda v: v.get("AgeatDiagnosis") == 0),
-    first(lambda v: isinstance(v.get("AgeatDiagnosis"), str) and v["AgeatDiagnosis"].isdigit()),
+    numeric_string,
     first(lambda v: v.get("AgeatDiagnosis") == "unknown"),
     first(lambda v: isinstance(v.get("AgeatDiagnosis"), float)),
     next(k for k in sorted(dem) if k not in diag),
 ]
+# Not primary (no biospecimens of their own): a second age of the numeric
+# string's atlas, which writes years (HTA10); and, with one file each, a
+# treatment type that lists two and a "Not Allowed To Collect".
+second_years = first(lambda v: v.get("atlasid") == diag[numeric_string]["atlasid"] and
+                     isinstance(v.get("AgeatDiagnosis"), str) and
+                     v["AgeatDiagnosis"].isdigit() and v is not diag[numeric_string])
+extra = [
+    first(lambda v: "," in (v.get("TreatmentType") or "")),
+    first(lambda v: (v.get("PriorTreatment") or "").lower() == "not allowed to collect"),
+]
 participants = [p for p in dict.fromkeys(participants) if p in diag or p in dem]
 primary = list(participants)
+participants = list(dict.fromkeys(participants + [second_years] + extra))
 
 chosen_files = []
 def take(f):
     if f not in chosen_files:
         chosen_files.append(f)
 
-for p in participants:
+for p in primary:
     n = 0
     for f in files:
         ids = set((f.get("diagnosisIds") or []) + (f.get("demographicsIds") or []))
         if p in ids and len(ids) == 1 and n < 12:
             take(f)
             n += 1
+# One file of each extra participant, for the context its files inherit.
+for p in extra:
+    take(next(f for f in files
+              if set((f.get("diagnosisIds") or []) + (f.get("demographicsIds") or [])) == {p}))
 # The duplicated HTAN Data File ID (two different files), one pair.
 dup = "HTA10_07_00102001"
 for f in files:
@@ -102,6 +121,26 @@ os.makedirs(out, exist_ok=True)
 with gzip.GzipFile(os.path.join(out, "processed_syn_data.json.gz"), "wb", mtime=0) as g:
     g.write(json.dumps(sample, ensure_ascii=False, separators=(",", ":")).encode())
 
+# Therapy rows (raw Synapse manifests) of the sampled participants, whole.
+with gzip.open(os.path.join(portal, "public/syn_data.json.gz"), "rt") as f:
+    raw = json.load(f)
+therapy_atlases, therapy_rows = [], 0
+for a in raw["atlases"]:
+    t = a.get("bts:Therapy")
+    if not t:
+        continue
+    pid = t["column_order"].index("HTAN Participant ID")
+    rows = [r for r in t["record_list"] if r["values"][pid] in participants]
+    if rows:
+        therapy_atlases.append({"htan_id": a["htan_id"], "htan_name": a["htan_name"],
+                                "bts:Therapy": {"data_schema": t["data_schema"],
+                                                "column_order": t["column_order"],
+                                                "record_list": rows}})
+        therapy_rows += len(rows)
+with gzip.GzipFile(os.path.join(out, "syn_data.json.gz"), "wb", mtime=0) as g:
+    g.write(json.dumps({"atlases": therapy_atlases}, ensure_ascii=False,
+                       separators=(",", ":")).encode())
+
 pubs = json.load(open(os.path.join(portal, "data/publications_manifest_all.json")))
 keep = [p for p in pubs if p.get("HTAN Center ID") in ("HTA7", "HTA1", "HTA9")]
 keep = [p for p in keep if len(json.dumps(p)) < 60000][:6]
@@ -115,4 +154,4 @@ for name in ["human-organ-mappings.json", "minerva-story-mappings.json"]:
 print("atlases", len(sample["atlases"]), "participants",
       len(set(sample["diagnosisByParticipantID"]) | set(sample["demographicsByParticipantID"])),
       "biospecimens", len(sample["biospecimenByBiospecimenID"]), "files", len(chosen_files),
-      "publications", len(keep))
+      "publications", len(keep), "therapy rows", therapy_rows)
