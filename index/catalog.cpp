@@ -274,6 +274,22 @@ Result<std::map<std::string, std::uint64_t>> Catalog::count_by(const std::string
     return out;
 }
 
+Result<std::map<std::string, std::map<std::string, std::uint64_t>>>
+Catalog::count_by_source_kind() {
+    Statement s;
+    if (!s.prepare(impl_->db, "SELECT source, kind, count(*) FROM records GROUP BY source, kind")) {
+        return sql_error(impl_->db, "cannot count records", Errc::corrupt);
+    }
+    std::map<std::string, std::map<std::string, std::uint64_t>> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        out[column_text(s.get(), 0)][column_text(s.get(), 1)] =
+            static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 2));
+    }
+    if (rc != SQLITE_DONE) return sql_error(impl_->db, "cannot count records", Errc::corrupt);
+    return out;
+}
+
 Result<std::vector<IngestIssue>> Catalog::issues() {
     Statement s;
     if (!s.prepare(impl_->db,

@@ -43,6 +43,8 @@ class Catalog {
     Result<std::vector<std::string>> ids_from_file(const std::string& source,
                                                    const std::string& file);
     Result<std::map<std::string, std::uint64_t>> count_by(const std::string& column);
+    // Records per source, then per kind.  Errors: corrupt.
+    Result<std::map<std::string, std::map<std::string, std::uint64_t>>> count_by_source_kind();
     Result<std::vector<IngestIssue>> issues();
     Result<std::string> meta(const std::string& key);
 

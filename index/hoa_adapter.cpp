@@ -258,23 +258,28 @@ void map_donor(const FieldReader& d, Record& rec) {
         }
     }
     // The schema allows an integer or the strings "<18" / ">18" (donors whose
-    // exact age is not published).
+    // exact age is not published).  The two buckets differ only in a symbol no
+    // word keeps, so they are stored as words ("under 18", "18 or over"; the
+    // schema maps age_group:<18 back) with the source's text kept; a known age
+    // gets its bucket too, so age_group:<18 finds every donor under 18.
     const rapidjson::Value* age = d.find("age");
-    std::string group;
-    if (age != nullptr && age->IsString() &&
-        (std::string_view(age->GetString()) == "<18" ||
-         std::string_view(age->GetString()) == ">18")) {
-        group = age->GetString();
+    if (age != nullptr && age->IsString() && std::string_view(age->GetString()) == "<18") {
+        rec.add_normalized("age_group", "under 18", "<18");
+    } else if (age != nullptr && age->IsString() && std::string_view(age->GetString()) == ">18") {
+        rec.add_normalized("age_group", "18 or over", ">18");
     } else if (auto q = read_quantity(d, "age", "y")) {
         rec.add_number("age", q->canonical, format_number(q->value), q->unit->symbol);
-        group = q->canonical < to_canonical(18, *find_unit("y")) ? "<18" : ">18";
+        rec.add("age_group",
+                q->canonical < to_canonical(18, *find_unit("y")) ? "under 18" : "18 or over");
     }
-    if (!group.empty()) rec.add("age_group", group);
     add_quantity(d, rec, "weight", "body_weight", "kg");
     add_quantity(d, rec, "height", "body_height", "cm");
     if (auto cause = d.text("cause_of_death")) {
         if (is_covid(*cause)) {
             rec.add_normalized("cause_of_death", "COVID-19", *cause);
+        } else if (is_unrecorded(*cause)) {
+            // "not applicable" (a living donor); "not applicable - transplant
+            // organ" says more and stays.
         } else {
             rec.add("cause_of_death", *cause);
         }
@@ -294,8 +299,8 @@ std::string donor_title(const std::string& id, const Record& rec) {
     if (auto sex = rec.first("sex"); !sex.empty()) parts.push_back(sex);
     if (auto age = rec.first("age"); !age.empty()) {
         parts.push_back(age + " years");
-    } else if (auto group = rec.first("age_group"); !group.empty()) {
-        parts.push_back("age " + group);
+    } else if (auto group = rec.get("age_group"); !group.empty()) {
+        parts.push_back("age " + (group[0]->original.empty() ? group[0]->text : group[0]->original));
     }
     if (parts.empty()) return "Donor " + id;
     return fmt::format("Donor {} ({})", id, fmt::join(parts, ", "));

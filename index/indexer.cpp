@@ -242,6 +242,7 @@ class Builder final : public RecordSink {
         if (!status_.ok()) return;
         ++report_.records;
         ++report_.records_per_kind[record.kind];
+        ++report_.records_per_source[record.source][record.kind];
         ++per_source_[record.source];
         for (const auto& v : record.values) {
             if (v.field == "organism" && v.origin == Origin::own &&
@@ -473,6 +474,9 @@ Result<IndexStats> read_index_stats(const std::string& index_dir) {
         auto counts = catalog.value().count_by("kind");
         if (!counts.ok()) return counts.error();
         stats.records_per_kind = counts.value();
+        auto per_source = catalog.value().count_by_source_kind();
+        if (!per_source.ok()) return per_source.error();
+        stats.records_per_source = std::move(per_source).value();
         auto issues = catalog.value().issues();
         if (!issues.ok()) return issues.error();
         stats.issues = std::move(issues).value();

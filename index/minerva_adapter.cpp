@@ -9,14 +9,50 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
+#include <optional>
 
+#include "atlas/text.h"
 #include "hierarchy.h"
 #include "json_reader.h"
 
 namespace atlas::detail {
 namespace {
+
+// A nuclear stain imaged once per cycle ("Hoechst1" ... "Hoechst9", "DNA10",
+// "DAPI_2") is one marker, the stain; each channel's own name is kept.
+std::optional<std::string> stain_of_cycle_channel(std::string_view name) {
+    static constexpr std::array<std::string_view, 3> kStains{"Hoechst", "DAPI", "DNA"};
+    std::string folded = fold(name);
+    for (auto stain : kStains) {
+        std::string f = fold(stain);
+        if (!folded.starts_with(f) || folded.size() == f.size()) continue;
+        std::string_view rest = std::string_view(folded).substr(f.size());
+        if (rest.front() == ' ' || rest.front() == '_' || rest.front() == '-') rest.remove_prefix(1);
+        if (!rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c)) != 0;
+            })) {
+            return std::string(stain);
+        }
+    }
+    return std::nullopt;
+}
+
+// Adds a marker once per channel name (a channel shown in several groups is
+// one marker).
+void add_marker(Record& rec, std::string_view name) {
+    std::string folded = fold(name);
+    for (const auto* v : rec.get("marker")) {
+        if (fold(v->original.empty() ? v->text : v->original) == folded) return;
+    }
+    if (auto stain = stain_of_cycle_channel(name)) {
+        rec.add_normalized("marker", *stain, name);
+    } else {
+        rec.add("marker", name);
+    }
+}
 
 namespace fs = std::filesystem;
 
@@ -290,13 +326,13 @@ class MinervaAdapter final : public Adapter {
         }
         for (const auto* group : r.objects("Groups")) {
             FieldReader g(*group, r.context(), "Groups[].");
-            if (auto n = g.text("Name")) add_unique(rec, "marker", *n);
-            for (const auto& ch : g.strings("Channels")) add_unique(rec, "marker", ch);
+            if (auto n = g.text("Name")) add_marker(rec, *n);
+            for (const auto& ch : g.strings("Channels")) add_marker(rec, ch);
         }
         // Newer exhibits (minerva-story's exhibit.json) list channels on their own.
         for (const auto* channel : r.objects("Channels")) {
             FieldReader c(*channel, r.context(), "Channels[].");
-            if (auto n = c.text("Name")) add_unique(rec, "marker", *n);
+            if (auto n = c.text("Name")) add_marker(rec, *n);
         }
 
         std::string viewer = viewer_url(repo, exhibit);

@@ -611,7 +611,12 @@ class PanoscAdapter final : public Adapter {
         set_title(r, rec, "title", key);
         if (auto type = r.text("type")) rec.add("document_type", *type);
         if (auto summary = r.text("summary")) rec.add("description", *summary);
-        if (auto doi = r.text("doi")) {
+        // A document's pid is its DOI when it has the form of one (the model
+        // says "persistent identifier"; facilities mint DOIs), unless a doi
+        // field says otherwise.
+        std::optional<std::string> doi = r.text("doi");
+        if (!doi && is_doi(strip_doi_prefix(key))) doi = key;
+        if (doi) {
             std::string bare(strip_doi_prefix(*doi));
             rec.add("doi", bare);
             rec.add_link("doi", "https://doi.org/" + bare);

@@ -254,7 +254,9 @@ constexpr std::array kFields{
               "age at diagnosis (HTAN) or death (Human Organ Atlas), years by default "
               "(age:>=60, age:>=21900d)"},
     FieldSpec{"age_group", T::keyword, "XAGE", -1, 0, true, D::none, "", "Age group",
-              "age bucket as the Human Organ Atlas records it: <18 or >18"},
+              "age bucket, from the age or as the Human Organ Atlas records it: under 18 "
+              "(age_group:<18) or 18 or over (age_group:>18)",
+              "", "", '\0', "", "<18=under 18|>18=18 or over|>=18=18 or over"},
     FieldSpec{"days_to_followup", T::number, "", 40, 0, true, D::time, "d",
               "Days to last follow-up", "days from diagnosis to last follow-up (HTAN)"},
     FieldSpec{"collection_day", T::number, "", 41, 0, true, D::time, "d",
@@ -273,7 +275,7 @@ constexpr std::array kFields{
               "where a file is downloaded: Synapse, CDS/SB-CGC (open access), dbGaP (controlled), "
               "Coming Soon"},
     FieldSpec{"viewer", T::keyword, "XVWR", -1, 0, true, D::none, "", "Viewer",
-              "viewers of a file: Minerva, CDS, IDC, CELLxGENE, ISB-CGC, UCSC Xena"},
+              "viewers of a file: Minerva, Minerva story, IDC, CELLxGENE, ISB-CGC, UCSC Xena"},
     FieldSpec{"file_name", T::keyword, "XFN", -1, 1, true, D::none, "", "File name",
               "file name (CRC02.ome.tif)"},
     FieldSpec{"file_size", T::number, "", 42, 0, true, D::data_size, "B", "File size",
@@ -290,7 +292,7 @@ constexpr std::array kFields{
     FieldSpec{"story", T::identifier, "XSTY", -1, 0, true, D::none, "", "Minerva story",
               "Minerva story (exhibit) name (crc02-overview)"},
     FieldSpec{"marker", T::keyword, "XMRK", -1, 1, true, D::none, "", "Marker",
-              "channel group or marker name of an image (CD45, Hoechst)"},
+              "channel group or marker name of an image (CD45; Hoechst for Hoechst1..9)"},
     // --- Human Organ Atlas ---------------------------------------------------------------------
     FieldSpec{"donor", T::identifier, "XDON", -1, 1, true, D::none, "", "Donor",
               "Human Organ Atlas donor id (LADAF-2020-27, A129)"},
@@ -432,6 +434,20 @@ const std::map<std::string, std::vector<ScaleLevel>, std::less<>>& scales() {
 
 }  // namespace
 
+std::optional<std::string_view> value_alias(const FieldSpec& spec, std::string_view typed) {
+    std::string folded = fold(typed);
+    std::string_view rest = spec.value_aliases;
+    while (!rest.empty()) {
+        auto bar = rest.find('|');
+        std::string_view pair = rest.substr(0, bar);
+        rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+        auto eq = pair.find('=', 1);
+        if (eq == std::string_view::npos) continue;
+        if (fold(pair.substr(0, eq)) == folded) return pair.substr(eq + 1);
+    }
+    return std::nullopt;
+}
+
 std::span<const ScaleLevel> field_scale(const FieldSpec& spec) {
     if (spec.scale.empty()) return {};
     auto it = scales().find(spec.scale);
@@ -500,6 +516,15 @@ std::string_view strip_doi_prefix(std::string_view text) {
         prefixes = bar == std::string_view::npos ? std::string_view{} : prefixes.substr(bar + 1);
     }
     return text;
+}
+
+bool is_doi(std::string_view s) {
+    if (!s.starts_with("10.")) return false;
+    auto slash = s.find('/');
+    if (slash == std::string_view::npos || slash == 3 || slash + 1 == s.size()) return false;
+    return std::all_of(s.begin() + 3, s.begin() + static_cast<std::ptrdiff_t>(slash), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.';
+    });
 }
 
 std::string word_term(std::string_view prefix, std::string_view word) {

@@ -176,13 +176,31 @@ const char* dimension_name(Dimension d) {
     return "number";
 }
 
-const Unit* find_unit(std::string_view spelling) {
-    spelling = trim(spelling);
+namespace {
+
+const Unit* find_spelling(std::string_view spelling) {
     for (const auto& s : kUnits) {
         if (s.text != spelling) continue;
         // One Unit per unit, whatever the spelling: the entry of its first spelling.
         for (const auto& canonical : kUnits) {
             if (canonical.unit.symbol == s.unit.symbol) return &canonical.unit;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const Unit* find_unit(std::string_view spelling) {
+    spelling = trim(spelling);
+    if (const Unit* unit = find_spelling(spelling)) return unit;
+    // Micro in any of its spellings, for every micro unit in the table: the
+    // Greek mu (U+03BC) and a plain 'u' stand for the micro sign (U+00B5).
+    constexpr std::string_view kMicro = "\u00B5";
+    for (std::string_view other : {std::string_view("\u03BC"), std::string_view("u")}) {
+        if (spelling.size() > other.size() && spelling.starts_with(other)) {
+            std::string micro = std::string(kMicro) + std::string(spelling.substr(other.size()));
+            if (const Unit* unit = find_spelling(micro)) return unit;
         }
     }
     return nullptr;

@@ -2,6 +2,7 @@
 #include "atlas/manifest.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -61,11 +62,38 @@ std::string first_text(const Hit& hit, std::string_view field) {
     return f->values.front().text;
 }
 
-// Why a record has no route of `format`, in words a researcher can act on.
+bool has_route(const Hit& hit, ManifestFormat format) {
+    std::string_view rel = rel_of(format);
+    return std::any_of(hit.links.begin(), hit.links.end(), [&](const HitLink& l) {
+        return l.rel == rel && std::any_of(l.urls.begin(), l.urls.end(), [&](const std::string& u) {
+                   return format != ManifestFormat::s3 || u.starts_with("s3://");
+               });
+    });
+}
+
+// Why a record has no route of `format`, in words a researcher can act on:
+// another manifest that has one first (an HTAN image "coming soon" to the CDS
+// may be open in IDC's bucket already), else why the data is not open.
 std::string reason(const Hit& hit, ManifestFormat format) {
     std::string access = first_text(hit, "data_access");
+    if (access == "dbGaP") {
+        // Its DRS URI, if any, works only once dbGaP has granted access.
+        return std::string("controlled access (dbGaP): request access through dbGaP") +
+               (format != ManifestFormat::drs && has_route(hit, ManifestFormat::drs)
+                    ? ", then use --manifest drs"
+                    : "");
+    }
+    std::vector<std::string> others;
+    for (auto other : {ManifestFormat::s3, ManifestFormat::drs, ManifestFormat::https}) {
+        if (other != format && has_route(hit, other)) {
+            others.push_back(fmt::format("--manifest {}", rel_of(other)));
+        }
+    }
+    if (!others.empty()) {
+        return fmt::format("no {} link; downloadable with {}", rel_of(format),
+                           fmt::join(others, " or "));
+    }
     if (!access.empty()) {
-        if (access == "dbGaP") return "controlled access (dbGaP): request access through dbGaP";
         if (access == "Coming Soon") return "not released yet (HTAN: Coming Soon)";
         if (access == "Synapse") {
             std::string syn = first_text(hit, "synapse_id");

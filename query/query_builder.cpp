@@ -13,6 +13,8 @@ namespace {
 // Expansion limits: a prefix or a stem never turns into an unbounded OR.
 constexpr Xapian::termcount kMaxWildcardTerms = 200;
 constexpr std::size_t kMaxStemScan = 400;
+// An id prefix (htan_id:HTA1*) may name many ids, but not without bound.
+constexpr Xapian::termcount kMaxExactPrefixTerms = 100000;
 
 std::string_view prefix_of(const std::string& field) {
     if (field.empty()) return {};
@@ -98,6 +100,12 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
         case K::exact: {
             const FieldSpec* spec = find_field(n.field);
             if (spec == nullptr) return Xapian::Query::MatchNothing;
+            if (n.prefix) {
+                // Every value starting so; too many to expand is an error the
+                // user sees, never a silently truncated answer.
+                return Xapian::Query(Xapian::Query::OP_WILDCARD, exact_term(spec->prefix, n.value),
+                                     kMaxExactPrefixTerms, Xapian::Query::WILDCARD_LIMIT_ERROR);
+            }
             return Xapian::Query(exact_term(spec->prefix, n.value));
         }
         case K::range:

@@ -26,6 +26,7 @@ struct Lexeme {
     std::string text;      // word or phrase text (without quotes)
     std::string field;     // "organism" for organism:x, organism:"x", organism:(
     bool negated = false;  // a leading '-'
+    bool whole = false;    // field:="x": the whole value, exactly
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -76,6 +77,15 @@ class Lexer {
                 ++i_;
             }
             std::string_view word = s_.substr(start, i_ - start);
+            // field:="whole value"
+            if (word.size() > 2 && word.ends_with(":=") && i_ < s_.size() && s_[i_] == '"') {
+                l.field = std::string(word.substr(0, word.size() - 2));
+                l.type = Lexeme::Type::phrase;
+                l.whole = true;
+                l.text = quoted();
+                out.push_back(std::move(l));
+                continue;
+            }
             // field:"phrase" and field:( group )
             if (word.size() > 1 && word.back() == ':' && i_ < s_.size() &&
                 (s_[i_] == '"' || s_[i_] == '(')) {
@@ -314,11 +324,44 @@ std::optional<QueryNode> abbreviation(const std::string& field,
     return syn;
 }
 
-// A term in a known field; `quoted` for field:"...".
+// field:=value: the whole value, exactly as a facet filter matches it.
+Result<QueryNode> whole_value_term(const FieldSpec& spec, std::string_view value) {
+    switch (spec.type) {
+        case FieldType::keyword:
+        case FieldType::identifier: {
+            std::string_view stored = value;
+            if (auto alias = value_alias(spec, value)) stored = *alias;
+            std::string exact = exact_value(spec, stored);
+            if (exact.empty()) break;
+            return exact_node(std::string(spec.name), std::move(exact));
+        }
+        case FieldType::text: {
+            auto tokens = token_terms(value);
+            if (tokens.empty()) break;
+            return words_node(std::string(spec.name), std::move(tokens), true, false);
+        }
+        case FieldType::boolean: {
+            auto b = parse_bool(spec, value);
+            if (!b.ok()) return b.error();
+            return exact_node(std::string(spec.name), b.value() ? "true" : "false");
+        }
+        case FieldType::number:
+        case FieldType::date:
+            return range_node(spec, value);
+    }
+    return query_error(fmt::format("{}:={} has no value to match", spec.name, value));
+}
+
+// A term in a known field; `quoted` for field:"...", `whole` for field:=....
 Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool quoted,
-                             const Abbreviations* abbreviations) {
+                             bool whole, const Abbreviations* abbreviations) {
     if (value.empty()) {
         return query_error(fmt::format("{}: needs a value ({}:VALUE)", spec.name, spec.name));
+    }
+    if (whole) return whole_value_term(spec, value);
+    // age_group:<18 names the stored value "under 18".
+    if (auto alias = value_alias(spec, value)) {
+        return exact_node(std::string(spec.name), exact_value(spec, *alias));
     }
     switch (spec.type) {
         case FieldType::number:
@@ -335,6 +378,14 @@ Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool
                 auto tokens = token_terms(value);
                 if (tokens.empty()) break;
                 return words_node(std::string(spec.words_field), std::move(tokens), quoted, false);
+            }
+            // htan_id:HTA1* : every id starting so.
+            if (!quoted && value.size() > 1 && value.back() == '*') {
+                std::string start = exact_value(spec, value.substr(0, value.size() - 1));
+                if (start.empty()) break;
+                QueryNode n = exact_node(std::string(spec.name), std::move(start));
+                n.prefix = true;
+                return n;
             }
             return exact_node(std::string(spec.name), exact_value(spec, value));
         }
@@ -372,6 +423,18 @@ bool is_literal_colon(std::string_view name, std::string_view value) {
         return true;
     }
     return false;
+}
+
+QueryNode doi_term(std::string_view doi) {
+    QueryNode any;
+    any.kind = QueryNode::Kind::or_;
+    for (std::string_view field : {"doi", "publication"}) {
+        const FieldSpec* spec = find_field(field);
+        any.children.push_back(exact_node(std::string(field), exact_value(*spec, doi)));
+    }
+    auto tokens = token_terms(doi);
+    if (!tokens.empty()) any.children.push_back(words_node("", std::move(tokens), true, false));
+    return any;
 }
 
 // --- parser --------------------------------------------------------------------------
@@ -531,8 +594,13 @@ class Parser {
         std::string field = l.field;
         std::string value = l.text;
         bool quoted = l.type == Lexeme::Type::phrase;
-        // "doi:10.1101/x" is the DOI 10.1101/x, as the index stores it.
-        if (field.empty() && scope.empty()) value = std::string(strip_doi_prefix(value));
+        bool whole = l.whole;
+        // A DOI typed as text ("10.1101/x", "doi:10.1101/x", its https://doi.org/
+        // form) is the record with that DOI, a record citing it, or text naming it.
+        if (field.empty() && scope.empty()) {
+            value = std::string(strip_doi_prefix(value));
+            if (is_doi(value)) return doi_term(value);
+        }
         if (field.empty() && !quoted) {
             auto colon = value.find(':');
             if (colon != std::string::npos) {
@@ -542,6 +610,10 @@ class Parser {
                 if (find_field(name) != nullptr) {
                     field = name;
                     value = rest;
+                    if (value.size() > 1 && value.front() == '=') {
+                        whole = true;  // field:=value
+                        value.erase(0, 1);
+                    }
                 } else if (std::find(sources.begin(), sources.end(), fold(name)) !=
                            sources.end()) {
                     field = "id";  // a record id typed whole: htan:file:HTA1_1_1
@@ -555,7 +627,7 @@ class Parser {
         if (!field.empty()) {
             auto spec = known_field(field);
             if (!spec.ok()) return spec.error();
-            return field_term(*spec.value(), value, quoted, options_.abbreviations);
+            return field_term(*spec.value(), value, quoted, whole, options_.abbreviations);
         }
         bool prefix = !quoted && value.size() > 1 && value.back() == '*';
         auto tokens = token_terms(prefix ? std::string_view(value).substr(0, value.size() - 1)
@@ -688,7 +760,7 @@ std::string QueryNode::describe() const {
             return phrase ? f + "\"" + words + "\"" : f + words;
         }
         case Kind::exact:
-            return field + "=" + value;
+            return field + "=" + value + (prefix ? "*" : "");
         case Kind::range: {
             const FieldSpec* spec = find_field(field);
             std::string lo_text = std::isinf(lo) ? "*" : describe_bound(spec, lo);

@@ -11,6 +11,7 @@
 //   unary   := "NOT" unary | "-" atom | "+" atom | atom
 //   atom    := "(" or_expr ")" | FIELD ":(" or_expr ")" | term
 //   term    := WORD | "PHRASE" | FIELD ":" WORD | FIELD ":" "PHRASE"
+//            | FIELD ":=" WORD | FIELD ":=" "PHRASE"     (the whole value, exactly)
 // Operators are upper case; "and", "or", "not" are words.  A missing closing
 // quote or parenthesis at the end is supplied (queries arrive keystroke by
 // keystroke).
@@ -42,7 +43,8 @@ struct QueryNode {
     std::string field;                // empty = free text
     std::vector<std::string> tokens;  // words: lower-cased tokens
     bool phrase = false;              // words: must be adjacent, in order
-    bool prefix = false;              // words: the last token is a prefix (ribo*)
+    bool prefix = false;              // words: the last token is a prefix (ribo*);
+                                      // exact: every stored value starting with value
     std::string value;                // exact: the stored exact form
     double lo = -std::numeric_limits<double>::infinity();  // range, canonical unit
     double hi = std::numeric_limits<double>::infinity();

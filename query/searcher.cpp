@@ -29,6 +29,8 @@ Error current_error() {
         throw;
     } catch (const Xapian::QueryParserError& e) {
         return {Errc::invalid_query, e.get_msg()};
+    } catch (const Xapian::WildcardError& e) {
+        return {Errc::invalid_query, "a prefix matches too many values; type more of it"};
     } catch (const Xapian::DatabaseCorruptError& e) {
         return {Errc::corrupt, e.get_description()};
     } catch (const Xapian::DatabaseModifiedError& e) {
@@ -77,8 +79,12 @@ std::string known_kind(const std::string& kind) {
     auto kinds = known_kinds();
     std::string k = fold(kind);
     if (std::find(kinds.begin(), kinds.end(), k) != kinds.end()) return k;
-    if (k.size() > 1 && k.back() == 's') {
-        std::string singular = k.substr(0, k.size() - 1);
+    // English plurals: datasets, atlases, stories.
+    std::vector<std::string> singulars;
+    if (k.ends_with("ies")) singulars.push_back(k.substr(0, k.size() - 3) + "y");
+    if (k.ends_with("es")) singulars.push_back(k.substr(0, k.size() - 2));
+    if (k.ends_with("s")) singulars.push_back(k.substr(0, k.size() - 1));
+    for (const auto& singular : singulars) {
         if (std::find(kinds.begin(), kinds.end(), singular) != kinds.end()) return singular;
     }
     return {};

@@ -57,14 +57,19 @@ int usage_error(const std::string& message) {
     return kExitUsage;
 }
 
-void print_counts(const std::map<std::string, std::uint64_t>& counts) {
+// Records per source and kind, so each line can be checked against its
+// source's own count (a "dataset" of the CryoET portal is not one of HOA's).
+void print_counts(const std::map<std::string, std::map<std::string, std::uint64_t>>& counts) {
     std::uint64_t total = 0;
-    std::fprintf(stdout, "  %-12s %10s\n", "kind", "records");
-    for (const auto& [kind, n] : counts) {
-        std::fprintf(stdout, "  %-12s %10s\n", kind.c_str(), atlas::cli::grouped(n).c_str());
-        total += n;
+    std::fprintf(stdout, "  %-8s %-12s %10s\n", "source", "kind", "records");
+    for (const auto& [source, kinds] : counts) {
+        for (const auto& [kind, n] : kinds) {
+            std::fprintf(stdout, "  %-8s %-12s %10s\n", source.c_str(), kind.c_str(),
+                         atlas::cli::grouped(n).c_str());
+            total += n;
+        }
     }
-    std::fprintf(stdout, "  %-12s %10s\n", "total", atlas::cli::grouped(total).c_str());
+    std::fprintf(stdout, "  %-8s %-12s %10s\n", "total", "", atlas::cli::grouped(total).c_str());
 }
 
 int run_build(const std::vector<std::string>& args) {
@@ -155,7 +160,7 @@ int run_build(const std::vector<std::string>& args) {
                  atlas::cli::duration(r.seconds).c_str(),
                  atlas::cli::grouped(static_cast<std::uint64_t>(rate)).c_str(),
                  atlas::cli::bytes(r.index_bytes).c_str());
-    print_counts(r.records_per_kind);
+    print_counts(r.records_per_source);
     for (const auto& note : r.notes) std::fprintf(stdout, "note: %s\n", note.c_str());
     std::fprintf(stdout, "%s %s rejected", atlas::cli::grouped(r.rejected).c_str(),
                  r.rejected == 1 ? "record" : "records");
@@ -203,7 +208,7 @@ int run_read(const std::string& command, const std::vector<std::string>& args) {
     if (command == "stats") {
         std::fprintf(stdout, "%s: %s, schema version %d, built %s\n", dir.c_str(),
                      s.generation.c_str(), s.schema_version, s.built_at.c_str());
-        print_counts(s.records_per_kind);
+        print_counts(s.records_per_source);
         std::size_t errors = 0;
         for (const auto& i : s.issues) errors += i.severity == atlas::Severity::error ? 1 : 0;
         std::fprintf(stdout, "ingest report: %zu errors, %zu warnings (atlas-index report)\n",

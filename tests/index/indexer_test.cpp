@@ -90,6 +90,10 @@ TEST_CASE("building the sample indexes every record of every kind and publishes 
     auto stats = read_index_stats((dir.path() / "index").string());
     REQUIRE(stats.ok());
     CHECK(stats.value().records_per_kind == r.records_per_kind);
+    // One source: its table is the per-kind table.
+    CHECK(r.records_per_source.size() == 1);
+    CHECK(r.records_per_source.at("cryoet") == r.records_per_kind);
+    CHECK(stats.value().records_per_source == r.records_per_source);
     CHECK(stats.value().issues.size() == r.issues.size());
     CHECK(stats.value().schema_version == kSchemaVersion);
 }

@@ -174,6 +174,24 @@ TEST_CASE("PaNOSC: a document has its members as authors and its datasets' facts
     CHECK(only(doc, "photon_energy").origin == Origin::rollup);
 }
 
+TEST_CASE("PaNOSC: a document's DOI-shaped pid is its DOI; a dataset's handle is not") {
+    const auto& c = sample();
+    for (const auto& [pid, doc] : fixture_model("Document")) {
+        CAPTURE(pid);
+        REQUIRE(pid.starts_with("10.5072/"));  // DataCite's test prefix
+        REQUIRE_FALSE(doc.HasMember("doi"));
+        const Record& r = c.get("panosc:document:" + pid);
+        CHECK(texts(r, "doi") == std::vector<std::string>{pid});
+        CHECK(std::any_of(r.links.begin(), r.links.end(), [&](const Link& l) {
+            return l.rel == "doi" && l.url == "https://doi.org/" + pid;
+        }));
+    }
+    for (const auto& [pid, doc] : fixture_model("Dataset")) {
+        CAPTURE(pid);
+        CHECK_FALSE(c.get("panosc:dataset:" + pid).has("doi"));  // 20.500.12269/...: a handle
+    }
+}
+
 TEST_CASE("PaNOSC: parameters become typed SI values with the source's text and unit kept") {
     const auto& c = sample();
     const Value& energy =

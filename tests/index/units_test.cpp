@@ -50,6 +50,20 @@ TEST_CASE("units convert to canonical units in every accepted spelling, includin
     CHECK(canonical_unit(Dimension::length)->symbol == "m");
 }
 
+TEST_CASE("every micro unit takes the micro sign, the Greek mu and a plain u") {
+    for (std::string_view base : {"m", "s"}) {
+        auto with = [&](std::string_view micro) { return std::string(micro).append(base); };
+        const Unit* sign = find_unit(with("\u00B5"));
+        REQUIRE(sign != nullptr);
+        CHECK(find_unit(with("\u03BC")) == sign);
+        CHECK(find_unit(with("u")) == sign);
+    }
+    CHECK(to_canonical(50000, *find_unit("\u03BCs")) == doctest::Approx(0.05));
+    // 'u' alone, or before something that is no unit, is still unknown.
+    CHECK(find_unit("u") == nullptr);
+    CHECK(find_unit("ufurlong") == nullptr);
+}
+
 TEST_CASE("format_number and round_for_display hide conversion noise") {
     CHECK(format_number(300) == "300");
     CHECK(format_number(13.48) == "13.48");

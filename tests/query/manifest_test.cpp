@@ -233,6 +233,21 @@ TEST_CASE("manifest: records without a route are skipped with a reason one can a
     CHECK(https.lines == Lines{"https://storage.googleapis.com/hoa-bucket/donor/"});
 }
 
+TEST_CASE("manifest: a record without this route but with another one names the other manifest") {
+    // A real case: an HTAN image the CDS lists as "Coming Soon" that IDC
+    // already serves from its open bucket.
+    Hit idc = make_hit("htan:file:HTA11_6147");
+    text_field(idc, "data_access", "Coming Soon");
+    link(idc, "s3", {"s3://idc-open-data/8e976a5d/"});
+    auto drs = make_manifest({idc}, ManifestFormat::drs);
+    REQUIRE(drs.skipped.size() == 1);
+    CHECK_MESSAGE(contains(drs.skipped[0].reason, "--manifest s3"), drs.skipped[0].reason);
+    CHECK_FALSE(contains(drs.skipped[0].reason, "not released"));
+    auto s3 = make_manifest({idc}, ManifestFormat::s3);
+    CHECK(s3.records == 1);
+    CHECK(s3.skipped.empty());
+}
+
 TEST_CASE("manifest: records counts hits with a route, however many URLs each has") {
     Hit many = make_hit("a");
     link(many, "https", {"https://x/1", "https://x/2", "https://x/3"});

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -162,35 +163,45 @@ TEST_CASE("portal cli: atlas-index build --sources data/sources.json indexes eve
     const std::string& out = p.build.out;
     CHECK((p.build.exit_code == 0 || p.build.exit_code == 1));
     CHECK(out.starts_with("built gen-000001 in "));
-    // The per-kind table: "  <kind> <count>" with counts grouped by commas.
-    std::map<std::string, std::uint64_t> printed;
+    // The table: "  <source> <kind> <count>" with counts grouped by commas,
+    // then "  total <count>".
+    std::map<std::pair<std::string, std::string>, std::uint64_t> printed;
+    std::uint64_t printed_total = 0;
+    auto number = [](std::string count) -> std::optional<std::uint64_t> {
+        count.erase(std::remove(count.begin(), count.end(), ','), count.end());
+        if (count.empty() || !std::all_of(count.begin(), count.end(), ::isdigit)) return {};
+        return std::stoull(count);
+    };
     for (const auto& line : lines_of(out)) {
         std::istringstream in(line);
-        std::string kind, count;
-        if (!line.starts_with("  ") || !(in >> kind >> count)) continue;
-        count.erase(std::remove(count.begin(), count.end(), ','), count.end());
-        if (count.empty() || !std::all_of(count.begin(), count.end(), ::isdigit)) continue;
-        printed[kind] = std::stoull(count);
+        std::string source, kind, count;
+        if (!line.starts_with("  ") || !(in >> source >> kind)) continue;
+        if (source == "total") {
+            printed_total = number(kind).value_or(0);
+            continue;
+        }
+        if (!(in >> count)) continue;
+        if (auto n = number(count)) printed[{source, kind}] = *n;
     }
-    // At least one kind of each portal.
-    for (const char* kind : {"dataset", "tomogram", "annotation",  // cryoet
-                             "file", "participant", "biospecimen",  // htan
-                             "donor", "organ",                      // hoa
-                             "document", "instrument",              // panosc
-                             "story"}) {                            // minerva
+    // At least one kind of each portal; "dataset" of cryoet and of hoa apart.
+    for (auto [source, kind] : {std::pair{"cryoet", "dataset"}, {"cryoet", "tomogram"},
+                                {"cryoet", "annotation"}, {"htan", "file"},
+                                {"htan", "participant"}, {"htan", "biospecimen"},
+                                {"hoa", "donor"}, {"hoa", "organ"}, {"hoa", "dataset"},
+                                {"panosc", "document"}, {"panosc", "instrument"},
+                                {"panosc", "dataset"}, {"minerva", "story"}}) {
+        CAPTURE(source);
         CAPTURE(kind);
-        REQUIRE(printed.count(kind) == 1);
-        CHECK(printed[kind] > 0);
+        REQUIRE(printed.count({source, kind}) == 1);
+        std::uint64_t n = printed[{source, kind}];
+        CHECK(n > 0);
         // What the build printed is what the index holds.
-        CHECK(total_of({"--kind", kind, ""}) == printed[kind]);
+        CHECK(total_of({"--source", source, "--kind", kind, ""}) == n);
     }
-    REQUIRE(printed.count("total") == 1);
     std::uint64_t sum = 0;
-    for (const auto& [kind, n] : printed) {
-        if (kind != "total") sum += n;
-    }
-    CHECK(printed["total"] == sum);
-    CHECK(total_of({""}) == printed["total"]);
+    for (const auto& [key, n] : printed) sum += n;
+    CHECK(printed_total == sum);
+    CHECK(total_of({""}) == printed_total);
     // Every source listed in the file has records.
     for (const char* source : {"cryoet", "htan", "hoa", "panosc", "minerva"}) {
         CAPTURE(source);
@@ -447,4 +458,151 @@ TEST_CASE("portal cli: atlas-index build refuses a source given twice and a miss
                                 (dir.path() / "ix").string()});
     CHECK(both.exit_code == 2);
     CHECK_MESSAGE(contains(both.err, "'htan'"), both.err);
+}
+
+// --- what issue 3 ("every portal in one index") says must be found -----------------
+
+TEST_CASE("portal cli: \"covid lung\" finds Human Organ Atlas donors and lung scans of COVID-19 donors") {
+    std::set<std::string> found;
+    for (const auto& hit : all_hits({"covid lung"}).hits) found.insert(hit["id"].GetString());
+    // Independently, from a browse of every HOA record: the COVID-19 donors
+    // with a lung scan, and those lung scans.
+    std::set<std::string> donors, scans;
+    for (const auto& hit : all_hits({"--source", "hoa", ""}).hits) {
+        auto causes = field_strings(hit, "cause_of_death");
+        auto organs = field_strings(hit, "organ");
+        bool covid = std::find(causes.begin(), causes.end(), "COVID-19") != causes.end();
+        bool lung = std::find(organs.begin(), organs.end(), "lung") != organs.end();
+        if (!covid || !lung) continue;
+        std::string kind = hit["kind"].GetString();
+        if (kind == "donor") donors.insert(hit["id"].GetString());
+        if (kind == "dataset") scans.insert(hit["id"].GetString());
+    }
+    CHECK(donors.size() > 0);
+    CHECK(scans.size() > 0);
+    for (const auto& id : donors) CHECK_MESSAGE(found.count(id) == 1, id);
+    for (const auto& id : scans) CHECK_MESSAGE(found.count(id) == 1, id);
+    // The first page of HOA scans is lung scans (of COVID-19 donors, or of the
+    // controls of the "Covid-19's impact on lung vasculature" proposal).
+    auto page = search({"covid lung", "--kind", "dataset", "--source", "hoa", "--json"});
+    auto d = parse_json(page.out);
+    REQUIRE(d["hits"].Size() > 0);
+    CHECK(scans.count(d["hits"][0]["id"].GetString()) == 1);
+    for (const auto& hit : d["hits"].GetArray()) {
+        auto organs = field_strings(hit, "organ");
+        CHECK_MESSAGE(std::find(organs.begin(), organs.end(), "lung") != organs.end(),
+                      hit["id"].GetString());
+    }
+}
+
+TEST_CASE("portal cli: Covid and COVID-19 are one cause of death, the source's spelling searchable") {
+    std::uint64_t normalized = total_of({"cause_of_death:COVID-19", "--source", "hoa"});
+    CHECK(normalized > 0);
+    CHECK(total_of({"cause_of_death:Covid", "--source", "hoa"}) == normalized);
+    CHECK(total_of({"cause_of_death:=covid-19", "--source", "hoa"}) > 0);
+}
+
+TEST_CASE("portal cli: \"CyCIF colon\" finds HTAN imaging files") {
+    std::uint64_t files = total_of({"CyCIF colon", "--kind", "file"});
+    CHECK(files > 0);
+    auto hits = all_hits({"CyCIF colon", "--kind", "file"});
+    for (const auto& hit : hits.hits) {
+        CHECK(hit["source"].GetString() == std::string("htan"));
+        auto assays = field_strings(hit, "assay");
+        CHECK(std::find(assays.begin(), assays.end(), "CyCIF") != assays.end());
+    }
+}
+
+TEST_CASE("portal cli: voxel_size:<5um organ:lung returns only lung scans finer than 5 µm") {
+    auto hits = all_hits({"voxel_size:<5um organ:lung"});
+    REQUIRE(hits.total > 0);
+    for (const auto& hit : hits.hits) {
+        CAPTURE(hit["id"].GetString());
+        CHECK(hit["kind"].GetString() == std::string("dataset"));
+        auto organs = field_strings(hit, "organ");
+        CHECK(std::find(organs.begin(), organs.end(), "lung") != organs.end());
+        auto sizes = field_numbers(hit, "voxel_size");
+        REQUIRE(sizes.size() == 1);
+        CHECK(sizes[0] < 5.0);
+    }
+    // The same bound in other spellings of the micrometre, and in nm.
+    for (const char* q : {"voxel_size:<5µm organ:lung", "voxel_size:<5μm organ:lung",
+                          "voxel_size:<5000nm organ:lung"}) {
+        CAPTURE(q);
+        CHECK(total_of({q}) == hits.total);
+    }
+    // And the coarser lung scans exist: the filter does filter.
+    CHECK(total_of({"voxel_size:>=5um organ:lung"}) > 0);
+}
+
+TEST_CASE("portal cli: the PaNOSC reference fixture answers as the reference implementation's tests") {
+    // search-api test/dataset.test.js: technique "x-ray absorption" -> 2 datasets;
+    // photon energy 880..990 eV -> 1 dataset.
+    CHECK(total_of({"technique:\"x-ray absorption\"", "--kind", "dataset", "--source", "panosc"}) ==
+          2);
+    CHECK(total_of({"photon_energy:880..990eV", "--kind", "dataset"}) == 1);
+    CHECK(total_of({"photon_energy:0.88..0.99keV", "--kind", "dataset"}) == 1);
+    std::uint64_t cold = total_of({"sample_temperature:<80C"});
+    CHECK(cold > 0);
+    CHECK(total_of({"sample_temperature:<353.15K"}) == cold);
+    CHECK(total_of({"sample_temperature:<176F"}) == cold);
+}
+
+TEST_CASE("portal cli: HTAN ids are found whole, by prefix at an underscore, and with *") {
+    auto atlas = all_hits({"htan_id:HTA7"});
+    REQUIRE(atlas.total > 0);
+    for (const auto& hit : atlas.hits) {
+        auto ids = field_strings(hit, "htan_id");
+        bool any = std::any_of(ids.begin(), ids.end(),
+                               [](const std::string& id) { return id.starts_with("HTA7_"); });
+        CHECK_MESSAGE(any, hit["id"].GetString());
+    }
+    CHECK(total_of({"htan_id:HTA7*"}) == atlas.total);
+    CHECK(total_of({"htan_id:HTA7_9*"}) > 0);
+    CHECK(total_of({"htan_id:HTA7_9*"}) < atlas.total);
+}
+
+TEST_CASE("portal cli: field:=value matches whole values, where field:\"...\" matches a phrase") {
+    std::uint64_t phrase = total_of({"ethnicity:\"hispanic or latino\"", "--kind", "participant"});
+    std::uint64_t whole = total_of({"ethnicity:=\"hispanic or latino\"", "--kind", "participant"});
+    std::uint64_t negated =
+        total_of({"ethnicity:=\"not hispanic or latino\"", "--kind", "participant"});
+    CHECK(whole > 0);
+    CHECK(negated > 0);
+    // The phrase also matches "not hispanic or latino"; the whole value does not.
+    CHECK(phrase == whole + negated);
+    auto hits = all_hits({"ethnicity:=\"hispanic or latino\"", "--kind", "participant"});
+    for (const auto& hit : hits.hits) {
+        CHECK(field_strings(hit, "ethnicity") == std::vector<std::string>{"hispanic or latino"});
+    }
+}
+
+TEST_CASE("portal cli: every kind is accepted in its plural") {
+    CHECK(total_of({"--kind", "stories", ""}) == total_of({"--kind", "story", ""}));
+    CHECK(total_of({"--kind", "atlases", ""}) == total_of({"--kind", "atlas", ""}));
+    CHECK(total_of({"--kind", "biospecimens", ""}) == total_of({"--kind", "biospecimen", ""}));
+    CHECK(total_of({"--kind", "story", ""}) > 0);
+    CHECK(total_of({"--kind", "atlas", ""}) > 0);
+}
+
+TEST_CASE("portal cli: a DOI typed as the query finds the record with that DOI first") {
+    auto pick = all_hits({"--source", "hoa", "--kind", "dataset", ""});
+    std::string doi, id;
+    for (const auto& hit : pick.hits) {
+        auto dois = field_strings(hit, "doi");
+        if (!dois.empty()) {
+            doi = dois.front();
+            id = hit["id"].GetString();
+            break;
+        }
+    }
+    REQUIRE_FALSE(doi.empty());
+    for (std::string typed : {doi, "doi:" + doi, "https://doi.org/" + doi}) {
+        CAPTURE(typed);
+        auto r = search({typed, "--json", "--limit", "1"});
+        REQUIRE(r.exit_code == 0);
+        auto d = parse_json(r.out);
+        REQUIRE(d["hits"].Size() == 1);
+        CHECK(d["hits"][0]["id"].GetString() == id);
+    }
 }

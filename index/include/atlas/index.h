@@ -87,7 +87,9 @@ struct BuildOptions {
 struct BuildReport {
     std::string index_dir;
     std::string generation;  // directory name of the new generation, e.g. gen-000003
-    std::map<std::string, std::uint64_t> records_per_kind;  // "dataset" -> 370
+    std::map<std::string, std::uint64_t> records_per_kind;  // "dataset" -> 370 (all sources)
+    // Per source, then per kind: "hoa" -> {"dataset" -> 298}.
+    std::map<std::string, std::map<std::string, std::uint64_t>> records_per_source;
     std::uint64_t records = 0;
     std::uint64_t rejected = 0;      // records rejected (errors)
     std::uint64_t carried_over = 0;  // of those, kept from the previous generation
@@ -116,6 +118,7 @@ struct IndexStats {
     int schema_version = 0;
     std::string built_at;
     std::map<std::string, std::uint64_t> records_per_kind;
+    std::map<std::string, std::map<std::string, std::uint64_t>> records_per_source;
     std::vector<IngestIssue> issues;
 };
 Result<IndexStats> read_index_stats(const std::string& index_dir);

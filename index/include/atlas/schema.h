@@ -8,6 +8,7 @@
 // what is stored.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,7 +49,14 @@ struct FieldSpec {
     // htan_id:HTA1_313 finds HTA1_313_9321011 ('\0' = whole values only)
     char prefix_separator = '\0';
     std::string_view scale = {};  // number: its rating scale (index/scales/<scale>.csv)
+    // keyword: values users type for a stored value, '|'-separated "typed=stored"
+    // pairs ("<18=under 18"), for values whose symbols no word keeps apart
+    std::string_view value_aliases = {};
 };
+
+// The stored value a typed keyword value stands for on `spec` ("under 18" for
+// age_group:<18), or nullopt if it is no alias.
+std::optional<std::string_view> value_alias(const FieldSpec& spec, std::string_view typed);
 
 // One level of a rating scale: 4, "Good", "Useful for analysis: ...".
 struct ScaleLevel {
@@ -78,6 +86,10 @@ std::string normalize_identifier(const FieldSpec& spec, std::string_view value);
 // "doi:10.1/x", "https://doi.org/10.1/x" -> "10.1/x" (case kept); other text
 // unchanged.  The prefixes are the publication field's id_strip list.
 std::string_view strip_doi_prefix(std::string_view text);
+
+// True for a bare DOI: "10.", a registrant code of digits and dots, '/', a
+// suffix ("10.1101/2022.04.12.488077").
+bool is_doi(std::string_view text);
 
 // --- terms ------------------------------------------------------------------
 // Conventions (Xapian's): "Q" + record id is the unique id term; user prefixes
