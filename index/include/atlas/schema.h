@@ -19,7 +19,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases
