@@ -117,6 +117,14 @@ Xapian::Document make_document(const Record& record) {
     order += fold(record.id);
     doc.add_value(kSlotBrowseOrder, order);
     doc.add_value(kSlotTitle, fold(record.title));
+    std::string group = record.id;
+    for (const auto& c : record.breadcrumb) {
+        if (c.kind == "dataset") {
+            group = c.id;
+            break;
+        }
+    }
+    doc.add_value(kSlotGroup, group);
     doc.set_data(display_json(record));
     return doc;
 }

@@ -17,12 +17,15 @@
 #include "atlas/schema.h"
 #include "atlas/text.h"
 #include "atlas/vocabulary.h"
+#include "atlas/column_format.h"
 #include "catalog.h"
+#include "column_writer.h"
 #include "cryoet_adapter.h"
 #include "hoa_adapter.h"
 #include "htan_adapter.h"
 #include "minerva_adapter.h"
 #include "panosc_adapter.h"
+#include "records_adapter.h"
 #include "document_mapper.h"
 #include "generation.h"
 #include "json_reader.h"
@@ -44,7 +47,9 @@ std::string IngestIssue::to_line() const {
 
 std::vector<std::string> known_sources() {
     auto names = known_source_names();
-    return {names.begin(), names.end()};
+    std::vector<std::string> out(names.begin(), names.end());
+    out.emplace_back("records");  // canonical record JSON lines, of any portal
+    return out;
 }
 
 Result<SourceSpec> parse_source_spec(const std::string& text) {
@@ -112,6 +117,7 @@ std::unique_ptr<Adapter> make_adapter(const SourceSpec& spec) {
     if (spec.name == "hoa") return make_hoa_adapter(spec.path);
     if (spec.name == "panosc") return make_panosc_adapter(spec.path);
     if (spec.name == "minerva") return make_minerva_adapter(spec.path);
+    if (spec.name == "records") return make_records_adapter(spec.path);
     return nullptr;
 }
 
@@ -203,6 +209,7 @@ class Builder final : public RecordSink {
     }
 
     const std::vector<std::string>& organisms() const { return organisms_; }
+    ColumnWriter& columns() { return columns_; }
     const std::map<std::string, std::uint64_t>& per_source() const { return per_source_; }
 
   private:
@@ -229,8 +236,9 @@ class Builder final : public RecordSink {
             return;
         }
         Xapian::Document doc = make_document(record);
+        Xapian::docid docid = 0;
         try {
-            db_.add_document(doc);
+            docid = db_.add_document(doc);
         } catch (const Xapian::InvalidArgumentError& e) {
             // A value Xapian cannot store (a term too long, say) rejects this
             // record, not the build.
@@ -240,6 +248,7 @@ class Builder final : public RecordSink {
         }
         status_ = catalog_.put_record(record, to_json(record), carried_over);
         if (!status_.ok()) return;
+        columns_.add(static_cast<std::uint32_t>(docid), record);
         ++report_.records;
         ++report_.records_per_kind[record.kind];
         ++report_.records_per_source[record.source][record.kind];
@@ -288,6 +297,7 @@ class Builder final : public RecordSink {
     std::set<std::string> organism_set_;
     std::vector<std::string> organisms_;
     std::map<std::string, std::uint64_t> per_source_;
+    ColumnWriter columns_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_progress_ = Clock::now();
     int since_check_ = 0;
@@ -380,6 +390,7 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     }
     db.commit();
     db.close();
+    if (auto s = builder.columns().write((tmp / kColumnFile).string()); !s.ok()) return s.error();
     if (auto s = catalog.value().finish(); !s.ok()) return s.error();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;

@@ -434,6 +434,23 @@ const std::map<std::string, std::vector<ScaleLevel>, std::less<>>& scales() {
 
 }  // namespace
 
+bool is_facet(const FieldSpec& spec) {
+    // Identifiers of one record (or a handful) each, and keywords that are names
+    // of single files: filters on them use Xapian's terms, never the columns.
+    static constexpr std::array<std::string_view, 15> kNotFacets{
+        "id",        "run",         "htan_id",     "participant", "biospecimen",
+        "parent_file", "synapse_id", "drs_uri",    "pmid",        "doi",
+        "file_name", "orcid",       "publication", "related_entry", "grant"};
+    switch (spec.type) {
+        case FieldType::keyword:
+        case FieldType::identifier:
+        case FieldType::boolean:
+            return std::find(kNotFacets.begin(), kNotFacets.end(), spec.name) == kNotFacets.end();
+        default:
+            return false;
+    }
+}
+
 std::optional<std::string_view> value_alias(const FieldSpec& spec, std::string_view typed) {
     std::string folded = fold(typed);
     std::string_view rest = spec.value_aliases;

@@ -5,16 +5,17 @@
 
 #include "atlas/schema.h"
 #include "atlas/text.h"
+#include "bitmap_source.h"
 #include "range_source.h"
 
 namespace atlas::detail {
 namespace {
 
 // Expansion limits: a prefix or a stem never turns into an unbounded OR.
-constexpr Xapian::termcount kMaxWildcardTerms = 200;
+constexpr std::size_t kMaxWildcardTerms = 200;
 constexpr std::size_t kMaxStemScan = 400;
 // An id prefix (htan_id:HTA1*) may name many ids, but not without bound.
-constexpr Xapian::termcount kMaxExactPrefixTerms = 100000;
+constexpr std::size_t kMaxExactPrefixTerms = 100000;
 
 std::string_view prefix_of(const std::string& field) {
     if (field.empty()) return {};
@@ -24,10 +25,10 @@ std::string_view prefix_of(const std::string& field) {
 
 // A single word in a field: every word of that field with the same stem
 // (object:ribosomes finds "ribosome"), as one synonym so it scores as one term.
-Xapian::Query field_word(std::string_view prefix, const std::string& word,
-                         const Xapian::Database& db) {
+std::vector<std::string> field_word_terms(std::string_view prefix, const std::string& word,
+                                          const Xapian::Database& db) {
     std::string exact = word_term(prefix, word);
-    if (has_digit(word) || word.size() <= 2) return Xapian::Query(exact);
+    if (has_digit(word) || word.size() <= 2) return {exact};
     std::string s = stem(word);
     std::size_t common = 0;
     while (common < word.size() && common < s.size() && word[common] == s[common]) ++common;
@@ -35,19 +36,43 @@ Xapian::Query field_word(std::string_view prefix, const std::string& word,
     // "body"): scan from one character before the stem's end.
     common = std::min(common, s.size() > 3 ? s.size() - 1 : s.size());
     std::string scan = word_term(prefix, word.substr(0, common));
-    std::vector<Xapian::Query> alternatives;
+    std::vector<std::string> alternatives;
     std::size_t seen = 0;
     for (auto it = db.allterms_begin(scan); it != db.allterms_end(scan) && seen < kMaxStemScan;
          ++it, ++seen) {
         std::string term = *it;
         std::string rest = term.substr(prefix.size());
-        if (rest == word || (!has_digit(rest) && stem(rest) == s)) {
-            alternatives.emplace_back(term);
-        }
+        if (rest == word || (!has_digit(rest) && stem(rest) == s)) alternatives.push_back(term);
     }
-    if (alternatives.empty()) return Xapian::Query(exact);
-    if (alternatives.size() == 1) return alternatives.front();
-    return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+    if (alternatives.empty()) return {exact};
+    return alternatives;
+}
+
+// The `limit` most frequent terms starting with `pattern` (ties by term), as
+// Xapian's WILDCARD_LIMIT_MOST_FREQUENT keeps them.
+std::vector<std::string> most_frequent_terms(const std::string& pattern, const Xapian::Database& db,
+                                             std::size_t limit) {
+    std::vector<std::pair<Xapian::doccount, std::string>> all;
+    for (auto it = db.allterms_begin(pattern); it != db.allterms_end(pattern); ++it) {
+        all.emplace_back(it.get_termfreq(), *it);
+    }
+    if (all.size() > limit) {
+        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(limit), all.end(),
+                          [](const auto& a, const auto& b) {
+                              return a.first != b.first ? a.first > b.first : a.second < b.second;
+                          });
+        all.resize(limit);
+    }
+    std::vector<std::string> out;
+    for (auto& [freq, term] : all) out.push_back(std::move(term));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Xapian::Query any_of(const std::vector<std::string>& terms, Xapian::Query::op op) {
+    if (terms.empty()) return Xapian::Query::MatchNothing;
+    if (terms.size() == 1) return Xapian::Query(terms.front());
+    return Xapian::Query(op, terms.begin(), terms.end());
 }
 
 Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
@@ -58,31 +83,26 @@ Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
         if (n.prefix) {
             // "TS_02*": the last word is a prefix.  Xapian has no wildcard inside
             // a phrase, but takes an OR of the words it expands to.
-            std::string last = word_term(prefix, n.tokens.back());
-            std::vector<Xapian::Query> expanded;
-            for (auto it = db.allterms_begin(last);
-                 it != db.allterms_end(last) && expanded.size() < kMaxWildcardTerms; ++it) {
-                expanded.emplace_back(*it);
-            }
+            auto expanded = most_frequent_terms(word_term(prefix, n.tokens.back()), db,
+                                                kMaxWildcardTerms);
             if (expanded.empty()) return Xapian::Query::MatchNothing;
-            parts.back() = Xapian::Query(Xapian::Query::OP_OR, expanded.begin(), expanded.end());
+            parts.back() = any_of(expanded, Xapian::Query::OP_OR);
         }
         return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
                              static_cast<Xapian::termcount>(parts.size()));
     }
-    const std::string& word = n.tokens.front();
-    if (n.prefix) {
-        return Xapian::Query(Xapian::Query::OP_WILDCARD, word_term(prefix, word), kMaxWildcardTerms,
-                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    }
-    if (!prefix.empty()) return field_word(prefix, word, db);
-    if (has_digit(word)) return Xapian::Query(word);
-    return Xapian::Query(stem_term(word));
+    // A prefix's expansions are alternatives of one word: scored as one (a
+    // synonym), as a stem's forms are.
+    return any_of(single_word_terms(n, db), Xapian::Query::OP_SYNONYM);
 }
 
-Xapian::Query range(const QueryNode& n) {
+Xapian::Query range(const QueryNode& n, const RangeDocs& range_docs) {
     const FieldSpec* spec = find_field(n.field);
     if (spec == nullptr || spec->slot < 0) return Xapian::Query::MatchNothing;
+    if (range_docs) {
+        auto* source = new BitmapSource(range_docs(n));
+        return Xapian::Query(source->release());
+    }
     // Both sides convert through to_canonical, which rounds, so an equality
     // (13.48 Å typed, 13.48 Å stored) needs no slack.
     auto* source = new MultiValueRangeSource(static_cast<Xapian::valueno>(spec->slot), n.lo,
@@ -90,7 +110,7 @@ Xapian::Query range(const QueryNode& n) {
     return Xapian::Query(source->release());
 }
 
-Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
+Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeDocs& rd) {
     using K = QueryNode::Kind;
     switch (n.kind) {
         case K::all:
@@ -100,20 +120,15 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
         case K::exact: {
             const FieldSpec* spec = find_field(n.field);
             if (spec == nullptr) return Xapian::Query::MatchNothing;
-            if (n.prefix) {
-                // Every value starting so; too many to expand is an error the
-                // user sees, never a silently truncated answer.
-                return Xapian::Query(Xapian::Query::OP_WILDCARD, exact_term(spec->prefix, n.value),
-                                     kMaxExactPrefixTerms, Xapian::Query::WILDCARD_LIMIT_ERROR);
-            }
+            if (n.prefix) return any_of(exact_prefix_terms(n, db), Xapian::Query::OP_OR);
             return Xapian::Query(exact_term(spec->prefix, n.value));
         }
         case K::range:
-            return range(n);
+            return range(n, rd);
         case K::or_:
         case K::synonym: {
             std::vector<Xapian::Query> parts;
-            for (const auto& c : n.children) parts.push_back(build(c, db));
+            for (const auto& c : n.children) parts.push_back(build(c, db, rd));
             // Alternatives of one concept (S. pombe, Schizosaccharomyces pombe)
             // score as one term: a record naming both is not worth twice as much.
             auto op = n.kind == K::synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR;
@@ -121,15 +136,15 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
         }
         case K::not_:
             return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
-                                 build(n.children.front(), db));
+                                 build(n.children.front(), db, rd));
         case K::and_: {
             std::vector<Xapian::Query> positive;
             std::vector<Xapian::Query> negative;
             for (const auto& c : n.children) {
                 if (c.kind == K::not_) {
-                    negative.push_back(build(c.children.front(), db));
+                    negative.push_back(build(c.children.front(), db, rd));
                 } else {
-                    positive.push_back(build(c, db));
+                    positive.push_back(build(c, db, rd));
                 }
             }
             Xapian::Query q = positive.empty() ? Xapian::Query::MatchAll
@@ -146,8 +161,34 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db) {
 
 }  // namespace
 
-Xapian::Query build_query(const QueryNode& node, const Xapian::Database& db) {
-    return build(node, db);
+Xapian::Query build_query(const QueryNode& node, const Xapian::Database& db,
+                          const RangeDocs& range_docs) {
+    return build(node, db, range_docs);
+}
+
+std::vector<std::string> single_word_terms(const QueryNode& n, const Xapian::Database& db) {
+    std::string_view prefix = prefix_of(n.field);
+    const std::string& word = n.tokens.front();
+    if (n.prefix) return most_frequent_terms(word_term(prefix, word), db, kMaxWildcardTerms);
+    if (!prefix.empty()) return field_word_terms(prefix, word, db);
+    if (has_digit(word)) return {word};
+    return {stem_term(word)};
+}
+
+std::vector<std::string> exact_prefix_terms(const QueryNode& n, const Xapian::Database& db) {
+    const FieldSpec* spec = find_field(n.field);
+    if (spec == nullptr) return {};
+    // Every value starting so; too many to expand is an error the user sees,
+    // never a silently truncated answer.
+    std::string pattern = exact_term(spec->prefix, n.value);
+    std::vector<std::string> out;
+    for (auto it = db.allterms_begin(pattern); it != db.allterms_end(pattern); ++it) {
+        if (out.size() == kMaxExactPrefixTerms) {
+            throw Xapian::WildcardError("too many values start with " + n.value);
+        }
+        out.push_back(*it);
+    }
+    return out;
 }
 
 }  // namespace atlas::detail

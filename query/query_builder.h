@@ -1,15 +1,37 @@
-// query_builder.h - a parsed query tree -> Xapian::Query, following atlas/schema.h.
+// query_builder.h - a parsed query tree -> Xapian::Query, following atlas/schema.h;
+// and the terms each leaf stands for, shared with the bitmap evaluator
+// (evaluator.h) so both answer the same query the same way.
 #pragma once
 
 #include <xapian.h>
 
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bitmap.h"
 #include "query_parser.h"
 
 namespace atlas::detail {
 
+// Range nodes become posting sources over these docs when given (the
+// columns' answer); otherwise over the number slots (MultiValueRangeSource).
+using RangeDocs = std::function<std::shared_ptr<const Bitmap>(const QueryNode& range)>;
+
 // Builds the Xapian query for `node`.  Fielded words are stemmed against the
 // index's own terms (each field's words are stored unstemmed, see schema.h),
 // so `db` is needed.  Throws only Xapian errors.
-Xapian::Query build_query(const QueryNode& node, const Xapian::Database& db);
+Xapian::Query build_query(const QueryNode& node, const Xapian::Database& db,
+                          const RangeDocs& range_docs = {});
+
+// The terms a one-word words node (not a phrase) matches, any of them: the
+// word's stem alternatives in its field, its free-text stem, or a prefix's
+// most frequent expansions.
+std::vector<std::string> single_word_terms(const QueryNode& node, const Xapian::Database& db);
+
+// The exact terms an exact prefix node (htan_id:HTA1*) expands to.  Throws
+// Xapian::WildcardError when there are more than the limit.
+std::vector<std::string> exact_prefix_terms(const QueryNode& node, const Xapian::Database& db);
 
 }  // namespace atlas::detail

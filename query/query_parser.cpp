@@ -785,6 +785,25 @@ Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options
     return parser.parse();
 }
 
+Result<QueryNode> parse_filter_value(std::string_view field, std::string_view value) {
+    const FieldSpec* spec = find_field(field);
+    if (spec == nullptr) {
+        auto close = closest_field(field);
+        return query_error(close.empty()
+                               ? fmt::format("unknown field '{}'", field)
+                               : fmt::format("unknown field '{}' (did you mean '{}'?)", field, close));
+    }
+    if (value.empty()) return query_error(fmt::format("a filter on {} has an empty value", field));
+    return whole_value_term(*spec, value);
+}
+
+bool has_ranking_words(const QueryNode& node) {
+    if (node.kind == QueryNode::Kind::not_) return false;
+    if (node.kind == QueryNode::Kind::words) return true;
+    return std::any_of(node.children.begin(), node.children.end(),
+                       [](const QueryNode& c) { return has_ranking_words(c); });
+}
+
 std::vector<std::string> highlight_tokens(const QueryNode& node) {
     std::vector<std::string> out;
     if (node.kind == QueryNode::Kind::not_) return out;

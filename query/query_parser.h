@@ -64,6 +64,15 @@ struct ParseOptions {
 // problem ("unknown field 'autor' (did you mean 'author'?)").
 Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options = {});
 
+// One value of a structured filter on `field` (atlas/search.h Filter): the
+// node field:=value would give (a whole keyword or id value, yes/no, or a
+// number or date range in the query language).  Errors: invalid_query naming
+// the field and value.
+Result<QueryNode> parse_filter_value(std::string_view field, std::string_view value);
+
+// True if `node` has words that rank (outside any NOT).
+bool has_ranking_words(const QueryNode& node);
+
 // Words worth highlighting in snippets: the tokens of every positive words node.
 std::vector<std::string> highlight_tokens(const QueryNode& node);
 

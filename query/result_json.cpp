@@ -155,6 +155,79 @@ std::string to_json(const SearchResult& result) {
     w.StartArray();
     for (const auto& hit : result.hits) write_hit(w, hit);
     w.EndArray();
+    if (!result.group_by.empty()) {
+        w.Key("group_by");
+        w.String(result.group_by);
+        w.Key("group_total");
+        w.Uint64(result.group_total);
+        w.Key("groups");
+        w.StartArray();
+        for (const auto& g : result.groups) {
+            w.StartObject();
+            w.Key("id");
+            w.String(g.id);
+            w.Key("title");
+            w.String(g.title);
+            w.Key("total");
+            w.Uint64(g.total);
+            w.Key("hits");
+            w.StartArray();
+            for (const auto& hit : g.hits) write_hit(w, hit);
+            w.EndArray();
+            w.EndObject();
+        }
+        w.EndArray();
+    }
+    if (!result.facets.empty()) {
+        // "facets": {"<field>": [{"value", "count"}...]}, the shape portals bind
+        // to a list; what is beyond the list goes in "facet_totals".
+        w.Key("facets");
+        w.StartObject();
+        for (const auto& f : result.facets) {
+            w.Key(f.field.c_str(), static_cast<rapidjson::SizeType>(f.field.size()));
+            w.StartArray();
+            for (const auto& v : f.values) {
+                w.StartObject();
+                w.Key("value");
+                w.String(v.value);
+                w.Key("count");
+                w.Uint64(v.count);
+                if (!v.label.empty()) {
+                    w.Key("label");
+                    w.String(v.label);
+                }
+                if (f.numeric) {
+                    w.Key("from");
+                    w.Double(v.lo);
+                    w.Key("to");
+                    w.Double(v.hi);
+                }
+                w.EndObject();
+            }
+            w.EndArray();
+        }
+        w.EndObject();
+        w.Key("facet_totals");
+        w.StartObject();
+        for (const auto& f : result.facets) {
+            w.Key(f.field.c_str(), static_cast<rapidjson::SizeType>(f.field.size()));
+            w.StartObject();
+            w.Key("label");
+            w.String(f.label);
+            if (!f.unit.empty()) {
+                w.Key("unit");
+                w.String(f.unit);
+            }
+            w.Key("other");
+            w.Uint64(f.other);
+            w.Key("missing");
+            w.Uint64(f.missing);
+            w.Key("distinct");
+            w.Uint64(f.distinct);
+            w.EndObject();
+        }
+        w.EndObject();
+    }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -6,14 +6,25 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <limits>
+#include <optional>
+#include <span>
+#include <unordered_map>
 
+#include "atlas/column_format.h"
 #include "atlas/schema.h"
 #include "atlas/search.h"
 #include "atlas/text.h"
 #include "atlas/units.h"
 #include "atlas/vocabulary.h"
+#include "bitmap.h"
+#include "bitmap_source.h"
+#include "column_store.h"
+#include "evaluator.h"
+#include "facets.h"
 #include "query_builder.h"
 #include "query_parser.h"
 #include "snippet.h"
@@ -128,6 +139,8 @@ struct Searcher::Impl {
     Xapian::Database db;
     Abbreviations abbreviations;
     std::vector<std::string> kinds;
+    std::unique_ptr<detail::ColumnStore> columns;
+    std::unique_ptr<detail::Evaluator> evaluator;
 
     // Opens `gen` (a generation directory).  Errors: schema_mismatch, corrupt, unavailable.
     Status open_generation(const std::string& gen) {
@@ -141,6 +154,15 @@ struct Searcher::Impl {
                             "build",
                             index_dir, version.empty() ? "unknown" : version, kSchemaVersion)};
         }
+        auto store = detail::ColumnStore::open((std::filesystem::path(gen) / kColumnFile).string());
+        if (!store.ok()) return store.error();
+        if (store.value()->doc_count() != opened.get_lastdocid() ||
+            store.value()->doc_count() != opened.get_doccount()) {
+            return Error{Errc::corrupt,
+                         fmt::format("index '{}': the column file has {} records, Xapian {}; "
+                                     "rebuild it with atlas-index build",
+                                     index_dir, store.value()->doc_count(), opened.get_doccount())};
+        }
         Abbreviations abbr =
             Abbreviations::parse(opened.get_metadata(std::string(kMetaAbbreviations)));
         std::vector<std::string> found;
@@ -149,7 +171,10 @@ struct Searcher::Impl {
         for (auto it = opened.allterms_begin(prefix); it != opened.allterms_end(prefix); ++it) {
             found.push_back((*it).substr(prefix.size()));
         }
+        evaluator.reset();
         db = std::move(opened);
+        columns = std::move(store).value();
+        evaluator = std::make_unique<detail::Evaluator>(db, *columns);
         abbreviations = std::move(abbr);
         kinds = std::move(found);
         generation = gen;
@@ -165,8 +190,8 @@ struct Searcher::Impl {
     }
 
     Result<SearchResult> run(const SearchRequest& request);
-    Hit make_hit(const Xapian::MSetIterator& it, const detail::WordMatcher& matcher,
-                 const SearchRequest& request) const;
+    Hit make_hit(Xapian::docid docid, std::uint64_t rank, double score,
+                 const detail::WordMatcher& matcher, const SearchRequest& request) const;
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -206,6 +231,134 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
     }
 }
 
+namespace {
+
+using detail::Bitmap;
+using detail::QueryNode;
+
+// Cached bitmaps beyond this are dropped between requests (per Searcher).
+constexpr std::size_t kMaxCacheBytes = std::size_t{256} << 20;
+
+Error invalid_request(std::string message) { return Error{Errc::invalid_request, std::move(message)}; }
+
+// Every docid that is a strict ancestor of one in `docs`, by parent links.
+Bitmap ancestors(const Bitmap& docs, std::span<const std::uint32_t> parent) {
+    std::vector<std::uint64_t> seen((parent.size() >> 6) + 1, 0);
+    std::vector<std::uint32_t> found;
+    docs.each([&](std::uint32_t d) {
+        for (std::uint32_t p = parent[d]; p != 0; p = parent[p]) {
+            std::uint64_t bit = std::uint64_t{1} << (p & 63);
+            // Seen already: so are its ancestors.
+            if ((seen[p >> 6] & bit) != 0) break;
+            seen[p >> 6] |= bit;
+            found.push_back(p);
+        }
+        return true;
+    });
+    return Bitmap::of(found);
+}
+
+// A condition of the request on one field: filters, kinds, sources.  Facets
+// on a field are counted without the conditions on that field.
+struct Condition {
+    std::string field;
+    Bitmap docs;
+};
+
+// One sort key's value for the documents of a set.
+struct KeyedDoc {
+    double key;
+    std::uint32_t browse;
+    std::uint32_t docid;
+};
+
+}  // namespace
+
+// The documents a filter selects.
+static Result<Bitmap> filter_docs(const Filter& f, detail::ColumnStore& columns,
+                                  detail::Evaluator& evaluator, const Xapian::Database& db) {
+    const FieldSpec* spec = find_field(f.field);
+    if (spec == nullptr) {
+        auto close = closest_field(f.field);
+        return invalid_request(close.empty() ? fmt::format("filter on unknown field '{}'", f.field)
+                                             : fmt::format("filter on unknown field '{}' (did you "
+                                                           "mean '{}'?)",
+                                                           f.field, close));
+    }
+    auto present = [&]() -> Bitmap {
+        if (columns.facet(f.field) != nullptr || columns.number(f.field) != nullptr) {
+            return columns.present(f.field);
+        }
+        // A field the columns do not hold: any of its terms.
+        Bitmap out;
+        std::string prefix(spec->prefix);
+        if (prefix.empty()) return out;
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+            std::string term = *it;
+            // XORG is a prefix of XORGID's terms: what follows a field's own
+            // prefix is never an upper-case letter.
+            if (term.size() > prefix.size() && std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+                continue;
+            }
+            out |= evaluator.term_docs(term);
+        }
+        return out;
+    };
+    switch (f.mode) {
+        case Filter::Mode::exists:
+            return present();
+        case Filter::Mode::missing:
+            return columns.all() - present();
+        case Filter::Mode::any:
+        case Filter::Mode::none:
+            break;
+    }
+    if (f.values.empty()) {
+        return invalid_request(fmt::format("filter on {} has no values", f.field));
+    }
+    Bitmap any;
+    for (const auto& v : f.values) {
+        if (!valid_utf8(v)) return invalid_request(fmt::format("a value of {} is not UTF-8", f.field));
+        auto node = detail::parse_filter_value(f.field, v);
+        if (!node.ok()) return node.error();
+        any |= evaluator.eval(node.value());
+    }
+    if (f.mode == Filter::Mode::none) return columns.all() - any;
+    return any;
+}
+
+// Records with a child (descendant) of `cf`'s kind meeting all of its conditions.
+static Result<Bitmap> child_docs(const ChildFilter& cf, detail::ColumnStore& columns,
+                                 detail::Evaluator& evaluator, const Xapian::Database& db,
+                                 const detail::ParseOptions& options, int depth) {
+    if (depth > 8) return invalid_request("has_children nests deeper than 8 levels");
+    std::string kind = known_kind(cf.kind);
+    if (kind.empty()) return unknown_kind(cf.kind);
+    Bitmap set;
+    if (const detail::FacetColumn* kinds = columns.facet("kind")) {
+        if (auto code = kinds->find(kind)) set = columns.value_docs("kind", *kinds, *code);
+    }
+    if (!cf.query.empty()) {
+        if (!valid_utf8(cf.query)) return Error{Errc::invalid_query, "a child query is not UTF-8"};
+        auto parsed = detail::parse_query(cf.query, options);
+        if (!parsed.ok()) return parsed.error();
+        set &= evaluator.eval(parsed.value());
+    }
+    for (const auto& f : cf.filters) {
+        if (set.empty()) break;
+        auto docs = filter_docs(f, columns, evaluator, db);
+        if (!docs.ok()) return docs.error();
+        set &= docs.value();
+    }
+    for (const auto& g : cf.children) {
+        if (set.empty()) break;
+        auto grand = child_docs(g, columns, evaluator, db, options, depth + 1);
+        if (!grand.ok()) return grand.error();
+        set &= grand.value();
+    }
+    return ancestors(set, columns.parent());
+}
+
 Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     auto start = std::chrono::steady_clock::now();
     if (request.limit > kMaxLimit) {
@@ -216,6 +369,14 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         return Error{Errc::invalid_request, fmt::format("offset {} is above the maximum of {}",
                                                         request.offset, kMaxOffset)};
     }
+    if (request.group_size == 0 || request.group_size > kMaxGroupSize) {
+        return invalid_request(fmt::format("group_size {} is not between 1 and {}",
+                                           request.group_size, kMaxGroupSize));
+    }
+    if (!request.group_by.empty() && request.group_by != "dataset") {
+        return invalid_request(
+            fmt::format("cannot group by '{}' (group_by takes \"dataset\")", request.group_by));
+    }
     // Everything a response echoes must be valid UTF-8 JSON.
     if (!valid_utf8(request.query)) {
         return Error{Errc::invalid_query, "the query is not valid UTF-8"};
@@ -225,6 +386,24 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     }
     for (const auto& k : request.sources) {
         if (!valid_utf8(k)) return Error{Errc::invalid_query, "a source is not valid UTF-8"};
+    }
+    for (const auto& f : request.filters) {
+        if (!valid_utf8(f.field)) return invalid_request("a filter's field is not valid UTF-8");
+    }
+    for (const auto& f : request.facets) {
+        if (!valid_utf8(f.field) || !valid_utf8(f.prefix)) {
+            return invalid_request("a facet's field or prefix is not valid UTF-8");
+        }
+        if (f.size > kMaxFacetSize) {
+            return invalid_request(fmt::format("facet {} asks for {} values; the maximum is {}",
+                                               f.field, f.size, kMaxFacetSize));
+        }
+    }
+    if (request.sort.size() > 1) {
+        return invalid_request("sort takes one key (ties are broken by browse order)");
+    }
+    for (const auto& k : request.sort) {
+        if (!valid_utf8(k.field)) return invalid_request("a sort field is not valid UTF-8");
     }
     detail::ParseOptions options;
     options.abbreviations = &abbreviations;
@@ -255,7 +434,6 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         if (known.empty()) return unknown_kind(k);
         kind_filter.push_back(known);
     }
-
     std::vector<std::string> source_filter;
     for (const auto& k : request.sources) {
         std::string known = known_source(k);
@@ -263,25 +441,50 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         source_filter.push_back(known);
     }
 
-    Xapian::Query query = detail::build_query(tree, db);
-    // Kinds and sources: OR within each list, AND between them.
-    auto filter_by = [&](std::string_view field, const std::vector<std::string>& values) {
+    columns->trim_cache(kMaxCacheBytes);
+    evaluator->trim_cache(kMaxCacheBytes);
+    const std::uint32_t n_docs = columns->doc_count();
+
+    // --- the match set: the query, then every condition ---------------------------------
+    Bitmap text = evaluator->eval(tree);
+    std::vector<Condition> conditions;
+    auto add_values = [&](std::string_view field, const std::vector<std::string>& values) {
         if (values.empty()) return;
-        const FieldSpec* spec = find_field(field);
-        std::vector<Xapian::Query> terms;
-        for (const auto& v : values) terms.emplace_back(exact_term(spec->prefix, v));
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+        Bitmap docs;
+        const detail::FacetColumn* column = columns->facet(field);
+        for (const auto& v : values) {
+            if (column == nullptr) continue;
+            if (auto code = column->find(v)) docs |= columns->value_docs(field, *column, *code);
+        }
+        conditions.push_back({std::string(field), std::move(docs)});
     };
-    filter_by("kind", kind_filter);
-    filter_by("source", source_filter);
-    Xapian::Enquire enquire(db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
-    // Ties (and every match of a pure filter or an empty query) in browse
-    // order: kind, then id, so pages are stable.
-    enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);
-    Xapian::MSet mset = enquire.get_mset(request.offset, request.limit, db.get_doccount());
+    add_values("kind", kind_filter);
+    add_values("source", source_filter);
+    for (const auto& f : request.filters) {
+        auto docs = filter_docs(f, *columns, *evaluator, db);
+        if (!docs.ok()) return docs.error();
+        conditions.push_back({f.field, std::move(docs).value()});
+    }
+    std::optional<Bitmap> children;
+    for (const auto& cf : request.has_children) {
+        auto docs = child_docs(cf, *columns, *evaluator, db, options, 0);
+        if (!docs.ok()) return docs.error();
+        if (!children) {
+            children = std::move(docs).value();
+        } else {
+            *children &= docs.value();
+        }
+    }
+    // Everything but the conditions on `field` (all conditions when empty).
+    auto base_without = [&](std::string_view field) {
+        Bitmap m = text;
+        if (children) m &= *children;
+        for (const auto& c : conditions) {
+            if (c.field != field) m &= c.docs;
+        }
+        return m;
+    };
+    auto matches = std::make_shared<const Bitmap>(base_without(std::string_view("\x01")));
 
     SearchResult result;
     result.query = request.query;
@@ -289,27 +492,230 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     result.sources = source_filter;
     result.offset = request.offset;
     result.limit = request.limit;
-    result.total = mset.get_matches_estimated();
+    result.total = matches->size();
     result.parsed = tree.describe();
+    result.group_by = request.group_by;
     detail::WordMatcher matcher(detail::highlight_tokens(tree));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-        result.hits.push_back(make_hit(it, matcher, request));
+
+    // --- order ------------------------------------------------------------------------------
+    bool by_relevance = request.sort.empty() || request.sort.front().field == "relevance";
+    bool ranked = by_relevance && detail::has_ranking_words(tree);
+    auto browse = columns->browse_rank();
+    // The ordering key of each document of `docs` when not ranked by Xapian:
+    // smaller first.  Documents without a value of a number field sort last.
+    auto keyed = [&](const Bitmap& docs) -> Result<std::vector<KeyedDoc>> {
+        std::vector<KeyedDoc> out;
+        out.reserve(docs.size());
+        std::string field = by_relevance ? std::string("browse") : request.sort.front().field;
+        bool desc = !by_relevance && request.sort.front().descending;
+        double sign = desc ? -1.0 : 1.0;
+        std::span<const std::uint32_t> rank;
+        if (field == "browse" || field == "kind") rank = browse;
+        if (field == "title") rank = columns->title_rank();
+        if (field == "id") rank = columns->id_rank();
+        if (!rank.empty()) {
+            docs.each([&](std::uint32_t d) {
+                out.push_back({sign * rank[d], browse[d], d});
+                return true;
+            });
+            return out;
+        }
+        const FieldSpec* spec = find_field(field);
+        if (spec == nullptr || (spec->type != FieldType::number && spec->type != FieldType::date)) {
+            return invalid_request(fmt::format(
+                "cannot sort by '{}' (relevance, title, id, kind, or a number or date field)",
+                field));
+        }
+        const detail::NumberColumn* column = columns->number(field);
+        Bitmap without = docs;
+        if (column != nullptr) {
+            // The smallest value ascending, the largest descending.
+            detail::DenseSet in(docs, n_docs);
+            std::uint32_t last = 0;
+            for (std::size_t i = 0; i < column->docids.size(); ++i) {
+                std::uint32_t d = column->docids[i];
+                if (!in.contains(d)) continue;
+                double k = sign * column->values[i];
+                if (d == last) {
+                    out.back().key = std::min(out.back().key, k);
+                } else {
+                    out.push_back({k, browse[d], d});
+                    last = d;
+                }
+            }
+            without -= columns->present(field);
+        }
+        without.each([&](std::uint32_t d) {
+            out.push_back({std::numeric_limits<double>::infinity(), browse[d], d});
+            return true;
+        });
+        return out;
+    };
+    auto key_less = [](const KeyedDoc& a, const KeyedDoc& b) {
+        if (a.key != b.key) return a.key < b.key;
+        return a.browse < b.browse;
+    };
+    // The first `count` documents of `docs` in the request's (non-Xapian) order.
+    auto first_by_key = [&](const Bitmap& docs,
+                            std::size_t count) -> Result<std::vector<std::uint32_t>> {
+        std::vector<std::uint32_t> out;
+        if (by_relevance && docs.size() * 8 > n_docs) {
+            // Dense: walk the browse order and keep what is in the set.
+            detail::DenseSet in(docs, n_docs);
+            for (auto d : columns->by_browse()) {
+                if (out.size() == count) break;
+                if (in.contains(d)) out.push_back(d);
+            }
+            return out;
+        }
+        auto all = keyed(docs);
+        if (!all.ok()) return all.error();
+        auto& v = all.value();
+        std::size_t k = std::min(count, v.size());
+        std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), key_less);
+        for (std::size_t i = 0; i < k; ++i) out.push_back(v[i].docid);
+        return out;
+    };
+    // Xapian's best `count` documents of `within` from `offset`, by relevance.
+    auto range_docs = [this](const QueryNode& range) {
+        return std::make_shared<const Bitmap>(evaluator->range_docs(range));
+    };
+    auto ranked_page = [&](std::shared_ptr<const Bitmap> within, std::uint32_t offset,
+                           std::uint32_t count, bool collapse) {
+        Xapian::Enquire enquire(db);
+        Xapian::Query q = detail::build_query(tree, db, range_docs);
+        auto* source = new detail::BitmapSource(std::move(within));
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+        enquire.set_weighting_scheme(Xapian::BM25Weight());
+        enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);
+        if (collapse) enquire.set_collapse_key(kSlotGroup, 1);
+        return enquire.get_mset(offset, count);
+    };
+
+    if (request.group_by.empty()) {
+        if (ranked) {
+            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, false);
+            for (auto it = mset.begin(); it != mset.end(); ++it) {
+                result.hits.push_back(make_hit(*it, static_cast<std::uint64_t>(it.get_rank()) + 1,
+                                               it.get_weight(), matcher, request));
+            }
+        } else if (request.offset < result.total && request.limit > 0) {
+            auto page = first_by_key(*matches, std::size_t{request.offset} + request.limit);
+            if (!page.ok()) return page.error();
+            for (std::size_t i = request.offset; i < page.value().size(); ++i) {
+                result.hits.push_back(make_hit(page.value()[i], i + 1, 0, matcher, request));
+            }
+        }
+    } else {
+        // --- groups: the datasets of the matches ---------------------------------------------
+        auto group = columns->group();
+        {
+            std::vector<std::uint64_t> seen((std::size_t{n_docs} >> 6) + 1, 0);
+            matches->each([&](std::uint32_t d) {
+                std::uint32_t g = group[d];
+                std::uint64_t bit = std::uint64_t{1} << (g & 63);
+                if ((seen[g >> 6] & bit) == 0) {
+                    seen[g >> 6] |= bit;
+                    ++result.group_total;
+                }
+                return true;
+            });
+        }
+        std::vector<std::uint32_t> page_groups;
+        if (ranked) {
+            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, true);
+            for (auto it = mset.begin(); it != mset.end(); ++it) page_groups.push_back(group[*it]);
+        } else if (request.offset < result.group_total && request.limit > 0) {
+            auto all = keyed(*matches);
+            if (!all.ok()) return all.error();
+            // Each group's best member, then the groups in that order.
+            std::unordered_map<std::uint32_t, KeyedDoc> best;
+            for (const auto& k : all.value()) {
+                auto [it, fresh] = best.try_emplace(group[k.docid], k);
+                if (!fresh && key_less(k, it->second)) it->second = k;
+            }
+            std::vector<KeyedDoc> heads;
+            heads.reserve(best.size());
+            for (const auto& [g, k] : best) heads.push_back(k);
+            std::size_t want = std::min(heads.size(), std::size_t{request.offset} + request.limit);
+            std::partial_sort(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(want),
+                              heads.end(), key_less);
+            for (std::size_t i = request.offset; i < want; ++i) {
+                page_groups.push_back(group[heads[i].docid]);
+            }
+        }
+        std::uint64_t rank = request.offset;
+        for (std::uint32_t g : page_groups) {
+            HitGroup hg;
+            auto members = std::make_shared<const Bitmap>(Bitmap::of(columns->members(g)) & *matches);
+            hg.total = members->size();
+            std::string data = db.get_document(g).get_data();
+            rapidjson::Document head;
+            head.Parse(data.data(), data.size());
+            if (!head.HasParseError() && head.IsObject()) {
+                for (auto [key, out] : {std::pair{"id", &hg.id}, std::pair{"title", &hg.title}}) {
+                    auto m = head.FindMember(key);
+                    if (m != head.MemberEnd() && m->value.IsString()) {
+                        out->assign(m->value.GetString(), m->value.GetStringLength());
+                    }
+                }
+            }
+            ++rank;
+            if (ranked) {
+                Xapian::MSet mset = ranked_page(members, 0, request.group_size, false);
+                for (auto it = mset.begin(); it != mset.end(); ++it) {
+                    hg.hits.push_back(make_hit(*it, rank, it.get_weight(), matcher, request));
+                }
+            } else {
+                auto page = first_by_key(*members, request.group_size);
+                if (!page.ok()) return page.error();
+                for (auto d : page.value()) hg.hits.push_back(make_hit(d, rank, 0, matcher, request));
+            }
+            result.groups.push_back(std::move(hg));
+        }
     }
+
+    // --- facets ---------------------------------------------------------------------------
+    for (const auto& want : request.facets) {
+        const FieldSpec* spec = find_field(want.field);
+        if (spec == nullptr) {
+            auto close = closest_field(want.field);
+            return invalid_request(close.empty()
+                                       ? fmt::format("no facet '{}': unknown field", want.field)
+                                       : fmt::format("no facet '{}': unknown field (did you mean "
+                                                     "'{}'?)",
+                                                     want.field, close));
+        }
+        bool numeric = spec->type == FieldType::number || spec->type == FieldType::date;
+        if (!numeric && !is_facet(*spec)) {
+            return invalid_request(fmt::format(
+                "{} is not a facet: its values are ids of single records (filter on it instead)",
+                want.field));
+        }
+        bool filtered = std::any_of(conditions.begin(), conditions.end(),
+                                    [&](const Condition& c) { return c.field == want.field; });
+        Bitmap base = filtered ? base_without(want.field) : *matches;
+        auto counted = detail::count_facet(*columns, *spec, base, want);
+        if (!counted.ok()) return counted.error();
+        result.facets.push_back(std::move(counted).value());
+    }
+
     result.took_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;
 }
 
-Hit Searcher::Impl::make_hit(const Xapian::MSetIterator& it, const detail::WordMatcher& matcher,
+Hit Searcher::Impl::make_hit(Xapian::docid docid, std::uint64_t rank, double score,
+                             const detail::WordMatcher& matcher,
                              const SearchRequest& request) const {
     Hit hit;
-    hit.rank = static_cast<std::uint64_t>(it.get_rank()) + 1;
-    hit.score = it.get_weight();
-    std::string data = it.get_document().get_data();
+    hit.rank = rank;
+    hit.score = score;
+    std::string data = db.get_document(docid).get_data();
     rapidjson::Document doc;
     doc.Parse(data.data(), data.size());
     if (doc.HasParseError() || !doc.IsObject()) {
-        hit.id = fmt::format("(document {} has unreadable display data)", *it);
+        hit.id = fmt::format("(document {} has unreadable display data)", docid);
         return hit;
     }
     auto str = [&](const char* key) -> std::string {

@@ -28,7 +28,10 @@ constexpr int kExitError = 2;
 
 constexpr const char* kUsage =
     R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
-                    [--limit N] [--offset N] [--json] [--manifest s3|drs|doi|https]
+                    [--filter F=V[,V...]]... [--facets F[:N],...] [--sort F[:asc|:desc]]
+                    [--group dataset] [--limit N] [--offset N] [--json]
+                    [--manifest s3|drs|doi|https]
+       atlas-search --request FILE|- [--index DIR]
 
 Searches the index and prints the best hits first.  The words of QUERY are
 joined; quote the query for the shell when it has quotes or parentheses.
@@ -44,6 +47,18 @@ joined; quote the query for the shell when it has quotes or parentheses.
                    --limit/--offset: of that page): s3 (aws s3 cp/sync lines), drs
                    (name,drs_uri CSV for the Cancer Genomics Cloud), doi, https; records
                    without such a route are listed on stderr with the reason
+  --filter F=V[,V..] only records whose field F has one of the values (repeatable; OR
+                   within, AND across); F!=V excludes, F=* needs a value, F!=* none;
+                   numbers and dates take ranges (--filter quality=>=4)
+  --facets F[:N],.. count the values of these fields (top N, default 10); each facet
+                   is counted without the filters on its own field
+  --facet-search F=PREFIX  the values of F starting with PREFIX, with counts
+  --sort F[:asc|:desc]  order by relevance, title, id, or a number or date field
+                   (release_date, quality, voxel_spacing, run_count, ...); default desc
+                   for numbers and dates
+  --group dataset  group hits under their dataset (--limit/--offset count groups)
+  --group-size N   hits shown per group (default 3)
+  --request FILE   the whole request as JSON (- reads standard input); prints JSON
   --limit N        hits to show, 0 to 1000 (default 10)
   --offset N       hits to skip, for paging (default 0)
   --json           print one JSON document instead of text
@@ -128,6 +143,51 @@ int print_manifest(atlas::Searcher& searcher, atlas::SearchRequest request,
     return m.records > 0 ? kExitHits : kExitNoHits;
 }
 
+
+// "organism=S. pombe,E. coli" (any), "organism!=E. coli" (none), "organism=*"
+// (exists), "organism!=*" (missing).  A comma inside a value is written "\,".
+std::optional<atlas::Filter> parse_filter(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) return std::nullopt;
+    atlas::Filter f;
+    bool negated = text[eq - 1] == '!';
+    f.field = text.substr(0, negated ? eq - 1 : eq);
+    if (f.field.empty()) return std::nullopt;
+    std::string rest = text.substr(eq + 1);
+    if (rest == "*") {
+        f.mode = negated ? atlas::Filter::Mode::missing : atlas::Filter::Mode::exists;
+        return f;
+    }
+    f.mode = negated ? atlas::Filter::Mode::none : atlas::Filter::Mode::any;
+    std::string value;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '\\' && i + 1 < rest.size() && rest[i + 1] == ',') {
+            value += ',';
+            ++i;
+        } else if (rest[i] == ',') {
+            if (!value.empty()) f.values.push_back(value);
+            value.clear();
+        } else {
+            value += rest[i];
+        }
+    }
+    if (!value.empty()) f.values.push_back(value);
+    if (f.values.empty()) return std::nullopt;
+    return f;
+}
+
+std::optional<std::string> read_all(const std::string& path) {
+    std::FILE* in = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+    if (in == nullptr) return std::nullopt;
+    std::string text;
+    char buf[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) text.append(buf, n);
+    bool failed = std::ferror(in) != 0;
+    if (in != stdin) std::fclose(in);
+    if (failed) return std::nullopt;
+    return text;
+}
 
 bool parse_count(const std::string& text, std::uint32_t max, std::uint32_t& out) {
     std::uint64_t v = 0;
@@ -217,6 +277,33 @@ std::string crumb_text(const atlas::Breadcrumb& b) {
     return b.label;
 }
 
+// Facet counts as a compact table above the hits: one line per facet, the
+// values by count, what is beyond them and how many records lack the field.
+void print_facets(const atlas::SearchResult& r, const Style& s) {
+    if (r.facets.empty()) return;
+    std::size_t width = 0;
+    for (const auto& f : r.facets) width = std::max(width, f.label.size());
+    for (const auto& f : r.facets) {
+        std::string line;
+        for (const auto& v : f.values) {
+            if (!line.empty()) line += s.dim(" \u00b7 ");
+            std::string shown = v.value;
+            if (f.numeric && !f.unit.empty() && v.label.empty()) shown += " " + f.unit;
+            if (!v.label.empty()) shown += " " + v.label;
+            line += shown + " " + s.bold(atlas::cli::grouped(v.count));
+        }
+        if (f.other > 0) {
+            line += s.dim(fmt::format(" \u00b7 {} more in {} other values",
+                                      atlas::cli::grouped(f.other), f.distinct - f.values.size()));
+        }
+        if (f.missing > 0) line += s.dim(fmt::format(" ({} without)", atlas::cli::grouped(f.missing)));
+        if (f.values.empty() && f.missing == 0) line = s.dim("-");
+        std::fprintf(stdout, "  %s  %s\n", s.kind(fmt::format("{:<{}}", f.label, width)).c_str(),
+                     line.c_str());
+    }
+    std::fputc('\n', stdout);
+}
+
 void print_hit(const atlas::Hit& hit, const Style& s) {
     std::fprintf(stdout, "%s %s  %s\n", s.bold(fmt::format("{:>3}.", hit.rank)).c_str(),
                  s.kind(fmt::format("{:<10}", hit.kind)).c_str(),
@@ -264,6 +351,7 @@ int main(int argc, char** argv) {
     bool limit_given = false;
     std::optional<atlas::ManifestFormat> manifest;
     std::vector<std::string> words;
+    std::optional<std::string> request_file;
     bool query_only = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -314,6 +402,72 @@ int main(int argc, char** argv) {
                 return usage(fmt::format("--manifest takes s3, drs, doi or https, not '{}'", value));
             }
             manifest = atlas::parse_manifest_format(value);
+        } else if (flag == "--filter") {
+            if (!take()) return usage("--filter needs FIELD=VALUE[,VALUE...]");
+            auto f = parse_filter(value);
+            if (!f) {
+                return usage(fmt::format(
+                    "--filter takes FIELD=VALUE[,VALUE...], FIELD!=VALUE, FIELD=* or FIELD!=*, "
+                    "not '{}'",
+                    value));
+            }
+            request.filters.push_back(std::move(*f));
+        } else if (flag == "--facets") {
+            if (!take()) return usage("--facets needs FIELD[:SIZE][,FIELD[:SIZE]...]");
+            std::vector<std::string> items;
+            split_into(value, items);
+            for (const auto& item : items) {
+                atlas::FacetRequest f;
+                auto colon = item.find(':');
+                f.field = item.substr(0, colon);
+                if (colon != std::string::npos &&
+                    !parse_count(item.substr(colon + 1), atlas::kMaxFacetSize, f.size)) {
+                    return usage(fmt::format("--facets: '{}' is not FIELD or FIELD:SIZE (at most {})",
+                                             item, atlas::kMaxFacetSize));
+                }
+                request.facets.push_back(std::move(f));
+            }
+        } else if (flag == "--facet-search") {
+            auto eq = take() ? value.find('=') : std::string::npos;
+            if (eq == std::string::npos || eq == 0) {
+                return usage("--facet-search needs FIELD=PREFIX (organism=Schiz)");
+            }
+            atlas::FacetRequest f;
+            f.field = value.substr(0, eq);
+            f.prefix = value.substr(eq + 1);
+            f.size = 20;
+            request.facets.push_back(std::move(f));
+        } else if (flag == "--sort") {
+            if (!take() || value.empty()) return usage("--sort needs FIELD[:asc|:desc]");
+            atlas::SortKey k;
+            auto colon = value.find(':');
+            k.field = value.substr(0, colon);
+            std::string order = colon == std::string::npos ? "" : value.substr(colon + 1);
+            if (order == "asc") {
+                k.descending = false;
+            } else if (order == "desc") {
+                k.descending = true;
+            } else if (order.empty()) {
+                // Newest, best, most first; names from A.
+                k.descending = k.field != "title" && k.field != "id" && k.field != "kind" &&
+                               k.field != "relevance";
+            } else {
+                return usage(fmt::format("--sort takes FIELD, FIELD:asc or FIELD:desc, not '{}'",
+                                         value));
+            }
+            request.sort = {k};
+        } else if (flag == "--group") {
+            if (!take() || value != "dataset") return usage("--group takes dataset");
+            request.group_by = value;
+        } else if (flag == "--group-size") {
+            if (!take() || !parse_count(value, atlas::kMaxGroupSize, request.group_size) ||
+                request.group_size == 0) {
+                return usage(fmt::format("--group-size takes a number from 1 to {}, not '{}'",
+                                         atlas::kMaxGroupSize, value));
+            }
+        } else if (flag == "--request") {
+            if (!take()) return usage("--request needs a JSON file, or - for standard input");
+            request_file = value;
         } else if (flag == "--limit") {
             limit_given = true;
             if (!take() || !parse_count(value, atlas::kMaxLimit, request.limit)) {
@@ -335,6 +489,21 @@ int main(int argc, char** argv) {
     for (const auto& w : words) {
         if (!request.query.empty()) request.query += ' ';
         request.query += w;
+    }
+    if (request_file) {
+        // The structured request, as a portal backend sends it; the answer is JSON.
+        if (!words.empty() || !request.filters.empty() || !request.facets.empty() ||
+            !request.kinds.empty() || !request.sources.empty() || manifest) {
+            return usage("--request gives the whole request: no query, --kind, --source, "
+                         "--filter, --facets or --manifest with it");
+        }
+        auto text = read_all(*request_file);
+        if (!text) return usage(fmt::format("cannot read the request file '{}'", *request_file));
+        auto parsed = atlas::request_from_json(*text);
+        if (!parsed.ok()) return fail(parsed.error());
+        request = std::move(parsed).value();
+        json = true;
+        json_output = true;
     }
 
     std::string dir = atlas::cli::index_dir(index);
@@ -358,16 +527,32 @@ int main(int argc, char** argv) {
                      r.took_ms);
         return kExitNoHits;
     }
-    std::string range = r.hits.empty()
-                            ? fmt::format("nothing past {}", r.offset)
-                            : fmt::format("showing {}-{}", r.offset + 1, r.offset + r.hits.size());
+    std::size_t shown = r.group_by.empty() ? r.hits.size() : r.groups.size();
+    std::string range = shown == 0 ? fmt::format("nothing past {}", r.offset)
+                                   : fmt::format("showing {}-{}", r.offset + 1, r.offset + shown);
+    if (!r.group_by.empty()) {
+        range = fmt::format("{} {} \u00b7 {}", atlas::cli::grouped(r.group_total),
+                            r.group_total == 1 ? "dataset" : "datasets", range);
+    }
     std::fprintf(stdout, "%s %s for %s%s (%.1f ms) \u00b7 %s\n\n",
                  style.bold(atlas::cli::grouped(r.total)).c_str(),
                  r.total == 1 ? "result" : "results", what.c_str(), scope.c_str(), r.took_ms,
                  range.c_str());
+    print_facets(r, style);
     for (const auto& hit : r.hits) {
         print_hit(hit, style);
         std::fputc('\n', stdout);
+    }
+    for (const auto& g : r.groups) {
+        std::fprintf(stdout, "%s %s  %s\n", style.bold("\u25b8").c_str(),
+                     style.bold(g.title.empty() ? g.id : g.title).c_str(),
+                     style.dim(fmt::format("{} \u00b7 {} matching", g.id,
+                                           atlas::cli::grouped(g.total)))
+                         .c_str());
+        for (const auto& hit : g.hits) {
+            print_hit(hit, style);
+            std::fputc('\n', stdout);
+        }
     }
     return kExitHits;
 }

@@ -375,7 +375,7 @@ TEST_CASE("source specs name a known adapter and a path") {
     CHECK(parse_source_spec("cryoet").error().message ==
           "--source 'cryoet' is not NAME=PATH (e.g. cryoet=/data/mirror)");
     CHECK(parse_source_spec("gdc=/x").error().message ==
-          "unknown source 'gdc' (known: cryoet, htan, hoa, panosc, minerva)");
+          "unknown source 'gdc' (known: cryoet, htan, hoa, panosc, minerva, records)");
     BuildOptions none;
     none.out_dir = "/tmp/x";
     CHECK(build_index(none).error().code == Errc::invalid_request);

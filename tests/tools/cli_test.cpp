@@ -84,7 +84,7 @@ TEST_CASE("atlas-index refuses bad usage with exit 2 and a failed build with exi
     auto bad_source = test::run_tool(test::atlas_index_bin(), {"build", "--source", "gdc=/x"});
     CHECK(bad_source.exit_code == 2);
     CHECK(bad_source.err.starts_with(
-        "atlas-index: unknown source 'gdc' (known: cryoet, htan, hoa, panosc, minerva)"));
+        "atlas-index: unknown source 'gdc' (known: cryoet, htan, hoa, panosc, minerva, records)"));
     test::TempDir dir;
     auto missing = test::run_tool(test::atlas_index_bin(),
                                   {"build", "--source", "cryoet=" + (dir.path() / "nope").string(),

@@ -70,6 +70,12 @@ std::span<const ScaleLevel> field_scale(const FieldSpec& spec);
 // The label of `rating` on `spec`'s scale ("Good" for 4), or "" if none.
 std::string_view scale_label(const FieldSpec& spec, double rating);
 
+// True for fields whose values are counted and filtered as facets (keyword,
+// boolean, and identifiers shared by many records such as kind, dataset or
+// object_id); false for numbers and dates, text, and ids of one record each
+// (id, htan_id, file_name, drs_uri...), which would only bloat the columns.
+bool is_facet(const FieldSpec& spec);
+
 // All fields, in documentation order.
 std::span<const FieldSpec> field_specs();
 
@@ -124,6 +130,7 @@ std::string id_term(std::string_view record_id);
 // matches a range when any of its values does.
 inline constexpr unsigned kSlotBrowseOrder = 0;  // kind rank, then id: order when nothing ranks
 inline constexpr unsigned kSlotTitle = 1;        // folded title, for sorting by title
+inline constexpr unsigned kSlotGroup = 2;  // id of the record's dataset (else its own): grouping
 
 // Packs numbers for a slot; unpack_numbers ignores a trailing partial number.
 std::string pack_numbers(std::span<const double> numbers);

@@ -21,6 +21,55 @@
 
 namespace atlas {
 
+// --- the request ---------------------------------------------------------------------
+
+// One condition on one field.  Its values are ORed; a request's filters are
+// ANDed.  These are the facet filters of a browse page: ticking two organisms
+// is one Filter with two values.
+//   keyword, identifier: whole values ("Schizosaccharomyces pombe", "GO:0022626"),
+//     compared as field:= compares them (case, spacing and punctuation aside)
+//   boolean: yes / no
+//   number, date: a value or a range in the query language ("4", ">=4",
+//     "1..5um", "<10A", "good", "2023", "2023-01..2023-06")
+struct Filter {
+    enum class Mode {
+        any,      // the field has one of `values`
+        none,     // the field has none of `values` (NOT)
+        exists,   // the field has a value (`values` unused)
+        missing,  // the field has no value (`values` unused)
+    };
+    std::string field;
+    std::vector<std::string> values;
+    Mode mode = Mode::any;
+};
+
+// Records with at least one child of `kind` that itself matches `query`, all
+// of `filters` and all of `children`: the CryoET portal's EXISTS semantics,
+// where the conditions on one child hold for the same child ("datasets with a
+// run of quality >= 4 that has a ground-truth ribosome annotation").  Two
+// ChildFilters on the same kind may be met by different children ("any child").
+// A child is a record whose parent chain reaches the record: an annotation is
+// a child of its run and, through it, of its dataset.
+struct ChildFilter {
+    std::string kind;
+    std::string query;  // query language; empty = any
+    std::vector<Filter> filters;
+    std::vector<ChildFilter> children;
+};
+
+struct FacetRequest {
+    std::string field;        // a keyword, identifier, boolean, number or date field
+    std::uint32_t size = 10;  // values returned, most frequent first; the rest are in `other`
+    std::string prefix;       // only values starting with this (facet-value search: "Schiz")
+};
+
+struct SortKey {
+    // "relevance", or a field: release_date, quality, voxel_spacing, title, id, kind,
+    // run_count, annotation_count, or any number or date field.
+    std::string field;
+    bool descending = false;
+};
+
 struct SearchRequest {
     // The query language (README "Query language"): free words, "phrases",
     // field:value, field:"two words", ranges (quality:>=4, voxel_spacing:..10),
@@ -30,6 +79,20 @@ struct SearchRequest {
     std::vector<std::string> kinds;
     // Only records from these sources (cryoet, htan, hoa, panosc, minerva); empty = all.
     std::vector<std::string> sources;
+    std::vector<Filter> filters;           // ANDed with the query
+    std::vector<ChildFilter> has_children;  // ANDed with the query
+    // Facet counts wanted.  Each facet is counted over the records that match
+    // the query and every filter except those on the facet's own field
+    // (disjunctive: ticking one organism does not zero the others).
+    std::vector<FacetRequest> facets;
+    // Order: empty = relevance (browse order when nothing ranks: kind, then id).
+    // Ties are broken by the next key, then by browse order, so pages are stable.
+    std::vector<SortKey> sort;
+    // "dataset": hits grouped under the dataset they belong to (a record with no
+    // dataset is a group of its own); offset and limit then count groups, and
+    // each group shows its best `group_size` hits.  Empty = no grouping.
+    std::string group_by;
+    std::uint32_t group_size = 3;
     std::uint32_t offset = 0;  // at most kMaxOffset
     std::uint32_t limit = 10;  // at most kMaxLimit
     std::uint32_t snippet_bytes = 220;
@@ -37,6 +100,8 @@ struct SearchRequest {
 
 inline constexpr std::uint32_t kMaxLimit = 1000;
 inline constexpr std::uint32_t kMaxOffset = 1000000;
+inline constexpr std::uint32_t kMaxFacetSize = 1000;
+inline constexpr std::uint32_t kMaxGroupSize = 100;
 
 enum class ValueType { text, number, date, boolean };
 
@@ -91,6 +156,33 @@ struct Hit {
     std::string link(std::string_view rel) const;
 };
 
+struct FacetCount {
+    std::string value;  // as shown: "Schizosaccharomyces pombe", "4", "2023", "10..20"
+    std::uint64_t count = 0;
+    std::string label;  // a rated number's label ("Good"), else empty
+    // Numeric buckets: [lo, hi) in the field's display unit.
+    double lo = 0;
+    double hi = 0;
+};
+
+struct FacetResult {
+    std::string field;
+    std::string label;  // "Organism"
+    std::string unit;   // numeric facets: the display unit of lo/hi
+    bool numeric = false;
+    std::vector<FacetCount> values;  // most frequent first (numeric: in bucket order)
+    std::uint64_t other = 0;    // the counts of the values not returned, summed
+    std::uint64_t missing = 0;  // records with no value of the field
+    std::uint64_t distinct = 0; // values with a count (all, not just the returned)
+};
+
+struct HitGroup {
+    std::string id;     // the dataset's record id (or the hit's own, for a group of one)
+    std::string title;  // its title
+    std::uint64_t total = 0;   // matching records in the group
+    std::vector<Hit> hits;     // its best hits, in the request's order
+};
+
 struct SearchResult {
     std::string query;
     std::vector<std::string> kinds;
@@ -100,7 +192,11 @@ struct SearchResult {
     std::uint32_t limit = 0;
     double took_ms = 0;
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
-    std::vector<Hit> hits;
+    std::vector<Hit> hits;            // without group_by
+    std::string group_by;             // with group_by: the groups of this page
+    std::uint64_t group_total = 0;    //   groups in the whole result (exact)
+    std::vector<HitGroup> groups;
+    std::vector<FacetResult> facets;  // in the order requested
 };
 
 // One Searcher per thread: a Xapian object must not be used from two threads at once.
@@ -142,6 +238,20 @@ class Searcher {
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
 std::string to_json(const SearchResult& result);
+
+// Reads a request from JSON (README "The structured request"):
+// {"query": "...", "kinds": [...], "sources": [...],
+//  "filters": [{"field": "organism", "values": ["..."], "mode": "any|none|exists|missing"}],
+//  "has_children": [{"kind": "run", "query": "...", "filters": [...], "has_children": [...]}],
+//  "facets": [{"field": "organism", "size": 10, "prefix": "Schiz"}] or ["organism", ...],
+//  "sort": [{"field": "release_date", "order": "desc"}] or ["release_date:desc"],
+//  "group_by": "dataset", "group_size": 3, "offset": 0, "limit": 20}
+// Unknown members are an error (a misspelt key would otherwise be ignored).
+// Errors: invalid_request, with the member named.
+Result<SearchRequest> request_from_json(std::string_view json);
+
+// The request as JSON, in the form request_from_json reads.
+std::string to_json(const SearchRequest& request);
 
 // Highlighted text as HTML (escaped, <mark> around matches).
 std::string to_html(const Highlighted& text);

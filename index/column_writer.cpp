@@ -1,0 +1,338 @@
+// column_writer.cpp - builds and writes the column file (atlas/column_format.h).
+//
+// Invariants of what is written: facet dictionaries are sorted by exact form
+// and codes renumbered to match; every per-document list is ascending by
+// docid; a document has a facet value at most once.
+#include "column_writer.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <numeric>
+
+#include "atlas/column_format.h"
+#include "atlas/schema.h"
+#include "atlas/text.h"
+
+namespace atlas::detail {
+namespace {
+
+class FileBuilder {
+  public:
+    // Appends a section; its start is aligned to 8 bytes.
+    void section(std::string name, const std::string& bytes) {
+        align();
+        sections_.push_back({std::move(name), body_.size(), bytes.size()});
+        body_ += bytes;
+    }
+
+    std::string finish(std::uint32_t doc_count) {
+        align();
+        std::uint64_t table_offset = kColumnHeaderBytes + body_.size();
+        std::string table;
+        put32(table, static_cast<std::uint32_t>(sections_.size()));
+        for (const auto& s : sections_) {
+            put32(table, static_cast<std::uint32_t>(s.name.size()));
+            table += s.name;
+            while (table.size() % 8 != 0) table += '\0';
+            put64(table, kColumnHeaderBytes + s.offset);
+            put64(table, s.size);
+        }
+        std::string out(kColumnMagic);
+        put32(out, kColumnFormatVersion);
+        put32(out, static_cast<std::uint32_t>(kSchemaVersion));
+        put32(out, doc_count);
+        put32(out, 0);
+        put64(out, table_offset);
+        out += body_;
+        out += table;
+        return out;
+    }
+
+    static void put32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<char*>(&v), 4); }
+    static void put64(std::string& s, std::uint64_t v) { s.append(reinterpret_cast<char*>(&v), 8); }
+    static void put_f64(std::string& s, double v) { s.append(reinterpret_cast<char*>(&v), 8); }
+    template <class T>
+    static void put_array(std::string& s, const std::vector<T>& v) {
+        s.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    }
+
+  private:
+    struct Section {
+        std::string name;
+        std::uint64_t offset;
+        std::uint64_t size;
+    };
+    void align() {
+        while (body_.size() % 8 != 0) body_ += '\0';
+    }
+    std::string body_;
+    std::vector<Section> sections_;
+};
+
+std::string u32s(const std::vector<std::uint32_t>& v) {
+    std::string s;
+    FileBuilder::put_array(s, v);
+    return s;
+}
+
+// ranks[docid] for docids 1..n ordered by `less` (rank 0 is first).
+template <class Less>
+std::vector<std::uint32_t> ranks_by(std::size_t n, Less less, std::vector<std::uint32_t>* order) {
+    std::vector<std::uint32_t> docs(n);
+    std::iota(docs.begin(), docs.end(), 1u);
+    std::stable_sort(docs.begin(), docs.end(), less);
+    std::vector<std::uint32_t> rank(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) rank[docs[i]] = static_cast<std::uint32_t>(i);
+    if (order != nullptr) *order = std::move(docs);
+    return rank;
+}
+
+}  // namespace
+
+ColumnWriter::ColumnWriter() {
+    for (const auto& spec : field_specs()) {
+        if (is_facet(spec)) {
+            facet_of_[std::string(spec.name)] = facets_.size();
+            facets_.push_back(Facet{std::string(spec.name), {}, {}, {}, {}, {}});
+        } else if (spec.type == FieldType::number || spec.type == FieldType::date) {
+            number_of_[std::string(spec.name)] = numbers_.size();
+            numbers_.push_back(Number{std::string(spec.name), {}, {}});
+        }
+    }
+}
+
+void ColumnWriter::add(std::uint32_t docid, const Record& record) {
+    Doc d;
+    d.id = record.id;
+    d.parent = record.parent;
+    for (const auto& c : record.breadcrumb) {
+        if (c.kind == "dataset") {
+            if (c.id != record.id) d.group = c.id;
+            break;
+        }
+    }
+    d.title = fold(record.title);
+    d.kind_rank = kind_rank(record.kind);
+    docs_.push_back(std::move(d));
+
+    // A document's codes of one field, deduplicated, before they are appended.
+    std::unordered_map<std::size_t, std::vector<std::uint32_t>> codes;
+    auto add_facet = [&](std::string_view field, std::string_view text) {
+        auto it = facet_of_.find(std::string(field));
+        if (it == facet_of_.end()) return;
+        const FieldSpec* spec = find_field(field);
+        std::string exact = spec->type == FieldType::boolean ? std::string(text)
+                                                             : exact_value(*spec, text);
+        if (exact.empty()) return;
+        Facet& f = facets_[it->second];
+        auto [pos, fresh] = f.code_of.try_emplace(exact, static_cast<std::uint32_t>(f.exact.size()));
+        if (fresh) {
+            f.exact.push_back(exact);
+            f.display.emplace_back(text);
+        }
+        auto& list = codes[it->second];
+        if (std::find(list.begin(), list.end(), pos->second) == list.end()) {
+            list.push_back(pos->second);
+        }
+    };
+    add_facet("kind", record.kind);
+    add_facet("source", record.source);
+    for (const auto& v : record.values) {
+        const FieldSpec* spec = find_field(v.field);
+        if (spec == nullptr) continue;
+        if (spec->type == FieldType::number || spec->type == FieldType::date) {
+            auto it = number_of_.find(v.field);
+            if (it == number_of_.end()) continue;
+            Number& n = numbers_[it->second];
+            n.docids.push_back(docid);
+            n.values.push_back(v.number);
+        } else if (spec->type == FieldType::boolean) {
+            add_facet(v.field, v.number != 0 ? "true" : "false");
+        } else {
+            add_facet(v.field, v.text);
+        }
+    }
+    for (auto& [facet, list] : codes) {
+        std::sort(list.begin(), list.end());
+        Facet& f = facets_[facet];
+        for (auto c : list) {
+            f.docids.push_back(docid);
+            f.codes.push_back(c);
+        }
+    }
+}
+
+Status ColumnWriter::write(const std::string& path) {
+    const std::size_t n = docs_.size();
+    FileBuilder file;
+
+    // --- orders -----------------------------------------------------------------------
+    std::vector<std::uint32_t> by_browse;
+    std::vector<std::string> folded_ids(n + 1);
+    for (std::size_t i = 0; i < n; ++i) folded_ids[i + 1] = fold(docs_[i].id);
+    auto browse_less = [&](std::uint32_t a, std::uint32_t b) {
+        const Doc& x = docs_[a - 1];
+        const Doc& y = docs_[b - 1];
+        if (x.kind_rank != y.kind_rank) return x.kind_rank < y.kind_rank;
+        return folded_ids[a] < folded_ids[b];
+    };
+    auto browse = ranks_by(n, browse_less, &by_browse);
+    file.section("order.browse", u32s(browse));
+    file.section("order.by_browse", u32s(by_browse));
+    file.section("order.title", u32s(ranks_by(
+                                    n,
+                                    [&](std::uint32_t a, std::uint32_t b) {
+                                        const std::string& x = docs_[a - 1].title;
+                                        const std::string& y = docs_[b - 1].title;
+                                        if (x != y) return x < y;
+                                        return browse[a] < browse[b];
+                                    },
+                                    nullptr)));
+    file.section("order.id", u32s(ranks_by(
+                                 n,
+                                 [&](std::uint32_t a, std::uint32_t b) {
+                                     return folded_ids[a] < folded_ids[b];
+                                 },
+                                 nullptr)));
+    folded_ids = {};
+
+    // --- hierarchy ------------------------------------------------------------------------
+    std::unordered_map<std::string, std::uint32_t> docid_of;
+    docid_of.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) docid_of.emplace(docs_[i].id, static_cast<std::uint32_t>(i + 1));
+    std::vector<std::uint32_t> parent(n + 1, 0), group(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Doc& d = docs_[i];
+        if (!d.parent.empty()) {
+            if (auto it = docid_of.find(d.parent); it != docid_of.end()) parent[i + 1] = it->second;
+        }
+        group[i + 1] = static_cast<std::uint32_t>(i + 1);
+        if (!d.group.empty()) {
+            if (auto it = docid_of.find(d.group); it != docid_of.end()) group[i + 1] = it->second;
+        }
+    }
+    docid_of = {};
+    file.section("tree.parent", u32s(parent));
+    file.section("tree.group", u32s(group));
+    {
+        // Members of each group, by group docid (counting sort).
+        std::vector<std::uint32_t> offsets(n + 2, 0);
+        for (std::size_t d = 1; d <= n; ++d) ++offsets[group[d] + 1];
+        for (std::size_t g = 1; g < offsets.size(); ++g) offsets[g] += offsets[g - 1];
+        std::vector<std::uint32_t> members(n);
+        std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
+        for (std::size_t d = 1; d <= n; ++d) members[next[group[d]]++] = static_cast<std::uint32_t>(d);
+        std::string bytes = u32s(offsets);
+        FileBuilder::put_array(bytes, members);
+        file.section("tree.members", bytes);
+    }
+
+    // --- facets -----------------------------------------------------------------------------
+    for (auto& f : facets_) {
+        const auto v = static_cast<std::uint32_t>(f.exact.size());
+        if (v == 0) continue;
+        // Renumber so codes follow the exact forms' order.
+        std::vector<std::uint32_t> order(v);
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return f.exact[a] < f.exact[b]; });
+        std::vector<std::uint32_t> code_of_old(v);
+        for (std::uint32_t i = 0; i < v; ++i) code_of_old[order[i]] = i;
+        for (auto& c : f.codes) c = code_of_old[c];
+        // Within one document codes must ascend after the renumbering too.
+        for (std::size_t i = 0; i < f.docids.size();) {
+            std::size_t j = i;
+            while (j < f.docids.size() && f.docids[j] == f.docids[i]) ++j;
+            std::sort(f.codes.begin() + static_cast<std::ptrdiff_t>(i),
+                      f.codes.begin() + static_cast<std::ptrdiff_t>(j));
+            i = j;
+        }
+        std::string dict;
+        FileBuilder::put32(dict, v);
+        std::vector<std::uint32_t> offsets;
+        std::string blob;
+        for (std::uint32_t i = 0; i < v; ++i) {
+            offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+            blob += f.exact[order[i]];
+            offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+            blob += f.display[order[i]];
+        }
+        offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+        FileBuilder::put_array(dict, offsets);
+        dict += blob;
+        file.section("f." + f.field + ".dict", dict);
+
+        std::vector<std::uint32_t> count(v, 0);
+        for (auto c : f.codes) ++count[c];
+        file.section("f." + f.field + ".count", u32s(count));
+
+        std::vector<std::uint32_t> voffsets(v + 1, 0);
+        for (std::uint32_t i = 0; i < v; ++i) voffsets[i + 1] = voffsets[i] + count[i];
+        std::vector<std::uint32_t> vdocs(f.docids.size());
+        std::vector<std::uint32_t> next(voffsets.begin(), voffsets.end() - 1);
+        for (std::size_t i = 0; i < f.docids.size(); ++i) vdocs[next[f.codes[i]]++] = f.docids[i];
+        std::string vpost = u32s(voffsets);
+        FileBuilder::put_array(vpost, vdocs);
+        file.section("f." + f.field + ".vpost", vpost);
+
+        std::string dpost;
+        FileBuilder::put32(dpost, static_cast<std::uint32_t>(f.docids.size()));
+        FileBuilder::put_array(dpost, f.docids);
+        FileBuilder::put_array(dpost, f.codes);
+        file.section("f." + f.field + ".dpost", dpost);
+        f = Facet{};
+    }
+
+    // --- numbers ----------------------------------------------------------------------------
+    for (auto& num : numbers_) {
+        const auto p = static_cast<std::uint32_t>(num.docids.size());
+        if (p == 0) continue;
+        std::string docs;
+        FileBuilder::put32(docs, p);
+        FileBuilder::put32(docs, 0);  // keeps the doubles 8-byte aligned
+        FileBuilder::put_array(docs, num.values);
+        FileBuilder::put_array(docs, num.docids);
+        file.section("n." + num.field + ".docs", docs);
+        std::vector<std::uint32_t> idx(p);
+        std::iota(idx.begin(), idx.end(), 0u);
+        std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (num.values[a] != num.values[b]) return num.values[a] < num.values[b];
+            return num.docids[a] < num.docids[b];
+        });
+        std::string sorted;
+        FileBuilder::put32(sorted, p);
+        FileBuilder::put32(sorted, 0);
+        for (auto i : idx) FileBuilder::put_f64(sorted, num.values[i]);
+        for (auto i : idx) FileBuilder::put32(sorted, num.docids[i]);
+        file.section("n." + num.field + ".sorted", sorted);
+        num = Number{};
+    }
+
+    std::string bytes = file.finish(static_cast<std::uint32_t>(n));
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return Error{Errc::io, fmt::format("cannot create '{}': {}", path, std::strerror(errno))};
+    }
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            ::close(fd);
+            return Error{Errc::io, fmt::format("cannot write '{}': {}", path, std::strerror(e))};
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        return Error{Errc::io, fmt::format("cannot sync '{}': {}", path, std::strerror(errno))};
+    }
+    return {};
+}
+
+}  // namespace atlas::detail

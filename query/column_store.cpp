@@ -1,0 +1,345 @@
+// column_store.cpp - maps and checks the column file, builds bitmaps on demand.
+//
+// Every section's bounds are checked at open, so a damaged file is a corrupt
+// error then, never a wild read later.
+#include "column_store.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "atlas/column_format.h"
+#include "atlas/schema.h"
+
+namespace atlas::detail {
+namespace {
+
+struct Reader {
+    const char* base;
+    std::size_t size;
+    std::string path;
+
+    Error corrupt(std::string_view what) const {
+        return Error{Errc::corrupt, fmt::format("column file '{}' is damaged: {}; rebuild the "
+                                                "index with atlas-index build",
+                                                path, what)};
+    }
+};
+
+template <class T>
+bool span_at(const char* p, const char* end, std::size_t count, std::span<const T>& out) {
+    if (reinterpret_cast<std::uintptr_t>(p) % alignof(T) != 0) return false;
+    if (static_cast<std::size_t>(end - p) / sizeof(T) < count) return false;
+    out = std::span<const T>(reinterpret_cast<const T*>(p), count);
+    return true;
+}
+
+std::uint32_t u32_at(const char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+}  // namespace
+
+std::string_view FacetColumn::exact(std::uint32_t code) const {
+    return {dict_blob_ + dict_offsets_[2 * code], dict_offsets_[2 * code + 1] - dict_offsets_[2 * code]};
+}
+
+std::string_view FacetColumn::display(std::uint32_t code) const {
+    return {dict_blob_ + dict_offsets_[2 * code + 1],
+            dict_offsets_[2 * code + 2] - dict_offsets_[2 * code + 1]};
+}
+
+std::optional<std::uint32_t> FacetColumn::find(std::string_view exact_form) const {
+    std::uint32_t lo = 0, hi = size();
+    while (lo < hi) {
+        std::uint32_t mid = lo + (hi - lo) / 2;
+        if (exact(mid) < exact_form) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (lo < size() && exact(lo) == exact_form) return lo;
+    return std::nullopt;
+}
+
+std::pair<std::uint32_t, std::uint32_t> FacetColumn::prefix_range(std::string_view prefix) const {
+    std::uint32_t lo = 0, hi = size();
+    while (lo < hi) {
+        std::uint32_t mid = lo + (hi - lo) / 2;
+        if (exact(mid) < prefix) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    std::uint32_t last = lo;
+    while (last < size() && exact(last).starts_with(prefix)) ++last;
+    return {lo, last};
+}
+
+std::span<const std::uint32_t> FacetColumn::docs_of(std::uint32_t code) const {
+    return value_docids_.subspan(value_offsets_[code], value_offsets_[code + 1] - value_offsets_[code]);
+}
+
+ColumnStore::~ColumnStore() {
+    if (map_ != nullptr) ::munmap(const_cast<void*>(map_), map_bytes_);
+}
+
+Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return Error{errno == ENOENT ? Errc::not_found : Errc::unavailable,
+                     fmt::format("cannot open column file '{}': {}", path, std::strerror(errno))};
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kColumnHeaderBytes)) {
+        ::close(fd);
+        return Error{Errc::corrupt, fmt::format("column file '{}' is too short", path)};
+    }
+    auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) {
+        return Error{Errc::unavailable,
+                     fmt::format("cannot map column file '{}': {}", path, std::strerror(errno))};
+    }
+    std::unique_ptr<ColumnStore> store(new ColumnStore());
+    store->map_ = map;
+    store->map_bytes_ = size;
+    Reader r{static_cast<const char*>(map), size, path};
+    const char* end = r.base + size;
+
+    if (std::string_view(r.base, kColumnMagic.size()) != kColumnMagic) {
+        return r.corrupt("not a column file");
+    }
+    std::uint32_t version = u32_at(r.base + 8);
+    std::uint32_t schema = u32_at(r.base + 12);
+    if (version != kColumnFormatVersion) return r.corrupt(fmt::format("format version {}", version));
+    if (schema != static_cast<std::uint32_t>(kSchemaVersion)) {
+        return Error{Errc::schema_mismatch,
+                     fmt::format("column file '{}' was built with schema version {}; this "
+                                 "atlas-search reads version {}: rebuild it with atlas-index build",
+                                 path, schema, kSchemaVersion)};
+    }
+    store->doc_count_ = u32_at(r.base + 16);
+    std::uint64_t table;
+    std::memcpy(&table, r.base + 24, 8);
+    if (table >= size || size - table < 4) return r.corrupt("section table out of bounds");
+    const char* p = r.base + table;
+    std::uint32_t count = u32_at(p);
+    p += 4;
+    std::map<std::string, std::pair<const char*, const char*>, std::less<>> sections;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        if (end - p < 4) return r.corrupt("section table truncated");
+        std::uint32_t len = u32_at(p);
+        p += 4;
+        if (static_cast<std::size_t>(end - p) < len) return r.corrupt("section name truncated");
+        std::string name(p, len);
+        p += len;
+        while ((p - r.base) % 8 != 0) ++p;
+        if (end - p < 16) return r.corrupt("section table truncated");
+        std::uint64_t off, bytes;
+        std::memcpy(&off, p, 8);
+        std::memcpy(&bytes, p + 8, 8);
+        p += 16;
+        if (off > size || bytes > size - off) return r.corrupt("section '" + name + "' out of bounds");
+        sections[name] = {r.base + off, r.base + off + bytes};
+    }
+
+    const std::uint32_t n = store->doc_count_;
+    auto dense = [&](std::string_view name, std::size_t items,
+                     std::span<const std::uint32_t>& out) -> Status {
+        auto it = sections.find(name);
+        if (it == sections.end()) return r.corrupt(fmt::format("no section '{}'", name));
+        if (static_cast<std::size_t>(it->second.second - it->second.first) != items * 4 ||
+            !span_at(it->second.first, it->second.second, items, out)) {
+            return r.corrupt(fmt::format("section '{}' has the wrong size", name));
+        }
+        return {};
+    };
+    for (auto [name, out, items] :
+         {std::tuple{"order.browse", &store->browse_rank_, n + 1},
+          std::tuple{"order.by_browse", &store->by_browse_, n},
+          std::tuple{"order.title", &store->title_rank_, n + 1},
+          std::tuple{"order.id", &store->id_rank_, n + 1},
+          std::tuple{"tree.parent", &store->parent_, n + 1},
+          std::tuple{"tree.group", &store->group_, n + 1}}) {
+        if (auto s = dense(name, items, *out); !s.ok()) return s.error();
+    }
+    {
+        auto it = sections.find("tree.members");
+        if (it == sections.end()) return r.corrupt("no section 'tree.members'");
+        const char* q = it->second.first;
+        if (!span_at(q, it->second.second, std::size_t{n} + 2, store->member_offsets_) ||
+            !span_at(q + (std::size_t{n} + 2) * 4, it->second.second, n, store->member_docids_) ||
+            store->member_offsets_.back() != n) {
+            return r.corrupt("section 'tree.members' has the wrong size");
+        }
+    }
+    for (std::uint32_t d = 0; d <= n; ++d) {
+        if (store->parent_[d] > n || store->group_[d] > n || (d > 0 && store->browse_rank_[d] >= n)) {
+            return r.corrupt("a docid out of range in the orders or the hierarchy");
+        }
+    }
+    for (auto d : store->by_browse_) {
+        if (d == 0 || d > n) return r.corrupt("a docid out of range in order.by_browse");
+    }
+
+    for (const auto& spec : field_specs()) {
+        std::string name(spec.name);
+        if (is_facet(spec)) {
+            auto dict = sections.find("f." + name + ".dict");
+            if (dict == sections.end()) continue;  // no record has the field
+            auto cnt = sections.find("f." + name + ".count");
+            auto vpost = sections.find("f." + name + ".vpost");
+            auto dpost = sections.find("f." + name + ".dpost");
+            if (cnt == sections.end() || vpost == sections.end() || dpost == sections.end()) {
+                return r.corrupt("facet '" + name + "' is incomplete");
+            }
+            FacetColumn f;
+            const char* q = dict->second.first;
+            if (dict->second.second - q < 4) return r.corrupt("facet '" + name + "' dictionary");
+            std::uint32_t v = u32_at(q);
+            if (!span_at(q + 4, dict->second.second, 2 * std::size_t{v} + 1, f.dict_offsets_)) {
+                return r.corrupt("facet '" + name + "' dictionary");
+            }
+            f.dict_blob_ = q + 4 + (2 * std::size_t{v} + 1) * 4;
+            if (!std::is_sorted(f.dict_offsets_.begin(), f.dict_offsets_.end()) ||
+                f.dict_offsets_.back() > static_cast<std::size_t>(dict->second.second - f.dict_blob_)) {
+                return r.corrupt("facet '" + name + "' dictionary");
+            }
+            if (!span_at(cnt->second.first, cnt->second.second, v, f.counts_) ||
+                !span_at(vpost->second.first, vpost->second.second, std::size_t{v} + 1,
+                         f.value_offsets_)) {
+                return r.corrupt("facet '" + name + "' counts");
+            }
+            std::uint32_t postings = f.value_offsets_.back();
+            if (!std::is_sorted(f.value_offsets_.begin(), f.value_offsets_.end()) ||
+                !span_at(vpost->second.first + (std::size_t{v} + 1) * 4, vpost->second.second,
+                         postings, f.value_docids_)) {
+                return r.corrupt("facet '" + name + "' postings");
+            }
+            const char* dp = dpost->second.first;
+            if (dpost->second.second - dp < 4) return r.corrupt("facet '" + name + "' pairs");
+            std::uint32_t pairs = u32_at(dp);
+            if (pairs != postings || !span_at(dp + 4, dpost->second.second, pairs, f.pair_docids_) ||
+                !span_at(dp + 4 + std::size_t{pairs} * 4, dpost->second.second, pairs, f.pair_codes_)) {
+                return r.corrupt("facet '" + name + "' pairs");
+            }
+            for (std::uint32_t i = 0; i < pairs; ++i) {
+                if (f.pair_codes_[i] >= v || f.pair_docids_[i] > n || f.value_docids_[i] > n) {
+                    return r.corrupt("facet '" + name + "' names a value or docid out of range");
+                }
+            }
+            store->facets_.emplace(name, f);
+        } else if (spec.type == FieldType::number || spec.type == FieldType::date) {
+            auto docs = sections.find("n." + name + ".docs");
+            if (docs == sections.end()) continue;
+            auto sorted = sections.find("n." + name + ".sorted");
+            if (sorted == sections.end()) return r.corrupt("number '" + name + "' is incomplete");
+            NumberColumn c;
+            const char* q = docs->second.first;
+            const char* s = sorted->second.first;
+            if (docs->second.second - q < 8 || sorted->second.second - s < 8) {
+                return r.corrupt("number '" + name + "'");
+            }
+            std::uint32_t pairs = u32_at(q);
+            if (u32_at(s) != pairs || !span_at(q + 8, docs->second.second, pairs, c.values) ||
+                !span_at(q + 8 + std::size_t{pairs} * 8, docs->second.second, pairs, c.docids) ||
+                !span_at(s + 8, sorted->second.second, pairs, c.sorted_values) ||
+                !span_at(s + 8 + std::size_t{pairs} * 8, sorted->second.second, pairs,
+                         c.sorted_docids)) {
+                return r.corrupt("number '" + name + "' is misaligned or truncated");
+            }
+            for (std::uint32_t i = 0; i < pairs; ++i) {
+                if (c.docids[i] > n || c.sorted_docids[i] > n) {
+                    return r.corrupt("number '" + name + "' names a docid out of range");
+                }
+            }
+            store->numbers_.emplace(name, c);
+        }
+    }
+    store->all_ = n > 0 ? Bitmap::range(1, n) : Bitmap();
+    return store;
+}
+
+const FacetColumn* ColumnStore::facet(std::string_view field) const {
+    auto it = facets_.find(field);
+    return it == facets_.end() ? nullptr : &it->second;
+}
+
+const NumberColumn* ColumnStore::number(std::string_view field) const {
+    auto it = numbers_.find(field);
+    return it == numbers_.end() ? nullptr : &it->second;
+}
+
+const Bitmap& ColumnStore::value_docs(std::string_view field, const FacetColumn& column,
+                                      std::uint32_t code) {
+    std::string key = fmt::format("v\x1f{}\x1f{}", field, code);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    Bitmap b = Bitmap::of(column.docs_of(code));
+    b.optimize();
+    cache_bytes_ += b.bytes();
+    return cache_.emplace(std::move(key), std::move(b)).first->second;
+}
+
+const Bitmap& ColumnStore::present(std::string_view field) {
+    std::string key = fmt::format("p\x1f{}", field);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    Bitmap b;
+    if (const FacetColumn* f = facet(field)) b = Bitmap::of(f->pair_docids());
+    if (const NumberColumn* c = number(field)) b = Bitmap::of(c->docids);
+    b.optimize();
+    cache_bytes_ += b.bytes();
+    return cache_.emplace(std::move(key), std::move(b)).first->second;
+}
+
+const Bitmap& ColumnStore::number_range(std::string_view field, double lo, bool lo_inclusive,
+                                        double hi, bool hi_inclusive) {
+    std::string key = fmt::format("n\x1f{}\x1f{}{}\x1f{}{}", field, lo, lo_inclusive ? '[' : '(',
+                                  hi, hi_inclusive ? ']' : ')');
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+    Bitmap b;
+    if (const NumberColumn* c = number(field)) {
+        auto first = lo_inclusive
+                         ? std::lower_bound(c->sorted_values.begin(), c->sorted_values.end(), lo)
+                         : std::upper_bound(c->sorted_values.begin(), c->sorted_values.end(), lo);
+        auto last = hi_inclusive
+                        ? std::upper_bound(c->sorted_values.begin(), c->sorted_values.end(), hi)
+                        : std::lower_bound(c->sorted_values.begin(), c->sorted_values.end(), hi);
+        if (first < last) {
+            auto from = static_cast<std::size_t>(first - c->sorted_values.begin());
+            auto to = static_cast<std::size_t>(last - c->sorted_values.begin());
+            b = Bitmap::of(c->sorted_docids.subspan(from, to - from));
+        }
+    }
+    b.optimize();
+    cache_bytes_ += b.bytes();
+    return cache_.emplace(std::move(key), std::move(b)).first->second;
+}
+
+void ColumnStore::trim_cache(std::size_t max_bytes) {
+    if (cache_bytes_ <= max_bytes) return;
+    cache_.clear();
+    cache_bytes_ = 0;
+}
+
+std::span<const std::uint32_t> ColumnStore::members(std::uint32_t group_docid) const {
+    if (group_docid >= member_offsets_.size() - 1) return {};
+    return member_docids_.subspan(member_offsets_[group_docid],
+                                  member_offsets_[group_docid + 1] - member_offsets_[group_docid]);
+}
+
+}  // namespace atlas::detail

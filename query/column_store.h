@@ -1,0 +1,111 @@
+// column_store.h - the generation's column file (atlas/column_format.h), mapped read-only.
+//
+// Gives facet values and their documents as bitmaps (built from the file on
+// first use and kept), numbers for ranges, sorting and histograms, the
+// orders (browse, title, id) and the hierarchy (parents, dataset groups).
+// One ColumnStore per Searcher: not thread-safe (its bitmap cache).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "atlas/error.h"
+#include "bitmap.h"
+
+namespace atlas::detail {
+
+// One facet field's values and postings.
+class FacetColumn {
+  public:
+    std::uint32_t size() const { return static_cast<std::uint32_t>(counts_.size()); }
+    std::string_view exact(std::uint32_t code) const;
+    std::string_view display(std::uint32_t code) const;
+    std::uint32_t count(std::uint32_t code) const { return counts_[code]; }
+    // The code of an exact form, or nullopt.
+    std::optional<std::uint32_t> find(std::string_view exact) const;
+    // Codes whose exact form starts with `prefix`: [first, last).
+    std::pair<std::uint32_t, std::uint32_t> prefix_range(std::string_view prefix) const;
+    std::span<const std::uint32_t> docs_of(std::uint32_t code) const;
+    // (docid, code) pairs, ascending by docid.
+    std::span<const std::uint32_t> pair_docids() const { return pair_docids_; }
+    std::span<const std::uint32_t> pair_codes() const { return pair_codes_; }
+
+  private:
+    friend class ColumnStore;
+    std::span<const std::uint32_t> dict_offsets_;
+    const char* dict_blob_ = nullptr;
+    std::span<const std::uint32_t> counts_;
+    std::span<const std::uint32_t> value_offsets_;
+    std::span<const std::uint32_t> value_docids_;
+    std::span<const std::uint32_t> pair_docids_;
+    std::span<const std::uint32_t> pair_codes_;
+};
+
+// One number or date field: every value of every document.
+struct NumberColumn {
+    std::span<const std::uint32_t> docids;  // ascending
+    std::span<const double> values;         // parallel to docids
+    std::span<const double> sorted_values;  // ascending
+    std::span<const std::uint32_t> sorted_docids;
+};
+
+class ColumnStore {
+  public:
+    // Maps `path`.  Errors: not_found, corrupt (bad magic, version or bounds),
+    // schema_mismatch.
+    static Result<std::unique_ptr<ColumnStore>> open(const std::string& path);
+    ~ColumnStore();
+    ColumnStore(const ColumnStore&) = delete;
+    ColumnStore& operator=(const ColumnStore&) = delete;
+
+    std::uint32_t doc_count() const { return doc_count_; }
+    const Bitmap& all() const { return all_; }
+
+    const FacetColumn* facet(std::string_view field) const;
+    const NumberColumn* number(std::string_view field) const;
+
+    // Documents with value `code` of `field` (cached).
+    const Bitmap& value_docs(std::string_view field, const FacetColumn& column,
+                             std::uint32_t code);
+    // Documents with any value of `field` (cached).
+    const Bitmap& present(std::string_view field);
+    // Documents with a value of number field `field` in the range (cached).
+    const Bitmap& number_range(std::string_view field, double lo, bool lo_inclusive, double hi,
+                               bool hi_inclusive);
+
+    // Forgets the cached bitmaps when they take more than `max_bytes`.  Call
+    // between requests only: it invalidates references handed out.
+    void trim_cache(std::size_t max_bytes);
+
+    std::span<const std::uint32_t> browse_rank() const { return browse_rank_; }
+    std::span<const std::uint32_t> by_browse() const { return by_browse_; }
+    std::span<const std::uint32_t> title_rank() const { return title_rank_; }
+    std::span<const std::uint32_t> id_rank() const { return id_rank_; }
+    std::span<const std::uint32_t> parent() const { return parent_; }
+    std::span<const std::uint32_t> group() const { return group_; }
+    // Docids whose group is `group_docid`.
+    std::span<const std::uint32_t> members(std::uint32_t group_docid) const;
+
+  private:
+    ColumnStore() = default;
+    const void* map_ = nullptr;
+    std::size_t map_bytes_ = 0;
+    std::uint32_t doc_count_ = 0;
+    Bitmap all_;
+    std::map<std::string, FacetColumn, std::less<>> facets_;
+    std::map<std::string, NumberColumn, std::less<>> numbers_;
+    std::span<const std::uint32_t> browse_rank_, by_browse_, title_rank_, id_rank_, parent_,
+        group_, member_offsets_, member_docids_;
+    // Bitmaps built on first use: facet values and presence, number ranges.
+    std::unordered_map<std::string, Bitmap> cache_;
+    std::size_t cache_bytes_ = 0;
+};
+
+}  // namespace atlas::detail

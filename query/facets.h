@@ -1,0 +1,25 @@
+// facets.h - counting a field's values over a set of records, exactly.
+//
+// Keyword, identifier and boolean fields count each distinct value once per
+// record that has it; numbers and dates count per bucket (a rating scale's
+// levels, calendar years, or round-number intervals over the field's range).
+// The cost depends on the set, not the index: a field with few values asks
+// each value's bitmap how many of the set it shares (a few word operations
+// per 65,536 records); a field with many walks its (record, value) pairs once
+// against a plain bit per record of the set; the whole index reads the counts
+// the column file stores.
+#pragma once
+
+#include "atlas/schema.h"
+#include "atlas/search.h"
+#include "bitmap.h"
+#include "column_store.h"
+
+namespace atlas::detail {
+
+// Counts `request.field` (described by `spec`) over `base`.  Errors:
+// invalid_request (a field that cannot be a facet).
+Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
+                                const FacetRequest& request);
+
+}  // namespace atlas::detail
