@@ -19,7 +19,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases
