@@ -20,6 +20,7 @@
 #include "atlas/column_format.h"
 #include "catalog.h"
 #include "column_writer.h"
+#include "shard_writer.h"
 #include "cryoet_adapter.h"
 #include "hoa_adapter.h"
 #include "htan_adapter.h"
@@ -141,13 +142,14 @@ std::string utc_now() {
 // Receives records from the adapters and writes both stores.
 class Builder final : public RecordSink {
   public:
-    Builder(Catalog& catalog, Xapian::WritableDatabase& db, Catalog* previous, BuildReport& report,
+    Builder(Catalog& catalog, ShardWriter& shards, Catalog* previous, BuildReport& report,
             const BuildOptions& options)
-        : catalog_(catalog), db_(db), previous_(previous), report_(report), options_(options) {}
+        : catalog_(catalog), shards_(shards), previous_(previous), report_(report),
+          options_(options) {}
 
     void set_source(std::string name) {
         source_ = std::move(name);
-        per_source_[source_];  // a source that yields nothing still shows as 0
+        per_adapter_[source_];  // an adapter that yields nothing still shows as 0
     }
     void set_total(std::uint64_t total) { total_ = total; }
 
@@ -210,7 +212,10 @@ class Builder final : public RecordSink {
 
     const std::vector<std::string>& organisms() const { return organisms_; }
     ColumnWriter& columns() { return columns_; }
+    // Records per portal (record.source) and per adapter (--source NAME): the
+    // same for the portal adapters; records=DIR yields records of any portal.
     const std::map<std::string, std::uint64_t>& per_source() const { return per_source_; }
+    const std::map<std::string, std::uint64_t>& per_adapter() const { return per_adapter_; }
 
   private:
     void reject(const Record& record, std::string message) {
@@ -235,30 +240,23 @@ class Builder final : public RecordSink {
             reject(record, "record id already taken by another file; record rejected");
             return;
         }
-        Xapian::Document doc = make_document(record);
-        Xapian::docid docid = 0;
-        try {
-            docid = db_.add_document(doc);
-        } catch (const Xapian::InvalidArgumentError& e) {
-            // A value Xapian cannot store (a term too long, say) rejects this
-            // record, not the build.
-            ids_.erase(record.id);
-            reject(record, "cannot be indexed: " + e.get_msg() + "; record rejected");
-            return;
-        }
         status_ = catalog_.put_record(record, to_json(record), carried_over);
         if (!status_.ok()) return;
-        columns_.add(static_cast<std::uint32_t>(docid), record);
+        // Docids are the order records are accepted in (shard_writer.h).
+        columns_.add(shards_.added() + 1, record);
         ++report_.records;
         ++report_.records_per_kind[record.kind];
         ++report_.records_per_source[record.source][record.kind];
         ++per_source_[record.source];
+        ++per_adapter_[source_];
         for (const auto& v : record.values) {
             if (v.field == "organism" && v.origin == Origin::own &&
                 organism_set_.insert(v.text).second) {
                 organisms_.push_back(v.text);
             }
         }
+        status_ = shards_.add(std::move(record));
+        if (!status_.ok()) return;
         tick();
     }
 
@@ -284,7 +282,7 @@ class Builder final : public RecordSink {
     }
 
     Catalog& catalog_;
-    Xapian::WritableDatabase& db_;
+    ShardWriter& shards_;
     Catalog* previous_;
     BuildReport& report_;
     const BuildOptions& options_;
@@ -297,6 +295,7 @@ class Builder final : public RecordSink {
     std::set<std::string> organism_set_;
     std::vector<std::string> organisms_;
     std::map<std::string, std::uint64_t> per_source_;
+    std::map<std::string, std::uint64_t> per_adapter_;
     ColumnWriter columns_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_progress_ = Clock::now();
@@ -329,10 +328,9 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     fs::create_directories(tmp);
     auto catalog = Catalog::create((tmp / kCatalogFile).string());
     if (!catalog.ok()) return catalog.error();
-    Xapian::WritableDatabase db((tmp / kXapianDir).string(), Xapian::DB_CREATE_OR_OVERWRITE |
-                                                                 Xapian::DB_BACKEND_GLASS |
-                                                                 Xapian::DB_NO_SYNC);
-    Builder builder(catalog.value(), db, previous, report, options);
+    auto shards = ShardWriter::create(tmp / kXapianDir, default_shard_count());
+    if (!shards.ok()) return shards.error();
+    Builder builder(catalog.value(), *shards.value(), previous, report, options);
 
     std::vector<std::unique_ptr<Adapter>> adapters;
     std::uint64_t total = 0;
@@ -355,12 +353,14 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         if (!counts.ok()) return counts.error();
         before = counts.value();
     }
-    for (const auto& [source, n] : builder.per_source()) {
+    for (const auto& [adapter, n] : builder.per_adapter()) {
         if (n == 0) {
             return Error{
                 Errc::invalid_request,
-                fmt::format("source '{}' produced no records; the current index is kept", source)};
+                fmt::format("source '{}' produced no records; the current index is kept", adapter)};
         }
+    }
+    for (const auto& [source, n] : builder.per_source()) {
         auto it = before.find(source);
         if (!options.allow_shrink && it != before.end() && n * 2 < it->second) {
             return Error{Errc::invalid_request,
@@ -384,12 +384,12 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         {kMetaSources, sources},
         {kMetaAbbreviations, abbreviations.serialize()},
     };
+    std::map<std::string, std::string> xapian_meta;
     for (const auto& [key, value] : meta) {
-        db.set_metadata(std::string(key), value);
+        xapian_meta.emplace(key, value);
         if (auto s = catalog.value().set_meta(std::string(key), value); !s.ok()) return s.error();
     }
-    db.commit();
-    db.close();
+    if (auto s = shards.value()->finish(xapian_meta); !s.ok()) return s.error();
     if (auto s = builder.columns().write((tmp / kColumnFile).string()); !s.ok()) return s.error();
     if (auto s = catalog.value().finish(); !s.ok()) return s.error();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();

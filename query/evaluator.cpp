@@ -13,18 +13,6 @@ namespace {
 // rarer ones are cheaper to read again than to keep.
 constexpr Xapian::doccount kCacheTermFreq = 2048;
 
-// Collects the docid of every match Xapian visits.
-class CollectSpy final : public Xapian::MatchSpy {
-  public:
-    explicit CollectSpy(std::vector<std::uint32_t>& out) : out_(out) {}
-    void operator()(const Xapian::Document& doc, double) override {
-        out_.push_back(static_cast<std::uint32_t>(doc.get_docid()));
-    }
-
-  private:
-    std::vector<std::uint32_t>& out_;
-};
-
 }  // namespace
 
 Evaluator::Evaluator(const Xapian::Database& db, ColumnStore& columns) : db_(db), columns_(columns) {}
@@ -65,14 +53,16 @@ const Bitmap& Evaluator::range_docs(const QueryNode& n) {
 }
 
 Bitmap Evaluator::by_xapian(const QueryNode& node) {
+    // The MSet, not a match spy: a spy sees each shard's own docids, the MSet
+    // the combined ones (shard_writer.h).
     Xapian::Enquire enquire(db_);
     enquire.set_query(build_query(node, db_));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
     std::vector<std::uint32_t> docs;
-    CollectSpy spy(docs);
-    enquire.add_matchspy(&spy);
-    enquire.get_mset(0, 0, db_.get_doccount());
+    docs.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) docs.push_back(static_cast<std::uint32_t>(*it));
     return Bitmap::of(docs);
 }
 

@@ -5,7 +5,6 @@
 
 #include "atlas/schema.h"
 #include "atlas/text.h"
-#include "bitmap_source.h"
 #include "range_source.h"
 
 namespace atlas::detail {
@@ -99,10 +98,7 @@ Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
 Xapian::Query range(const QueryNode& n, const RangeDocs& range_docs) {
     const FieldSpec* spec = find_field(n.field);
     if (spec == nullptr || spec->slot < 0) return Xapian::Query::MatchNothing;
-    if (range_docs) {
-        auto* source = new BitmapSource(range_docs(n));
-        return Xapian::Query(source->release());
-    }
+    if (range_docs) return range_docs(n);
     // Both sides convert through to_canonical, which rounds, so an equality
     // (13.48 Å typed, 13.48 Å stored) needs no slack.
     auto* source = new MultiValueRangeSource(static_cast<Xapian::valueno>(spec->slot), n.lo,

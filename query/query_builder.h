@@ -15,9 +15,10 @@
 
 namespace atlas::detail {
 
-// Range nodes become posting sources over these docs when given (the
-// columns' answer); otherwise over the number slots (MultiValueRangeSource).
-using RangeDocs = std::function<std::shared_ptr<const Bitmap>(const QueryNode& range)>;
+// Range nodes become this query when given (a posting source over the
+// columns' answer); otherwise a source over the number slots
+// (MultiValueRangeSource).
+using RangeDocs = std::function<Xapian::Query(const QueryNode& range)>;
 
 // Builds the Xapian query for `node`.  Fielded words are stemmed against the
 // index's own terms (each field's words are stored unstemmed, see schema.h),

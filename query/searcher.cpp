@@ -9,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <span>
@@ -141,6 +142,21 @@ struct Searcher::Impl {
     std::vector<std::string> kinds;
     std::unique_ptr<detail::ColumnStore> columns;
     std::unique_ptr<detail::Evaluator> evaluator;
+    std::shared_ptr<const detail::ShardMap> shards;
+
+    // The shards of a generation's xapian/ (its XAPIANDB stub), by UUID.
+    static std::shared_ptr<const detail::ShardMap> read_shards(const std::filesystem::path& dir) {
+        auto map = std::make_shared<detail::ShardMap>();
+        std::ifstream stub(dir / "XAPIANDB");
+        std::string type, name;
+        unsigned k = 0;
+        while (stub >> type >> name) {
+            Xapian::Database shard((dir / name).string());
+            map->index_of_uuid.emplace(shard.get_uuid(), k++);
+        }
+        map->count = std::max(1u, k);
+        return map;
+    }
 
     // Opens `gen` (a generation directory).  Errors: schema_mismatch, corrupt, unavailable.
     Status open_generation(const std::string& gen) {
@@ -171,8 +187,10 @@ struct Searcher::Impl {
         for (auto it = opened.allterms_begin(prefix); it != opened.allterms_end(prefix); ++it) {
             found.push_back((*it).substr(prefix.size()));
         }
+        auto shard_map = read_shards(std::filesystem::path(gen) / kXapianDir);
         evaluator.reset();
         db = std::move(opened);
+        shards = std::move(shard_map);
         columns = std::move(store).value();
         evaluator = std::make_unique<detail::Evaluator>(db, *columns);
         abbreviations = std::move(abbr);
@@ -510,9 +528,26 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         bool desc = !by_relevance && request.sort.front().descending;
         double sign = desc ? -1.0 : 1.0;
         std::span<const std::uint32_t> rank;
-        if (field == "browse" || field == "kind") rank = browse;
+        if (field == "browse") rank = browse;
         if (field == "title") rank = columns->title_rank();
         if (field == "id") rank = columns->id_rank();
+        if (field == "kind") {
+            // Kinds in browse order; within a kind, browse order whatever the direction.
+            const detail::FacetColumn* kind_column = columns->facet("kind");
+            std::vector<double> rank_of_code;
+            for (std::uint32_t c = 0; kind_column != nullptr && c < kind_column->size(); ++c) {
+                rank_of_code.push_back(kind_rank(kind_column->display(c)));
+            }
+            detail::DenseSet in(docs, n_docs);
+            if (kind_column != nullptr) {
+                auto ids = kind_column->pair_docids();
+                auto codes = kind_column->pair_codes();
+                for (std::size_t i = 0; i < ids.size(); ++i) {
+                    if (in.contains(ids[i])) out.push_back({sign * rank_of_code[codes[i]], browse[ids[i]], ids[i]});
+                }
+            }
+            return out;
+        }
         if (!rank.empty()) {
             docs.each([&](std::uint32_t d) {
                 out.push_back({sign * rank[d], browse[d], d});
@@ -578,13 +613,14 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     };
     // Xapian's best `count` documents of `within` from `offset`, by relevance.
     auto range_docs = [this](const QueryNode& range) {
-        return std::make_shared<const Bitmap>(evaluator->range_docs(range));
+        auto docs = std::make_shared<const Bitmap>(evaluator->range_docs(range));
+        return Xapian::Query((new detail::BitmapSource(std::move(docs), shards))->release());
     };
     auto ranked_page = [&](std::shared_ptr<const Bitmap> within, std::uint32_t offset,
                            std::uint32_t count, bool collapse) {
         Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
-        auto* source = new detail::BitmapSource(std::move(within));
+        auto* source = new detail::BitmapSource(std::move(within), shards);
         enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);

@@ -1,0 +1,173 @@
+// shard_writer.cpp - K Xapian writers on K threads behind one queue each.
+//
+// Invariants: the n-th record added is added to shard (n-1) % K, and each
+// shard adds its records in the order they were queued, so a shard's j-th
+// document is record (j-1)*K + k + 1.  A document that Xapian refuses would
+// break that numbering; the document mapper keeps every term under Xapian's
+// limits, so a refusal is a bug and fails the build rather than shifting
+// every later docid.
+#include "shard_writer.h"
+
+#include <fmt/format.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "document_mapper.h"
+
+namespace atlas::detail {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Records waiting per shard: enough to keep a writer busy while the reader
+// parses, little enough to bound memory (a record is a few KB).
+constexpr std::size_t kQueueRecords = 512;
+
+class Shard {
+  public:
+    explicit Shard(const fs::path& dir)
+        : db_(dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
+                                Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST) {
+        thread_ = std::thread([this] { loop(); });
+    }
+
+    ~Shard() { stop(); }
+
+    // False when the writer has failed.
+    bool push(Record r) {
+        std::unique_lock lock(mu_);
+        space_.wait(lock, [&] { return queue_.size() < kQueueRecords || !error_.empty(); });
+        if (!error_.empty()) return false;
+        queue_.push_back(std::move(r));
+        ready_.notify_one();
+        return true;
+    }
+
+    // Waits for the queue to drain and the thread to end; returns its error, if any.
+    std::string stop() {
+        {
+            std::lock_guard lock(mu_);
+            closing_ = true;
+            ready_.notify_one();
+        }
+        if (thread_.joinable()) thread_.join();
+        return error_;
+    }
+
+    Xapian::WritableDatabase& db() { return db_; }
+
+  private:
+    void loop() {
+        while (true) {
+            Record r;
+            {
+                std::unique_lock lock(mu_);
+                ready_.wait(lock, [&] { return !queue_.empty() || closing_; });
+                if (queue_.empty()) return;
+                r = std::move(queue_.front());
+                queue_.pop_front();
+                space_.notify_one();
+            }
+            try {
+                db_.add_document(make_document(r));
+            } catch (const Xapian::Error& e) {
+                fail(fmt::format("{}: {}", r.id, e.get_description()));
+                return;
+            } catch (const std::exception& e) {
+                fail(fmt::format("{}: {}", r.id, e.what()));
+                return;
+            }
+        }
+    }
+
+    void fail(std::string message) {
+        std::lock_guard lock(mu_);
+        error_ = std::move(message);
+        queue_.clear();
+        space_.notify_all();
+    }
+
+    Xapian::WritableDatabase db_;
+    std::mutex mu_;
+    std::condition_variable ready_, space_;
+    std::deque<Record> queue_;
+    bool closing_ = false;
+    std::string error_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+struct ShardWriter::Impl {
+    std::vector<std::unique_ptr<Shard>> shards;
+    std::uint32_t added = 0;
+    bool finished = false;
+};
+
+ShardWriter::ShardWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ShardWriter::~ShardWriter() {
+    for (auto& s : impl_->shards) s->stop();
+}
+
+Result<std::unique_ptr<ShardWriter>> ShardWriter::create(const fs::path& dir, unsigned shards) {
+    shards = std::max(1u, shards);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return Error{Errc::io, fmt::format("cannot create '{}': {}", dir.string(), ec.message())};
+    auto impl = std::make_unique<Impl>();
+    std::string stub;
+    for (unsigned k = 0; k < shards; ++k) {
+        std::string name = fmt::format("shard-{}", k);
+        impl->shards.push_back(std::make_unique<Shard>(dir / name));
+        stub += "glass " + name + "\n";
+    }
+    // The stub names the shards relative to itself; Xapian opens the
+    // directory as their combination, docids interleaved.
+    std::ofstream out(dir / "XAPIANDB");
+    out << stub;
+    out.close();
+    if (!out) return Error{Errc::io, fmt::format("cannot write '{}'", (dir / "XAPIANDB").string())};
+    return std::unique_ptr<ShardWriter>(new ShardWriter(std::move(impl)));
+}
+
+Status ShardWriter::add(Record record) {
+    auto& shard = impl_->shards[impl_->added % impl_->shards.size()];
+    if (!shard->push(std::move(record))) {
+        return Error{Errc::internal, "a Xapian shard writer failed: " + shard->stop()};
+    }
+    ++impl_->added;
+    return {};
+}
+
+std::uint32_t ShardWriter::added() const { return impl_->added; }
+
+Status ShardWriter::finish(const std::map<std::string, std::string>& metadata) {
+    std::string failures;
+    for (auto& s : impl_->shards) {
+        std::string e = s->stop();
+        if (!e.empty()) failures += (failures.empty() ? "" : "; ") + e;
+    }
+    if (!failures.empty()) return Error{Errc::internal, "a Xapian shard writer failed: " + failures};
+    for (const auto& [key, value] : metadata) impl_->shards.front()->db().set_metadata(key, value);
+    for (auto& s : impl_->shards) {
+        s->db().commit();
+        s->db().close();
+    }
+    impl_->finished = true;
+    return {};
+}
+
+unsigned default_shard_count() {
+    unsigned cores = std::thread::hardware_concurrency();
+    return std::clamp(cores, 1u, 4u);
+}
+
+}  // namespace atlas::detail

@@ -1,0 +1,55 @@
+// shard_writer.h - writes the Xapian index as shards, one writer thread each.
+//
+// Xapian has one writer per database, and turning records into postings is
+// most of a build's work; so a generation's xapian/ holds K shard databases,
+// each written by its own thread, and a stub file (xapian/XAPIANDB) that
+// opens them as one database (DESIGN.md "shards").  Document n of the build
+// goes to shard (n-1) mod K as that shard's document (n-1)/K + 1, which is
+// exactly where Xapian's interleaved numbering of a multi-database puts
+// docid n: docids are the order records were added, whatever K is, so the
+// catalog and the column file can name documents by it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "atlas/error.h"
+#include "atlas/record.h"
+
+namespace atlas::detail {
+
+class ShardWriter {
+  public:
+    // Creates `dir` with `shards` empty shard databases and their stub file.
+    // Errors: io.
+    static Result<std::unique_ptr<ShardWriter>> create(const std::filesystem::path& dir,
+                                                       unsigned shards);
+    ~ShardWriter();  // stops the threads (without committing) if finish() was not called
+
+    // Queues `record` as the next document (docid = documents added so far);
+    // blocks while that shard's queue is full.  Errors: internal (a shard
+    // thread failed: the build cannot go on).
+    Status add(Record record);
+    std::uint32_t added() const;
+
+    // Waits for every queued document, stores `metadata` (in shard 0, which
+    // the combined database reads it from) and commits every shard.
+    // Errors: io, internal.
+    Status finish(const std::map<std::string, std::string>& metadata);
+
+    ShardWriter(const ShardWriter&) = delete;
+    ShardWriter& operator=(const ShardWriter&) = delete;
+
+  private:
+    struct Impl;
+    explicit ShardWriter(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Shards for a build on this machine: one per core, at most 4, at least 1.
+unsigned default_shard_count();
+
+}  // namespace atlas::detail
