@@ -184,15 +184,27 @@ Status ColumnWriter::write(const std::string& path) {
     auto browse = ranks_by(n, browse_less, &by_browse);
     file.section("order.browse", u32s(browse));
     file.section("order.by_browse", u32s(by_browse));
-    file.section("order.title", u32s(ranks_by(
-                                    n,
-                                    [&](std::uint32_t a, std::uint32_t b) {
-                                        const std::string& x = docs_[a - 1].title;
-                                        const std::string& y = docs_[b - 1].title;
-                                        if (x != y) return x < y;
-                                        return browse[a] < browse[b];
-                                    },
-                                    nullptr)));
+    {
+        // Equal titles share a rank, so a descending sort by title still breaks
+        // its ties by browse order.
+        std::vector<std::uint32_t> by_title;
+        ranks_by(
+            n,
+            [&](std::uint32_t a, std::uint32_t b) {
+                const std::string& x = docs_[a - 1].title;
+                const std::string& y = docs_[b - 1].title;
+                if (x != y) return x < y;
+                return browse[a] < browse[b];
+            },
+            &by_title);
+        std::vector<std::uint32_t> title_rank(n + 1, 0);
+        std::uint32_t rank = 0;
+        for (std::size_t i = 0; i < by_title.size(); ++i) {
+            if (i > 0 && docs_[by_title[i] - 1].title != docs_[by_title[i - 1] - 1].title) ++rank;
+            title_rank[by_title[i]] = rank;
+        }
+        file.section("order.title", u32s(title_rank));
+    }
     file.section("order.id", u32s(ranks_by(
                                  n,
                                  [&](std::uint32_t a, std::uint32_t b) {

@@ -105,6 +105,7 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
                                 const FacetRequest& request) {
     FacetResult out;
     out.field = std::string(spec.name);
+    out.prefix = request.prefix;
     out.label = std::string(spec.label);
     const std::uint64_t base_size = base.size();
     const bool everything = base_size == columns.doc_count();
@@ -142,8 +143,11 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
         for (std::size_t b = 0; b < buckets.size(); ++b) {
             if (counts[b] == 0) continue;
             ++out.distinct;
-            out.values.push_back({buckets[b].value, counts[b], buckets[b].label, buckets[b].shown_lo,
-                                  buckets[b].shown_hi});
+            // The bucket as a filter takes it back: a rating, a year, a range
+            // (a range filter includes its upper end, the bucket does not).
+            const std::string& key = buckets[b].value;
+            out.values.push_back({buckets[b].value, key, counts[b], buckets[b].label,
+                                  buckets[b].shown_lo, buckets[b].shown_hi});
         }
         out.missing = base_size - (everything ? columns.present(spec.name).size()
                                               : base.and_size(columns.present(spec.name)));
@@ -156,15 +160,23 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
         return out;
     }
     std::uint32_t first = 0, last = column->size();
-    if (!request.prefix.empty()) {
-        std::string p = spec.type == FieldType::boolean ? fold(request.prefix)
-                                                        : exact_value(spec, request.prefix);
-        std::tie(first, last) = column->prefix_range(p);
+    // Codes a boolean's prefix leaves out: it is matched against what is shown
+    // (yes / no) as well as what is stored (true / false).
+    std::vector<bool> excluded(column->size(), false);
+    if (!request.prefix.empty() && spec.type == FieldType::boolean) {
+        std::string p = fold(request.prefix);
+        for (std::uint32_t c = 0; c < column->size(); ++c) {
+            std::string_view stored = column->exact(c);
+            std::string_view shown = stored == "true" ? "yes" : "no";
+            excluded[c] = !stored.starts_with(p) && !shown.starts_with(p);
+        }
+    } else if (!request.prefix.empty()) {
+        std::tie(first, last) = column->prefix_range(exact_value(spec, request.prefix));
     }
     std::vector<std::pair<std::uint64_t, std::uint32_t>> counted;  // count, code
     if (everything) {
         for (std::uint32_t c = first; c < last; ++c) counted.emplace_back(column->count(c), c);
-    } else if (last - first <= kPerValueMax) {
+    } else if (last - first <= kPerValueMax || spec.type == FieldType::boolean) {
         for (std::uint32_t c = first; c < last; ++c) {
             counted.emplace_back(base.and_size(columns.value_docs(spec.name, *column, c)), c);
         }
@@ -178,7 +190,7 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
         }
         for (std::uint32_t c = first; c < last; ++c) counted.emplace_back(counts[c], c);
     }
-    std::erase_if(counted, [](const auto& p) { return p.first == 0; });
+    std::erase_if(counted, [&](const auto& p) { return p.first == 0 || excluded[p.second]; });
     out.distinct = counted.size();
     std::size_t keep = std::min<std::size_t>(request.size, counted.size());
     auto order = [&](const auto& a, const auto& b) {
@@ -192,7 +204,7 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
             const auto& [count, code] = counted[i];
             std::string shown(column->display(code));
             if (spec.type == FieldType::boolean) shown = shown == "true" ? "yes" : "no";
-            out.values.push_back({std::move(shown), count, "", 0, 0});
+            out.values.push_back({std::move(shown), std::string(column->exact(code)), count, "", 0, 0});
         } else {
             out.other += counted[i].first;
         }

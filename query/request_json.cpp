@@ -40,25 +40,33 @@ Result<std::string> string_member(const JValue& obj, const char* key, std::strin
     return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
+// Strings; with `numbers`, also numbers and booleans (filter values: 4, true).
 Result<std::vector<std::string>> strings_member(const JValue& obj, const char* key,
-                                                std::string_view where) {
+                                                std::string_view where, bool numbers = false) {
     std::vector<std::string> out;
     auto it = obj.FindMember(key);
     if (it == obj.MemberEnd() || it->value.IsNull()) return out;
-    if (it->value.IsString()) {  // one value written without a list
-        out.emplace_back(it->value.GetString(), it->value.GetStringLength());
-        return out;
+    // One value may be written without a list.
+    if (!it->value.IsArray() && !it->value.IsString() &&
+        !(numbers && (it->value.IsNumber() || it->value.IsBool()))) {
+        return bad(fmt::format("{}.{} must be a list of strings", where, key));
     }
-    if (!it->value.IsArray()) return bad(fmt::format("{}.{} must be a list of strings", where, key));
-    for (const auto& v : it->value.GetArray()) {
+    std::vector<const JValue*> values;
+    if (it->value.IsArray()) {
+        for (const auto& v : it->value.GetArray()) values.push_back(&v);
+    } else {
+        values.push_back(&it->value);
+    }
+    for (const JValue* pv : values) {
+        const JValue& v = *pv;
         if (v.IsString()) {
             out.emplace_back(v.GetString(), v.GetStringLength());
-        } else if (v.IsNumber()) {  // "values": [4] for a rating
+        } else if (numbers && v.IsNumber()) {  // "values": [4] for a rating
             double d = v.GetDouble();
             out.push_back(d == static_cast<double>(static_cast<long long>(d))
                               ? std::to_string(static_cast<long long>(d))
                               : fmt::format("{}", d));
-        } else if (v.IsBool()) {
+        } else if (numbers && v.IsBool()) {
             out.emplace_back(v.GetBool() ? "yes" : "no");
         } else {
             return bad(fmt::format("{}.{} must be a list of strings", where, key));
@@ -87,10 +95,10 @@ Result<Filter> filter_of(const JValue& v, std::string_view where) {
     if (!field.ok()) return field.error();
     if (field.value().empty()) return bad(fmt::format("{}.field is missing", where));
     f.field = field.value();
-    auto values = strings_member(v, "values", where);
+    auto values = strings_member(v, "values", where, true);
     if (!values.ok()) return values.error();
     f.values = values.value();
-    auto value = strings_member(v, "value", where);
+    auto value = strings_member(v, "value", where, true);
     if (!value.ok()) return value.error();
     for (auto& x : value.value()) f.values.push_back(std::move(x));
     auto mode = string_member(v, "mode", where);
@@ -410,6 +418,8 @@ std::string to_json(const SearchRequest& r) {
     w.Uint(r.offset);
     w.Key("limit");
     w.Uint(r.limit);
+    w.Key("snippet_bytes");
+    w.Uint(r.snippet_bytes);
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }

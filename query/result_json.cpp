@@ -181,10 +181,16 @@ std::string to_json(const SearchResult& result) {
     if (!result.facets.empty()) {
         // "facets": {"<field>": [{"value", "count"}...]}, the shape portals bind
         // to a list; what is beyond the list goes in "facet_totals".
+        // A value search is keyed "<field>:<prefix>", so a panel and a search
+        // on one field are two members.
+        auto key_of = [](const FacetResult& f) {
+            return f.prefix.empty() ? f.field : f.field + ":" + f.prefix;
+        };
         w.Key("facets");
         w.StartObject();
         for (const auto& f : result.facets) {
-            w.Key(f.field.c_str(), static_cast<rapidjson::SizeType>(f.field.size()));
+            std::string key = key_of(f);
+            w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
             w.StartArray();
             for (const auto& v : f.values) {
                 w.StartObject();
@@ -210,7 +216,8 @@ std::string to_json(const SearchResult& result) {
         w.Key("facet_totals");
         w.StartObject();
         for (const auto& f : result.facets) {
-            w.Key(f.field.c_str(), static_cast<rapidjson::SizeType>(f.field.size()));
+            std::string key = key_of(f);
+            w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
             w.StartObject();
             w.Key("label");
             w.String(f.label);

@@ -491,7 +491,10 @@ int main(int argc, char** argv) {
         request.query += w;
     }
     if (request_file) {
-        // The structured request, as a portal backend sends it; the answer is JSON.
+        // The structured request, as a portal backend sends it; the answer,
+        // errors included, is JSON.
+        json = true;
+        json_output = true;
         if (!words.empty() || !request.filters.empty() || !request.facets.empty() ||
             !request.kinds.empty() || !request.sources.empty() || manifest) {
             return usage("--request gives the whole request: no query, --kind, --source, "
@@ -502,8 +505,6 @@ int main(int argc, char** argv) {
         auto parsed = atlas::request_from_json(*text);
         if (!parsed.ok()) return fail(parsed.error());
         request = std::move(parsed).value();
-        json = true;
-        json_output = true;
     }
 
     std::string dir = atlas::cli::index_dir(index);

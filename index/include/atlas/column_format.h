@@ -15,7 +15,7 @@
 //   sections named byte ranges; their names and contents:
 //     order.browse       u32[doc_count+1]  rank of each doc in browse order (kind, id)
 //     order.by_browse    u32[doc_count]    docids in browse order
-//     order.title        u32[doc_count+1]  rank by folded title, then browse order
+//     order.title        u32[doc_count+1]  dense rank by folded title (equal titles, equal rank)
 //     order.id           u32[doc_count+1]  rank by folded record id
 //     tree.parent        u32[doc_count+1]  the parent's docid, 0 if none (or not indexed)
 //     tree.group         u32[doc_count+1]  docid of the record's dataset (the first

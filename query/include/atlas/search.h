@@ -158,6 +158,8 @@ struct Hit {
 
 struct FacetCount {
     std::string value;  // as shown: "Schizosaccharomyces pombe", "4", "2023", "10..20"
+    std::string key;    // what a filter on the value takes: the exact form ("schizosaccharomyces
+                        // pombe" folded), a number, or a range ("2023", "10..20")
     std::uint64_t count = 0;
     std::string label;  // a rated number's label ("Good"), else empty
     // Numeric buckets: [lo, hi) in the field's display unit.
@@ -167,6 +169,7 @@ struct FacetCount {
 
 struct FacetResult {
     std::string field;
+    std::string prefix;  // the value search asked for, if any
     std::string label;  // "Organism"
     std::string unit;   // numeric facets: the display unit of lo/hi
     bool numeric = false;
