@@ -1,19 +1,26 @@
-// atlas_bench - build an index from a corpus, replay a query file, report latency percentiles.
+// atlas_bench - atlas-search against SQLite FTS5 and PostgreSQL on the same
+// records and the same requests, in one run.
 //
-//   atlas_bench --source cryoet=PATH [--queries FILE] [--out DIR] [--rounds N] [--warmup N]
-//               [--json FILE] [--no-build]
+//   atlas_bench --records DIR --workload FILE [--engines atlas,sqlite,postgresql]
+//               [--work DIR] [--rounds N] [--warmup N] [--threads 1,2]
+//               [--report FILE.md] [--json FILE] [--label TEXT]
 //
-// A plain harness in the style of LevelDB's db_bench: it prints its
-// environment, the build rate and index size, then per scenario the nearest-
-// rank p50/p95/p99/max latency of single requests, the single-thread QPS, and
-// a hash of the returned ids so a change that alters results shows up.
-// Cold open is measured separately from warm search.  Wall-clock numbers are
-// reported, never asserted: machines are shared and noisy.
+// A plain harness in the style of LevelDB's db_bench and SQLite's speedtest1:
+// it prints its environment, then per engine the build (seconds, records/s,
+// index size, peak memory) and per workload scenario the nearest-rank
+// p50/p95/p99/max latency of single requests, the QPS with one and with two
+// threads, and a hash of the returned ids; then the ratio of each peer's
+// latency to atlas's, scenario by scenario, measured in this run.  On the
+// scenarios whose answers do not depend on a ranking function (filters,
+// exact terms, facets of a browse), every engine must agree on totals and
+// facet counts: any disagreement is printed, never hidden.  Wall-clock
+// numbers are reported, never asserted: machines are shared and noisy.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -22,30 +29,56 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "atlas/index.h"
-#include "atlas/search.h"
+#include "atlas_engine.h"
+#include "engine.h"
+#include "pg_engine.h"
+#include "sqlite_engine.h"
+#include "workload.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using namespace atlas::bench;
 
-struct Query {
-    std::string scenario;
-    std::vector<std::string> kinds;
-    std::string text;
-    std::uint32_t offset = 0;
+// Scenarios whose totals and facet counts every engine must reproduce.
+const std::set<std::string> kMustAgree{"browse_facets", "filter_facets", "exact_term"};
+
+struct Options {
+    fs::path records;
+    fs::path workload;
+    fs::path work;
+    std::vector<std::string> engines{"atlas", "sqlite", "postgresql"};
+    int rounds = 3;
+    int warmup = 1;
+    std::vector<int> threads{1, 2};
+    fs::path report;
+    fs::path json;
+    std::string label;
 };
 
 struct Row {
+    std::string engine;
     std::string scenario;
     std::size_t n = 0;
-    double p50 = 0, p95 = 0, p99 = 0, max = 0;  // microseconds
-    double qps = 0;
+    double p50 = 0, p95 = 0, p99 = 0, max = 0;  // milliseconds
+    std::map<int, double> qps;                  // threads -> requests per second
     std::string hash;
+    std::size_t errors = 0;
+};
+
+struct BuildRow {
+    std::string engine;
+    double seconds = 0;
+    std::uint64_t records = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t peak_rss = 0;  // bytes, the harness process while building
+    std::string error;
 };
 
 // Nearest-rank percentile; `sorted` must be sorted ascending and non-empty.
@@ -78,61 +111,64 @@ std::string today() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[16];
+    char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
 }
 
-std::uint64_t dir_bytes(const fs::path& p) {
-    std::uint64_t total = 0;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec)) total += it->file_size(ec);
-    }
-    return total;
+// Resets the kernel's record of this process's peak resident memory, so the
+// next read covers one phase only (Linux: clear_refs value 5).
+void reset_peak_rss() {
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
 }
 
-// "scenario<TAB>kinds<TAB>query[<TAB>offset]"; kinds comma-separated or "-".
-std::vector<Query> read_queries(const std::string& path, std::string& error) {
-    std::ifstream in(path);
-    if (!in) {
-        error = fmt::format("cannot read query file '{}'", path);
-        return {};
-    }
-    std::vector<Query> out;
+std::uint64_t peak_rss() {
+    std::ifstream in("/proc/self/status");
     std::string line;
-    int number = 0;
     while (std::getline(in, line)) {
-        ++number;
-        if (line.empty() || line[0] == '#') continue;
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        while (true) {
-            auto tab = line.find('\t', start);
-            parts.push_back(
-                line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-            if (tab == std::string::npos) break;
-            start = tab + 1;
-        }
-        if (parts.size() < 3) {
-            error = fmt::format("{}:{}: expected scenario<TAB>kinds<TAB>query", path, number);
-            return {};
-        }
-        Query q;
-        q.scenario = parts[0];
-        if (parts[1] != "-") {
-            std::size_t s = 0;
-            while (s <= parts[1].size()) {
-                auto comma = parts[1].find(',', s);
-                q.kinds.push_back(
-                    parts[1].substr(s, comma == std::string::npos ? std::string::npos : comma - s));
-                if (comma == std::string::npos) break;
-                s = comma + 1;
-            }
-        }
-        q.text = parts[2];
-        if (parts.size() > 3) q.offset = static_cast<std::uint32_t>(std::stoul(parts[3]));
-        out.push_back(std::move(q));
+        if (line.starts_with("VmHWM:")) return std::stoull(line.substr(6)) * 1024;
+    }
+    return 0;
+}
+
+std::string mib(std::uint64_t bytes) { return fmt::format("{:.1f} MiB", bytes / 1048576.0); }
+
+std::string grouped(double v) {
+    auto n = static_cast<std::uint64_t>(std::llround(v));
+    std::string digits = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
+    return s;
+}
+
+std::string ms(double v) { return v >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f}", v); }
+
+std::unique_ptr<Engine> make_engine(const std::string& name) {
+    if (name == "atlas") return make_atlas_engine();
+    if (name == "sqlite") return make_sqlite_engine();
+    if (name == "postgresql") return make_pg_engine();
+    return nullptr;
+}
+
+std::uint64_t count_records(const fs::path& dir) {
+    std::uint64_t n = 0;
+    auto s = for_each_record(dir, [&](const BenchRecord&) {
+        ++n;
+        return atlas::Status{};
+    });
+    return s.ok() ? n : 0;
+}
+
+// What a request returned, for comparing engines.
+std::string answer_key(const BenchResult& r) {
+    std::string out = fmt::format("total={}", r.total);
+    for (const auto& f : r.facets) {
+        out += fmt::format(" {}:", f.field);
+        for (const auto& [v, c] : f.values) out += fmt::format("{}={},", v, c);
     }
     return out;
 }
@@ -140,193 +176,348 @@ std::vector<Query> read_queries(const std::string& path, std::string& error) {
 int usage(const std::string& message) {
     std::fprintf(stderr, "atlas_bench: %s\n", message.c_str());
     std::fprintf(stderr,
-                 "usage: atlas_bench --source NAME=PATH [--queries FILE] [--out DIR] [--rounds N] "
-                 "[--warmup N] [--json FILE] [--no-build]\n");
+                 "usage: atlas_bench --records DIR --workload FILE [--engines atlas,sqlite,postgresql]\n"
+                 "                   [--work DIR] [--rounds N] [--warmup N] [--threads 1,2]\n"
+                 "                   [--report FILE.md] [--json FILE] [--label TEXT]\n");
     return 2;
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto comma = s.find(',', start);
+        std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!part.empty()) out.push_back(part);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    Options o;
     std::vector<std::string> args(argv + 1, argv + argc);
-    std::vector<atlas::SourceSpec> sources;
-    std::string queries_path = ATLAS_BENCH_QUERIES;
-    std::string out_dir;
-    std::string json_path;
-    int rounds = 5;
-    int warmup = 2;
-    bool build = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        auto value = [&]() -> std::string {
-            return i + 1 < args.size() ? args[++i] : std::string();
-        };
+        auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : std::string(); };
         const std::string& a = args[i];
-        if (a == "--source") {
-            auto spec = atlas::parse_source_spec(value());
-            if (!spec.ok()) return usage(spec.error().message);
-            sources.push_back(spec.value());
-        } else if (a == "--queries") {
-            queries_path = value();
-        } else if (a == "--out") {
-            out_dir = value();
-        } else if (a == "--json") {
-            json_path = value();
+        if (a == "--records") {
+            o.records = value();
+        } else if (a == "--workload") {
+            o.workload = value();
+        } else if (a == "--work") {
+            o.work = value();
+        } else if (a == "--engines") {
+            o.engines = split(value());
         } else if (a == "--rounds") {
-            rounds = std::max(1, std::atoi(value().c_str()));
+            o.rounds = std::atoi(value().c_str());
         } else if (a == "--warmup") {
-            warmup = std::max(0, std::atoi(value().c_str()));
-        } else if (a == "--no-build") {
-            build = false;
+            o.warmup = std::atoi(value().c_str());
+        } else if (a == "--threads") {
+            o.threads.clear();
+            for (const auto& t : split(value())) o.threads.push_back(std::atoi(t.c_str()));
+        } else if (a == "--report") {
+            o.report = value();
+        } else if (a == "--json") {
+            o.json = value();
+        } else if (a == "--label") {
+            o.label = value();
         } else {
             return usage(fmt::format("unknown argument '{}'", a));
         }
     }
-    if (sources.empty() && build) return usage("--source NAME=PATH is needed to build");
-    std::string error;
-    auto queries = read_queries(queries_path, error);
-    if (!error.empty()) return usage(error);
-    bool temp_out = out_dir.empty();
-    if (temp_out)
-        out_dir = (fs::temp_directory_path() / fmt::format("atlas-bench-{}", ::getpid())).string();
+    if (o.records.empty() || o.workload.empty()) return usage("--records and --workload are needed");
+    if (o.rounds < 1 || o.warmup < 0) return usage("--rounds must be 1 or more, --warmup 0 or more");
+    for (int t : o.threads) {
+        if (t < 1 || t > 64) return usage("--threads takes numbers from 1 to 64");
+    }
+    for (const auto& e : o.engines) {
+        if (!make_engine(e)) return usage(fmt::format("unknown engine '{}' (atlas, sqlite, postgresql)", e));
+    }
+    if (o.work.empty()) o.work = fs::temp_directory_path() / fmt::format("atlas-bench-{}", ::getpid());
+    fs::create_directories(o.work);
 
+    auto workload = read_workload(o.workload);
+    if (!workload.ok()) {
+        std::fprintf(stderr, "atlas_bench: %s\n", workload.error().message.c_str());
+        return 1;
+    }
+    std::vector<WorkloadItem>& items = workload.value();
+    for (auto& item : items) item.bench.native = item.request_json;
+    std::vector<std::string> scenarios;
+    for (const auto& item : items) {
+        if (std::find(scenarios.begin(), scenarios.end(), item.scenario) == scenarios.end()) {
+            scenarios.push_back(item.scenario);
+        }
+    }
+    std::uint64_t records = count_records(o.records);
+
+    std::string header = fmt::format(
+        "atlas_bench {} (git {}) {}  {}  {} x {}\nrecords: {} ({}), workload: {} ({} requests, {} "
+        "scenarios), rounds {} + {} warm-up",
+        ATLAS_VERSION, ATLAS_GIT_REVISION,
 #ifdef NDEBUG
-    const char* build_type = "Release";
+        "Release",
 #else
-    const char* build_type = "Debug";
+        "Debug",
 #endif
-    std::printf("atlas_bench %s (git %s) %s  %s  %ld x %s\n", ATLAS_VERSION, ATLAS_GIT_REVISION,
-                build_type, today().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN), cpu_model().c_str());
+        today(), std::thread::hardware_concurrency(), cpu_model(), grouped(static_cast<double>(records)),
+        o.records.string(), o.workload.filename().string(), items.size(), scenarios.size(), o.rounds,
+        o.warmup);
+    std::printf("%s\n", header.c_str());
 #ifndef NDEBUG
     std::printf("WARNING: assertions are enabled; numbers are not representative\n");
 #endif
 
-    if (build) {
-        atlas::BuildOptions options;
-        options.sources = sources;
-        options.out_dir = out_dir;
-        options.allow_shrink = true;
-        auto report = atlas::build_index(options);
-        if (!report.ok()) {
-            std::fprintf(stderr, "atlas_bench: build failed: %s\n", report.error().message.c_str());
-            return 1;
-        }
-        const auto& r = report.value();
-        fs::path gen = fs::path(out_dir) / r.generation;
-        std::printf(
-            "build: %llu records in %.2f s = %.0f records/s; index %.1f MiB (catalog %.1f MiB, "
-            "xapian %.1f MiB); %llu rejected, %llu warnings\n",
-            static_cast<unsigned long long>(r.records), r.seconds,
-            static_cast<double>(r.records) / r.seconds,
-            static_cast<double>(r.index_bytes) / 1048576.0,
-            static_cast<double>(fs::file_size(gen / "catalog.sqlite")) / 1048576.0,
-            static_cast<double>(dir_bytes(gen / "xapian")) / 1048576.0,
-            static_cast<unsigned long long>(r.rejected),
-            static_cast<unsigned long long>(r.warnings));
-    }
-
+    std::vector<BuildRow> builds;
     std::vector<Row> rows;
-    {
-        // Cold open: a fresh Searcher each time (the OS cache is warm; this is
-        // what a short-lived CLI process pays).
-        std::vector<double> t;
-        for (int i = 0; i < 20; ++i) {
-            auto start = Clock::now();
-            auto s = atlas::Searcher::open(out_dir);
-            if (!s.ok()) {
-                std::fprintf(stderr, "atlas_bench: %s\n", s.error().message.c_str());
-                return 1;
-            }
-            t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    // engine -> per item answer (for the agreement check)
+    std::map<std::string, std::vector<std::string>> answers;
+    std::vector<std::string> problems;
+
+    for (const auto& name : o.engines) {
+        auto engine = make_engine(name);
+        BuildRow b;
+        b.engine = name;
+        b.records = records;
+        std::printf("\n[%s] building from %s ...\n", name.c_str(), o.records.string().c_str());
+        std::fflush(stdout);
+        reset_peak_rss();
+        auto t0 = Clock::now();
+        auto built = engine->build(o.records, o.work / name);
+        b.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        b.peak_rss = peak_rss();
+        if (!built.ok()) {
+            b.error = built.error().message;
+            std::printf("[%s] build failed: %s\n", name.c_str(), b.error.c_str());
+            builds.push_back(b);
+            problems.push_back(fmt::format("{}: build failed: {}", name, b.error));
+            continue;
         }
-        std::sort(t.begin(), t.end());
-        rows.push_back(Row{"open_cold", t.size(), percentile(t, 50), percentile(t, 95),
-                           percentile(t, 99), t.back(), 0, "-"});
-    }
-    auto opened = atlas::Searcher::open(out_dir);
-    atlas::Searcher& searcher = opened.value();
-    std::printf(
-        "index: %s (%llu records)\nqueries: %s (%zu queries, %d warm-up rounds, %d timed rounds)\n",
-        out_dir.c_str(), static_cast<unsigned long long>(searcher.record_count()),
-        queries_path.c_str(), queries.size(), warmup, rounds);
+        b.bytes = engine->index_bytes();
+        builds.push_back(b);
+        std::printf("[%s] built %s records in %.1f s (%s records/s), index %s, peak RSS %s\n",
+                    name.c_str(), grouped(static_cast<double>(records)).c_str(), b.seconds,
+                    grouped(static_cast<double>(records) / std::max(b.seconds, 1e-9)).c_str(),
+                    mib(b.bytes).c_str(), mib(b.peak_rss).c_str());
 
-    std::map<std::string, std::vector<double>> times;
-    std::map<std::string, std::uint64_t> hashes;
-    std::map<std::string, double> busy;
-    std::vector<std::string> order;
-    for (int round = 0; round < warmup + rounds; ++round) {
-        for (const auto& q : queries) {
-            atlas::SearchRequest request;
-            request.query = q.text;
-            request.kinds = q.kinds;
-            request.offset = q.offset;
-            request.limit = 20;
-            auto start = Clock::now();
-            auto result = searcher.search(request);
-            double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-            if (!result.ok()) {
-                std::fprintf(stderr, "atlas_bench: query '%s' failed: %s\n", q.text.c_str(),
-                             result.error().message.c_str());
-                return 1;
+        auto session = engine->open_session();
+        if (!session.ok()) {
+            problems.push_back(fmt::format("{}: cannot open a session: {}", name, session.error().message));
+            continue;
+        }
+        // Warm-up, and each request's answer for the agreement check.
+        auto& answer = answers[name];
+        answer.assign(items.size(), std::string());
+        for (int w = 0; w < o.warmup; ++w) {
+            for (const auto& item : items) (void)session.value()->run(item.bench);
+        }
+        std::map<std::string, std::vector<double>> latencies;
+        std::map<std::string, std::uint64_t> hashes;
+        std::map<std::string, std::size_t> errors;
+        for (int round = 0; round < o.rounds; ++round) {
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                const auto& item = items[i];
+                auto s0 = Clock::now();
+                auto r = session.value()->run(item.bench);
+                double took = std::chrono::duration<double, std::milli>(Clock::now() - s0).count();
+                latencies[item.scenario].push_back(took);
+                if (!r.ok()) {
+                    if (errors[item.scenario]++ == 0) {
+                        problems.push_back(fmt::format("{}: {} request {} failed: {}", name,
+                                                       item.scenario, i, r.error().message));
+                    }
+                    continue;
+                }
+                if (round == 0) {
+                    std::uint64_t& h = hashes.try_emplace(item.scenario, 1469598103934665603ULL).first->second;
+                    for (const auto& id : r.value().ids) h = fnv(h, id);
+                    answer[i] = answer_key(r.value());
+                }
             }
-            if (round < warmup) continue;
-            if (!times.count(q.scenario)) {
-                order.push_back(q.scenario);
-                hashes[q.scenario] = 14695981039346656037ULL;
+        }
+        // Throughput: each thread its own session, the requests shared out.
+        std::map<std::string, std::map<int, double>> qps;
+        for (int threads : o.threads) {
+            std::vector<std::unique_ptr<Session>> sessions;
+            for (int t = 0; t < threads; ++t) {
+                auto s = engine->open_session();
+                if (s.ok()) sessions.push_back(std::move(s).value());
             }
-            times[q.scenario].push_back(us);
-            busy[q.scenario] += us;
-            if (round == warmup) {
-                auto& h = hashes[q.scenario];
-                h = fnv(h, std::to_string(result.value().total));
-                for (const auto& hit : result.value().hits) h = fnv(h, hit.id);
+            if (static_cast<int>(sessions.size()) != threads) continue;
+            for (const auto& scenario : scenarios) {
+                std::vector<const WorkloadItem*> mine;
+                for (const auto& item : items) {
+                    if (item.scenario == scenario) mine.push_back(&item);
+                }
+                std::atomic<std::size_t> next{0};
+                std::size_t total = mine.size() * static_cast<std::size_t>(o.rounds);
+                auto q0 = Clock::now();
+                std::vector<std::thread> pool;
+                for (int t = 0; t < threads; ++t) {
+                    pool.emplace_back([&, t] {
+                        for (std::size_t k = next++; k < total; k = next++) {
+                            (void)sessions[static_cast<std::size_t>(t)]->run(mine[k % mine.size()]->bench);
+                        }
+                    });
+                }
+                for (auto& th : pool) th.join();
+                double secs = std::chrono::duration<double>(Clock::now() - q0).count();
+                qps[scenario][threads] = static_cast<double>(total) / std::max(secs, 1e-9);
+            }
+        }
+        std::printf("[%s] %-16s %5s %9s %9s %9s %9s", name.c_str(), "scenario", "n", "p50 ms", "p95 ms",
+                    "p99 ms", "max ms");
+        for (int t : o.threads) std::printf(" %9s", fmt::format("qps x{}", t).c_str());
+        std::printf("  results_hash\n");
+        for (const auto& scenario : scenarios) {
+            auto& v = latencies[scenario];
+            if (v.empty()) continue;
+            std::sort(v.begin(), v.end());
+            Row row;
+            row.engine = name;
+            row.scenario = scenario;
+            row.n = v.size();
+            row.p50 = percentile(v, 50);
+            row.p95 = percentile(v, 95);
+            row.p99 = percentile(v, 99);
+            row.max = v.back();
+            row.qps = qps[scenario];
+            row.hash = fmt::format("{:08x}", static_cast<std::uint32_t>(hashes[scenario]));
+            row.errors = errors[scenario];
+            std::printf("[%s] %-16s %5zu %9s %9s %9s %9s", name.c_str(), scenario.c_str(), row.n,
+                        ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str());
+            for (int t : o.threads) std::printf(" %9s", grouped(row.qps[t]).c_str());
+            std::printf("  %s%s\n", row.hash.c_str(),
+                        row.errors > 0 ? fmt::format("  ({} errors)", row.errors).c_str() : "");
+            rows.push_back(row);
+        }
+        std::fflush(stdout);
+    }
+
+    // --- agreement on the scenarios that do not depend on ranking -----------------------------
+    std::size_t checked = 0, disagreements = 0;
+    if (answers.count("atlas") != 0) {
+        const auto& ref = answers["atlas"];
+        for (const auto& [name, mine] : answers) {
+            if (name == "atlas") continue;
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (kMustAgree.count(items[i].scenario) == 0) continue;
+                ++checked;
+                if (ref[i] == mine[i]) continue;
+                if (++disagreements <= 10) {
+                    problems.push_back(fmt::format("{} disagrees with atlas on {} request {}: atlas {} | {} {}",
+                                                   name, items[i].scenario, i, ref[i].substr(0, 300), name,
+                                                   mine[i].substr(0, 300)));
+                }
             }
         }
     }
-    std::vector<double> all;
-    double all_busy = 0;
-    for (const auto& name : order) {
-        auto t = times[name];
-        std::sort(t.begin(), t.end());
-        all.insert(all.end(), t.begin(), t.end());
-        all_busy += busy[name];
-        rows.push_back(Row{name, t.size(), percentile(t, 50), percentile(t, 95), percentile(t, 99),
-                           t.back(), static_cast<double>(t.size()) / (busy[name] / 1e6),
-                           fmt::format("{:08x}", static_cast<std::uint32_t>(hashes[name]))});
-    }
-    if (!all.empty()) {
-        std::sort(all.begin(), all.end());
-        rows.push_back(Row{"all", all.size(), percentile(all, 50), percentile(all, 95),
-                           percentile(all, 99), all.back(),
-                           static_cast<double>(all.size()) / (all_busy / 1e6), "-"});
-    }
+    std::printf("\nagreement on %s: %zu answers compared, %zu disagreements\n",
+                fmt::format("{}", fmt::join(kMustAgree, ", ")).c_str(), checked, disagreements);
 
-    std::printf("%-14s %6s %9s %9s %9s %9s %9s  %s\n", "scenario", "n", "p50_us", "p95_us",
-                "p99_us", "max_us", "qps", "results_hash");
-    for (const auto& r : rows) {
-        std::string qps = r.qps > 0 ? fmt::format("{:.0f}", r.qps) : "-";
-        std::printf("%-14s %6zu %9.0f %9.0f %9.0f %9.0f %9s  %s\n", r.scenario.c_str(), r.n, r.p50,
-                    r.p95, r.p99, r.max, qps.c_str(), r.hash.c_str());
+    // --- ratios --------------------------------------------------------------------------------
+    auto find = [&](const std::string& engine, const std::string& scenario) -> const Row* {
+        for (const auto& r : rows) {
+            if (r.engine == engine && r.scenario == scenario) return &r;
+        }
+        return nullptr;
+    };
+    std::string md;
+    md += fmt::format("# atlas_bench: {}\n\n", o.label.empty() ? o.records.filename().string() : o.label);
+    md += "```\n" + header + "\n```\n\n";
+    md += "## Build\n\n| engine | records | seconds | records/s | index | peak RSS (harness) |\n";
+    md += "| --- | ---: | ---: | ---: | ---: | ---: |\n";
+    for (const auto& b : builds) {
+        if (!b.error.empty()) {
+            md += fmt::format("| {} | failed: {} | | | | |\n", b.engine, b.error);
+            continue;
+        }
+        md += fmt::format("| {} | {} | {:.1f} | {} | {} | {} |\n", b.engine,
+                          grouped(static_cast<double>(b.records)), b.seconds,
+                          grouped(static_cast<double>(b.records) / std::max(b.seconds, 1e-9)),
+                          mib(b.bytes), mib(b.peak_rss));
     }
-    struct rusage usage_now {};
-    ::getrusage(RUSAGE_SELF, &usage_now);
-    std::printf("peak RSS: %.1f MiB\n", static_cast<double>(usage_now.ru_maxrss) / 1024.0);
-
-    if (!json_path.empty()) {
-        std::ofstream out(json_path);
-        out << "[";
+    md += "\n## Latency per scenario (ms) and throughput\n\n| scenario | engine | n | p50 | p95 | p99 | max |";
+    for (int t : o.threads) md += fmt::format(" QPS x{} |", t);
+    md += " results |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |";
+    for (std::size_t t = 0; t < o.threads.size(); ++t) md += " ---: |";
+    md += " --- |\n";
+    for (const auto& scenario : scenarios) {
+        for (const auto& e : o.engines) {
+            const Row* r = find(e, scenario);
+            if (r == nullptr) continue;
+            md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |", scenario, e, r->n, ms(r->p50),
+                              ms(r->p95), ms(r->p99), ms(r->max));
+            for (int t : o.threads) md += fmt::format(" {} |", grouped(r->qps.count(t) ? r->qps.at(t) : 0));
+            md += fmt::format(" {}{} |\n", r->hash, r->errors ? fmt::format(" ({} errors)", r->errors) : "");
+        }
+    }
+    md += "\n## Peer latency ÷ atlas latency, same run (higher: atlas faster)\n\n| scenario |";
+    std::vector<std::string> peers;
+    for (const auto& e : o.engines) {
+        if (e != "atlas") peers.push_back(e);
+    }
+    for (const auto& p : peers) md += fmt::format(" {} p50 | {} p99 |", p, p);
+    md += "\n| --- |";
+    for (std::size_t i = 0; i < peers.size(); ++i) md += " ---: | ---: |";
+    md += "\n";
+    std::printf("\npeer latency / atlas latency (x: atlas is that many times faster)\n%-16s", "scenario");
+    for (const auto& p : peers) std::printf(" %14s %14s", (p + " p50").c_str(), (p + " p99").c_str());
+    std::printf("\n");
+    for (const auto& scenario : scenarios) {
+        const Row* a = find("atlas", scenario);
+        md += fmt::format("| {} |", scenario);
+        std::printf("%-16s", scenario.c_str());
+        for (const auto& p : peers) {
+            const Row* r = find(p, scenario);
+            if (a == nullptr || r == nullptr || a->p50 <= 0 || a->p99 <= 0) {
+                md += " - | - |";
+                std::printf(" %14s %14s", "-", "-");
+                continue;
+            }
+            md += fmt::format(" {:.1f}x | {:.1f}x |", r->p50 / a->p50, r->p99 / a->p99);
+            std::printf(" %13.1fx %13.1fx", r->p50 / a->p50, r->p99 / a->p99);
+        }
+        md += "\n";
+        std::printf("\n");
+    }
+    md += fmt::format("\nAgreement on {}: {} answers compared, {} disagreements.\n",
+                      fmt::join(kMustAgree, ", "), checked, disagreements);
+    if (!problems.empty()) {
+        md += "\n## Problems\n\n";
+        for (const auto& p : problems) md += "- " + p + "\n";
+        std::printf("\nproblems:\n");
+        for (const auto& p : problems) std::printf("  %s\n", p.c_str());
+    }
+    if (!o.report.empty()) {
+        std::ofstream(o.report) << md;
+        std::printf("\nreport: %s\n", o.report.string().c_str());
+    }
+    if (!o.json.empty()) {
+        std::ofstream out(o.json);
+        out << "{\"label\": \"" << o.label << "\", \"records\": " << records << ", \"builds\": [";
+        for (std::size_t i = 0; i < builds.size(); ++i) {
+            const auto& b = builds[i];
+            out << (i ? ", " : "") << fmt::format(
+                R"({{"engine": "{}", "seconds": {:.3f}, "bytes": {}, "peak_rss": {}, "ok": {}}})", b.engine,
+                b.seconds, b.bytes, b.peak_rss, b.error.empty() ? "true" : "false");
+        }
+        out << "], \"rows\": [";
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const auto& r = rows[i];
-            out << fmt::format(
-                "{}{{\"scenario\":\"{}\",\"n\":{},\"p50_us\":{:.1f},\"p95_us\":{:.1f},\"p99_us\":{:"
-                ".1f},"
-                "\"max_us\":{:.1f},\"qps\":{:.1f},\"results_hash\":\"{}\"}}",
-                i == 0 ? "" : ",", r.scenario, r.n, r.p50, r.p95, r.p99, r.max, r.qps, r.hash);
+            out << (i ? ", " : "")
+                << fmt::format(R"({{"engine": "{}", "scenario": "{}", "n": {}, "p50": {:.4f}, "p95": {:.4f}, )"
+                               R"("p99": {:.4f}, "max": {:.4f}, "hash": "{}", "errors": {})",
+                               r.engine, r.scenario, r.n, r.p50, r.p95, r.p99, r.max, r.hash, r.errors);
+            for (const auto& [t, q] : r.qps) out << fmt::format(R"(, "qps{}": {:.1f})", t, q);
+            out << "}";
         }
-        out << "]\n";
+        out << fmt::format("], \"disagreements\": {}, \"checked\": {}}}\n", disagreements, checked);
     }
-    if (temp_out) {
-        std::error_code ec;
-        fs::remove_all(out_dir, ec);
-    }
-    return 0;
+    std::error_code ec;
+    if (o.work.string().find("atlas-bench-") != std::string::npos) fs::remove_all(o.work, ec);
+    return problems.empty() ? 0 : 1;
 }

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The benchmark's smoke mode: the whole pipeline of bench/scale.sh at about 10^4
+# records, in seconds, so the harness never rots.  Run by ctest (bench_smoke).
+#
+#   bench/smoke.sh BUILD_DIR [RECORDS]
+#
+# 1. indexes the bundled sample (data/sources.json) with atlas-index;
+# 2. scales its catalog to RECORDS (default 10000) records with atlas_scale;
+# 3. draws a workload from them with atlas_workload;
+# 4. runs atlas_bench on atlas, SQLite FTS5 and, when the Debian package is
+#    installed, PostgreSQL 15; atlas_bench exits non-zero when an engine
+#    disagrees with atlas on the scenarios that do not depend on ranking.
+set -eu
+build=$(cd "$1" && pwd)
+records=${2:-10000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/atlas-bench-smoke-XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+"$build/tools/atlas-index" build --sources "$root/data/sources.json" --out "$work/index" >"$work/index.log" 2>&1 ||
+    { cat "$work/index.log"; exit 1; }
+"$build/bench/atlas_scale" --catalog "$work/index/CURRENT/catalog.sqlite" --records "$records" --seed 1 \
+    --out "$work/records"
+"$build/bench/atlas_workload" --records "$work/records" --seed 1 --per-scenario 5 --out "$work/workload.jsonl"
+
+engines=atlas,sqlite
+if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+    engines=$engines,postgresql
+else
+    echo "bench_smoke: PostgreSQL 15 is not installed (.ci/install-deps --bench); comparing atlas and sqlite only"
+fi
+"$build/bench/atlas_bench" --records "$work/records" --workload "$work/workload.jsonl" --engines "$engines" \
+    --work "$work/bench" --rounds 1 --warmup 0 --threads 1 --report "$work/report.md" --label smoke
+grep -q "disagreements" "$work/report.md"
