@@ -159,25 +159,46 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
         out.missing = base_size;
         return out;
     }
-    std::uint32_t first = 0, last = column->size();
-    // Codes a boolean's prefix leaves out: it is matched against what is shown
+    // The values to count: all of them, or those a facet-value search names.
+    // A search matches the start of the value or of any word in it ("Mahamid"
+    // finds "Julia Mahamid"); a boolean's is matched against what is shown
     // (yes / no) as well as what is stored (true / false).
-    std::vector<bool> excluded(column->size(), false);
-    if (!request.prefix.empty() && spec.type == FieldType::boolean) {
+    std::vector<std::uint32_t> candidates;
+    if (request.prefix.empty()) {
+        candidates.resize(column->size());
+        for (std::uint32_t c = 0; c < column->size(); ++c) candidates[c] = c;
+    } else if (spec.type == FieldType::boolean) {
         std::string p = fold(request.prefix);
         for (std::uint32_t c = 0; c < column->size(); ++c) {
             std::string_view stored = column->exact(c);
             std::string_view shown = stored == "true" ? "yes" : "no";
-            excluded[c] = !stored.starts_with(p) && !shown.starts_with(p);
+            if (stored.starts_with(p) || shown.starts_with(p)) candidates.push_back(c);
         }
-    } else if (!request.prefix.empty()) {
-        std::tie(first, last) = column->prefix_range(exact_value(spec, request.prefix));
+    } else {
+        std::string p = exact_value(spec, request.prefix);
+        auto [first, last] = column->prefix_range(p);
+        for (std::uint32_t c = 0; c < column->size(); ++c) {
+            bool hit = c >= first && c < last;
+            if (!hit && !p.empty() && spec.type != FieldType::identifier) {
+                // The exact form is the value's words run together; try it from
+                // each later word on.
+                auto words = tokenize(column->display(c));
+                for (std::size_t w = 1; !hit && w < words.size(); ++w) {
+                    std::string rest;
+                    for (std::size_t k = w; k < words.size() && rest.size() < p.size(); ++k) {
+                        rest += words[k].term;
+                    }
+                    hit = rest.starts_with(p);
+                }
+            }
+            if (hit) candidates.push_back(c);
+        }
     }
     std::vector<std::pair<std::uint64_t, std::uint32_t>> counted;  // count, code
     if (everything) {
-        for (std::uint32_t c = first; c < last; ++c) counted.emplace_back(column->count(c), c);
-    } else if (last - first <= kPerValueMax || spec.type == FieldType::boolean) {
-        for (std::uint32_t c = first; c < last; ++c) {
+        for (std::uint32_t c : candidates) counted.emplace_back(column->count(c), c);
+    } else if (candidates.size() <= kPerValueMax || spec.type == FieldType::boolean) {
+        for (std::uint32_t c : candidates) {
             counted.emplace_back(base.and_size(columns.value_docs(spec.name, *column, c)), c);
         }
     } else {
@@ -188,9 +209,9 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
         for (std::size_t i = 0; i < docids.size(); ++i) {
             if (in.contains(docids[i])) ++counts[codes[i]];
         }
-        for (std::uint32_t c = first; c < last; ++c) counted.emplace_back(counts[c], c);
+        for (std::uint32_t c : candidates) counted.emplace_back(counts[c], c);
     }
-    std::erase_if(counted, [&](const auto& p) { return p.first == 0 || excluded[p.second]; });
+    std::erase_if(counted, [](const auto& p) { return p.first == 0; });
     out.distinct = counted.size();
     std::size_t keep = std::min<std::size_t>(request.size, counted.size());
     auto order = [&](const auto& a, const auto& b) {

@@ -390,14 +390,30 @@ class Catalog {
         } else {
             key = "atlas_exact(?1, v.text)";
         }
-        for (const auto& row :
-             rows(fmt::format("SELECT {} AS k, count(DISTINCT v.id) FROM {} GROUP BY k", key, from),
-                  {field})) {
+        std::map<std::string, std::string> shown;  // exact form -> a value as written
+        for (const auto& row : rows(fmt::format("SELECT {} AS k, count(DISTINCT v.id), min(v.{}) "
+                                                "FROM {} GROUP BY k",
+                                                key, field == "kind" || field == "source" ? field : "text",
+                                                from),
+                                    {field})) {
             out.counts[row.at(0)] = std::stoull(row.at(1));
+            shown[row.at(0)] = row.at(2);
         }
         if (!prefix.empty()) {
             std::string p = exact_value(*spec, prefix);
-            std::erase_if(out.counts, [&](const auto& kv) { return !kv.first.starts_with(p); });
+            // The start of the value or of any later word in it (keys are the
+            // exact forms, words run together; the shown value has the words).
+            std::erase_if(out.counts, [&](const auto& kv) {
+                if (kv.first.starts_with(p)) return false;
+                if (spec->type == FieldType::identifier) return true;
+                auto words = tokenize(shown[kv.first]);
+                for (std::size_t w = 1; w < words.size(); ++w) {
+                    std::string rest;
+                    for (std::size_t k = w; k < words.size(); ++k) rest += words[k].term;
+                    if (rest.starts_with(p)) return false;
+                }
+                return true;
+            });
         }
         out.missing = field == "kind" || field == "source"
                           ? 0
@@ -1143,10 +1159,10 @@ TEST_CASE("Grouping by dataset counts, orders and pages groups exactly") {
     }
 }
 
-TEST_CASE("Facet-value search returns the values starting with the prefix, with their counts") {
+TEST_CASE("Facet-value search returns the values with a word starting with the prefix, with counts") {
     struct Row {
         FacetCase c;
-        std::string starts;  // what every returned value starts with, case aside
+        std::string starts;  // what the value or one of its words starts with, case aside
     };
     const std::vector<Row> rows{
         {{"organism Schiz", "", {}, {}, {}, {}, {facet("organism", 10, "Schiz")}}, "schiz"},
@@ -1154,6 +1170,8 @@ TEST_CASE("Facet-value search returns the values starting with the prefix, with 
          "schiz"},
         {{"object cyto", "", {}, {}, {}, {}, {facet("object", 10, "cyto")}}, "cyto"},
         {{"author Ma, 3 shown", "", {}, {}, {}, {}, {facet("author", 3, "Ma")}}, "ma"},
+        {{"author by surname: Mahamid", "", {}, {}, {}, {}, {facet("author", 10, "Mahamid")}},
+         "mahamid"},
         {{"organism S, with an organism filter (disjunctive)",
           "",
           {},
@@ -1177,9 +1195,16 @@ TEST_CASE("Facet-value search returns the values starting with the prefix, with 
         check_case(row.c);
         SearchResult result = run(request_of(row.c));
         for (const auto& v : result.facets.at(0).values) {
-            CHECK_MESSAGE(fold(v.value).starts_with(row.starts), v.value);
+            std::string folded = fold(v.value);
+            CHECK_MESSAGE((folded.starts_with(row.starts) ||
+                           folded.find(" " + row.starts) != std::string::npos),
+                          v.value);
         }
     }
+    // A surname finds the author whose name it ends.
+    SearchResult mahamid = run(request_of(rows[4].c));
+    REQUIRE_FALSE(mahamid.facets.at(0).values.empty());
+    CHECK(mahamid.facets.at(0).values.front().value == "Julia Mahamid");
     // S. pombe is there with its SQL count.
     SearchResult schiz = run(request_of(rows[0].c));
     REQUIRE_FALSE(schiz.facets.at(0).values.empty());
