@@ -3,7 +3,8 @@
 //
 //   atlas_bench --records DIR --workload FILE [--engines atlas,sqlite,postgresql]
 //               [--work DIR] [--rounds N] [--warmup N] [--threads 1,2]
-//               [--report FILE.md] [--json FILE] [--label TEXT]
+//               [--qps-seconds S] [--report FILE.md] [--json FILE]
+//               [--plot-data FILE.tsv] [--label TEXT]
 //
 // A plain harness in the style of LevelDB's db_bench and SQLite's speedtest1:
 // it prints its environment, then per engine the build (seconds, records/s,
@@ -48,6 +49,8 @@ using namespace atlas::bench;
 
 // Scenarios whose totals and facet counts every engine must reproduce.
 const std::set<std::string> kMustAgree{"browse_facets", "filter_facets", "exact_term"};
+// The row of every request of the workload together.
+constexpr const char* kMixed = "mixed";
 
 struct Options {
     fs::path records;
@@ -57,7 +60,9 @@ struct Options {
     int rounds = 3;
     int warmup = 1;
     std::vector<int> threads{1, 2};
+    double qps_seconds = 10;
     fs::path report;
+    fs::path plot;
     fs::path json;
     std::string label;
 };
@@ -178,7 +183,8 @@ int usage(const std::string& message) {
     std::fprintf(stderr,
                  "usage: atlas_bench --records DIR --workload FILE [--engines atlas,sqlite,postgresql]\n"
                  "                   [--work DIR] [--rounds N] [--warmup N] [--threads 1,2]\n"
-                 "                   [--report FILE.md] [--json FILE] [--label TEXT]\n");
+                 "                   [--qps-seconds S] [--report FILE.md] [--json FILE]\n"
+                 "                   [--plot-data FILE.tsv] [--label TEXT]\n");
     return 2;
 }
 
@@ -220,6 +226,10 @@ int main(int argc, char** argv) {
             for (const auto& t : split(value())) o.threads.push_back(std::atoi(t.c_str()));
         } else if (a == "--report") {
             o.report = value();
+        } else if (a == "--qps-seconds") {
+            o.qps_seconds = std::atof(value().c_str());
+        } else if (a == "--plot-data") {
+            o.plot = value();
         } else if (a == "--json") {
             o.json = value();
         } else if (a == "--label") {
@@ -230,6 +240,7 @@ int main(int argc, char** argv) {
     }
     if (o.records.empty() || o.workload.empty()) return usage("--records and --workload are needed");
     if (o.rounds < 1 || o.warmup < 0) return usage("--rounds must be 1 or more, --warmup 0 or more");
+    if (!(o.qps_seconds > 0)) return usage("--qps-seconds takes a positive number");
     for (int t : o.threads) {
         if (t < 1 || t > 64) return usage("--threads takes numbers from 1 to 64");
     }
@@ -352,20 +363,27 @@ int main(int argc, char** argv) {
                 for (const auto& item : items) {
                     if (item.scenario == scenario) mine.push_back(&item);
                 }
+                // The scenario's requests `rounds` times over, or as many as fit in
+                // --qps-seconds (at least one per thread), so slow peers at 10^6
+                // records do not take hours.
                 std::atomic<std::size_t> next{0};
+                std::atomic<std::size_t> done{0};
                 std::size_t total = mine.size() * static_cast<std::size_t>(o.rounds);
                 auto q0 = Clock::now();
+                auto deadline = q0 + std::chrono::duration<double>(o.qps_seconds);
                 std::vector<std::thread> pool;
                 for (int t = 0; t < threads; ++t) {
                     pool.emplace_back([&, t] {
                         for (std::size_t k = next++; k < total; k = next++) {
                             (void)sessions[static_cast<std::size_t>(t)]->run(mine[k % mine.size()]->bench);
+                            ++done;
+                            if (Clock::now() > deadline) break;
                         }
                     });
                 }
                 for (auto& th : pool) th.join();
                 double secs = std::chrono::duration<double>(Clock::now() - q0).count();
-                qps[scenario][threads] = static_cast<double>(total) / std::max(secs, 1e-9);
+                qps[scenario][threads] = static_cast<double>(done.load()) / std::max(secs, 1e-9);
             }
         }
         std::printf("[%s] %-16s %5s %9s %9s %9s %9s", name.c_str(), "scenario", "n", "p50 ms", "p95 ms",
@@ -394,8 +412,32 @@ int main(int argc, char** argv) {
                         row.errors > 0 ? fmt::format("  ({} errors)", row.errors).c_str() : "");
             rows.push_back(row);
         }
+        {
+            // The whole workload as one stream: the mixed figures of DESIGN.md section 8.
+            std::vector<double> all;
+            std::size_t errs = 0;
+            for (const auto& [scenario, v] : latencies) all.insert(all.end(), v.begin(), v.end());
+            for (const auto& [scenario, e] : errors) errs += e;
+            std::sort(all.begin(), all.end());
+            if (!all.empty()) {
+                Row row;
+                row.engine = name;
+                row.scenario = kMixed;
+                row.n = all.size();
+                row.p50 = percentile(all, 50);
+                row.p95 = percentile(all, 95);
+                row.p99 = percentile(all, 99);
+                row.max = all.back();
+                row.hash = "-";
+                row.errors = errs;
+                std::printf("[%s] %-16s %5zu %9s %9s %9s %9s\n", name.c_str(), kMixed, row.n,
+                            ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str());
+                rows.push_back(row);
+            }
+        }
         std::fflush(stdout);
     }
+    scenarios.push_back(kMixed);
 
     // --- agreement on the scenarios that do not depend on ranking -----------------------------
     std::size_t checked = 0, disagreements = 0;
@@ -451,7 +493,7 @@ int main(int argc, char** argv) {
             if (r == nullptr) continue;
             md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |", scenario, e, r->n, ms(r->p50),
                               ms(r->p95), ms(r->p99), ms(r->max));
-            for (int t : o.threads) md += fmt::format(" {} |", grouped(r->qps.count(t) ? r->qps.at(t) : 0));
+            for (int t : o.threads) md += fmt::format(" {} |", r->qps.count(t) ? grouped(r->qps.at(t)) : "-");
             md += fmt::format(" {}{} |\n", r->hash, r->errors ? fmt::format(" ({} errors)", r->errors) : "");
         }
     }
@@ -516,6 +558,25 @@ int main(int argc, char** argv) {
             out << "}";
         }
         out << fmt::format("], \"disagreements\": {}, \"checked\": {}}}\n", disagreements, checked);
+    }
+    if (!o.plot.empty()) {
+        // For gnuplot (bench/plot.gp): a row per scenario, p50 and p99 of each engine.
+        std::ofstream out(o.plot);
+        out << "scenario";
+        for (const auto& e : o.engines) out << fmt::format("\t{}_p50\t{}_p99", e, e);
+        out << "\n";
+        for (const auto& scenario : scenarios) {
+            out << scenario;
+            for (const auto& e : o.engines) {
+                const Row* r = find(e, scenario);
+                if (r == nullptr) {
+                    out << "\tNaN\tNaN";
+                } else {
+                    out << fmt::format("\t{:.4f}\t{:.4f}", r->p50, r->p99);
+                }
+            }
+            out << "\n";
+        }
     }
     std::error_code ec;
     if (o.work.string().find("atlas-bench-") != std::string::npos) fs::remove_all(o.work, ec);
