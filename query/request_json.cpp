@@ -305,7 +305,7 @@ Result<SearchRequest> request_from_json(std::string_view json) {
     if (auto s = only_members(doc, where,
                               {"query", "q", "kinds", "sources", "filters", "has_children", "facets",
                                "sort", "group_by", "group_size", "offset", "limit",
-                               "snippet_bytes"});
+                               "snippet_bytes", "typo_tolerance"});
         !s.ok()) {
         return s.error();
     }
@@ -365,6 +365,10 @@ Result<SearchRequest> request_from_json(std::string_view json) {
         if (!v.ok()) return v.error();
         *out = v.value();
     }
+    if (auto it = doc.FindMember("typo_tolerance"); it != doc.MemberEnd() && !it->value.IsNull()) {
+        if (!it->value.IsBool()) return bad("request.typo_tolerance must be true or false");
+        r.typo_tolerance = it->value.GetBool();
+    }
     return r;
 }
 
@@ -420,6 +424,8 @@ std::string to_json(const SearchRequest& r) {
     w.Uint(r.limit);
     w.Key("snippet_bytes");
     w.Uint(r.snippet_bytes);
+    w.Key("typo_tolerance");
+    w.Bool(r.typo_tolerance);
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -151,6 +151,23 @@ std::string to_json(const SearchResult& result) {
     w.Double(std::round(result.took_ms * 1000) / 1000);
     w.Key("parsed");
     w.String(result.parsed);
+    if (!result.corrections.empty()) {
+        w.Key("did_you_mean");
+        w.String(result.did_you_mean);
+        w.Key("corrections");
+        w.StartArray();
+        for (const auto& c : result.corrections) {
+            w.StartObject();
+            w.Key("from");
+            w.String(c.from);
+            w.Key("to");
+            w.StartArray();
+            for (const auto& t : c.to) w.String(t);
+            w.EndArray();
+            w.EndObject();
+        }
+        w.EndArray();
+    }
     w.Key("hits");
     w.StartArray();
     for (const auto& hit : result.hits) write_hit(w, hit);

@@ -29,6 +29,7 @@
 #include "query_builder.h"
 #include "query_parser.h"
 #include "snippet.h"
+#include "spelling.h"
 
 namespace atlas {
 
@@ -142,6 +143,7 @@ struct Searcher::Impl {
     std::vector<std::string> kinds;
     std::unique_ptr<detail::ColumnStore> columns;
     std::unique_ptr<detail::Evaluator> evaluator;
+    std::unique_ptr<detail::Spelling> spelling;
     std::shared_ptr<const detail::ShardMap> shards;
 
     // The shards of a generation's xapian/ (its XAPIANDB stub), by UUID.
@@ -189,10 +191,12 @@ struct Searcher::Impl {
         }
         auto shard_map = read_shards(std::filesystem::path(gen) / kXapianDir);
         evaluator.reset();
+        spelling.reset();
         db = std::move(opened);
         shards = std::move(shard_map);
         columns = std::move(store).value();
         evaluator = std::make_unique<detail::Evaluator>(db, *columns);
+        spelling = std::make_unique<detail::Spelling>(db);
         abbreviations = std::move(abbr);
         kinds = std::move(found);
         generation = gen;
@@ -446,6 +450,8 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         }
         for (auto& c : n->children) stack.push_back(&c);
     }
+    std::vector<detail::Correction> corrections;
+    if (request.typo_tolerance) corrections = spelling->correct(tree);
     std::vector<std::string> kind_filter;
     for (const auto& k : request.kinds) {
         std::string known = known_kind(k);
@@ -512,6 +518,8 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     result.limit = request.limit;
     result.total = matches->size();
     result.parsed = tree.describe();
+    for (auto& c : corrections) result.corrections.push_back({c.from, c.to});
+    if (!corrections.empty()) result.did_you_mean = detail::corrected_query(request.query, corrections);
     result.group_by = request.group_by;
     detail::WordMatcher matcher(detail::highlight_tokens(tree));
 

@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
                     [--filter F=V[,V...]]... [--facets F[:N],...] [--sort F[:asc|:desc]]
                     [--group dataset] [--limit N] [--offset N] [--json]
-                    [--manifest s3|drs|doi|https]
+                    [--no-typo-tolerance] [--manifest s3|drs|doi|https]
        atlas-search --request FILE|- [--index DIR]
 
 Searches the index and prints the best hits first.  The words of QUERY are
@@ -58,6 +58,8 @@ joined; quote the query for the shell when it has quotes or parentheses.
                    for numbers and dates
   --group dataset  group hits under their dataset (--limit/--offset count groups)
   --group-size N   hits shown per group (default 3)
+  --no-typo-tolerance  search the words as typed (by default a word of 4+ letters
+                   that matches nothing is searched as the closest words of the index)
   --request FILE   the whole request as JSON (- reads standard input); prints JSON
   --limit N        hits to show, 0 to 1000 (default 10)
   --offset N       hits to skip, for paging (default 0)
@@ -388,6 +390,8 @@ int main(int argc, char** argv) {
             return kExitHits;
         } else if (flag == "--json") {
             json = true;
+        } else if (flag == "--no-typo-tolerance") {
+            request.typo_tolerance = false;
         } else if (flag == "--index") {
             if (!take()) return usage("--index needs a directory");
             index = value;
@@ -523,6 +527,18 @@ int main(int argc, char** argv) {
     scopes.insert(scopes.end(), r.sources.begin(), r.sources.end());
     std::string scope = scopes.empty() ? "" : fmt::format(" ({})", fmt::join(scopes, ", "));
     std::string what = r.query.empty() ? "all records" : fmt::format("\"{}\"", r.query);
+    if (!r.did_you_mean.empty()) {
+        // Say which words were searched as others, before anything else.
+        std::vector<std::string> fixes;
+        for (const auto& c : r.corrections) {
+            fixes.push_back(fmt::format("{} \u2192 {}", c.from, fmt::join(c.to, " | ")));
+        }
+        std::fprintf(stdout, "showing results for %s  %s\n",
+                     style.bold(fmt::format("\"{}\"", r.did_you_mean)).c_str(),
+                     style.dim(fmt::format("({}; --no-typo-tolerance searches the words as typed)",
+                                           fmt::join(fixes, ", ")))
+                         .c_str());
+    }
     if (r.total == 0) {
         std::fprintf(stdout, "no results for %s%s (%.1f ms)\n", what.c_str(), scope.c_str(),
                      r.took_ms);

@@ -96,6 +96,11 @@ struct SearchRequest {
     std::uint32_t offset = 0;  // at most kMaxOffset
     std::uint32_t limit = 10;  // at most kMaxLimit
     std::uint32_t snippet_bytes = 220;
+    // Typo tolerance: a word of 4+ letters that matches nothing (or next to
+    // nothing while a close word is common) is searched as the closest words
+    // of the index (1 edit from 4 letters, 2 from 8; never ids, numbers, codes,
+    // phrases or prefixes), and the result says so (SearchResult::corrections).
+    bool typo_tolerance = true;
 };
 
 inline constexpr std::uint32_t kMaxLimit = 1000;
@@ -186,6 +191,12 @@ struct HitGroup {
     std::vector<Hit> hits;     // its best hits, in the request's order
 };
 
+// A word of the query searched as other words (typo tolerance).
+struct SpellingCorrection {
+    std::string from;             // as typed, lower case: "ribosme"
+    std::vector<std::string> to;  // searched instead, best first: "ribosome"
+};
+
 struct SearchResult {
     std::string query;
     std::vector<std::string> kinds;
@@ -195,6 +206,8 @@ struct SearchResult {
     std::uint32_t limit = 0;
     double took_ms = 0;
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
+    std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
+    std::string did_you_mean;  // the query with each correction, when there are any
     std::vector<Hit> hits;            // without group_by
     std::string group_by;             // with group_by: the groups of this page
     std::uint64_t group_total = 0;    //   groups in the whole result (exact)
