@@ -31,9 +31,39 @@ TempDir::~TempDir() {
 
 fs::path sample_cryoet() { return fs::path(ATLAS_DATA_DIR) / "cryoet"; }
 
+std::string shared_index(const std::string& name) {
+    const char* dir = std::getenv("ATLAS_TEST_INDEXES");
+    if (dir == nullptr || *dir == '\0') return "";
+    fs::path index = fs::path(dir) / name;
+    return fs::exists(index / "CURRENT") ? index.string() : "";
+}
+
+const PortalIndex& portal_index() {
+    static TempDir tmp;
+    static const PortalIndex index = [] {
+        PortalIndex p;
+        if (std::string shared = shared_index("portals"); !shared.empty()) {
+            p.dir = shared;
+            p.build.out = read_file(shared + ".out");
+            p.build.err = read_file(shared + ".err");
+            p.build.exit_code = std::stoi(read_file(shared + ".rc"));
+            return p;
+        }
+        p.dir = (tmp.path() / "index").string();
+        p.build = run_tool(atlas_index_bin(),
+                           {"build", "--sources", std::string(ATLAS_DATA_DIR) + "/sources.json", "--out", p.dir});
+        if (p.build.exit_code != 0 && p.build.exit_code != 1) {
+            throw std::runtime_error("portal index: " + p.build.out + p.build.err);
+        }
+        return p;
+    }();
+    return index;
+}
+
 const std::string& sample_index() {
     static TempDir dir;
     static const std::string index = [] {
+        if (std::string shared = shared_index("cryoet"); !shared.empty()) return shared;
         std::string out = (dir.path() / "index").string();
         BuildOptions options;
         options.sources.push_back({"cryoet", sample_cryoet().string()});

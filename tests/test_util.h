@@ -20,11 +20,31 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
 // The repository's data/cryoet sample (real files, see data/cryoet/SOURCE.md).
 std::filesystem::path sample_cryoet();
 
-// An index of the sample built once per test process (in its own TempDir).
+// An index of the CryoET sample (data/cryoet): the ctest run's shared one
+// when there is one (shared_index), else built once per test process.
 const std::string& sample_index();
+
+// An index of every bundled portal (data/sources.json), built by the
+// atlas-index binary: the ctest run's shared one, else built once per process.
+struct PortalIndex {
+    std::string dir;
+    CommandResult build;  // what atlas-index build printed, and its exit code
+};
+const PortalIndex& portal_index();
+
+// The index NAME ("cryoet", "portals") that tests/build_test_indexes.sh built
+// for this ctest run (ATLAS_TEST_INDEXES), or "" when the tests run without
+// ctest.  Read-only: a test that changes an index builds its own.
+std::string shared_index(const std::string& name);
 
 // Copies a directory tree (for tests that damage input).
 void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);
@@ -32,12 +52,6 @@ void copy_tree(const std::filesystem::path& from, const std::filesystem::path& t
 // Writes `text` to `path`, replacing it.
 void write_file(const std::filesystem::path& path, const std::string& text);
 std::string read_file(const std::filesystem::path& path);
-
-struct CommandResult {
-    int exit_code = -1;
-    std::string out;  // stdout
-    std::string err;  // stderr
-};
 
 // Runs a built tool with arguments (no shell quoting issues: each argument is
 // quoted) and an optional environment prefix such as "ATLAS_INDEX=/x".

@@ -28,17 +28,8 @@ using namespace atlas::bench;
 
 // The sample of every portal, indexed once per test process.
 const fs::path& sample_catalog() {
-    static atlas::test::TempDir dir;
-    static const fs::path catalog = [] {
-        auto sources = atlas::read_sources_file(ATLAS_DATA_DIR "/sources.json");
-        REQUIRE_MESSAGE(sources.ok(), sources.error().message);
-        atlas::BuildOptions options;
-        options.sources = sources.value();
-        options.out_dir = (dir.path() / "index").string();
-        auto built = atlas::build_index(options);
-        REQUIRE_MESSAGE(built.ok(), built.error().message);
-        return dir.path() / "index" / "CURRENT" / "catalog.sqlite";
-    }();
+    static const fs::path catalog =
+        fs::path(atlas::test::portal_index().dir) / "CURRENT" / "catalog.sqlite";
     return catalog;
 }
 

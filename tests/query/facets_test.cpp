@@ -47,20 +47,7 @@ Ids minus(const Ids& a, const Ids& b) {
 
 // --- the index: every bundled source, built once per process ----------------------------
 
-const std::string& index_dir() {
-    static test::TempDir tmp;
-    static const std::string dir = [] {
-        auto sources = read_sources_file(std::string(ATLAS_DATA_DIR) + "/sources.json");
-        REQUIRE_MESSAGE(sources.ok(), sources.error().message);
-        BuildOptions options;
-        options.sources = sources.value();
-        options.out_dir = (tmp.path() / "index").string();
-        auto built = build_index(options);
-        REQUIRE_MESSAGE(built.ok(), built.error().message);
-        return options.out_dir;
-    }();
-    return dir;
-}
+const std::string& index_dir() { return test::portal_index().dir; }
 
 Searcher& searcher() {
     static Searcher s = [] {

@@ -12,10 +12,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// An index built by the atlas-index binary, once per process.
+// An index built by the atlas-index binary: the ctest run's shared one, else
+// once per process.
 const std::string& cli_index() {
     static test::TempDir dir;
     static const std::string index = [] {
+        if (std::string shared = test::shared_index("cryoet"); !shared.empty()) return shared;
         std::string out = (dir.path() / "index").string();
         auto r = test::run_tool(
             test::atlas_index_bin(),
