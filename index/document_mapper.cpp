@@ -145,14 +145,24 @@ std::string display_json(const Record& record) {
     for (auto name : record.field_names()) {
         if (find_field(name) != nullptr) order.push_back(name);
     }
+    // A hit shows at most kMaxDisplayValues values of a field (an HTAN
+    // publication names 30,000 files); every value is still a search term, and
+    // "more" says how many were left out.
+    std::vector<std::pair<std::string_view, std::size_t>> more;
     w.Key("fields");
     w.StartObject();
     for (auto name : order) {
         const FieldSpec* spec = find_field(name);
         detail::write_key(w, name);
         w.StartArray();
+        std::size_t written = 0, left = 0;
         for (const auto& v : record.values) {
             if (v.field != name) continue;
+            if (written == kMaxDisplayValues) {
+                ++left;
+                continue;
+            }
+            ++written;
             switch (spec->type) {
                 case FieldType::number: {
                     double shown = v.number;
@@ -170,8 +180,18 @@ std::string display_json(const Record& record) {
             }
         }
         w.EndArray();
+        if (left > 0) more.emplace_back(name, left);
     }
     w.EndObject();
+    if (!more.empty()) {
+        w.Key("more");
+        w.StartObject();
+        for (const auto& [name, left] : more) {
+            detail::write_key(w, name);
+            w.Uint64(left);
+        }
+        w.EndObject();
+    }
     std::vector<std::string_view> rels;
     for (const auto& l : record.links) {
         if (std::find(rels.begin(), rels.end(), l.rel) == rels.end()) rels.push_back(l.rel);

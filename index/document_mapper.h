@@ -16,8 +16,11 @@ Xapian::Document make_document(const Record& record);
 
 // The display data stored with the document: what a hit shows, as compact JSON
 // {"id","kind","source","title","breadcrumb":[{"id","kind","label"}],
-//  "fields":{"name":[values]},"links":{"rel":[urls]}}.
-// Numbers are in their field's display unit.
+//  "fields":{"name":[values]},"more":{"name":count},"links":{"rel":[urls]}}.
+// Numbers are in their field's display unit.  A field shows its first
+// kMaxDisplayValues values; "more" counts the rest (absent when none).  Links
+// are all kept: download manifests are made from them.
+inline constexpr std::size_t kMaxDisplayValues = 100;
 std::string display_json(const Record& record);
 
 }  // namespace atlas::detail

@@ -92,6 +92,19 @@ void write_hit(Writer& w, const Hit& hit) {
         }
     }
     w.EndObject();
+    // How many values each long field has beyond those listed.
+    bool any_more = std::any_of(hit.fields.begin(), hit.fields.end(),
+                                [](const HitField& f) { return f.more > 0; });
+    if (any_more) {
+        w.Key("fields_more");
+        w.StartObject();
+        for (const auto& f : hit.fields) {
+            if (f.more == 0) continue;
+            w.Key(f.name.c_str(), static_cast<rapidjson::SizeType>(f.name.size()));
+            w.Uint64(f.more);
+        }
+        w.EndObject();
+    }
     w.Key("links");
     w.StartObject();
     for (const auto& l : hit.links) {

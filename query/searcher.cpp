@@ -809,6 +809,15 @@ Hit Searcher::Impl::make_hit(Xapian::docid docid, std::uint64_t rank, double sco
             hit.fields.push_back(std::move(field));
         }
     }
+    if (auto m = doc.FindMember("more"); m != doc.MemberEnd() && m->value.IsObject()) {
+        for (const auto& f : m->value.GetObject()) {
+            if (!f.value.IsUint64()) continue;
+            std::string_view name(f.name.GetString(), f.name.GetStringLength());
+            for (auto& field : hit.fields) {
+                if (field.name == name) field.more = f.value.GetUint64();
+            }
+        }
+    }
     // The record's own text explains it best (the dataset title is in the
     // breadcrumb already); inherited context only when it has none.
     hit.snippet = detail::make_snippet(own_texts.empty() ? context_texts : own_texts, matcher,

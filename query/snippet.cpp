@@ -63,6 +63,18 @@ bool WordMatcher::matches(std::string_view token) const {
     if (raw_.empty()) return false;
     if (std::find(raw_.begin(), raw_.end(), token) != raw_.end()) return true;
     if (has_digit(token)) return false;
+    // Stemming is the cost of a snippet; a word can only share a stem whose
+    // first letters it begins with (English stems change at most the last
+    // letter of what they keep: "bodies" -> "bodi", "dying" -> "die").
+    bool possible = false;
+    for (const auto& s : stems_) {
+        std::size_t keep = std::min<std::size_t>(s.empty() ? 0 : s.size() - 1, 3);
+        if (token.substr(0, keep) == std::string_view(s).substr(0, keep)) {
+            possible = true;
+            break;
+        }
+    }
+    if (!possible) return false;
     std::string s = stem(token);
     return std::find(stems_.begin(), stems_.end(), s) != stems_.end();
 }

@@ -260,7 +260,7 @@ std::string values_text(const atlas::HitField& f, std::size_t max_values = 3) {
     std::size_t shown = 0;
     for (const auto& v : f.values) {
         if (shown == max_values) {
-            out += fmt::format(" +{} more", f.values.size() - shown);
+            out += fmt::format(" +{} more", atlas::cli::grouped(f.values.size() - shown + f.more));
             break;
         }
         if (shown > 0) out += ", ";

@@ -3,6 +3,7 @@
 // download manifests, rated quality, ages in years and days, and usage errors.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,26 +22,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct PortalIndex {
-    std::string dir;
-    test::CommandResult build;  // what atlas-index build printed
-};
-
-// An index of every bundled source, built once per process by the binary.
-const PortalIndex& portal_index() {
-    static test::TempDir tmp;
-    static const PortalIndex index = [] {
-        PortalIndex p;
-        p.dir = (tmp.path() / "index").string();
-        p.build = test::run_tool(
-            test::atlas_index_bin(),
-            {"build", "--sources", std::string(ATLAS_DATA_DIR) + "/sources.json", "--out", p.dir});
-        REQUIRE_MESSAGE((p.build.exit_code == 0 || p.build.exit_code == 1),
-                        p.build.out << p.build.err);
-        return p;
-    }();
-    return index;
-}
+// An index of every bundled source, built by the binary (test_util.h).
+using test::portal_index;
 
 test::CommandResult search(std::vector<std::string> args) {
     args.insert(args.begin(), {"--index", portal_index().dir});
@@ -108,6 +91,35 @@ std::vector<std::string> strings_of(const rapidjson::Value& v) {
 std::vector<std::string> field_strings(const rapidjson::Value& hit, const char* name) {
     if (!hit.HasMember("fields") || !hit["fields"].HasMember(name)) return {};
     return strings_of(hit["fields"][name]);
+}
+
+// Every value of a field of the hit: those shown, or, when the hit shows only
+// the first ones (fields_more), all of them from the record in the catalog.
+std::vector<std::string> all_field_strings(const rapidjson::Value& hit, const char* name) {
+    if (!hit.HasMember("fields_more") || !hit["fields_more"].HasMember(name)) {
+        return field_strings(hit, name);
+    }
+    sqlite3* db = nullptr;
+    std::string catalog = portal_index().dir + "/CURRENT/catalog.sqlite";
+    REQUIRE(sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT json FROM records WHERE id = ?1", -1, &st, nullptr) ==
+            SQLITE_OK);
+    sqlite3_bind_text(st, 1, hit["id"].GetString(), -1, SQLITE_TRANSIENT);
+    std::vector<std::string> out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        rapidjson::Document record;
+        record.Parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+        if (!record.HasParseError() && record.HasMember("fields") && record["fields"].HasMember(name)) {
+            for (const auto& v : record["fields"][name].GetArray()) {
+                if (v.IsObject() && v.HasMember("text")) out.emplace_back(v["text"].GetString());
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK(out.size() == field_strings(hit, name).size() + hit["fields_more"][name].GetUint64());
+    return out;
 }
 
 std::vector<std::string> link_urls(const rapidjson::Value& hit, const char* rel) {
@@ -552,7 +564,7 @@ TEST_CASE("portal cli: HTAN ids are found whole, by prefix at an underscore, and
     auto atlas = all_hits({"htan_id:HTA7"});
     REQUIRE(atlas.total > 0);
     for (const auto& hit : atlas.hits) {
-        auto ids = field_strings(hit, "htan_id");
+        auto ids = all_field_strings(hit, "htan_id");
         bool any = std::any_of(ids.begin(), ids.end(),
                                [](const std::string& id) { return id.starts_with("HTA7_"); });
         CHECK_MESSAGE(any, hit["id"].GetString());
@@ -605,4 +617,25 @@ TEST_CASE("portal cli: a DOI typed as the query finds the record with that DOI f
         REQUIRE(d["hits"].Size() == 1);
         CHECK(d["hits"][0]["id"].GetString() == id);
     }
+}
+
+TEST_CASE("portal cli: a hit lists at most 100 values of a field and counts the rest") {
+    // HTAN publications name every file of their atlas: hundreds of htan_id values.
+    auto pubs = all_hits({"kind:publication"});
+    REQUIRE(pubs.total > 0);
+    std::size_t capped = 0;
+    for (const auto& hit : pubs.hits) {
+        for (const auto& f : hit["fields"].GetObject()) {
+            if (f.value.IsArray()) CHECK(f.value.Size() <= 100);
+        }
+        if (!hit.HasMember("fields_more")) continue;
+        for (const auto& m : hit["fields_more"].GetObject()) {
+            ++capped;
+            CHECK(m.value.GetUint64() > 0);
+            CHECK(field_strings(hit, m.name.GetString()).size() == 100);
+            // The catalog holds every value: shown + more (checked inside).
+            CHECK(all_field_strings(hit, m.name.GetString()).size() > 100);
+        }
+    }
+    CHECK(capped > 0);
 }

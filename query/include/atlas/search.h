@@ -122,7 +122,8 @@ struct HitField {
     std::string label;   // "Voxel spacing"
     std::string unit;    // display unit of numbers ("Å"), or empty
     bool multi = false;  // a list in JSON
-    std::vector<FieldValue> values;
+    std::vector<FieldValue> values;  // the first 100 (index/document_mapper.h)
+    std::uint64_t more = 0;          // values the record has beyond those shown
 };
 
 struct HitLink {
