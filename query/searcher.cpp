@@ -628,8 +628,14 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                            std::uint32_t count, bool collapse) {
         Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
-        auto* source = new detail::BitmapSource(std::move(within), shards);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+        if (within == matches && conditions.empty() && !children) {
+            // The query alone matches exactly the match set: no filter to test.
+            enquire.set_query(q);
+        } else {
+            auto* source = new detail::BitmapSource(std::move(within), shards);
+            enquire.set_query(
+                Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+        }
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);
         if (collapse) enquire.set_collapse_key(kSlotGroup, 1);
