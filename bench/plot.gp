@@ -1,7 +1,7 @@
 # Latency per scenario per corpus size, one panel per size and percentile,
 # from atlas_bench --plot-data files.  bench/scale.sh calls it so:
 #   gnuplot -e "files='a.tsv b.tsv'; titles='10^5 10^6'; engines=3; out='latency.png'" bench/plot.gp
-set terminal pngcairo size 1800,1000 font ",10"
+set terminal pngcairo size 1800,1000 font ",10" noenhanced
 set output out
 set style data histograms
 set style histogram clustered gap 1
