@@ -21,6 +21,7 @@
 #include <set>
 
 #include "atlas/schema.h"
+#include "sql_conditions.h"
 #include "pg_server.h"
 
 namespace atlas::bench {
@@ -225,53 +226,8 @@ std::vector<std::string> conditions(Sql& sql, const BenchRequest& r, const std::
                 ? "d.tsv @@ " + tsq
                 : fmt::format("{} IN (SELECT id FROM docs WHERE tsv @@ {})", column, tsq));
     }
-    auto in_facets = [&](std::string_view field, const std::vector<std::string>& values) {
-        if (values.empty()) return std::string("false");
-        std::string list;
-        for (const auto& v : values) {
-            if (!list.empty()) list += ", ";
-            list += sql.param(v);
-        }
-        return fmt::format("{} IN (SELECT doc FROM facets WHERE field = {} AND value IN ({}))",
-                           column, sql.param(std::string(field)), list);
-    };
-    for (const auto& f : r.filters) {
-        if (skip_field && f.field == *skip_field) continue;
-        where.push_back(in_facets(f.field, f.values));
-    }
-    if (!r.kinds.empty()) {
-        const FieldSpec& kind = *find_field("kind");
-        std::vector<std::string> kinds;
-        for (const auto& k : r.kinds) kinds.push_back(exact_value(kind, k));
-        where.push_back(in_facets("kind", kinds));
-    }
-    for (const auto& range : r.ranges) {
-        std::string c = fmt::format("{} IN (SELECT doc FROM numbers WHERE field = {}", column,
-                                    sql.param(range.field));
-        if (!std::isinf(range.lo) || range.lo > 0) {
-            c += fmt::format(" AND value {} {}", range.lo_inclusive ? ">=" : ">",
-                             sql.param(range.lo));
-        }
-        if (!std::isinf(range.hi) || range.hi < 0) {
-            c += fmt::format(" AND value {} {}", range.hi_inclusive ? "<=" : "<",
-                             sql.param(range.hi));
-        }
-        where.push_back(c + ")");
-    }
+    add_structured_conditions(sql, r, skip_field, column, "false", where);
     return where;
-}
-
-std::string and_all(const std::vector<std::string>& where) {
-    std::string out;
-    for (const auto& c : where) {
-        if (!out.empty()) out += " AND ";
-        out += c;
-    }
-    return out;
-}
-
-std::string where_clause(const std::vector<std::string>& where) {
-    return where.empty() ? std::string() : " WHERE " + and_all(where);
 }
 
 // ---- session -------------------------------------------------------------------
