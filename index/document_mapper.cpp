@@ -58,6 +58,32 @@ class TermWriter {
     Xapian::termpos pos_ = 0;
 };
 
+// Identity and reference terms (schema.h): what an id typed as the whole
+// query finds first.
+void add_id_terms(Xapian::Document& doc, const Record& record) {
+    const FieldSpec* id_spec = find_field("id");
+    doc.add_boolean_term(identity_term(*id_spec, exact_value(*id_spec, record.id)));
+    for (const auto& alias : record.aliases) {
+        doc.add_boolean_term(identity_term(*id_spec, exact_value(*id_spec, alias)));
+    }
+    std::map<std::string_view, std::size_t> own_count;
+    for (const auto& v : record.values) {
+        if (v.origin == Origin::own) ++own_count[v.field];
+    }
+    for (const auto& v : record.values) {
+        if (v.origin != Origin::own) continue;
+        const FieldSpec* spec = find_field(v.field);
+        if (spec == nullptr || !is_reference_field(*spec)) continue;
+        std::string exact = exact_value(*spec, v.text);
+        if (exact.empty()) continue;
+        // A publication lists the htan_ids of its files: several own values
+        // of a per-record id field are references, one is the record's own.
+        bool identity = spec->name == record.kind ||
+                        (is_identity_field(*spec) && own_count[v.field] == 1);
+        doc.add_boolean_term(identity ? identity_term(*spec, exact) : reference_term(*spec, exact));
+    }
+}
+
 }  // namespace
 
 Xapian::Document make_document(const Record& record) {
@@ -110,6 +136,7 @@ Xapian::Document make_document(const Record& record) {
                 break;
         }
     }
+    add_id_terms(doc, record);
     for (const auto& [slot, numbers] : slots) {
         doc.add_value(static_cast<Xapian::valueno>(slot), pack_numbers(numbers));
     }

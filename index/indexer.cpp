@@ -210,7 +210,7 @@ class Builder final : public RecordSink {
         return status_;
     }
 
-    const std::vector<std::string>& organisms() const { return organisms_; }
+    const VocabularyBuilder& vocabulary() const { return vocabulary_; }
     ColumnWriter& columns() { return columns_; }
     // Records per portal (record.source) and per adapter (--source NAME): the
     // same for the portal adapters; records=DIR yields records of any portal.
@@ -249,12 +249,7 @@ class Builder final : public RecordSink {
         ++report_.records_per_source[record.source][record.kind];
         ++per_source_[record.source];
         ++per_adapter_[source_];
-        for (const auto& v : record.values) {
-            if (v.field == "organism" && v.origin == Origin::own &&
-                organism_set_.insert(v.text).second) {
-                organisms_.push_back(v.text);
-            }
-        }
+        vocabulary_.observe(record);
         status_ = shards_.add(std::move(record));
         if (!status_.ok()) return;
         tick();
@@ -292,8 +287,7 @@ class Builder final : public RecordSink {
     std::unordered_set<std::string> ids_;
     std::set<std::string> rejected_ids_;
     std::set<std::string> carried_ids_;
-    std::set<std::string> organism_set_;
-    std::vector<std::string> organisms_;
+    VocabularyBuilder vocabulary_;
     std::map<std::string, std::uint64_t> per_source_;
     std::map<std::string, std::uint64_t> per_adapter_;
     ColumnWriter columns_;
@@ -371,7 +365,12 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         }
     }
 
-    Abbreviations abbreviations = Abbreviations::derive(builder.organisms());
+    // Synonyms: what the records say, and the curated file built in
+    // (data/vocabulary.tsv; tests/index/vocabulary_test.cpp checks that it
+    // has no bad line, so none is skipped here).
+    Vocabulary vocabulary = builder.vocabulary().finish();
+    std::vector<std::string> vocabulary_errors;
+    vocabulary.add_file(curated_vocabulary(), vocabulary_errors);
     std::string sources;
     for (const auto& spec : options.sources) {
         if (!sources.empty()) sources += '\n';
@@ -382,7 +381,7 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         {kMetaSchemaVersion, std::to_string(kSchemaVersion)},
         {kMetaBuiltAt, built_at},
         {kMetaSources, sources},
-        {kMetaAbbreviations, abbreviations.serialize()},
+        {kMetaVocabulary, vocabulary.serialize()},
     };
     std::map<std::string, std::string> xapian_meta;
     for (const auto& [key, value] : meta) {

@@ -582,6 +582,39 @@ std::string id_term(std::string_view record_id) {
     return t;
 }
 
+namespace {
+std::string qualified_term(std::string_view prefix, const FieldSpec& spec,
+                           std::string_view exact_value) {
+    std::string t(prefix);
+    t += spec.name;
+    t += kExactMarker;
+    t += exact_value;
+    // Xapian refuses terms over 245 bytes; ids that long are still found by
+    // their words and exact field terms.
+    if (t.size() > 240) t.resize(240);
+    return t;
+}
+}  // namespace
+
+std::string identity_term(const FieldSpec& spec, std::string_view exact_value) {
+    return qualified_term(kIdentityPrefix, spec, exact_value);
+}
+
+std::string reference_term(const FieldSpec& spec, std::string_view exact_value) {
+    return qualified_term(kReferencePrefix, spec, exact_value);
+}
+
+bool is_identity_field(const FieldSpec& spec) {
+    static constexpr std::array<std::string_view, 5> names{"htan_id", "synapse_id", "drs_uri",
+                                                           "doi", "pmid"};
+    return std::find(names.begin(), names.end(), spec.name) != names.end();
+}
+
+bool is_reference_field(const FieldSpec& spec) {
+    return spec.type == FieldType::identifier && spec.name != "kind" && spec.name != "source" &&
+           spec.name != "format";
+}
+
 std::string pack_numbers(std::span<const double> numbers) {
     static_assert(sizeof(double) == 8);
     std::string out(numbers.size() * 8, '\0');

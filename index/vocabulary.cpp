@@ -1,9 +1,13 @@
-// vocabulary.cpp - deriving binomial abbreviations from organism names.
+// vocabulary.cpp - the synonym table and what the data says about synonyms.
 #include "atlas/vocabulary.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <unordered_set>
 
+#include "acronyms.h"
+#include "atlas/record.h"
 #include "atlas/text.h"
 
 namespace atlas {
@@ -51,9 +55,8 @@ std::string joined_tokens(std::string_view text) {
 
 }  // namespace
 
-Abbreviations Abbreviations::derive(const std::vector<std::string>& organism_names) {
-    Abbreviations table;
-    std::set<std::pair<std::string, std::string>> seen;
+Vocabulary Vocabulary::derive(const std::vector<std::string>& organism_names) {
+    Vocabulary table;
     for (const auto& name : organism_names) {
         auto words = split_spaces(name);
         if (words.size() < 2 || !is_genus(words[0]) || !is_epithet(words[1])) continue;
@@ -64,14 +67,13 @@ Abbreviations Abbreviations::derive(const std::vector<std::string>& organism_nam
         std::string species = joined_tokens(words[1]);
         std::string key =
             std::string(1, static_cast<char>(words[0][0] - 'A' + 'a')) + " " + species;
-        std::string expansion = joined_tokens(words[0]) + " " + species;
-        if (seen.emplace(key, expansion).second) table.entries_.emplace(key, expansion);
+        table.add(key, joined_tokens(words[0]) + " " + species);
     }
     return table;
 }
 
-Abbreviations Abbreviations::parse(std::string_view text) {
-    Abbreviations table;
+Vocabulary Vocabulary::parse(std::string_view text) {
+    Vocabulary table;
     std::size_t start = 0;
     while (start < text.size()) {
         auto end = text.find('\n', start);
@@ -79,8 +81,7 @@ Abbreviations Abbreviations::parse(std::string_view text) {
             text.substr(start, end == std::string_view::npos ? text.npos : end - start);
         auto tab = line.find('\t');
         if (tab != std::string_view::npos && tab > 0 && tab + 1 < line.size()) {
-            table.entries_.emplace(std::string(line.substr(0, tab)),
-                                   std::string(line.substr(tab + 1)));
+            table.add(line.substr(0, tab), line.substr(tab + 1));
         }
         if (end == std::string_view::npos) break;
         start = end + 1;
@@ -88,7 +89,7 @@ Abbreviations Abbreviations::parse(std::string_view text) {
     return table;
 }
 
-std::string Abbreviations::serialize() const {
+std::string Vocabulary::serialize() const {
     std::string out;
     for (const auto& [key, expansion] : entries_) {
         out += key;
@@ -99,11 +100,196 @@ std::string Abbreviations::serialize() const {
     return out;
 }
 
-std::vector<std::string> Abbreviations::expand(std::string_view key) const {
+void Vocabulary::add(std::string_view key, std::string_view expansion) {
+    std::string k = joined_tokens(key);
+    std::string e = joined_tokens(expansion);
+    if (k.empty() || e.empty() || k == e) return;
+    std::size_t tokens = 1 + static_cast<std::size_t>(std::count(k.begin(), k.end(), ' '));
+    if (tokens > kMaxKeyTokens) return;
+    auto [lo, hi] = entries_.equal_range(k);
+    for (auto it = lo; it != hi; ++it) {
+        if (it->second == e) return;
+    }
+    entries_.emplace(std::move(k), std::move(e));
+    max_key_tokens_ = std::max(max_key_tokens_, tokens);
+}
+
+void Vocabulary::add_group(const std::vector<std::string>& spellings) {
+    for (const auto& a : spellings) {
+        for (const auto& b : spellings) add(a, b);
+    }
+}
+
+void Vocabulary::add_file(std::string_view text, std::vector<std::string>& errors) {
+    std::size_t start = 0;
+    for (std::size_t line_no = 1; start < text.size(); ++line_no) {
+        auto end = text.find('\n', start);
+        std::string_view line =
+            text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+        start = end == std::string_view::npos ? text.size() : end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty() || line.front() == '#') continue;
+        std::vector<std::string> spellings;
+        std::size_t at = 0;
+        while (at <= line.size()) {
+            auto tab = line.find('\t', at);
+            std::string_view cell =
+                line.substr(at, tab == std::string_view::npos ? line.npos : tab - at);
+            if (!joined_tokens(cell).empty()) spellings.emplace_back(cell);
+            if (tab == std::string_view::npos) break;
+            at = tab + 1;
+        }
+        if (spellings.size() < 2) {
+            errors.push_back("line " + std::to_string(line_no) +
+                             ": needs two or more spellings separated by tabs");
+            continue;
+        }
+        add_group(spellings);
+    }
+}
+
+void Vocabulary::merge(const Vocabulary& other) {
+    for (const auto& [key, expansion] : other.entries_) add(key, expansion);
+}
+
+std::vector<std::string> Vocabulary::expand(std::string_view key) const {
     std::vector<std::string> out;
     auto [lo, hi] = entries_.equal_range(key);
     for (auto it = lo; it != hi; ++it) out.push_back(it->second);
     return out;
+}
+
+// --- what the records say --------------------------------------------------------
+
+struct VocabularyBuilder::State {
+    std::vector<std::string> organisms;
+    std::set<std::string> organism_set;
+    // Texts already read for abbreviations (inherited copies repeat them).
+    std::unordered_set<std::size_t> texts_seen;
+    std::map<std::pair<std::string, std::string>, unsigned> acronyms;  // (short, long) -> texts
+    // Organ-detail word -> organ -> records.
+    std::map<std::string, std::map<std::string, unsigned>> organ_words;
+    std::map<std::pair<std::string, std::string>, unsigned> id_names;  // (id, name) -> records
+};
+
+VocabularyBuilder::VocabularyBuilder() : s_(std::make_unique<State>()) {}
+VocabularyBuilder::~VocabularyBuilder() = default;
+
+namespace {
+
+// The record's only own value of `field`, or "" when it has none or several.
+std::string_view single_own(const Record& record, std::string_view field) {
+    std::string_view found;
+    for (const auto& v : record.values) {
+        if (v.field != field || v.origin != Origin::own) continue;
+        if (!found.empty()) return {};
+        found = v.text;
+    }
+    return found;
+}
+
+// Words that say nothing about which organ: "NOS", "upper", "lobe" are
+// shared by many organs and drop out by themselves; these are short or
+// grammatical.
+bool organ_word(std::string_view w) {
+    static const std::set<std::string_view> skip{
+        "and", "the", "of", "nos", "not", "other", "part", "site", "specified", "unspecified"};
+    return w.size() >= 4 && !has_digit(w) && skip.count(w) == 0;
+}
+
+}  // namespace
+
+void VocabularyBuilder::observe(const Record& record) {
+    State& s = *s_;
+    for (const auto& v : record.values) {
+        if (v.origin != Origin::own) continue;
+        if (v.field == "organism" && s.organism_set.insert(v.text).second) {
+            s.organisms.push_back(v.text);
+        }
+        if ((v.field == "description" || v.field == "title") &&
+            v.text.find('(') != std::string::npos &&
+            s.texts_seen.insert(std::hash<std::string>{}(v.text)).second) {
+            for (auto& a : detail::find_acronyms(v.text)) {
+                ++s.acronyms[{std::move(a.short_form), std::move(a.long_form)}];
+            }
+        }
+    }
+    if (record.title.find('(') != std::string::npos &&
+        s.texts_seen.insert(std::hash<std::string>{}(record.title)).second) {
+        for (auto& a : detail::find_acronyms(record.title)) {
+            ++s.acronyms[{std::move(a.short_form), std::move(a.long_form)}];
+        }
+    }
+    // Organ names across sources: HTAN writes both the organ ("Colorectal")
+    // and where exactly ("Sigmoid colon").
+    std::string_view organ = single_own(record, "organ");
+    std::string_view detail_text = single_own(record, "organ_detail");
+    if (!organ.empty() && !detail_text.empty()) {
+        // The head word of each comma-separated part: its last word before
+        // any "of" ("Colon NOS", "Sigmoid colon", "Cecum", "Skin of trunk"),
+        // not the modifiers ("Upper-inner quadrant of breast": quadrant);
+        // "NOS" and its like are no words here.
+        std::set<std::string> organ_tokens;
+        for (auto& t : tokenize(organ)) organ_tokens.insert(std::move(t.term));
+        std::string_view rest = detail_text;
+        while (!rest.empty()) {
+            auto comma = rest.find(',');
+            std::string head;
+            for (auto& t : tokenize(rest.substr(0, comma))) {
+                if (t.term == "of") break;
+                if (organ_word(t.term)) head = std::move(t.term);
+            }
+            if (!head.empty() && organ_tokens.count(head) == 0) {
+                ++s.organ_words[head][std::string(organ)];
+            }
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+    }
+    // Ontology ids and the names beside them: GO:0022626 <-> cytosolic ribosome.
+    std::string_view object_id = single_own(record, "object_id");
+    std::string_view object = single_own(record, "object");
+    if (!object_id.empty() && !object.empty() && object_id.find(':') != std::string_view::npos) {
+        ++s.id_names[{std::string(object_id), std::string(object)}];
+    }
+}
+
+Vocabulary VocabularyBuilder::finish() const {
+    const State& s = *s_;
+    Vocabulary table = Vocabulary::derive(s.organisms);
+    // Of the long forms of one short form, those holding every word of a
+    // shorter one are that one with words of the sentence around it ("cyclic
+    // multiplex immunofluorescence imaging" beside "cyclic immunofluorescence").
+    std::map<std::string, std::vector<std::set<std::string>>> forms;
+    for (const auto& [pair, texts] : s.acronyms) {
+        std::set<std::string> words;
+        for (auto& t : tokenize(pair.second)) words.insert(std::move(t.term));
+        forms[joined_tokens(pair.first)].push_back(std::move(words));
+    }
+    for (const auto& [pair, texts] : s.acronyms) {
+        std::set<std::string> words;
+        for (auto& t : tokenize(pair.second)) words.insert(std::move(t.term));
+        bool padded = false;
+        for (const auto& other : forms[joined_tokens(pair.first)]) {
+            padded =
+                padded || (other.size() < words.size() &&
+                           std::includes(words.begin(), words.end(), other.begin(), other.end()));
+        }
+        if (!padded) table.add_group({pair.first, pair.second});
+    }
+    for (const auto& [word, organs] : s.organ_words) {
+        // A word that always comes with one organ, seen on three records or more.
+        if (organs.size() == 1 && organs.begin()->second >= 3) {
+            table.add(word, organs.begin()->first);
+        }
+    }
+    // An id that always comes with the same name, on two records or more.
+    std::map<std::string, unsigned> names_per_id;
+    for (const auto& [pair, records] : s.id_names) ++names_per_id[pair.first];
+    for (const auto& [pair, records] : s.id_names) {
+        if (records >= 2 && names_per_id[pair.first] == 1)
+            table.add_group({pair.first, pair.second});
+    }
+    return table;
 }
 
 }  // namespace atlas

@@ -300,13 +300,27 @@ Result<bool> parse_bool(const FieldSpec& spec, std::string_view value) {
     return query_error(fmt::format("{} takes yes or no, not '{}'", spec.name, value));
 }
 
-// SYN("s pombe" | "schizosaccharomyces pombe") when `tokens` start with a
-// one-letter word and the rest names a species the data abbreviates so.
-std::optional<QueryNode> abbreviation(const std::string& field,
-                                      const std::vector<std::string>& tokens,
-                                      const Abbreviations* abbreviations) {
-    if (abbreviations == nullptr || tokens.size() < 2 || tokens[0].size() != 1 ||
-        std::isalpha(static_cast<unsigned char>(tokens[0][0])) == 0) {
+// One spelling of a concept as a query: a single word; a phrase when asked,
+// or when it has a one-letter word ("s pombe", "h e" for H&E); else its words
+// in any order, as typed.
+QueryNode spelling_node(const std::string& field, std::vector<std::string> tokens, bool phrase) {
+    bool letter = std::any_of(tokens.begin(), tokens.end(),
+                              [](const std::string& t) { return t.size() == 1; });
+    if (tokens.size() == 1 || phrase || letter) {
+        return words_node(field, std::move(tokens), true, false);
+    }
+    QueryNode all;
+    all.kind = QueryNode::Kind::and_;
+    for (auto& t : tokens) all.children.push_back(words_node(field, {std::move(t)}, false, false));
+    return all;
+}
+
+// SYN(the words as typed | each spelling the vocabulary gives) when `tokens`
+// are a key of it: "S. pombe", "CRC", "fission yeast", "colon" (an HTAN
+// organ detail of "Colorectal").
+std::optional<QueryNode> synonym(const std::string& field, const std::vector<std::string>& tokens,
+                                 bool phrase, const Vocabulary* vocabulary) {
+    if (vocabulary == nullptr || tokens.empty() || tokens.size() > vocabulary->max_key_tokens()) {
         return std::nullopt;
     }
     std::string key;
@@ -314,13 +328,14 @@ std::optional<QueryNode> abbreviation(const std::string& field,
         if (!key.empty()) key += ' ';
         key += t;
     }
-    auto expansions = abbreviations->expand(key);
+    auto expansions = vocabulary->expand(key);
     if (expansions.empty()) return std::nullopt;
     QueryNode syn;
     syn.kind = QueryNode::Kind::synonym;
-    syn.children.push_back(words_node(field, tokens, true, false));
-    for (const auto& e : expansions)
-        syn.children.push_back(words_node(field, token_terms(e), true, false));
+    syn.children.push_back(spelling_node(field, tokens, phrase));
+    // Other spellings match as if typed (their words in any order): a
+    // participant's "Ductal carcinoma in situ" is DCIS whatever its fields.
+    for (const auto& e : expansions) syn.children.push_back(spelling_node(field, token_terms(e), false));
     return syn;
 }
 
@@ -354,7 +369,7 @@ Result<QueryNode> whole_value_term(const FieldSpec& spec, std::string_view value
 
 // A term in a known field; `quoted` for field:"...", `whole` for field:=....
 Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool quoted,
-                             bool whole, const Abbreviations* abbreviations) {
+                             bool whole) {
     if (value.empty()) {
         return query_error(fmt::format("{}: needs a value ({}:VALUE)", spec.name, spec.name));
     }
@@ -394,7 +409,6 @@ Result<QueryNode> field_term(const FieldSpec& spec, std::string_view value, bool
             bool prefix = !quoted && value.size() > 1 && value.back() == '*';
             auto tokens = token_terms(prefix ? value.substr(0, value.size() - 1) : value);
             if (tokens.empty()) break;
-            if (auto syn = abbreviation(std::string(spec.name), tokens, abbreviations)) return *syn;
             QueryNode words = words_node(std::string(spec.name), std::move(tokens), quoted, prefix);
             if (spec.type == FieldType::text || prefix) return words;
             // A keyword also matches as a whole value in any spelling:
@@ -504,7 +518,7 @@ class Parser {
         if (all.children.empty() && peek().type == Lexeme::Type::op_or) {
             return query_error("OR needs something before it");
         }
-        expand_abbreviations(all.children);
+        expand_synonyms(all.children);
         return all;
     }
 
@@ -627,7 +641,7 @@ class Parser {
         if (!field.empty()) {
             auto spec = known_field(field);
             if (!spec.ok()) return spec.error();
-            return field_term(*spec.value(), value, quoted, whole, options_.abbreviations);
+            return field_term(*spec.value(), value, quoted, whole);
         }
         bool prefix = !quoted && value.size() > 1 && value.back() == '*';
         auto tokens = token_terms(prefix ? std::string_view(value).substr(0, value.size() - 1)
@@ -637,8 +651,10 @@ class Parser {
             nothing.kind = QueryNode::Kind::and_;
             return nothing;
         }
-        if (!prefix) {
-            if (auto syn = abbreviation("", tokens, options_.abbreviations)) return *syn;
+        // A quoted spelling is replaced here, so that -"S. pombe" excludes
+        // every spelling; runs of unquoted words are looked up after parsing.
+        if (quoted) {
+            if (auto syn = synonym("", tokens, true, options_.vocabulary)) return *syn;
         }
         return words_node("", std::move(tokens), quoted, prefix);
     }
@@ -656,31 +672,39 @@ class Parser {
         return nullptr;
     }
 
-    // "S. pombe" -> SYN("s pombe" | "schizosaccharomyces pombe"), for a letter
-    // followed by words of the same field ("organism:(S. pombe)"), or by free
-    // words after a fielded letter ("organism:S. pombe" means the organism),
-    // and for a phrase such as "S.pombe".
-    void expand_abbreviations(std::vector<QueryNode>& parts) const {
-        if (options_.abbreviations == nullptr || options_.abbreviations->size() == 0) return;
+    // Runs of words that are a key of the vocabulary, longest first:
+    // "fission yeast" -> SYN(AND(fission, yeast) | AND(schizosaccharomyces,
+    // pombe)); "S. pombe" -> SYN("s pombe" | ...).  A run is words of one field
+    // ("organism:(S. pombe)"), or free words after a fielded one
+    // ("organism:S. pombe" means the organism); it never splits a phrase.
+    void expand_synonyms(std::vector<QueryNode>& parts) const {
+        const Vocabulary* vocabulary = options_.vocabulary;
+        if (vocabulary == nullptr || vocabulary->size() == 0) return;
         std::vector<QueryNode> out;
         for (std::size_t i = 0; i < parts.size(); ++i) {
             const QueryNode* first = words_of(parts[i]);
-            const QueryNode* second = i + 1 < parts.size() ? words_of(parts[i + 1]) : nullptr;
-            if (first != nullptr && second != nullptr && first->tokens.size() == 1 &&
-                (second->field == first->field || second->field.empty())) {
-                std::vector<std::string> tokens = first->tokens;
-                tokens.insert(tokens.end(), second->tokens.begin(), second->tokens.end());
-                if (auto syn = abbreviation(first->field, tokens, options_.abbreviations)) {
-                    out.push_back(std::move(*syn));
-                    ++i;
-                    continue;
+            std::optional<QueryNode> best;
+            std::size_t best_end = i;
+            if (first != nullptr) {
+                std::vector<std::string> tokens;
+                bool phrase = false;
+                for (std::size_t j = i; j < parts.size(); ++j) {
+                    const QueryNode* w = words_of(parts[j]);
+                    if (w == nullptr || (j > i && !w->field.empty() && w->field != first->field)) break;
+                    tokens.insert(tokens.end(), w->tokens.begin(), w->tokens.end());
+                    if (tokens.size() > vocabulary->max_key_tokens()) break;
+                    // One typed phrase stays a phrase; several words do not.
+                    phrase = j == i && w->phrase && w->tokens.size() > 1;
+                    if (auto syn = synonym(first->field, tokens, phrase, vocabulary)) {
+                        best = std::move(syn);
+                        best_end = j;
+                    }
                 }
             }
-            if (first != nullptr) {
-                if (auto syn = abbreviation(first->field, first->tokens, options_.abbreviations)) {
-                    out.push_back(std::move(*syn));
-                    continue;
-                }
+            if (best) {
+                out.push_back(std::move(*best));
+                i = best_end;
+                continue;
             }
             out.push_back(std::move(parts[i]));
         }

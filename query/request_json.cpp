@@ -305,7 +305,7 @@ Result<SearchRequest> request_from_json(std::string_view json) {
     if (auto s = only_members(doc, where,
                               {"query", "q", "kinds", "sources", "filters", "has_children", "facets",
                                "sort", "group_by", "group_size", "offset", "limit",
-                               "snippet_bytes", "typo_tolerance"});
+                               "snippet_bytes", "typo_tolerance", "explain"});
         !s.ok()) {
         return s.error();
     }
@@ -369,6 +369,10 @@ Result<SearchRequest> request_from_json(std::string_view json) {
         if (!it->value.IsBool()) return bad("request.typo_tolerance must be true or false");
         r.typo_tolerance = it->value.GetBool();
     }
+    if (auto it = doc.FindMember("explain"); it != doc.MemberEnd() && !it->value.IsNull()) {
+        if (!it->value.IsBool()) return bad("request.explain must be true or false");
+        r.explain = it->value.GetBool();
+    }
     return r;
 }
 
@@ -426,6 +430,10 @@ std::string to_json(const SearchRequest& r) {
     w.Uint(r.snippet_bytes);
     w.Key("typo_tolerance");
     w.Bool(r.typo_tolerance);
+    if (r.explain) {
+        w.Key("explain");
+        w.Bool(true);
+    }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -78,6 +78,30 @@ void write_hit(Writer& w, const Hit& hit) {
     w.String(to_html(hit.snippet));
     w.Key("score");
     w.Double(std::round(hit.score * 1e6) / 1e6);
+    if (hit.explanation) {
+        // "explain": {"order": "relevance", "parts": [{"query": "ribosome",
+        // "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
+        w.Key("explain");
+        w.StartObject();
+        w.Key("order");
+        w.String(hit.explanation->order);
+        w.Key("parts");
+        w.StartArray();
+        for (const auto& p : hit.explanation->parts) {
+            w.StartObject();
+            w.Key("query");
+            w.String(p.query);
+            w.Key("score");
+            w.Double(std::round(p.score * 1e6) / 1e6);
+            w.Key("fields");
+            w.StartArray();
+            for (const auto& f : p.fields) w.String(f);
+            w.EndArray();
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+    }
     w.Key("fields");
     w.StartObject();
     for (const auto& f : hit.fields) {

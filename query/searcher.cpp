@@ -25,6 +25,7 @@
 #include "bitmap_source.h"
 #include "column_store.h"
 #include "evaluator.h"
+#include "explain.h"
 #include "facets.h"
 #include "query_builder.h"
 #include "query_parser.h"
@@ -139,7 +140,7 @@ struct Searcher::Impl {
     std::string index_dir;
     std::string generation;
     Xapian::Database db;
-    Abbreviations abbreviations;
+    Vocabulary vocabulary;
     std::vector<std::string> kinds;
     std::unique_ptr<detail::ColumnStore> columns;
     std::unique_ptr<detail::Evaluator> evaluator;
@@ -181,8 +182,7 @@ struct Searcher::Impl {
                                      "rebuild it with atlas-index build",
                                      index_dir, store.value()->doc_count(), opened.get_doccount())};
         }
-        Abbreviations abbr =
-            Abbreviations::parse(opened.get_metadata(std::string(kMetaAbbreviations)));
+        Vocabulary vocab = Vocabulary::parse(opened.get_metadata(std::string(kMetaVocabulary)));
         std::vector<std::string> found;
         const FieldSpec* kind = find_field("kind");
         std::string prefix = exact_term(kind->prefix, "");
@@ -197,7 +197,7 @@ struct Searcher::Impl {
         columns = std::move(store).value();
         evaluator = std::make_unique<detail::Evaluator>(db, *columns);
         spelling = std::make_unique<detail::Spelling>(db);
-        abbreviations = std::move(abbr);
+        vocabulary = std::move(vocab);
         kinds = std::move(found);
         generation = gen;
         return {};
@@ -209,6 +209,51 @@ struct Searcher::Impl {
         if (!gen.ok()) return gen.error();
         if (gen.value() == generation) return {};
         return open_generation(gen.value());
+    }
+
+    // An id typed as the whole query ("10000", "DS-10001", "GO:0022626"):
+    // the records it identifies, and those holding it themselves (schema.h).
+    struct IdMatch {
+        std::string field;
+        bool identity = false;  // else a reference
+        detail::Bitmap docs;
+    };
+    static std::string_view trimmed_query(std::string_view query) {
+        while (!query.empty() && (query.front() == ' ' || query.front() == '"')) query.remove_prefix(1);
+        while (!query.empty() && (query.back() == ' ' || query.back() == '"')) query.remove_suffix(1);
+        return query;
+    }
+    std::vector<IdMatch> id_matches(std::string_view query) {
+        std::vector<IdMatch> out;
+        query = trimmed_query(query);
+        if (query.empty() || query.find_first_of(" \t\n") != std::string_view::npos) return out;
+        bool digits = has_digit(query);
+        for (const auto& spec : field_specs()) {
+            if (spec.name != "id" && !is_reference_field(spec)) continue;
+            std::string exact = exact_value(spec, query);
+            if (exact.empty()) continue;
+            for (bool identity : {true, false}) {
+                // A word without digits is never taken for a reference ("membrane").
+                if (!identity && (!digits || spec.name == "id")) continue;
+                std::string term = identity ? identity_term(spec, exact) : reference_term(spec, exact);
+                if (db.get_termfreq(term) == 0) continue;
+                out.push_back({std::string(spec.name), identity, evaluator->term_docs(term)});
+            }
+        }
+        return out;
+    }
+
+    // The records inside those an id identifies (DS-10001: the runs, tilt
+    // series... of dataset 10001): they match too, after the ranked ones.
+    detail::Bitmap inside(const std::vector<IdMatch>& ids, std::string_view query) {
+        detail::Bitmap out;
+        for (const auto& m : ids) {
+            const FieldSpec* spec = find_field(m.field);
+            if (!m.identity || spec == nullptr || m.field == "id") continue;
+            std::string exact = exact_value(*spec, query);
+            out |= evaluator->term_docs(exact_term(spec->prefix, exact));
+        }
+        return out;
     }
 
     Result<SearchResult> run(const SearchRequest& request);
@@ -428,30 +473,43 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         if (!valid_utf8(k.field)) return invalid_request("a sort field is not valid UTF-8");
     }
     detail::ParseOptions options;
-    options.abbreviations = &abbreviations;
+    options.vocabulary = &vocabulary;
     auto parsed = detail::parse_query(request.query, options);
     if (!parsed.ok()) return parsed.error();
     detail::QueryNode& tree = parsed.value();
 
     // kind:datasets means kind:dataset; an unknown kind is a mistake worth a message.
-    std::vector<detail::QueryNode*> stack{&tree};
-    while (!stack.empty()) {
-        detail::QueryNode* n = stack.back();
-        stack.pop_back();
-        if (n->kind == detail::QueryNode::Kind::exact && n->field == "kind") {
-            std::string k = known_kind(n->value);
-            if (k.empty()) return unknown_kind(n->value);
-            n->value = k;
+    auto known_names = [](detail::QueryNode& root) -> Status {
+        std::vector<detail::QueryNode*> stack{&root};
+        while (!stack.empty()) {
+            detail::QueryNode* n = stack.back();
+            stack.pop_back();
+            if (n->kind == detail::QueryNode::Kind::exact && n->field == "kind") {
+                std::string k = known_kind(n->value);
+                if (k.empty()) return unknown_kind(n->value);
+                n->value = k;
+            }
+            if (n->kind == detail::QueryNode::Kind::exact && n->field == "source") {
+                std::string k = known_source(n->value);
+                if (k.empty()) return unknown_source(n->value);
+                n->value = k;
+            }
+            for (auto& c : n->children) stack.push_back(&c);
         }
-        if (n->kind == detail::QueryNode::Kind::exact && n->field == "source") {
-            std::string k = known_source(n->value);
-            if (k.empty()) return unknown_source(n->value);
-            n->value = k;
-        }
-        for (auto& c : n->children) stack.push_back(&c);
-    }
+        return {};
+    };
+    if (auto s = known_names(tree); !s.ok()) return s.error();
     std::vector<detail::Correction> corrections;
     if (request.typo_tolerance) corrections = spelling->correct(tree);
+    bool single_fixes = !corrections.empty();
+    for (const auto& c : corrections) single_fixes = single_fixes && c.to.size() == 1;
+    if (single_fixes) {
+        // One correction per word: search the corrected query as if typed, so
+        // its words meet the vocabulary ("cytosloic ribosome" finds what
+        // "cytosolic ribosome" finds, GO:0022626 included).
+        auto again = detail::parse_query(detail::corrected_query(request.query, corrections), options);
+        if (again.ok() && known_names(again.value()).ok()) tree = std::move(again).value();
+    }
     std::vector<std::string> kind_filter;
     for (const auto& k : request.kinds) {
         std::string known = known_kind(k);
@@ -471,6 +529,16 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
 
     // --- the match set: the query, then every condition ---------------------------------
     Bitmap text = evaluator->eval(tree);
+    // An id typed as the whole query finds its records even when its words do not.
+    auto typed_ids = id_matches(request.query);
+    for (const auto& m : typed_ids) text |= m.docs;
+    std::shared_ptr<const Bitmap> id_docs;
+    if (!typed_ids.empty()) {
+        Bitmap all = inside(typed_ids, trimmed_query(request.query));
+        for (const auto& m : typed_ids) all |= m.docs;
+        text |= all;
+        id_docs = std::make_shared<const Bitmap>(std::move(all));
+    }
     std::vector<Condition> conditions;
     auto add_values = [&](std::string_view field, const std::vector<std::string>& values) {
         if (values.empty()) return;
@@ -628,6 +696,11 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                            std::uint32_t count, bool collapse) {
         Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
+        if (id_docs) {
+            // Records an id typed as the query names match without its words.
+            q = Xapian::Query(Xapian::Query::OP_OR, q,
+                              Xapian::Query((new detail::BitmapSource(id_docs, shards))->release()));
+        }
         if (within == matches && conditions.empty() && !children) {
             // The query alone matches exactly the match set: no filter to test.
             enquire.set_query(q);
@@ -642,18 +715,94 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         return enquire.get_mset(offset, count);
     };
 
+    // Why each hit is where it is (request.explain).
+    std::vector<QueryNode> parts;
+    if (tree.kind == QueryNode::Kind::and_) {
+        for (const auto& c : tree.children) {
+            if (c.kind != QueryNode::Kind::not_) parts.push_back(c);
+        }
+    } else if (tree.kind != QueryNode::Kind::all && tree.kind != QueryNode::Kind::not_) {
+        parts.push_back(tree);
+    }
+    auto explain = [&](Hit& hit, Xapian::docid docid, std::string order) {
+        if (!request.explain) return;
+        HitExplanation e;
+        e.order = std::move(order);
+        if (e.order == "relevance") {
+            for (const auto& part : parts) {
+                HitExplanation::Part p;
+                p.query = part.describe();
+                Xapian::Enquire one(db);
+                one.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                            detail::build_query(part, db, range_docs),
+                                            Xapian::Query(id_term(hit.id))));
+                one.set_weighting_scheme(Xapian::BM25Weight());
+                Xapian::MSet m = one.get_mset(0, 1);
+                if (!m.empty()) p.score = m.begin().get_weight();
+                p.fields = detail::fields_with_words(db, docid, part);
+                e.parts.push_back(std::move(p));
+            }
+        }
+        hit.explanation = std::move(e);
+    };
+    std::string plain_order =
+        !by_relevance ? "sort by " + request.sort.front().field : "browse order";
+
     if (request.group_by.empty()) {
         if (ranked) {
-            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, false);
-            for (auto it = mset.begin(); it != mset.end(); ++it) {
-                result.hits.push_back(make_hit(*it, static_cast<std::uint64_t>(it.get_rank()) + 1,
-                                               it.get_weight(), matcher, request));
+            // An id typed as the whole query: the records it identifies, then
+            // those that hold it themselves, each in browse order; then the rest
+            // by relevance.
+            Bitmap identity, reference;
+            for (const auto& m : typed_ids) (m.identity ? identity : reference) |= m.docs;
+            identity &= *matches;
+            reference &= *matches;
+            reference -= identity;
+            std::uint64_t n_pinned = identity.size() + reference.size();
+            std::size_t want = std::size_t{request.offset} + request.limit;
+            std::vector<std::uint32_t> head;
+            if (n_pinned > 0 && request.offset < n_pinned) {
+                auto first = first_by_key(identity, want);
+                if (!first.ok()) return first.error();
+                head = std::move(first).value();
+                if (head.size() < want) {
+                    auto more = first_by_key(reference, want - head.size());
+                    if (!more.ok()) return more.error();
+                    head.insert(head.end(), more.value().begin(), more.value().end());
+                }
+            }
+            auto id_reason = [&](std::uint32_t d) {
+                for (const auto& m : typed_ids) {
+                    if (m.docs.contains(d)) {
+                        return fmt::format("exact {} ({})", m.identity ? "id" : "reference", m.field);
+                    }
+                }
+                return std::string("exact id");
+            };
+            for (std::size_t i = request.offset; i < head.size(); ++i) {
+                result.hits.push_back(make_hit(head[i], i + 1, 0, matcher, request));
+                explain(result.hits.back(), head[i], id_reason(head[i]));
+            }
+            std::uint32_t left = request.limit - static_cast<std::uint32_t>(result.hits.size());
+            if (left > 0) {
+                std::shared_ptr<const Bitmap> rest = matches;
+                if (n_pinned > 0) rest = std::make_shared<const Bitmap>(*matches - (identity | reference));
+                auto from = static_cast<std::uint32_t>(
+                    request.offset > n_pinned ? request.offset - n_pinned : 0);
+                Xapian::MSet mset = ranked_page(rest, from, left, false);
+                for (auto it = mset.begin(); it != mset.end(); ++it) {
+                    result.hits.push_back(make_hit(
+                        *it, n_pinned + static_cast<std::uint64_t>(it.get_rank()) + 1,
+                        it.get_weight(), matcher, request));
+                    explain(result.hits.back(), *it, "relevance");
+                }
             }
         } else if (request.offset < result.total && request.limit > 0) {
             auto page = first_by_key(*matches, std::size_t{request.offset} + request.limit);
             if (!page.ok()) return page.error();
             for (std::size_t i = request.offset; i < page.value().size(); ++i) {
                 result.hits.push_back(make_hit(page.value()[i], i + 1, 0, matcher, request));
+                explain(result.hits.back(), page.value()[i], plain_order);
             }
         }
     } else {
@@ -715,11 +864,15 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 Xapian::MSet mset = ranked_page(members, 0, request.group_size, false);
                 for (auto it = mset.begin(); it != mset.end(); ++it) {
                     hg.hits.push_back(make_hit(*it, rank, it.get_weight(), matcher, request));
+                    explain(hg.hits.back(), *it, "relevance");
                 }
             } else {
                 auto page = first_by_key(*members, request.group_size);
                 if (!page.ok()) return page.error();
-                for (auto d : page.value()) hg.hits.push_back(make_hit(d, rank, 0, matcher, request));
+                for (auto d : page.value()) {
+                    hg.hits.push_back(make_hit(d, rank, 0, matcher, request));
+                    explain(hg.hits.back(), d, plain_order);
+                }
             }
             result.groups.push_back(std::move(hg));
         }

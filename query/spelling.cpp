@@ -120,8 +120,9 @@ std::vector<Correction> Spelling::correct(QueryNode& tree) {
         QueryNode* n = stack.back();
         stack.pop_back();
         if (!correctable(*n)) {
-            // What a NOT excludes is taken as typed.
-            if (n->kind != QueryNode::Kind::not_) {
+            // What a NOT excludes is taken as typed, and so are the vocabulary's
+            // alternatives ("fission yeast" is nobody's misspelling).
+            if (n->kind != QueryNode::Kind::not_ && n->kind != QueryNode::Kind::synonym) {
                 for (auto& c : n->children) stack.push_back(&c);
             }
             continue;

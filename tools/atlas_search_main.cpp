@@ -30,7 +30,7 @@ constexpr const char* kUsage =
     R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
                     [--filter F=V[,V...]]... [--facets F[:N],...] [--sort F[:asc|:desc]]
                     [--group dataset] [--limit N] [--offset N] [--json]
-                    [--no-typo-tolerance] [--manifest s3|drs|doi|https]
+                    [--no-typo-tolerance] [--explain] [--manifest s3|drs|doi|https]
        atlas-search --request FILE|- [--index DIR]
 
 Searches the index and prints the best hits first.  The words of QUERY are
@@ -60,6 +60,9 @@ joined; quote the query for the shell when it has quotes or parentheses.
   --group-size N   hits shown per group (default 3)
   --no-typo-tolerance  search the words as typed (by default a word of 4+ letters
                    that matches nothing is searched as the closest words of the index)
+  --explain        say why each hit matched and where it ranks: an exact id typed as
+                   the query, or each part of the query with its score and the
+                   fields its words occur in (with --json: "explain" in each hit)
   --request FILE   the whole request as JSON (- reads standard input); prints JSON
   --limit N        hits to show, 0 to 1000 (default 10)
   --offset N       hits to skip, for paging (default 0)
@@ -71,7 +74,12 @@ joined; quote the query for the shell when it has quotes or parentheses.
 query language:
   ribosome pombe            all words (stemmed: ribosomes finds ribosome)
   "cytosolic ribosome"      a phrase
-  S. pombe                  binomial abbreviations, derived from the data
+  S. pombe  CRC  colon       other spellings: binomials, abbreviations the records
+                            define, organ names across portals, ontology ids and
+                            names (all derived from the data), and a few common
+                            names ("fission yeast", data/vocabulary.tsv)
+  10000  DS-10000  HTA7_944 an id as the whole query: the records it names first,
+                            then those holding it, then the rest by relevance
   organism:pombe            a word in a field; field:"two words" for a phrase
   quality:>=4  voxel_spacing:..10  voxel_spacing:10..20  voxel_spacing:1..2nm
                             ranges (bare numbers are in the field's unit, e.g. Å;
@@ -337,6 +345,18 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
         std::fprintf(stdout, "     %s\n", s.link(url).c_str());
         break;
     }
+    if (hit.explanation) {
+        const auto& e = *hit.explanation;
+        std::string line = e.order;
+        if (!e.parts.empty()) line += fmt::format(", score {:.3f}, the sum of", hit.score);
+        std::fprintf(stdout, "     %s %s\n", s.dim("why:").c_str(), line.c_str());
+        for (const auto& p : e.parts) {
+            std::string where = p.fields.empty() ? std::string("no words in a field")
+                                                 : fmt::format("{}", fmt::join(p.fields, ", "));
+            std::fprintf(stdout, "       %8.3f  %s  %s\n", p.score, p.query.c_str(),
+                         s.dim(where).c_str());
+        }
+    }
 }
 
 }  // namespace
@@ -392,6 +412,8 @@ int main(int argc, char** argv) {
             json = true;
         } else if (flag == "--no-typo-tolerance") {
             request.typo_tolerance = false;
+        } else if (flag == "--explain") {
+            request.explain = true;
         } else if (flag == "--index") {
             if (!take()) return usage("--index needs a directory");
             index = value;

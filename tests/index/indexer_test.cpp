@@ -318,7 +318,7 @@ TEST_CASE("both stores record the schema version and a mismatched index is refus
     {
         Xapian::Database db((gen / kXapianDir).string());
         CHECK(db.get_metadata(std::string(kMetaSchemaVersion)) == std::to_string(kSchemaVersion));
-        CHECK_FALSE(db.get_metadata(std::string(kMetaAbbreviations)).empty());
+        CHECK_FALSE(db.get_metadata(std::string(kMetaVocabulary)).empty());
     }
     SUBCASE("the Xapian index") {
         {

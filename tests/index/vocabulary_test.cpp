@@ -1,17 +1,22 @@
-// Tests for index/vocabulary.cpp: binomial abbreviations derived from real organism names.
+// Tests for index/vocabulary.cpp: synonyms derived from real organism names and records,
+// and the curated file data/vocabulary.tsv.
 #include "atlas/vocabulary.h"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "atlas/record.h"
 
 using namespace atlas;
 
 TEST_CASE("abbreviations are derived from the binomials in the data and nothing else") {
     // Organism names exactly as the CryoET mirror writes them.
-    auto table = Abbreviations::derive(
-        {"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae", "Dolichospermum flos-aquae",
-         "Sprague Dawley Rat", "MLV", "Severe acute respiratory syndrome coronavirus 2",
-         "Mycoplasma mycoides subsp. capri str. GM12", "Salmonella typhimurium",
-         "Escherichia coli BL21(DE3)"});
+    auto table = Vocabulary::derive({"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae",
+                                     "Dolichospermum flos-aquae", "Sprague Dawley Rat", "MLV",
+                                     "Severe acute respiratory syndrome coronavirus 2",
+                                     "Mycoplasma mycoides subsp. capri str. GM12",
+                                     "Salmonella typhimurium", "Escherichia coli BL21(DE3)"});
     CHECK(table.expand("s pombe") == std::vector<std::string>{"schizosaccharomyces pombe"});
     CHECK(table.expand("s cerevisiae") == std::vector<std::string>{"saccharomyces cerevisiae"});
     CHECK(table.expand("d flos aquae") == std::vector<std::string>{"dolichospermum flos aquae"});
@@ -25,14 +30,95 @@ TEST_CASE("abbreviations are derived from the binomials in the data and nothing 
 }
 
 TEST_CASE("genera sharing an initial and a species both expand") {
-    auto table = Abbreviations::derive({"Bacillus subtilis", "Borrelia subtilis"});
+    auto table = Vocabulary::derive({"Bacillus subtilis", "Borrelia subtilis"});
     auto e = table.expand("b subtilis");
     CHECK(e.size() == 2);
 }
 
 TEST_CASE("the serialized table reads back identically and ignores junk lines") {
-    auto table = Abbreviations::derive({"Schizosaccharomyces pombe", "Homo sapiens"});
-    auto back = Abbreviations::parse(table.serialize() + "no tab here\n\t\n");
+    auto table = Vocabulary::derive({"Schizosaccharomyces pombe", "Homo sapiens"});
+    auto back = Vocabulary::parse(table.serialize() + "no tab here\n\t\n");
     CHECK(back.serialize() == table.serialize());
     CHECK(back.expand("h sapiens") == std::vector<std::string>{"homo sapiens"});
+}
+
+TEST_CASE("the curated vocabulary built in has no bad line and joins common names") {
+    Vocabulary table;
+    std::vector<std::string> errors;
+    table.add_file(curated_vocabulary(), errors);
+    CHECK(errors.empty());
+    CHECK(table.expand("fission yeast") == std::vector<std::string>{"schizosaccharomyces pombe"});
+    CHECK(table.expand("schizosaccharomyces pombe") == std::vector<std::string>{"fission yeast"});
+    auto cycif = table.expand("t cycif");
+    CHECK(std::find(cycif.begin(), cycif.end(), "cycif") != cycif.end());
+    CHECK(table.expand("mitochondria") == std::vector<std::string>{"mitochondrion"});
+    CHECK(curated_vocabulary().find("version 1") != std::string_view::npos);
+}
+
+TEST_CASE("a vocabulary file line with one spelling is reported with its number and skipped") {
+    Vocabulary table;
+    std::vector<std::string> errors;
+    table.add_file("# comment\nrat\tRattus norvegicus\r\nlonely\n\n\t\n", errors);
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].rfind("line 3:", 0) == 0);
+    CHECK(errors[1].rfind("line 5:", 0) == 0);
+    CHECK(table.expand("rat") == std::vector<std::string>{"rattus norvegicus"});
+    CHECK(table.expand("lonely").empty());
+    CHECK(table.max_key_tokens() == 2);
+}
+
+namespace {
+
+Record record(std::string id, std::string kind,
+              std::vector<std::pair<std::string, std::string>> fields) {
+    Record r;
+    r.id = std::move(id);
+    r.kind = std::move(kind);
+    r.source = "htan";
+    for (const auto& [field, text] : fields) r.add(field, text);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the builder learns abbreviations, organ names and ontology ids from the records") {
+    VocabularyBuilder builder;
+    // Abbreviations as HTAN publications define them (their own words).
+    builder.observe(record("p1", "publication",
+                           {{"description",
+                             "evolution of colorectal cancer (CRC) and of "
+                             "tissue-based cyclic immunofluorescence (CyCIF)"}}));
+    builder.observe(record(
+        "p2", "publication",
+        {{"description", "we used cyclic multiplex immunofluorescence imaging (CyCIF) here"}}));
+    // Organ details: "colon" always comes with Colorectal, "lobe" with two organs.
+    for (int i = 0; i < 3; ++i) {
+        builder.observe(record("a" + std::to_string(i), "participant",
+                               {{"organ", "Colorectal"}, {"organ_detail", "Sigmoid colon"}}));
+    }
+    builder.observe(
+        record("b1", "participant", {{"organ", "Lung"}, {"organ_detail", "Upper lobe, lung"}}));
+    builder.observe(
+        record("b2", "participant", {{"organ", "Liver"}, {"organ_detail", "Left lobe"}}));
+    builder.observe(
+        record("b3", "participant", {{"organ", "Liver"}, {"organ_detail", "Left lobe"}}));
+    builder.observe(
+        record("b4", "participant", {{"organ", "Liver"}, {"organ_detail", "Left lobe"}}));
+    // Ontology ids beside names, twice; a pair seen once is noise.
+    for (int i = 0; i < 2; ++i) {
+        builder.observe(record("n" + std::to_string(i), "annotation",
+                               {{"object_id", "GO:0022626"}, {"object", "cytosolic ribosome"}}));
+    }
+    builder.observe(record("n9", "annotation", {{"object_id", "GO:0005739"}, {"object", "mito"}}));
+
+    Vocabulary table = builder.finish();
+    CHECK(table.expand("crc") == std::vector<std::string>{"colorectal cancer"});
+    CHECK(table.expand("colorectal cancer") == std::vector<std::string>{"crc"});
+    // The padded long form ("... multiplex ... imaging") is left out.
+    CHECK(table.expand("cycif") == std::vector<std::string>{"cyclic immunofluorescence"});
+    CHECK(table.expand("colon") == std::vector<std::string>{"colorectal"});
+    CHECK(table.expand("lobe").empty());
+    CHECK(table.expand("go 0022626") == std::vector<std::string>{"cytosolic ribosome"});
+    CHECK(table.expand("cytosolic ribosome") == std::vector<std::string>{"go 0022626"});
+    CHECK(table.expand("go 0005739").empty());
 }

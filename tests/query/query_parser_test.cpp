@@ -13,16 +13,16 @@ using namespace atlas;
 
 namespace {
 
-const Abbreviations& abbreviations() {
-    static const Abbreviations a =
-        Abbreviations::derive({"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae",
+const Vocabulary& vocabulary() {
+    static const Vocabulary a =
+        Vocabulary::derive({"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae",
                                "Dolichospermum flos-aquae"});
     return a;
 }
 
 std::string render(const std::string& input) {
     detail::ParseOptions options;
-    options.abbreviations = &abbreviations();
+    options.vocabulary = &vocabulary();
     auto parsed = detail::parse_query(input, options);
     if (!parsed.ok()) {
         CHECK(parsed.error().code == Errc::invalid_query);
@@ -66,7 +66,7 @@ TEST_CASE("the query language parses as the golden table says") {
 
 TEST_CASE("highlight tokens are the positive words, not the excluded ones") {
     detail::ParseOptions options;
-    options.abbreviations = &abbreviations();
+    options.vocabulary = &vocabulary();
     auto parsed = detail::parse_query("ribosome S. pombe -membrane quality:>=4", options);
     REQUIRE(parsed.ok());
     CHECK(detail::highlight_tokens(parsed.value()) ==

@@ -92,7 +92,7 @@ std::map<std::string, double> run_qualities() {
 TEST_CASE("ribosome S. pombe puts dataset 10000/10001 material with ribosome annotations first") {
     auto r = search("ribosome S. pombe");
     REQUIRE(r.hits.size() >= 10);
-    CHECK(r.parsed == "AND(ribosome, SYN(\"s pombe\" | \"schizosaccharomyces pombe\"))");
+    CHECK(r.parsed == "AND(ribosome, SYN(\"s pombe\" | AND(schizosaccharomyces, pombe)))");
     CHECK(values(r.hits[0], "dataset") == std::vector<std::string>{"10000"});
     for (std::size_t i = 0; i < 10; ++i) {
         const Hit& h = r.hits[i];

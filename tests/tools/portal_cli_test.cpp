@@ -2,6 +2,7 @@
 // (data/sources.json: cryoet, htan, hoa, panosc, minerva): scoping by source,
 // download manifests, rated quality, ages in years and days, and usage errors.
 #include <doctest/doctest.h>
+#include <unistd.h>
 #include <rapidjson/document.h>
 #include <sqlite3.h>
 
@@ -638,4 +639,31 @@ TEST_CASE("portal cli: a hit lists at most 100 values of a field and counts the 
         }
     }
     CHECK(capped > 0);
+}
+
+TEST_CASE("portal cli: --explain prints why each hit ranks, and --json carries it") {
+    auto text = search({"--explain", "--limit", "2", "ribosome S. pombe"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("why: relevance, score") != std::string::npos);
+    CHECK(text.out.find("title x6, object x4") != std::string::npos);
+    auto id = search({"--explain", "--limit", "1", "DS-10000"});
+    CHECK(id.out.find("why: exact id (dataset)") != std::string::npos);
+    auto json = search({"--explain", "--json", "--limit", "1", "ribosome S. pombe"});
+    auto d = parse_json(json.out);
+    const auto& hit = d["hits"][0];
+    REQUIRE(hit.HasMember("explain"));
+    CHECK(hit["explain"]["order"].GetString() == std::string("relevance"));
+    CHECK(hit["explain"]["parts"].Size() == 2);
+    CHECK(hit["explain"]["parts"][0]["query"].GetString() == std::string("ribosome"));
+    // Not asked, not there.
+    auto plain = parse_json(search({"--json", "--limit", "1", "ribosome"}).out);
+    CHECK_FALSE(plain["hits"][0].HasMember("explain"));
+    // The structured request takes "explain" too.
+    fs::path file = fs::temp_directory_path() /
+                    ("atlas-explain-" + std::to_string(::getpid()) + ".json");
+    test::write_file(file, R"({"query": "10000", "limit": 1, "explain": true})");
+    auto req = search({"--request", file.string()});
+    fs::remove(file);
+    auto r = parse_json(req.out);
+    CHECK(r["hits"][0]["explain"]["order"].GetString() == std::string("exact id (dataset)"));
 }

@@ -19,7 +19,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases
@@ -123,6 +123,23 @@ std::string exact_value(const FieldSpec& spec, std::string_view value);
 std::string compact(std::string_view text);
 std::string id_term(std::string_view record_id);
 
+// Exact-id ranking (an id typed as the whole query comes first).  A record's
+// identity terms name what it is: its id and aliases, the own value of the
+// field named after its kind (a dataset's `dataset`, a donor's `donor`), and
+// its single own value of a per-record id field (htan_id, synapse_id,
+// drs_uri, doi, pmid).  Its reference terms name the ids it holds itself
+// (a tilt series' related_entry, an annotation's object_id), not inherited or
+// rolled up.  Both are qualified by field, so DS-10001 (the dataset field
+// strips "ds-") names dataset 10001 and no deposition.
+inline constexpr std::string_view kIdentityPrefix = "XIDN";
+inline constexpr std::string_view kReferencePrefix = "XREF";
+std::string identity_term(const FieldSpec& spec, std::string_view exact_value);
+std::string reference_term(const FieldSpec& spec, std::string_view exact_value);
+// True for fields whose single own value identifies a record of any kind.
+bool is_identity_field(const FieldSpec& spec);
+// True for identifier fields that give reference terms (not kind, source, format).
+bool is_reference_field(const FieldSpec& spec);
+
 // --- value slots --------------------------------------------------------------
 // Slots 0-9 are for ordering; numbers and dates start at 10 (see the table).
 // A number or date slot holds every value of the record for that field as
@@ -138,7 +155,7 @@ std::vector<double> unpack_numbers(std::string_view packed);
 
 // --- index metadata keys --------------------------------------------------------
 inline constexpr std::string_view kMetaSchemaVersion = "atlas.schema_version";
-inline constexpr std::string_view kMetaAbbreviations = "atlas.abbreviations";
+inline constexpr std::string_view kMetaVocabulary = "atlas.vocabulary";  // synonyms (vocabulary.h)
 inline constexpr std::string_view kMetaBuiltAt = "atlas.built_at";
 inline constexpr std::string_view kMetaSources = "atlas.sources";
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -101,6 +102,8 @@ struct SearchRequest {
     // of the index (1 edit from 4 letters, 2 from 8; never ids, numbers, codes,
     // phrases or prefixes), and the result says so (SearchResult::corrections).
     bool typo_tolerance = true;
+    // Each hit says why it matched and how it scored (Hit::explanation).
+    bool explain = false;
 };
 
 inline constexpr std::uint32_t kMaxLimit = 1000;
@@ -144,6 +147,25 @@ struct Highlighted {
     std::vector<std::pair<std::size_t, std::size_t>> marks;  // [begin, end) byte offsets
 };
 
+// Why a hit is where it is (SearchRequest::explain).
+struct HitExplanation {
+    // What placed it: "exact id (dataset)" and "exact reference (object_id)"
+    // for an id typed as the whole query (these come first, identities before
+    // references, each in browse order); "relevance" (BM25 over the parts
+    // below); "sort by FIELD"; "browse order" (nothing to rank by).
+    std::string order;
+    // Relevance: each top-level part of the query, the score it added (the
+    // hit's score is their sum) and the record's fields its words occur in.
+    struct Part {
+        std::string query;  // the part as parsed: "ribosome", SYN("s pombe" | ...)
+        double score = 0;
+        // Where its words occur, with the field's weight: a word counts so many
+        // times in the score ("title x6", "object x4", "organism x1 inherited").
+        std::vector<std::string> fields;
+    };
+    std::vector<Part> parts;
+};
+
 struct Hit {
     std::uint64_t rank = 0;  // 1-based position in the whole result list
     std::string id;
@@ -156,6 +178,7 @@ struct Hit {
     double score = 0;
     std::vector<HitField> fields;
     std::vector<HitLink> links;
+    std::optional<HitExplanation> explanation;  // when the request asked
 
     const HitField* field(std::string_view name) const;
     // The first URL of a link relation, or "".

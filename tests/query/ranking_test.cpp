@@ -1,0 +1,153 @@
+// Tests for exact-id ranking, the vocabulary in queries and --explain (query/searcher.cpp,
+// query/query_parser.cpp, query/explain.cpp) on the index of every bundled portal.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <set>
+
+#include "atlas/search.h"
+#include "test_util.h"
+
+using namespace atlas;
+
+namespace {
+
+Searcher& searcher() {
+    static Searcher s = [] {
+        auto opened = Searcher::open(test::portal_index().dir);
+        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+        return std::move(opened).value();
+    }();
+    return s;
+}
+
+SearchResult search(const std::string& query, std::uint32_t limit = 10, bool explain = false,
+                    std::uint32_t offset = 0) {
+    SearchRequest r;
+    r.query = query;
+    r.limit = limit;
+    r.offset = offset;
+    r.explain = explain;
+    auto result = searcher().search(r);
+    REQUIRE_MESSAGE(result.ok(), query << ": " << result.error().message);
+    return std::move(result).value();
+}
+
+std::vector<std::string> ids(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.id);
+    return out;
+}
+
+std::set<std::string> id_set(const SearchResult& r) {
+    auto v = ids(r);
+    return {v.begin(), v.end()};
+}
+
+}  // namespace
+
+TEST_CASE("an id typed as the whole query puts the records it identifies first") {
+    // Dataset 10000 and deposition 10000 both have the id; HTAN files whose
+    // names hold "10000" come later.
+    auto plain = search("10000", 5);
+    REQUIRE(plain.hits.size() >= 3);
+    CHECK(std::set<std::string>{plain.hits[0].id, plain.hits[1].id} ==
+          std::set<std::string>{"cryoet:dataset:10000", "cryoet:deposition:10000"});
+    // The portal's form names the dataset only, and finds what is inside it.
+    auto ds = search("DS-10000", 1000);
+    REQUIRE_FALSE(ds.hits.empty());
+    CHECK(ds.hits[0].id == "cryoet:dataset:10000");
+    CHECK(id_set(ds).count("cryoet:run:10000/TS_026") == 1);
+    CHECK(ds.total == ds.hits.size());
+    // An HTAN participant before its biospecimens and files, which name it too.
+    auto participant = search("HTA7_944", 5);
+    REQUIRE_FALSE(participant.hits.empty());
+    CHECK(participant.hits[0].id == "htan:participant:HTA7_944");
+    // A reference held by the records themselves: annotations of that object
+    // before the runs and datasets that roll it up.
+    auto go = search("GO:0022626", 3);
+    REQUIRE_FALSE(go.hits.empty());
+    CHECK(go.hits[0].kind == "annotation");
+    // EMPIAR entries are listed by datasets, depositions and tilt series alike:
+    // containers first.
+    auto empiar = search("EMPIAR-10988", 3);
+    REQUIRE_FALSE(empiar.hits.empty());
+    CHECK(empiar.hits[0].kind == "dataset");
+}
+
+TEST_CASE("pages over pinned and ranked hits neither repeat nor skip a record") {
+    auto all = search("10000", 40);
+    REQUIRE(all.hits.size() == 40);
+    std::vector<std::string> paged;
+    for (std::uint32_t offset = 0; offset < 40; offset += 7) {
+        auto page = search("10000", std::min<std::uint32_t>(7, 40 - offset), false, offset);
+        for (const auto& h : page.hits) paged.push_back(h.id);
+        CHECK(page.total == all.total);
+    }
+    CHECK(paged == ids(all));
+    for (std::size_t i = 0; i < all.hits.size(); ++i) CHECK(all.hits[i].rank == i + 1);
+}
+
+TEST_CASE("words are ids only as the whole query") {
+    // "10000 ribosome" is a search for both words, nothing pinned.
+    auto r = search("10000 ribosome", 5, true);
+    for (const auto& h : r.hits) {
+        REQUIRE(h.explanation.has_value());
+        CHECK(h.explanation->order == "relevance");
+    }
+}
+
+TEST_CASE("the vocabulary makes other spellings find the same records") {
+    // Curated common names (data/vocabulary.tsv).
+    CHECK(id_set(search("fission yeast ribosome", 1000)) ==
+          id_set(search("Schizosaccharomyces pombe ribosome", 1000)));
+    // Organ names across sources, derived: HTAN's detail "Colon NOS" is organ Colorectal.
+    auto colon = search("assay:CyCIF organ:colon", 1000);
+    CHECK(colon.total > 0);
+    CHECK(id_set(colon) == id_set(search("assay:CyCIF organ:colorectal", 1000)));
+    // Abbreviations the records define: H&E in the CRC atlas story.
+    auto he = search("H&E", 1000);
+    CHECK(he.total > 0);
+    CHECK(he.total == search("hematoxylin and eosin", 1000).total);
+    // Latin plurals.
+    CHECK(search("mitochondria", 1000).total == search("mitochondrion", 1000).total);
+    CHECK(search("mitochondria", 1000).total > 0);
+}
+
+TEST_CASE("--explain says why: the parts of the query add up to the score") {
+    auto r = search("ribosome S. pombe", 3, true);
+    REQUIRE_FALSE(r.hits.empty());
+    for (const auto& h : r.hits) {
+        REQUIRE(h.explanation.has_value());
+        const auto& e = *h.explanation;
+        CHECK(e.order == "relevance");
+        REQUIRE(e.parts.size() == 2);
+        double sum = 0;
+        for (const auto& p : e.parts) {
+            CHECK(p.score > 0);
+            CHECK_FALSE(p.fields.empty());
+            sum += p.score;
+        }
+        CHECK(sum == doctest::Approx(h.score).epsilon(1e-6));
+    }
+    // The annotation's object is a ribosome: its title and object hold the word.
+    const auto& first = *r.hits[0].explanation;
+    CHECK(first.parts[0].query == "ribosome");
+    CHECK(first.parts[0].fields == std::vector<std::string>{"title x6", "object x4"});
+    // A pinned id says so, and a sorted or browsed page says that.
+    auto id = search("DS-10000", 1, true);
+    REQUIRE(id.hits.size() == 1);
+    CHECK(id.hits[0].explanation->order == "exact id (dataset)");
+    CHECK(id.hits[0].explanation->parts.empty());
+    SearchRequest sorted;
+    sorted.query = "ribosome";
+    sorted.sort = {{"release_date", true}};
+    sorted.limit = 1;
+    sorted.explain = true;
+    auto s = searcher().search(sorted);
+    REQUIRE(s.ok());
+    REQUIRE(s.value().hits.size() == 1);
+    CHECK(s.value().hits[0].explanation->order == "sort by release_date");
+    // Without the flag, nothing is explained.
+    CHECK_FALSE(search("ribosome", 1).hits.at(0).explanation.has_value());
+}
