@@ -151,6 +151,7 @@ Xapian::Document make_document(const Record& record) {
             break;
         }
     }
+    doc.add_value(kSlotSiblings, group + '\x1f' + record.kind + '\x1f' + fold(record.title));
     doc.add_value(kSlotGroup, group);
     doc.set_data(display_json(record));
     return doc;

@@ -305,7 +305,7 @@ Result<SearchRequest> request_from_json(std::string_view json) {
     if (auto s = only_members(doc, where,
                               {"query", "q", "kinds", "sources", "filters", "has_children", "facets",
                                "sort", "group_by", "group_size", "offset", "limit",
-                               "snippet_bytes", "typo_tolerance", "explain"});
+                               "snippet_bytes", "typo_tolerance", "explain", "collapse"});
         !s.ok()) {
         return s.error();
     }
@@ -369,9 +369,11 @@ Result<SearchRequest> request_from_json(std::string_view json) {
         if (!it->value.IsBool()) return bad("request.typo_tolerance must be true or false");
         r.typo_tolerance = it->value.GetBool();
     }
-    if (auto it = doc.FindMember("explain"); it != doc.MemberEnd() && !it->value.IsNull()) {
-        if (!it->value.IsBool()) return bad("request.explain must be true or false");
-        r.explain = it->value.GetBool();
+    for (auto [key, out] : {std::pair{"explain", &r.explain}, std::pair{"collapse", &r.collapse}}) {
+        if (auto it = doc.FindMember(key); it != doc.MemberEnd() && !it->value.IsNull()) {
+            if (!it->value.IsBool()) return bad(fmt::format("request.{} must be true or false", key));
+            *out = it->value.GetBool();
+        }
     }
     return r;
 }
@@ -432,6 +434,10 @@ std::string to_json(const SearchRequest& r) {
     w.Bool(r.typo_tolerance);
     if (r.explain) {
         w.Key("explain");
+        w.Bool(true);
+    }
+    if (r.collapse) {
+        w.Key("collapse");
         w.Bool(true);
     }
     w.EndObject();

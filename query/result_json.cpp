@@ -78,6 +78,10 @@ void write_hit(Writer& w, const Hit& hit) {
     w.String(to_html(hit.snippet));
     w.Key("score");
     w.Double(std::round(hit.score * 1e6) / 1e6);
+    if (hit.similar > 0) {
+        w.Key("similar");  // near-identical siblings collapsed into this hit
+        w.Uint64(hit.similar);
+    }
     if (hit.explanation) {
         // "explain": {"order": "relevance", "parts": [{"query": "ribosome",
         // "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -302,6 +303,14 @@ namespace {
 
 using detail::Bitmap;
 using detail::QueryNode;
+
+// Gentle relevance boosts (added to BM25, which is about 2 to 15 for a match):
+// ground truth and the curators' recommendation break ties among otherwise
+// equal records (annotations of one object) and no more.
+constexpr std::array<std::pair<std::string_view, double>, 2> kBoosts{{
+    {"ground_truth", 0.3},
+    {"curator_recommended", 0.2},
+}};
 
 // Cached bitmaps beyond this are dropped between requests (per Searcher).
 constexpr std::size_t kMaxCacheBytes = std::size_t{256} << 20;
@@ -692,10 +701,23 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         auto docs = std::make_shared<const Bitmap>(evaluator->range_docs(range));
         return Xapian::Query((new detail::BitmapSource(std::move(docs), shards))->release());
     };
+    // collapse_slot: at most one hit per value of that slot (-1: none).
     auto ranked_page = [&](std::shared_ptr<const Bitmap> within, std::uint32_t offset,
-                           std::uint32_t count, bool collapse) {
+                           std::uint32_t count, int collapse_slot) {
+        std::uint64_t within_size = within->size() + (id_docs ? id_docs->size() : 0);
         Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
+        // Gentle boosts: curated records first among equals, never above a
+        // better match of the words.
+        std::vector<Xapian::Query> boosts;
+        for (const auto& [field, weight] : kBoosts) {
+            const FieldSpec* spec = find_field(field);
+            auto* fixed = new Xapian::FixedWeightPostingSource(weight);
+            boosts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()),
+                                Xapian::Query(exact_term(spec->prefix, "true")));
+        }
+        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
         if (id_docs) {
             // Records an id typed as the query names match without its words.
             q = Xapian::Query(Xapian::Query::OP_OR, q,
@@ -711,7 +733,11 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         }
         enquire.set_weighting_scheme(Xapian::BM25Weight());
         enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);
-        if (collapse) enquire.set_collapse_key(kSlotGroup, 1);
+        if (collapse_slot >= 0) enquire.set_collapse_key(static_cast<Xapian::valueno>(collapse_slot), 1);
+        if (collapse_slot == int{kSlotSiblings}) {
+            // Look at every match, so each hit's count of collapsed siblings is exact.
+            return enquire.get_mset(offset, count, static_cast<Xapian::doccount>(within_size));
+        }
         return enquire.get_mset(offset, count);
     };
 
@@ -741,6 +767,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 if (!m.empty()) p.score = m.begin().get_weight();
                 p.fields = detail::fields_with_words(db, docid, part);
                 e.parts.push_back(std::move(p));
+            }
+            for (const auto& [field, weight] : kBoosts) {
+                std::string term = exact_term(find_field(field)->prefix, "true");
+                Xapian::PostingIterator p = db.postlist_begin(term);
+                p.skip_to(docid);
+                if (p == db.postlist_end(term) || *p != docid) continue;
+                e.parts.push_back({fmt::format("boost: {}", field), weight, {std::string(field)}});
             }
         }
         hit.explanation = std::move(e);
@@ -789,11 +822,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 if (n_pinned > 0) rest = std::make_shared<const Bitmap>(*matches - (identity | reference));
                 auto from = static_cast<std::uint32_t>(
                     request.offset > n_pinned ? request.offset - n_pinned : 0);
-                Xapian::MSet mset = ranked_page(rest, from, left, false);
+                Xapian::MSet mset = ranked_page(rest, from, left,
+                                                request.collapse ? int{kSlotSiblings} : -1);
                 for (auto it = mset.begin(); it != mset.end(); ++it) {
                     result.hits.push_back(make_hit(
                         *it, n_pinned + static_cast<std::uint64_t>(it.get_rank()) + 1,
                         it.get_weight(), matcher, request));
+                    if (request.collapse) result.hits.back().similar = it.get_collapse_count();
                     explain(result.hits.back(), *it, "relevance");
                 }
             }
@@ -822,7 +857,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         }
         std::vector<std::uint32_t> page_groups;
         if (ranked) {
-            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, true);
+            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, int{kSlotGroup});
             for (auto it = mset.begin(); it != mset.end(); ++it) page_groups.push_back(group[*it]);
         } else if (request.offset < result.group_total && request.limit > 0) {
             auto all = keyed(*matches);
@@ -861,7 +896,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             }
             ++rank;
             if (ranked) {
-                Xapian::MSet mset = ranked_page(members, 0, request.group_size, false);
+                Xapian::MSet mset = ranked_page(members, 0, request.group_size, -1);
                 for (auto it = mset.begin(); it != mset.end(); ++it) {
                     hg.hits.push_back(make_hit(*it, rank, it.get_weight(), matcher, request));
                     explain(hg.hits.back(), *it, "relevance");

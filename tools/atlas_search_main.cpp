@@ -30,7 +30,8 @@ constexpr const char* kUsage =
     R"(usage: atlas-search [QUERY...] [--index DIR] [--kind K[,K...]] [--source S[,S...]]
                     [--filter F=V[,V...]]... [--facets F[:N],...] [--sort F[:asc|:desc]]
                     [--group dataset] [--limit N] [--offset N] [--json]
-                    [--no-typo-tolerance] [--explain] [--manifest s3|drs|doi|https]
+                    [--no-typo-tolerance] [--explain] [--all-siblings]
+                    [--manifest s3|drs|doi|https]
        atlas-search --request FILE|- [--index DIR]
 
 Searches the index and prints the best hits first.  The words of QUERY are
@@ -60,6 +61,10 @@ joined; quote the query for the shell when it has quotes or parentheses.
   --group-size N   hits shown per group (default 3)
   --no-typo-tolerance  search the words as typed (by default a word of 4+ letters
                    that matches nothing is searched as the closest words of the index)
+  --all-siblings   list every near-identical sibling (by default the terminal shows
+                   the best of the records of one kind and title in one dataset, such
+                   as a ribosome annotation in each of 10 runs, once, with the count
+                   of the others; a --request follows its "collapse" member)
   --explain        say why each hit matched and where it ranks: an exact id typed as
                    the query, or each part of the query with its score and the
                    fields its words occur in (with --json: "explain" in each hit)
@@ -319,6 +324,14 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
                  s.kind(fmt::format("{:<10}", hit.kind)).c_str(),
                  s.marked(hit.title_marks, "1").c_str());
     std::fprintf(stdout, "     %s\n", s.dim(hit.id).c_str());
+    if (hit.similar > 0) {
+        std::fprintf(stdout, "     %s\n",
+                     s.dim(fmt::format("and {} more {} {} like it in this dataset (--all-siblings "
+                                       "lists them)",
+                                       atlas::cli::grouped(hit.similar), hit.kind,
+                                       hit.similar == 1 ? "record" : "records"))
+                         .c_str());
+    }
     if (hit.breadcrumb.size() > 1) {
         std::string crumbs;
         for (const auto& b : hit.breadcrumb) {
@@ -371,6 +384,7 @@ int main(int argc, char** argv) {
     std::string index;
     bool json = false;
     bool limit_given = false;
+    bool collapse = true;  // the terminal shows near-identical siblings once
     std::optional<atlas::ManifestFormat> manifest;
     std::vector<std::string> words;
     std::optional<std::string> request_file;
@@ -414,6 +428,8 @@ int main(int argc, char** argv) {
             request.typo_tolerance = false;
         } else if (flag == "--explain") {
             request.explain = true;
+        } else if (flag == "--all-siblings") {
+            collapse = false;
         } else if (flag == "--index") {
             if (!take()) return usage("--index needs a directory");
             index = value;
@@ -516,6 +532,8 @@ int main(int argc, char** argv) {
         if (!request.query.empty()) request.query += ' ';
         request.query += w;
     }
+    // A manifest lists every file, siblings included.
+    request.collapse = collapse && !manifest;
     if (request_file) {
         // The structured request, as a portal backend sends it; the answer,
         // errors included, is JSON.

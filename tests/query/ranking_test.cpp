@@ -121,7 +121,11 @@ TEST_CASE("--explain says why: the parts of the query add up to the score") {
         REQUIRE(h.explanation.has_value());
         const auto& e = *h.explanation;
         CHECK(e.order == "relevance");
-        REQUIRE(e.parts.size() == 2);
+        // The two parts of the query, then the boosts the record earns.
+        REQUIRE(e.parts.size() >= 2);
+        for (std::size_t i = 2; i < e.parts.size(); ++i) {
+            CHECK(e.parts[i].query.rfind("boost: ", 0) == 0);
+        }
         double sum = 0;
         for (const auto& p : e.parts) {
             CHECK(p.score > 0);
@@ -134,6 +138,11 @@ TEST_CASE("--explain says why: the parts of the query add up to the score") {
     const auto& first = *r.hits[0].explanation;
     CHECK(first.parts[0].query == "ribosome");
     CHECK(first.parts[0].fields == std::vector<std::string>{"title x6", "object x4"});
+    // It is ground truth and curator-recommended: both gentle boosts, far below a word.
+    REQUIRE(first.parts.size() == 4);
+    CHECK(first.parts[2].query == "boost: ground_truth");
+    CHECK(first.parts[3].query == "boost: curator_recommended");
+    CHECK(first.parts[2].score + first.parts[3].score < first.parts[1].score / 4);
     // A pinned id says so, and a sorted or browsed page says that.
     auto id = search("DS-10000", 1, true);
     REQUIRE(id.hits.size() == 1);
@@ -150,4 +159,33 @@ TEST_CASE("--explain says why: the parts of the query add up to the score") {
     CHECK(s.value().hits[0].explanation->order == "sort by release_date");
     // Without the flag, nothing is explained.
     CHECK_FALSE(search("ribosome", 1).hits.at(0).explanation.has_value());
+}
+
+TEST_CASE("collapse shows near-identical siblings once, with how many were folded in") {
+    SearchRequest r;
+    r.query = "ribosome S. pombe";
+    r.limit = 1000;
+    auto all = searcher().search(r);
+    REQUIRE(all.ok());
+    r.collapse = true;
+    auto folded = searcher().search(r);
+    REQUIRE(folded.ok());
+    const auto& f = folded.value();
+    CHECK(f.total == all.value().total);  // the count is of records, not of lines
+    // Every record is either shown or counted under the sibling shown for it.
+    std::uint64_t shown_and_folded = 0;
+    std::set<std::string> keys;
+    for (const auto& h : f.hits) {
+        shown_and_folded += 1 + h.similar;
+        std::string dataset = h.breadcrumb.empty() ? h.id : h.breadcrumb.front().id;
+        CHECK_MESSAGE(keys.insert(dataset + "|" + h.kind + "|" + h.title).second, h.id);
+    }
+    CHECK(shown_and_folded == all.value().total);
+    // The ten cytosolic ribosome annotations of dataset 10000 (one per run) are one line.
+    REQUIRE_FALSE(f.hits.empty());
+    CHECK(f.hits[0].id == "cryoet:annotation:10000/TS_026/13.480/101");
+    CHECK(f.hits[0].similar == 9);
+    CHECK(f.hits.size() < all.value().hits.size());
+    // Without it, nothing is counted as folded.
+    for (const auto& h : all.value().hits) CHECK(h.similar == 0);
 }

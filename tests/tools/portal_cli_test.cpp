@@ -653,7 +653,7 @@ TEST_CASE("portal cli: --explain prints why each hit ranks, and --json carries i
     const auto& hit = d["hits"][0];
     REQUIRE(hit.HasMember("explain"));
     CHECK(hit["explain"]["order"].GetString() == std::string("relevance"));
-    CHECK(hit["explain"]["parts"].Size() == 2);
+    CHECK(hit["explain"]["parts"].Size() == 4);  // two words, two boosts
     CHECK(hit["explain"]["parts"][0]["query"].GetString() == std::string("ribosome"));
     // Not asked, not there.
     auto plain = parse_json(search({"--json", "--limit", "1", "ribosome"}).out);
@@ -666,4 +666,18 @@ TEST_CASE("portal cli: --explain prints why each hit ranks, and --json carries i
     fs::remove(file);
     auto r = parse_json(req.out);
     CHECK(r["hits"][0]["explain"]["order"].GetString() == std::string("exact id (dataset)"));
+}
+
+TEST_CASE("portal cli: the terminal folds near-identical siblings unless --all-siblings") {
+    auto folded = search({"--limit", "3", "ribosome S. pombe"});
+    CHECK(folded.out.find("and 9 more annotation records like it in this dataset") !=
+          std::string::npos);
+    auto all = search({"--limit", "3", "--all-siblings", "ribosome S. pombe"});
+    CHECK(all.out.find("like it in this dataset") == std::string::npos);
+    CHECK(all.out.find("cryoet:annotation:10000/TS_027/13.480/101") != std::string::npos);
+    auto json = parse_json(search({"--json", "--limit", "1", "ribosome S. pombe"}).out);
+    CHECK(json["hits"][0]["similar"].GetUint64() == 9);
+    // A manifest lists every file: siblings are not folded out of downloads.
+    auto manifest = search({"--manifest", "s3", "ribosome S. pombe", "--kind", "annotation"});
+    CHECK(manifest.out.find("10000/TS_027/Reconstructions") != std::string::npos);
 }

@@ -148,6 +148,9 @@ bool is_reference_field(const FieldSpec& spec);
 inline constexpr unsigned kSlotBrowseOrder = 0;  // kind rank, then id: order when nothing ranks
 inline constexpr unsigned kSlotTitle = 1;        // folded title, for sorting by title
 inline constexpr unsigned kSlotGroup = 2;  // id of the record's dataset (else its own): grouping
+// Near-identical siblings: the group, the kind and the folded title ("the
+// cytosolic ribosome annotations of dataset 10000"), collapsed on request.
+inline constexpr unsigned kSlotSiblings = 3;
 
 // Packs numbers for a slot; unpack_numbers ignores a trailing partial number.
 std::string pack_numbers(std::span<const double> numbers);

@@ -104,6 +104,11 @@ struct SearchRequest {
     bool typo_tolerance = true;
     // Each hit says why it matched and how it scored (Hit::explanation).
     bool explain = false;
+    // Near-identical siblings (the same kind and title in the same dataset: a
+    // ribosome annotation of each of 10 runs) are shown once, the best of them,
+    // with Hit::similar counting the others, so they do not flood a page.
+    // Ranked results only; total still counts every record.
+    bool collapse = false;
 };
 
 inline constexpr std::uint32_t kMaxLimit = 1000;
@@ -179,6 +184,7 @@ struct Hit {
     std::vector<HitField> fields;
     std::vector<HitLink> links;
     std::optional<HitExplanation> explanation;  // when the request asked
+    std::uint64_t similar = 0;  // SearchRequest::collapse: siblings shown as this one
 
     const HitField* field(std::string_view name) const;
     // The first URL of a link relation, or "".
