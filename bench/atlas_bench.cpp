@@ -10,12 +10,13 @@
 // it prints its environment, then per engine the build (seconds, records/s,
 // index size, peak memory) and per workload scenario the nearest-rank
 // p50/p95/p99/max latency of single requests, the QPS with one and with two
-// threads, and a hash of the returned ids; then the ratio of each peer's
-// latency to atlas's, scenario by scenario, measured in this run.  On the
-// scenarios whose answers do not depend on a ranking function (filters,
-// exact terms, facets of a browse), every engine must agree on totals and
-// facet counts: any disagreement is printed, never hidden.  Wall-clock
-// numbers are reported, never asserted: machines are shared and noisy.
+// threads, how many requests found anything, and a hash of the returned ids;
+// then the ratio of each peer's latency to atlas's, scenario by scenario,
+// measured in this run.  On the scenarios whose answers do not depend on a
+// ranking function (filters, exact terms, facets of a browse), every engine
+// must agree on totals and facet counts: any disagreement is printed, never
+// hidden.  Wall-clock numbers are reported, never asserted: machines are
+// shared and noisy.
 #include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "atlas_engine.h"
@@ -47,7 +49,8 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using namespace atlas::bench;
 
-// Scenarios whose totals and facet counts every engine must reproduce.
+// Scenarios whose totals and facet counts every engine must reproduce.  Not
+// "typo": only atlas corrects misspellings, the peers are meant to find less.
 const std::set<std::string> kMustAgree{"browse_facets", "filter_facets", "exact_term"};
 // The row of every request of the workload together.
 constexpr const char* kMixed = "mixed";
@@ -73,6 +76,7 @@ struct Row {
     std::size_t n = 0;
     double p50 = 0, p95 = 0, p99 = 0, max = 0;  // milliseconds
     std::map<int, double> qps;                  // threads -> requests per second
+    std::size_t requests = 0, found = 0;        // requests, and those with a hit (first round)
     std::string hash;
     std::size_t errors = 0;
 };
@@ -328,6 +332,7 @@ int main(int argc, char** argv) {
         std::map<std::string, std::vector<double>> latencies;
         std::map<std::string, std::uint64_t> hashes;
         std::map<std::string, std::size_t> errors;
+        std::map<std::string, std::pair<std::size_t, std::size_t>> found;  // requests, with a hit
         for (int round = 0; round < o.rounds; ++round) {
             for (std::size_t i = 0; i < items.size(); ++i) {
                 const auto& item = items[i];
@@ -343,6 +348,9 @@ int main(int argc, char** argv) {
                     continue;
                 }
                 if (round == 0) {
+                    auto& [asked, hit] = found[item.scenario];
+                    ++asked;
+                    if (r.value().total > 0) ++hit;
                     std::uint64_t& h = hashes.try_emplace(item.scenario, 1469598103934665603ULL).first->second;
                     for (const auto& id : r.value().ids) h = fnv(h, id);
                     answer[i] = answer_key(r.value());
@@ -386,8 +394,8 @@ int main(int argc, char** argv) {
                 qps[scenario][threads] = static_cast<double>(done.load()) / std::max(secs, 1e-9);
             }
         }
-        std::printf("[%s] %-16s %5s %9s %9s %9s %9s", name.c_str(), "scenario", "n", "p50 ms", "p95 ms",
-                    "p99 ms", "max ms");
+        std::printf("[%s] %-16s %5s %9s %9s %9s %9s %9s", name.c_str(), "scenario", "n", "p50 ms",
+                    "p95 ms", "p99 ms", "max ms", "found");
         for (int t : o.threads) std::printf(" %9s", fmt::format("qps x{}", t).c_str());
         std::printf("  results_hash\n");
         for (const auto& scenario : scenarios) {
@@ -405,8 +413,10 @@ int main(int argc, char** argv) {
             row.qps = qps[scenario];
             row.hash = fmt::format("{:08x}", static_cast<std::uint32_t>(hashes[scenario]));
             row.errors = errors[scenario];
-            std::printf("[%s] %-16s %5zu %9s %9s %9s %9s", name.c_str(), scenario.c_str(), row.n,
-                        ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str());
+            std::tie(row.requests, row.found) = found[scenario];
+            std::printf("[%s] %-16s %5zu %9s %9s %9s %9s %9s", name.c_str(), scenario.c_str(), row.n,
+                        ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str(),
+                        fmt::format("{}/{}", row.found, row.requests).c_str());
             for (int t : o.threads) std::printf(" %9s", grouped(row.qps[t]).c_str());
             std::printf("  %s%s\n", row.hash.c_str(),
                         row.errors > 0 ? fmt::format("  ({} errors)", row.errors).c_str() : "");
@@ -418,6 +428,11 @@ int main(int argc, char** argv) {
             std::size_t errs = 0;
             for (const auto& [scenario, v] : latencies) all.insert(all.end(), v.begin(), v.end());
             for (const auto& [scenario, e] : errors) errs += e;
+            std::size_t asked = 0, hit = 0;
+            for (const auto& [scenario, f] : found) {
+                asked += f.first;
+                hit += f.second;
+            }
             std::sort(all.begin(), all.end());
             if (!all.empty()) {
                 Row row;
@@ -430,8 +445,11 @@ int main(int argc, char** argv) {
                 row.max = all.back();
                 row.hash = "-";
                 row.errors = errs;
-                std::printf("[%s] %-16s %5zu %9s %9s %9s %9s\n", name.c_str(), kMixed, row.n,
-                            ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str());
+                row.requests = asked;
+                row.found = hit;
+                std::printf("[%s] %-16s %5zu %9s %9s %9s %9s %9s\n", name.c_str(), kMixed, row.n,
+                            ms(row.p50).c_str(), ms(row.p95).c_str(), ms(row.p99).c_str(), ms(row.max).c_str(),
+                            fmt::format("{}/{}", hit, asked).c_str());
                 rows.push_back(row);
             }
         }
@@ -482,17 +500,19 @@ int main(int argc, char** argv) {
                           grouped(static_cast<double>(b.records) / std::max(b.seconds, 1e-9)),
                           mib(b.bytes), mib(b.peak_rss));
     }
-    md += "\n## Latency per scenario (ms) and throughput\n\n| scenario | engine | n | p50 | p95 | p99 | max |";
+    md += "\n## Latency per scenario (ms) and throughput\n\n"
+          "Found: requests with at least one hit, of the scenario's requests.\n\n"
+          "| scenario | engine | n | p50 | p95 | p99 | max | found |";
     for (int t : o.threads) md += fmt::format(" QPS x{} |", t);
-    md += " results |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |";
+    md += " results |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |";
     for (std::size_t t = 0; t < o.threads.size(); ++t) md += " ---: |";
     md += " --- |\n";
     for (const auto& scenario : scenarios) {
         for (const auto& e : o.engines) {
             const Row* r = find(e, scenario);
             if (r == nullptr) continue;
-            md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |", scenario, e, r->n, ms(r->p50),
-                              ms(r->p95), ms(r->p99), ms(r->max));
+            md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {}/{} |", scenario, e, r->n, ms(r->p50),
+                              ms(r->p95), ms(r->p99), ms(r->max), r->found, r->requests);
             for (int t : o.threads) md += fmt::format(" {} |", r->qps.count(t) ? grouped(r->qps.at(t)) : "-");
             md += fmt::format(" {}{} |\n", r->hash, r->errors ? fmt::format(" ({} errors)", r->errors) : "");
         }
@@ -552,8 +572,9 @@ int main(int argc, char** argv) {
             const auto& r = rows[i];
             out << (i ? ", " : "")
                 << fmt::format(R"({{"engine": "{}", "scenario": "{}", "n": {}, "p50": {:.4f}, "p95": {:.4f}, )"
-                               R"("p99": {:.4f}, "max": {:.4f}, "hash": "{}", "errors": {})",
-                               r.engine, r.scenario, r.n, r.p50, r.p95, r.p99, r.max, r.hash, r.errors);
+                               R"("p99": {:.4f}, "max": {:.4f}, "requests": {}, "found": {}, "hash": "{}", "errors": {})",
+                               r.engine, r.scenario, r.n, r.p50, r.p95, r.p99, r.max, r.requests, r.found,
+                               r.hash, r.errors);
             for (const auto& [t, q] : r.qps) out << fmt::format(R"(, "qps{}": {:.1f})", t, q);
             out << "}";
         }

@@ -42,6 +42,12 @@ constexpr std::uint64_t kDeepMinHits = 1100;  // title hits a deep_page word nee
 constexpr double kDateShare = 0.2;            // range_units requests on a date field
 constexpr std::size_t kMaxValueBytes = 300;   // longer values are prose: no words from them
 constexpr std::uint64_t kAttemptsPerItem = 200;
+constexpr std::size_t kTypoMinLetters = 5;     // shorter words are not misspelt
+constexpr std::size_t kTypoTwoEdits = 9;       // from this many letters, sometimes two edits
+constexpr double kTypoTwoEditShare = 1.0 / 3;  // of the words that may take two
+// atlas (query/spelling.h) allows two edits from 8 letters typed, one from 4:
+// a misspelling the engine under test could not correct measures nothing.
+constexpr std::size_t kTypoTwoEditsTyped = 8;
 
 // Their titles are file and folder names (TS_026, MBC_sc_L4.tsv), not words
 // people search for.
@@ -54,7 +60,7 @@ const std::set<std::string_view> kStopWords = {
 
 const std::vector<std::string> kScenarios = {
     "keyword", "keyword_facets", "keyword_filters", "browse_facets", "filter_facets", "range_units",
-    "prefix",  "phrase",         "deep_page",       "group_dataset", "exact_term"};
+    "prefix",  "phrase",         "deep_page",       "group_dataset", "exact_term",    "typo"};
 
 // Unit spellings a user would type, per dimension (atlas/units.h).
 std::vector<std::string_view> spellings(Dimension d) {
@@ -122,6 +128,59 @@ std::string join(const std::vector<std::string>& words, std::string_view sep) {
         out += w;
     }
     return out;
+}
+
+// Optimal-string-alignment distance (adjacent transpositions count one), as
+// atlas measures typos; the workload's own copy, so that what it asks does not
+// depend on the engine it measures.
+std::size_t osa_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// One random edit of a word of lower-case letters: two adjacent different
+// letters swapped, a letter dropped, a letter replaced by another, or one
+// inserted.  Only letters come in, so a digit is never made or touched.
+// False when the word offers no such edit (a transposition in "aaaaa").
+bool edit_once(std::string& w, Rng& rng) {
+    switch (rng.below(4)) {
+        case 0: {
+            std::vector<std::size_t> at;
+            for (std::size_t i = 0; i + 1 < w.size(); ++i) {
+                if (w[i] != w[i + 1]) at.push_back(i);
+            }
+            if (at.empty()) return false;
+            std::size_t i = at[rng.below(at.size())];
+            std::swap(w[i], w[i + 1]);
+            return true;
+        }
+        case 1:
+            w.erase(rng.below(w.size()), 1);
+            return true;
+        case 2: {
+            std::size_t i = rng.below(w.size());
+            char c = static_cast<char>('a' + rng.below(25));
+            w[i] = c >= w[i] ? static_cast<char>(c + 1) : c;  // any letter but its own
+            return true;
+        }
+        default: {
+            // Two statements: the order of a call's arguments is unspecified.
+            std::size_t i = rng.below(w.size() + 1);
+            w.insert(i, 1, static_cast<char>('a' + rng.below(26)));
+            return true;
+        }
+    }
 }
 
 // A seeded reservoir sample (Vitter's algorithm R): slot() says where the
@@ -392,7 +451,9 @@ class Drawer {
                 "{} most frequent",
                 kDeepMinHits, deep_words_.size());
         }
+        for (const auto& [word, df] : s.title_df) vocabulary_.insert(word);
         for (std::size_t i = 0; i < s.pool.size(); ++i) {
+            vocabulary_.insert(s.pool[i].words.begin(), s.pool[i].words.end());
             if (s.pool[i].in_dataset) dataset_pool_.push_back(i);
             if (s.pool[i].words.size() >= 2) phrase_pool_.push_back(i);
         }
@@ -415,6 +476,19 @@ class Drawer {
         if (scenario == "keyword") {
             auto words = pool_words(s_.pool.size(), nullptr, 1, 3, rng);
             if (!words) return std::nullopt;
+            set_words(d, std::move(*words));
+        } else if (scenario == "typo") {
+            auto words = pool_words(s_.pool.size(), nullptr, 1, 3, rng);
+            if (!words) return std::nullopt;
+            std::vector<std::string*> long_words;
+            for (auto& w : *words) {
+                if (w.size() >= kTypoMinLetters) long_words.push_back(&w);
+            }
+            if (long_words.empty()) return std::nullopt;
+            std::string& w = *long_words[rng.below(long_words.size())];
+            auto typo = misspell(w, rng);
+            if (!typo) return std::nullopt;
+            w = std::move(*typo);
             set_words(d, std::move(*words));
         } else if (scenario == "keyword_facets" || scenario == "keyword_filters") {
             bool facets = scenario == "keyword_facets";
@@ -493,6 +567,23 @@ class Drawer {
     const Record* anchor(Rng& rng) const {
         if (s_.anchors.empty()) return nullptr;
         return &s_.anchors[rng.below(s_.anchors.size())];
+    }
+
+    // `word` with one edit, or two (sometimes, from kTypoTwoEdits letters):
+    // exactly that many apart, not a word of the records' titles and object
+    // names (or atlas would find it as typed), and still a query word.
+    std::optional<std::string> misspell(const std::string& word, Rng& rng) const {
+        std::size_t edits = word.size() >= kTypoTwoEdits && rng.chance(kTypoTwoEditShare) ? 2 : 1;
+        std::string typo = word;
+        for (std::size_t e = 0; e < edits; ++e) {
+            if (!edit_once(typo, rng)) return std::nullopt;
+        }
+        if (edits == 2 && typo.size() < kTypoTwoEditsTyped) return std::nullopt;
+        if (osa_distance(word, typo) != edits || !is_query_word(typo) ||
+            vocabulary_.count(typo) != 0) {
+            return std::nullopt;
+        }
+        return typo;
     }
 
     // min..max consecutive words of a pool entry (all entries, or those in `subset`).
@@ -712,6 +803,7 @@ class Drawer {
     std::string deep_note_;
     std::vector<std::size_t> dataset_pool_;
     std::vector<std::size_t> phrase_pool_;
+    std::unordered_set<std::string> vocabulary_;  // the words of titles and object names
     std::vector<std::pair<std::string, std::uint64_t>> number_fields_;
     std::vector<std::pair<std::string, std::uint64_t>> date_fields_;
 };

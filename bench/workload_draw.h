@@ -17,6 +17,11 @@
 //   deep_page        a title word on more than 1,100 records, offset 1000
 //   group_dataset    a word from a record that belongs to a dataset, group_by dataset
 //   exact_term       one identifier value of a sampled record (object_id, dataset...)
+//   typo             a keyword request with one word of 5+ letters misspelt: one edit
+//                    (two adjacent letters swapped, one dropped, replaced or inserted;
+//                    letters only), a third of the words of 9+ letters two, keeping 8
+//                    letters; never a word of the records' titles or object names.
+//                    Only atlas corrects typos: no engine need agree with it here
 // Words are lower-case letters only, 3 or more, no stop words; filter values
 // come from keyword fields that look like facets (at most 1,000 distinct
 // values).  The facets are kind, source and the four such keyword fields

@@ -17,6 +17,7 @@
 #include "atlas/search.h"
 #include "atlas/text.h"
 #include "scale_corpus.h"
+#include "spelling.h"
 #include "test_util.h"
 #include "workload.h"
 #include "workload_draw.h"
@@ -305,6 +306,98 @@ TEST_CASE("draw_workload draws every scenario, and both forms of each request ag
     for (std::size_t i = 0; i < w.items.size(); ++i) {
         CHECK(workload_item_to_json(again.value().items[i]) == workload_item_to_json(w.items[i]));
     }
+}
+
+TEST_CASE("draw_workload's typo requests are real keyword requests with one word misspelt") {
+    atlas::test::TempDir dir;
+    scale(dir.path() / "records", 3000, 5);
+    WorkloadOptions options;
+    options.records_dir = dir.path() / "records";
+    options.seed = 9;
+    options.per_scenario = 40;
+    auto drawn = draw_workload(options);
+    REQUIRE_MESSAGE(drawn.ok(), drawn.error().message);
+
+    // What a keyword request is drawn from: 1-3 consecutive words of a title
+    // or an object name.
+    std::set<std::string> words, windows;
+    for (const auto& line : read_lines(dir.path() / "records")) {
+        auto r = atlas::record_from_json(line);
+        REQUIRE(r.ok());
+        std::vector<std::string> texts{r.value().title};
+        for (const auto* v : r.value().get("object")) texts.push_back(v->text);
+        for (const auto& text : texts) {
+            auto tokens = atlas::tokenize(text);
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                words.insert(tokens[i].term);
+                std::string window;
+                for (std::size_t j = i; j < tokens.size() && j < i + 3; ++j) {
+                    window += (j > i ? " " : "") + tokens[j].term;
+                    windows.insert(window);
+                }
+            }
+        }
+    }
+
+    std::vector<std::string> typos;
+    std::map<unsigned, int> by_edits;
+    for (const auto& item : drawn.value().items) {
+        if (item.scenario != "typo") continue;
+        typos.push_back(workload_item_to_json(item));
+        CAPTURE(item.request_json);
+        const BenchRequest& b = item.bench;
+        REQUIRE(b.text.mode == BenchText::Mode::words);
+        REQUIRE(b.text.words.size() >= 1);
+        CHECK(b.text.words.size() <= 3);
+        CHECK(b.filters.empty());
+        CHECK(b.facets.empty());
+        CHECK(b.offset == 0);
+        // Exactly one word is no word of the records, and it is letters only.
+        std::size_t odd = b.text.words.size();
+        for (std::size_t i = 0; i < b.text.words.size(); ++i) {
+            if (words.count(b.text.words[i]) != 0) continue;
+            CHECK(odd == b.text.words.size());
+            odd = i;
+        }
+        REQUIRE(odd < b.text.words.size());
+        const std::string& typo = b.text.words[odd];
+        for (char c : typo) CHECK((c >= 'a' && c <= 'z'));
+        // Put the real word back: a keyword request, 1 or 2 edits away (2 only
+        // from 9 letters), within what atlas corrects.
+        unsigned best = 3;
+        for (const auto& w : words) {
+            if (w.size() < 5) continue;
+            unsigned d = atlas::detail::edit_distance(typo, w, 2);
+            if (d == 0 || d > 2 || (d == 2 && w.size() < 9) || d >= best) continue;
+            std::vector<std::string> fixed = b.text.words;
+            fixed[odd] = w;
+            std::string query;
+            for (const auto& f : fixed) query += (query.empty() ? "" : " ") + f;
+            if (windows.count(query) != 0) best = d;
+        }
+        CHECK_MESSAGE(best <= 2, typo);
+        CHECK(best <= atlas::detail::allowed_edits(typo.size()));
+        ++by_edits[best];
+    }
+    CHECK(typos.size() == 40);
+    CHECK(by_edits[1] > 0);
+    CHECK(by_edits[2] > 0);
+
+    // Deterministic: the same seed, the same typos; another seed, others.
+    auto again = draw_workload(options);
+    REQUIRE(again.ok());
+    std::vector<std::string> same, other;
+    for (const auto& item : again.value().items) {
+        if (item.scenario == "typo") same.push_back(workload_item_to_json(item));
+    }
+    CHECK(same == typos);
+    options.seed = 10;
+    auto reseeded = draw_workload(options);
+    REQUIRE(reseeded.ok());
+    for (const auto& item : reseeded.value().items) {
+        if (item.scenario == "typo") other.push_back(workload_item_to_json(item));
+    }
+    CHECK(other != typos);
 }
 
 TEST_CASE("bench_request_from_json reads what bench_request_to_json writes") {
