@@ -143,6 +143,18 @@ Xapian::Document make_document(const Record& record) {
     std::string order(1, static_cast<char>('0' + kind_rank(record.kind)));
     order += fold(record.id);
     doc.add_value(kSlotBrowseOrder, order);
+    bool ground_truth = false, curated = false;
+    double quality = 0;
+    for (const auto& v : record.values) {
+        if (v.field == "ground_truth" && v.number != 0) ground_truth = true;
+        if (v.field == "curator_recommended" && v.number != 0) curated = true;
+        if (v.field == "quality" || v.field == "quality_best") quality = std::max(quality, v.number);
+    }
+    std::string tie;
+    tie += ground_truth ? '0' : '1';
+    tie += curated ? '0' : '1';
+    tie += static_cast<char>('9' - static_cast<int>(std::clamp(quality, 0.0, 9.0)));
+    doc.add_value(kSlotRankTie, tie + order);
     doc.add_value(kSlotTitle, fold(record.title));
     std::string group = record.id;
     for (const auto& c : record.breadcrumb) {

@@ -282,12 +282,14 @@ Vocabulary VocabularyBuilder::finish() const {
             table.add(word, organs.begin()->first);
         }
     }
-    // An id that always comes with the same name, on two records or more.
+    // An id that always comes with the same name, on two records or more, finds
+    // the name.  Not the other way round: records naming it carry the id too
+    // (that is how it is known), and a root term would make a common word a
+    // synonym of an id ("cell" is CL:0000000).
     std::map<std::string, unsigned> names_per_id;
     for (const auto& [pair, records] : s.id_names) ++names_per_id[pair.first];
     for (const auto& [pair, records] : s.id_names) {
-        if (records >= 2 && names_per_id[pair.first] == 1)
-            table.add_group({pair.first, pair.second});
+        if (records >= 2 && names_per_id[pair.first] == 1) table.add(pair.first, pair.second);
     }
     return table;
 }

@@ -306,9 +306,8 @@ Result<bool> parse_bool(const FieldSpec& spec, std::string_view value) {
 QueryNode spelling_node(const std::string& field, std::vector<std::string> tokens, bool phrase) {
     bool letter = std::any_of(tokens.begin(), tokens.end(),
                               [](const std::string& t) { return t.size() == 1; });
-    if (tokens.size() == 1 || phrase || letter) {
-        return words_node(field, std::move(tokens), true, false);
-    }
+    if (tokens.size() == 1) return words_node(field, std::move(tokens), false, false);
+    if (phrase || letter) return words_node(field, std::move(tokens), true, false);
     QueryNode all;
     all.kind = QueryNode::Kind::and_;
     for (auto& t : tokens) all.children.push_back(words_node(field, {std::move(t)}, false, false));

@@ -304,13 +304,6 @@ namespace {
 using detail::Bitmap;
 using detail::QueryNode;
 
-// Gentle relevance boosts (added to BM25, which is about 2 to 15 for a match):
-// ground truth and the curators' recommendation break ties among otherwise
-// equal records (annotations of one object) and no more.
-constexpr std::array<std::pair<std::string_view, double>, 2> kBoosts{{
-    {"ground_truth", 0.3},
-    {"curator_recommended", 0.2},
-}};
 
 // Cached bitmaps beyond this are dropped between requests (per Searcher).
 constexpr std::size_t kMaxCacheBytes = std::size_t{256} << 20;
@@ -707,17 +700,6 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         std::uint64_t within_size = within->size() + (id_docs ? id_docs->size() : 0);
         Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
-        // Gentle boosts: curated records first among equals, never above a
-        // better match of the words.
-        std::vector<Xapian::Query> boosts;
-        for (const auto& [field, weight] : kBoosts) {
-            const FieldSpec* spec = find_field(field);
-            auto* fixed = new Xapian::FixedWeightPostingSource(weight);
-            boosts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(fixed->release()),
-                                Xapian::Query(exact_term(spec->prefix, "true")));
-        }
-        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
-                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
         if (id_docs) {
             // Records an id typed as the query names match without its words.
             q = Xapian::Query(Xapian::Query::OP_OR, q,
@@ -732,7 +714,8 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
         }
         enquire.set_weighting_scheme(Xapian::BM25Weight());
-        enquire.set_sort_by_relevance_then_value(kSlotBrowseOrder, false);
+        // Equal scores (siblings): curated and better records first (schema.h).
+        enquire.set_sort_by_relevance_then_value(kSlotRankTie, false);
         if (collapse_slot >= 0) enquire.set_collapse_key(static_cast<Xapian::valueno>(collapse_slot), 1);
         if (collapse_slot == int{kSlotSiblings}) {
             // Look at every match, so each hit's count of collapsed siblings is exact.
@@ -767,13 +750,6 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 if (!m.empty()) p.score = m.begin().get_weight();
                 p.fields = detail::fields_with_words(db, docid, part);
                 e.parts.push_back(std::move(p));
-            }
-            for (const auto& [field, weight] : kBoosts) {
-                std::string term = exact_term(find_field(field)->prefix, "true");
-                Xapian::PostingIterator p = db.postlist_begin(term);
-                p.skip_to(docid);
-                if (p == db.postlist_end(term) || *p != docid) continue;
-                e.parts.push_back({fmt::format("boost: {}", field), weight, {std::string(field)}});
             }
         }
         hit.explanation = std::move(e);

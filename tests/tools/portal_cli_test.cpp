@@ -653,7 +653,7 @@ TEST_CASE("portal cli: --explain prints why each hit ranks, and --json carries i
     const auto& hit = d["hits"][0];
     REQUIRE(hit.HasMember("explain"));
     CHECK(hit["explain"]["order"].GetString() == std::string("relevance"));
-    CHECK(hit["explain"]["parts"].Size() == 4);  // two words, two boosts
+    CHECK(hit["explain"]["parts"].Size() == 2);
     CHECK(hit["explain"]["parts"][0]["query"].GetString() == std::string("ribosome"));
     // Not asked, not there.
     auto plain = parse_json(search({"--json", "--limit", "1", "ribosome"}).out);

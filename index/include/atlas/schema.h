@@ -151,6 +151,12 @@ inline constexpr unsigned kSlotGroup = 2;  // id of the record's dataset (else i
 // Near-identical siblings: the group, the kind and the folded title ("the
 // cytosolic ribosome annotations of dataset 10000"), collapsed on request.
 inline constexpr unsigned kSlotSiblings = 3;
+// How equal relevance scores are ordered: ground truth first, then curator
+// recommended, then better tilt-series quality (the best of a record's own or
+// rolled-up values), then browse order.  The gentle boosts of curation: they
+// never lift a record above a better match of the words, but order the
+// hundreds of sibling annotations that score the same.
+inline constexpr unsigned kSlotRankTie = 4;
 
 // Packs numbers for a slot; unpack_numbers ignores a trailing partial number.
 std::string pack_numbers(std::span<const double> numbers);

@@ -65,7 +65,8 @@ class Vocabulary {
 //  - organ names across sources: a word of an HTAN organ detail ("Sigmoid
 //    colon") that always comes with the same organ ("Colorectal") finds it;
 //  - ontology ids and the names they come with on the same record
-//    (GO:0022626 <-> cytosolic ribosome, an annotation's object_id and object).
+//    (GO:0022626 -> cytosolic ribosome: an annotation's object_id and object;
+//    one way only, the records naming it hold the id already).
 // Pairs seen fewer than twice (organs: three times) are left out as noise.
 class VocabularyBuilder {
   public:
