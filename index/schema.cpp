@@ -605,8 +605,11 @@ std::string reference_term(const FieldSpec& spec, std::string_view exact_value) 
 }
 
 bool is_identity_field(const FieldSpec& spec) {
-    static constexpr std::array<std::string_view, 5> names{"htan_id", "synapse_id", "drs_uri",
-                                                           "doi", "pmid"};
+    // object_id: what an annotation is of ("GO:0022626" is what a cytosolic
+    // ribosome annotation annotates); a dataset listing it among its sample's
+    // ontology ids only refers to it.
+    static constexpr std::array<std::string_view, 6> names{"htan_id", "synapse_id", "drs_uri",
+                                                           "doi",     "pmid",       "object_id"};
     return std::find(names.begin(), names.end(), spec.name) != names.end();
 }
 

@@ -127,10 +127,11 @@ std::string id_term(std::string_view record_id);
 // identity terms name what it is: its id and aliases, the own value of the
 // field named after its kind (a dataset's `dataset`, a donor's `donor`), and
 // its single own value of a per-record id field (htan_id, synapse_id,
-// drs_uri, doi, pmid).  Its reference terms name the ids it holds itself
-// (a tilt series' related_entry, an annotation's object_id), not inherited or
-// rolled up.  Both are qualified by field, so DS-10001 (the dataset field
-// strips "ds-") names dataset 10001 and no deposition.
+// drs_uri, doi, pmid; an annotation's object_id: what it is of).  Its
+// reference terms name the other ids it holds itself (a tilt series'
+// related_entry, a dataset's ontology ids), not inherited or rolled up.  Both
+// are qualified by field, so DS-10001 (the dataset field strips "ds-") names
+// dataset 10001 and no deposition.
 inline constexpr std::string_view kIdentityPrefix = "XIDN";
 inline constexpr std::string_view kReferencePrefix = "XREF";
 std::string identity_term(const FieldSpec& spec, std::string_view exact_value);
