@@ -245,11 +245,19 @@ void VocabularyBuilder::observe(const Record& record) {
             rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
         }
     }
-    // Ontology ids and the names beside them: GO:0022626 <-> cytosolic ribosome.
+    // Ontology ids and the names beside them: GO:0022626 -> cytosolic ribosome.
     std::string_view object_id = single_own(record, "object_id");
     std::string_view object = single_own(record, "object");
     if (!object_id.empty() && !object.empty() && object_id.find(':') != std::string_view::npos) {
         ++s.id_names[{std::string(object_id), std::string(object)}];
+    }
+    // NCBI taxonomy ids (the portal writes the bare number) -> the organism:
+    // NCBITaxon:284812 -> Schizosaccharomyces pombe 972h-.
+    std::string_view taxon = single_own(record, "organism_id");
+    std::string_view organism = single_own(record, "organism");
+    if (!taxon.empty() && !organism.empty() &&
+        std::all_of(taxon.begin(), taxon.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        ++s.id_names[{"NCBITaxon:" + std::string(taxon), std::string(organism)}];
     }
 }
 

@@ -110,6 +110,12 @@ TEST_CASE("the builder learns abbreviations, organ names and ontology ids from t
                                {{"object_id", "GO:0022626"}, {"object", "cytosolic ribosome"}}));
     }
     builder.observe(record("n9", "annotation", {{"object_id", "GO:0005739"}, {"object", "mito"}}));
+    // Taxonomy ids as the CryoET portal writes them (the bare number).
+    for (int i = 0; i < 2; ++i) {
+        builder.observe(record("t" + std::to_string(i), "dataset",
+                               {{"organism_id", "284812"},
+                                {"organism", "Schizosaccharomyces pombe 972h-"}}));
+    }
 
     Vocabulary table = builder.finish();
     CHECK(table.expand("crc") == std::vector<std::string>{"colorectal cancer"});
@@ -121,4 +127,6 @@ TEST_CASE("the builder learns abbreviations, organ names and ontology ids from t
     CHECK(table.expand("go 0022626") == std::vector<std::string>{"cytosolic ribosome"});
     CHECK(table.expand("cytosolic ribosome").empty());  // one way: its records hold the id
     CHECK(table.expand("go 0005739").empty());
+    CHECK(table.expand("ncbitaxon 284812") ==
+          std::vector<std::string>{"schizosaccharomyces pombe 972h"});
 }

@@ -208,3 +208,15 @@ TEST_CASE("equal scores put ground truth, then curated, then better quality firs
     }
     CHECK(ties > 50);  // the property is exercised, not vacuous
 }
+
+TEST_CASE("a taxonomy id finds its organism's records, the records holding it first") {
+    auto r = search("NCBITaxon:284812", 1000);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits[0].kind == "dataset");  // holds the id itself: pinned first
+    // The vocabulary (derived from the datasets) finds records naming the
+    // organism without the id: S. pombe runs and annotations.
+    bool annotation = false;
+    for (const auto& h : r.hits) annotation = annotation || h.kind == "annotation";
+    CHECK(annotation);
+    CHECK(r.total >= search("organism:\"Schizosaccharomyces pombe 972h-\"", 1000).total);
+}

@@ -66,7 +66,8 @@ class Vocabulary {
 //    colon") that always comes with the same organ ("Colorectal") finds it;
 //  - ontology ids and the names they come with on the same record
 //    (GO:0022626 -> cytosolic ribosome: an annotation's object_id and object;
-//    one way only, the records naming it hold the id already).
+//    NCBITaxon:284812 -> Schizosaccharomyces pombe 972h-: a dataset's taxonomy
+//    id and organism; one way only, the records naming it hold the id already).
 // Pairs seen fewer than twice (organs: three times) are left out as noise.
 class VocabularyBuilder {
   public:
