@@ -52,7 +52,8 @@ joined; quote the query for the shell when it has quotes or parentheses.
                    within, AND across); F!=V excludes, F=* needs a value, F!=* none;
                    numbers and dates take ranges (--filter quality=>=4)
   --facets F[:N],.. count the values of these fields (top N, default 10); each facet
-                   is counted without the filters on its own field
+                   is counted without the filters on its own field (beside the hits
+                   on a terminal of 120 columns or more, else above them)
   --facet-search F=PREFIX  the values of F starting with PREFIX, with counts
   --sort F[:asc|:desc]  order by relevance, title, id, or a number or date field
                    (release_date, quality, voxel_spacing, run_count, ...); default desc
@@ -292,6 +293,10 @@ std::string crumb_text(const atlas::Breadcrumb& b) {
     return b.label;
 }
 
+// The facet column beside the hits needs a terminal this wide; it is this wide.
+constexpr std::size_t kBesideMinColumns = 120;
+constexpr std::size_t kFacetColumnWidth = 40;
+
 // Facet counts as a compact table above the hits: one line per facet, the
 // values by count, what is beyond them and how many records lack the field.
 void print_facets(const atlas::SearchResult& r, const Style& s) {
@@ -319,18 +324,18 @@ void print_facets(const atlas::SearchResult& r, const Style& s) {
     std::fputc('\n', stdout);
 }
 
-void print_hit(const atlas::Hit& hit, const Style& s) {
-    std::fprintf(stdout, "%s %s  %s\n", s.bold(fmt::format("{:>3}.", hit.rank)).c_str(),
-                 s.kind(fmt::format("{:<10}", hit.kind)).c_str(),
-                 s.marked(hit.title_marks, "1").c_str());
-    std::fprintf(stdout, "     %s\n", s.dim(hit.id).c_str());
+// The lines a hit prints as (no newlines), then an empty line.
+std::vector<std::string> hit_lines(const atlas::Hit& hit, const Style& s) {
+    std::vector<std::string> out;
+    out.push_back(fmt::format("{} {}  {}", s.bold(fmt::format("{:>3}.", hit.rank)),
+                              s.kind(fmt::format("{:<10}", hit.kind)),
+                              s.marked(hit.title_marks, "1")));
+    out.push_back("     " + s.dim(hit.id));
     if (hit.similar > 0) {
-        std::fprintf(stdout, "     %s\n",
-                     s.dim(fmt::format("and {} more {} {} like it in this dataset (--all-siblings "
-                                       "lists them)",
-                                       atlas::cli::grouped(hit.similar), hit.kind,
-                                       hit.similar == 1 ? "record" : "records"))
-                         .c_str());
+        out.push_back("     " + s.dim(fmt::format("and {} more {} {} like it in this dataset "
+                                                  "(--all-siblings lists them)",
+                                                  atlas::cli::grouped(hit.similar), hit.kind,
+                                                  hit.similar == 1 ? "record" : "records")));
     }
     if (hit.breadcrumb.size() > 1) {
         std::string crumbs;
@@ -338,11 +343,9 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
             if (!crumbs.empty()) crumbs += " \u203a ";
             crumbs += crumb_text(b);
         }
-        std::fprintf(stdout, "     %s\n", crumbs.c_str());
+        out.push_back("     " + crumbs);
     }
-    if (!hit.snippet.text.empty()) {
-        std::fprintf(stdout, "     %s\n", s.marked(hit.snippet).c_str());
-    }
+    if (!hit.snippet.text.empty()) out.push_back("     " + s.marked(hit.snippet));
     std::string keys;
     for (std::string_view name : key_fields(hit.source)) {
         const atlas::HitField* f = hit.field(name);
@@ -350,26 +353,63 @@ void print_hit(const atlas::Hit& hit, const Style& s) {
         if (!keys.empty()) keys += s.dim(" \u00b7 ");
         keys += s.dim(f->label + ": ") + values_text(*f);
     }
-    if (!keys.empty()) std::fprintf(stdout, "     %s\n", keys.c_str());
+    if (!keys.empty()) out.push_back("     " + keys);
     // Where to get it: S3 first (aws s3 cp --no-sign-request), then DRS, then HTTPS.
     for (const char* rel : {"s3", "drs", "https"}) {
         std::string url = hit.link(rel);
         if (url.empty()) continue;
-        std::fprintf(stdout, "     %s\n", s.link(url).c_str());
+        out.push_back("     " + s.link(url));
         break;
     }
     if (hit.explanation) {
         const auto& e = *hit.explanation;
         std::string line = e.order;
         if (!e.parts.empty()) line += fmt::format(", score {:.3f}, the sum of", hit.score);
-        std::fprintf(stdout, "     %s %s\n", s.dim("why:").c_str(), line.c_str());
+        out.push_back(fmt::format("     {} {}", s.dim("why:"), line));
         for (const auto& p : e.parts) {
             std::string where = p.fields.empty() ? std::string("no words in a field")
                                                  : fmt::format("{}", fmt::join(p.fields, ", "));
-            std::fprintf(stdout, "       %8.3f  %s  %s\n", p.score, p.query.c_str(),
-                         s.dim(where).c_str());
+            out.push_back(fmt::format("       {:8.3f}  {}  {}", p.score, p.query, s.dim(where)));
         }
     }
+    out.emplace_back();
+    return out;
+}
+
+// Facet counts as a column beside the hits (a wide terminal): per facet its
+// label, then one line per value with its count, what is beyond them and how
+// many records lack the field; each line at most `width` columns.
+std::vector<std::string> facet_column(const atlas::SearchResult& r, const Style& s,
+                                      std::size_t width) {
+    std::vector<std::string> out;
+    for (const auto& f : r.facets) {
+        out.push_back(s.kind(atlas::cli::fit(f.label, width)));
+        for (const auto& v : f.values) {
+            std::string shown = v.value;
+            if (f.numeric && !f.unit.empty() && v.label.empty()) shown += " " + f.unit;
+            if (!v.label.empty()) shown += " " + v.label;
+            std::string count = atlas::cli::grouped(v.count);
+            std::size_t room = width > count.size() + 3 ? width - count.size() - 3 : 1;
+            shown = atlas::cli::fit(shown, room);
+            std::size_t pad = room - atlas::cli::visible_width(shown) + 1;
+            out.push_back("  " + shown + std::string(pad, ' ') + s.bold(count));
+        }
+        if (f.other > 0) {
+            out.push_back("  " + s.dim(atlas::cli::fit(
+                                     fmt::format("+{} in {} more values",
+                                                 atlas::cli::grouped(f.other),
+                                                 f.distinct - f.values.size()),
+                                     width - 2)));
+        }
+        if (f.missing > 0) {
+            out.push_back("  " + s.dim(atlas::cli::fit(
+                                     fmt::format("{} without", atlas::cli::grouped(f.missing)),
+                                     width - 2)));
+        }
+        if (f.values.empty() && f.missing == 0) out.push_back("  " + s.dim("-"));
+        out.emplace_back();
+    }
+    return out;
 }
 
 }  // namespace
@@ -595,21 +635,30 @@ int main(int argc, char** argv) {
                  style.bold(atlas::cli::grouped(r.total)).c_str(),
                  r.total == 1 ? "result" : "results", what.c_str(), scope.c_str(), r.took_ms,
                  range.c_str());
-    print_facets(r, style);
+    std::vector<std::string> lines;
     for (const auto& hit : r.hits) {
-        print_hit(hit, style);
-        std::fputc('\n', stdout);
+        auto more = hit_lines(hit, style);
+        lines.insert(lines.end(), more.begin(), more.end());
     }
     for (const auto& g : r.groups) {
-        std::fprintf(stdout, "%s %s  %s\n", style.bold("\u25b8").c_str(),
-                     style.bold(g.title.empty() ? g.id : g.title).c_str(),
-                     style.dim(fmt::format("{} \u00b7 {} matching", g.id,
-                                           atlas::cli::grouped(g.total)))
-                         .c_str());
+        lines.push_back(fmt::format("{} {}  {}", style.bold("\u25b8"),
+                                    style.bold(g.title.empty() ? g.id : g.title),
+                                    style.dim(fmt::format("{} \u00b7 {} matching", g.id,
+                                                          atlas::cli::grouped(g.total)))));
         for (const auto& hit : g.hits) {
-            print_hit(hit, style);
-            std::fputc('\n', stdout);
+            auto more = hit_lines(hit, style);
+            lines.insert(lines.end(), more.begin(), more.end());
         }
     }
+    // On a wide terminal the facet counts stand beside the hits; elsewhere
+    // (narrow, piped) they come first, one line per facet.
+    std::size_t columns = atlas::cli::terminal_columns(stdout);
+    if (!r.facets.empty() && columns >= kBesideMinColumns) {
+        std::size_t right = std::min<std::size_t>(kFacetColumnWidth, columns / 3);
+        lines = atlas::cli::beside(lines, facet_column(r, style, right), columns - right - 3);
+    } else {
+        print_facets(r, style);
+    }
+    for (const auto& line : lines) std::fprintf(stdout, "%s\n", line.c_str());
     return kExitHits;
 }
