@@ -166,7 +166,7 @@ struct VocabularyBuilder::State {
     std::set<std::string> organism_set;
     // Texts already read for abbreviations (inherited copies repeat them).
     std::unordered_set<std::size_t> texts_seen;
-    std::map<std::pair<std::string, std::string>, unsigned> acronyms;  // (short, long) -> texts
+    std::set<std::pair<std::string, std::string>> acronyms;  // (short, long), defined once is enough
     // Organ-detail word -> organ -> records.
     std::map<std::string, std::map<std::string, unsigned>> organ_words;
     std::map<std::pair<std::string, std::string>, unsigned> id_names;  // (id, name) -> records
@@ -201,24 +201,24 @@ bool organ_word(std::string_view w) {
 
 void VocabularyBuilder::observe(const Record& record) {
     State& s = *s_;
+    // Abbreviations defined in the title and own descriptions, each distinct
+    // text read once (inherited copies repeat them).
+    auto read_abbreviations = [&s](const std::string& text) {
+        if (text.find('(') == std::string::npos ||
+            !s.texts_seen.insert(std::hash<std::string>{}(text)).second) {
+            return;
+        }
+        for (auto& a : detail::find_acronyms(text)) {
+            s.acronyms.emplace(std::move(a.short_form), std::move(a.long_form));
+        }
+    };
+    read_abbreviations(record.title);
     for (const auto& v : record.values) {
         if (v.origin != Origin::own) continue;
         if (v.field == "organism" && s.organism_set.insert(v.text).second) {
             s.organisms.push_back(v.text);
         }
-        if ((v.field == "description" || v.field == "title") &&
-            v.text.find('(') != std::string::npos &&
-            s.texts_seen.insert(std::hash<std::string>{}(v.text)).second) {
-            for (auto& a : detail::find_acronyms(v.text)) {
-                ++s.acronyms[{std::move(a.short_form), std::move(a.long_form)}];
-            }
-        }
-    }
-    if (record.title.find('(') != std::string::npos &&
-        s.texts_seen.insert(std::hash<std::string>{}(record.title)).second) {
-        for (auto& a : detail::find_acronyms(record.title)) {
-            ++s.acronyms[{std::move(a.short_form), std::move(a.long_form)}];
-        }
+        if (v.field == "description") read_abbreviations(v.text);
     }
     // Organ names across sources: HTAN writes both the organ ("Colorectal")
     // and where exactly ("Sigmoid colon").
@@ -267,22 +267,24 @@ Vocabulary VocabularyBuilder::finish() const {
     // Of the long forms of one short form, those holding every word of a
     // shorter one are that one with words of the sentence around it ("cyclic
     // multiplex immunofluorescence imaging" beside "cyclic immunofluorescence").
+    auto word_set = [](std::string_view text) {
+        std::set<std::string> words;
+        for (auto& t : tokenize(text)) words.insert(std::move(t.term));
+        return words;
+    };
     std::map<std::string, std::vector<std::set<std::string>>> forms;
-    for (const auto& [pair, texts] : s.acronyms) {
-        std::set<std::string> words;
-        for (auto& t : tokenize(pair.second)) words.insert(std::move(t.term));
-        forms[joined_tokens(pair.first)].push_back(std::move(words));
+    for (const auto& [short_form, long_form] : s.acronyms) {
+        forms[joined_tokens(short_form)].push_back(word_set(long_form));
     }
-    for (const auto& [pair, texts] : s.acronyms) {
-        std::set<std::string> words;
-        for (auto& t : tokenize(pair.second)) words.insert(std::move(t.term));
+    for (const auto& [short_form, long_form] : s.acronyms) {
+        std::set<std::string> words = word_set(long_form);
         bool padded = false;
-        for (const auto& other : forms[joined_tokens(pair.first)]) {
+        for (const auto& other : forms[joined_tokens(short_form)]) {
             padded =
                 padded || (other.size() < words.size() &&
                            std::includes(words.begin(), words.end(), other.begin(), other.end()));
         }
-        if (!padded) table.add_group({pair.first, pair.second});
+        if (!padded) table.add_group({short_form, long_form});
     }
     for (const auto& [word, organs] : s.organ_words) {
         // A word that always comes with one organ, seen on three records or more.

@@ -6,7 +6,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -215,18 +214,15 @@ struct Searcher::Impl {
     // An id typed as the whole query ("10000", "DS-10001", "GO:0022626"):
     // the records it identifies, and those holding it themselves (schema.h).
     struct IdMatch {
-        std::string field;
+        const FieldSpec* spec = nullptr;
+        std::string exact;      // the query as that field stores it (DS-10001 -> 10001)
         bool identity = false;  // else a reference
         detail::Bitmap docs;
     };
-    static std::string_view trimmed_query(std::string_view query) {
-        while (!query.empty() && (query.front() == ' ' || query.front() == '"')) query.remove_prefix(1);
-        while (!query.empty() && (query.back() == ' ' || query.back() == '"')) query.remove_suffix(1);
-        return query;
-    }
     std::vector<IdMatch> id_matches(std::string_view query) {
         std::vector<IdMatch> out;
-        query = trimmed_query(query);
+        while (!query.empty() && (query.front() == ' ' || query.front() == '"')) query.remove_prefix(1);
+        while (!query.empty() && (query.back() == ' ' || query.back() == '"')) query.remove_suffix(1);
         if (query.empty() || query.find_first_of(" \t\n") != std::string_view::npos) return out;
         bool digits = has_digit(query);
         for (const auto& spec : field_specs()) {
@@ -238,7 +234,7 @@ struct Searcher::Impl {
                 if (!identity && (!digits || spec.name == "id")) continue;
                 std::string term = identity ? identity_term(spec, exact) : reference_term(spec, exact);
                 if (db.get_termfreq(term) == 0) continue;
-                out.push_back({std::string(spec.name), identity, evaluator->term_docs(term)});
+                out.push_back({&spec, exact, identity, evaluator->term_docs(term)});
             }
         }
         return out;
@@ -246,13 +242,11 @@ struct Searcher::Impl {
 
     // The records inside those an id identifies (DS-10001: the runs, tilt
     // series... of dataset 10001): they match too, after the ranked ones.
-    detail::Bitmap inside(const std::vector<IdMatch>& ids, std::string_view query) {
+    detail::Bitmap inside(const std::vector<IdMatch>& ids) {
         detail::Bitmap out;
         for (const auto& m : ids) {
-            const FieldSpec* spec = find_field(m.field);
-            if (!m.identity || spec == nullptr || m.field == "id") continue;
-            std::string exact = exact_value(*spec, query);
-            out |= evaluator->term_docs(exact_term(spec->prefix, exact));
+            if (!m.identity || m.spec->name == "id") continue;
+            out |= evaluator->term_docs(exact_term(m.spec->prefix, m.exact));
         }
         return out;
     }
@@ -303,7 +297,6 @@ namespace {
 
 using detail::Bitmap;
 using detail::QueryNode;
-
 
 // Cached bitmaps beyond this are dropped between requests (per Searcher).
 constexpr std::size_t kMaxCacheBytes = std::size_t{256} << 20;
@@ -533,10 +526,9 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     Bitmap text = evaluator->eval(tree);
     // An id typed as the whole query finds its records even when its words do not.
     auto typed_ids = id_matches(request.query);
-    for (const auto& m : typed_ids) text |= m.docs;
     std::shared_ptr<const Bitmap> id_docs;
     if (!typed_ids.empty()) {
-        Bitmap all = inside(typed_ids, trimmed_query(request.query));
+        Bitmap all = inside(typed_ids);
         for (const auto& m : typed_ids) all |= m.docs;
         text |= all;
         id_docs = std::make_shared<const Bitmap>(std::move(all));
@@ -783,7 +775,8 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             auto id_reason = [&](std::uint32_t d) {
                 for (const auto& m : typed_ids) {
                     if (m.docs.contains(d)) {
-                        return fmt::format("exact {} ({})", m.identity ? "id" : "reference", m.field);
+                        return fmt::format("exact {} ({})", m.identity ? "id" : "reference",
+                                           m.spec->name);
                     }
                 }
                 return std::string("exact id");

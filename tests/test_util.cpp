@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "atlas/index.h"
+#include "atlas/search.h"
 
 namespace atlas::test {
 
@@ -136,5 +137,11 @@ CommandResult run_tool(const std::string& tool, const std::vector<std::string>& 
 
 std::string atlas_index_bin() { return ATLAS_INDEX_BIN; }
 std::string atlas_search_bin() { return ATLAS_SEARCH_BIN; }
+
+std::vector<std::string> hit_ids(const SearchResult& result) {
+    std::vector<std::string> out;
+    for (const auto& h : result.hits) out.push_back(h.id);
+    return out;
+}
 
 }  // namespace atlas::test

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+namespace atlas {
+struct SearchResult;
+}
+
 namespace atlas::test {
 
 // A fresh directory under the system temp dir (mkdtemp), removed by the destructor.
@@ -61,5 +65,8 @@ CommandResult run_tool(const std::string& tool, const std::vector<std::string>& 
 // Paths of the built tools.
 std::string atlas_index_bin();
 std::string atlas_search_bin();
+
+// The ids of a result's hits, in rank order.
+std::vector<std::string> hit_ids(const SearchResult& result);
 
 }  // namespace atlas::test

@@ -297,6 +297,14 @@ std::string crumb_text(const atlas::Breadcrumb& b) {
 constexpr std::size_t kBesideMinColumns = 120;
 constexpr std::size_t kFacetColumnWidth = 40;
 
+// A facet value as shown: "13.48 \u00c5", "5 Excellent", "Schizosaccharomyces pombe".
+std::string facet_value_text(const atlas::FacetResult& f, const atlas::FacetCount& v) {
+    std::string shown = v.value;
+    if (f.numeric && !f.unit.empty() && v.label.empty()) shown += " " + f.unit;
+    if (!v.label.empty()) shown += " " + v.label;
+    return shown;
+}
+
 // Facet counts as a compact table above the hits: one line per facet, the
 // values by count, what is beyond them and how many records lack the field.
 void print_facets(const atlas::SearchResult& r, const Style& s) {
@@ -307,10 +315,7 @@ void print_facets(const atlas::SearchResult& r, const Style& s) {
         std::string line;
         for (const auto& v : f.values) {
             if (!line.empty()) line += s.dim(" \u00b7 ");
-            std::string shown = v.value;
-            if (f.numeric && !f.unit.empty() && v.label.empty()) shown += " " + f.unit;
-            if (!v.label.empty()) shown += " " + v.label;
-            line += shown + " " + s.bold(atlas::cli::grouped(v.count));
+            line += facet_value_text(f, v) + " " + s.bold(atlas::cli::grouped(v.count));
         }
         if (f.other > 0) {
             line += s.dim(fmt::format(" \u00b7 {} more in {} other values",
@@ -385,9 +390,7 @@ std::vector<std::string> facet_column(const atlas::SearchResult& r, const Style&
     for (const auto& f : r.facets) {
         out.push_back(s.kind(atlas::cli::fit(f.label, width)));
         for (const auto& v : f.values) {
-            std::string shown = v.value;
-            if (f.numeric && !f.unit.empty() && v.label.empty()) shown += " " + f.unit;
-            if (!v.label.empty()) shown += " " + v.label;
+            std::string shown = facet_value_text(f, v);
             std::string count = atlas::cli::grouped(v.count);
             std::size_t room = width > count.size() + 3 ? width - count.size() - 3 : 1;
             shown = atlas::cli::fit(shown, room);

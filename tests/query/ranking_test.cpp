@@ -34,14 +34,8 @@ SearchResult search(const std::string& query, std::uint32_t limit = 10, bool exp
     return std::move(result).value();
 }
 
-std::vector<std::string> ids(const SearchResult& r) {
-    std::vector<std::string> out;
-    for (const auto& h : r.hits) out.push_back(h.id);
-    return out;
-}
-
 std::set<std::string> id_set(const SearchResult& r) {
-    auto v = ids(r);
+    auto v = test::hit_ids(r);
     return {v.begin(), v.end()};
 }
 
@@ -85,7 +79,7 @@ TEST_CASE("pages over pinned and ranked hits neither repeat nor skip a record") 
         for (const auto& h : page.hits) paged.push_back(h.id);
         CHECK(page.total == all.total);
     }
-    CHECK(paged == ids(all));
+    CHECK(paged == test::hit_ids(all));
     for (std::size_t i = 0; i < all.hits.size(); ++i) CHECK(all.hits[i].rank == i + 1);
 }
 

@@ -35,12 +35,6 @@ SearchResult search(const std::string& query, bool typo_tolerance = true) {
     return std::move(result).value();
 }
 
-std::vector<std::string> ids(const SearchResult& r) {
-    std::vector<std::string> out;
-    for (const auto& h : r.hits) out.push_back(h.id);
-    return out;
-}
-
 }  // namespace
 
 TEST_CASE("edit distance counts insertions, deletions, substitutions and adjacent swaps as one") {
@@ -78,7 +72,7 @@ TEST_CASE("a misspelt word finds what the right spelling finds, and the result s
         SearchResult right = search(c.right);
         REQUIRE(right.total > 0);
         CHECK(typed.total == right.total);
-        CHECK(ids(typed) == ids(right));
+        CHECK(test::hit_ids(typed) == test::hit_ids(right));
         REQUIRE(typed.corrections.size() == 1);
         CHECK(typed.corrections[0].from == c.from);
         CHECK(typed.corrections[0].to.front() == c.to);

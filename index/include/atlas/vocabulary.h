@@ -68,7 +68,8 @@ class Vocabulary {
 //    (GO:0022626 -> cytosolic ribosome: an annotation's object_id and object;
 //    NCBITaxon:284812 -> Schizosaccharomyces pombe 972h-: a dataset's taxonomy
 //    id and organism; one way only, the records naming it hold the id already).
-// Pairs seen fewer than twice (organs: three times) are left out as noise.
+// An abbreviation defined once counts; id -> name pairs seen on fewer than two
+// records and organ words on fewer than three are left out as noise.
 class VocabularyBuilder {
   public:
     VocabularyBuilder();
