@@ -118,6 +118,10 @@ void ColumnWriter::add(std::uint32_t docid, const Record& record) {
     }
     d.title = fold(record.title);
     d.kind_rank = kind_rank(record.kind);
+    auto [kind, fresh_kind] =
+        kind_code_.try_emplace(record.kind, static_cast<std::uint16_t>(kind_names_.size()));
+    if (fresh_kind) kind_names_.push_back(record.kind);
+    d.kind = kind->second;
     docs_.push_back(std::move(d));
 
     // A document's codes of one field, deduplicated, before they are appended.
@@ -165,6 +169,14 @@ void ColumnWriter::add(std::uint32_t docid, const Record& record) {
             f.codes.push_back(c);
         }
     }
+}
+
+std::vector<std::uint16_t> ColumnWriter::kinds(std::vector<std::string>& names) const {
+    names = kind_names_;
+    std::vector<std::uint16_t> out;
+    out.reserve(docs_.size());
+    for (const auto& d : docs_) out.push_back(d.kind);
+    return out;
 }
 
 Status ColumnWriter::write(const std::string& path) {
@@ -323,6 +335,37 @@ Status ColumnWriter::write(const std::string& path) {
         for (auto i : idx) FileBuilder::put32(sorted, num.docids[i]);
         file.section("n." + num.field + ".sorted", sorted);
         num = Number{};
+    }
+
+    // --- top lists ---------------------------------------------------------------------
+    if (!top_lists_.empty()) {
+        std::string keys, caps, docs;
+        std::vector<std::uint32_t> key_offsets{0}, doc_offsets{0};
+        std::string blob;
+        std::vector<std::uint32_t> all_docids;
+        std::vector<double> all_weights;
+        for (const auto& list : top_lists_) {
+            blob += list.term;
+            blob += '\0';
+            blob += list.kind;
+            key_offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+            FileBuilder::put_f64(caps, list.cap);
+            all_docids.insert(all_docids.end(), list.docids.begin(), list.docids.end());
+            all_weights.insert(all_weights.end(), list.weights.begin(), list.weights.end());
+            doc_offsets.push_back(static_cast<std::uint32_t>(all_docids.size()));
+        }
+        FileBuilder::put32(keys, static_cast<std::uint32_t>(top_lists_.size()));
+        FileBuilder::put_array(keys, key_offsets);
+        keys += blob;
+        file.section("rank.lists", keys);
+        file.section("rank.caps", caps);
+        docs = u32s(doc_offsets);
+        FileBuilder::put_array(docs, all_docids);
+        file.section("rank.docs", docs);
+        std::string weights;
+        FileBuilder::put_array(weights, all_weights);
+        file.section("rank.weights", weights);
+        top_lists_ = {};
     }
 
     std::string bytes = file.finish(static_cast<std::uint32_t>(n));

@@ -14,6 +14,7 @@
 
 #include "atlas/error.h"
 #include "atlas/record.h"
+#include "top_lists.h"
 
 namespace atlas::detail {
 
@@ -23,6 +24,12 @@ class ColumnWriter {
 
     // Records `record` as document `docid`.  Docids must be 1, 2, 3... in turn.
     void add(std::uint32_t docid, const Record& record);
+
+    // Each document's kind, as an index into `names` (filled): kind_of[docid - 1].
+    std::vector<std::uint16_t> kinds(std::vector<std::string>& names) const;
+
+    // The frequent terms' top lists (top_lists.h), sorted by term, then kind.
+    void set_top_lists(std::vector<TopList> lists) { top_lists_ = std::move(lists); }
 
     // Writes the column file to `path` (and fsyncs it).  Errors: io.
     Status write(const std::string& path);
@@ -47,6 +54,7 @@ class ColumnWriter {
         std::string group;  // dataset ancestor id, empty = itself
         std::string title;  // folded
         int kind_rank = 0;
+        std::uint16_t kind = 0;  // index in kind_names_
     };
 
     std::vector<Facet> facets_;    // one per facet field, in schema order
@@ -54,6 +62,9 @@ class ColumnWriter {
     std::unordered_map<std::string, std::size_t> facet_of_;   // field -> index
     std::unordered_map<std::string, std::size_t> number_of_;  // field -> index
     std::vector<Doc> docs_;  // by docid - 1
+    std::vector<TopList> top_lists_;
+    std::vector<std::string> kind_names_;
+    std::unordered_map<std::string, std::uint16_t> kind_code_;
 };
 
 }  // namespace atlas::detail

@@ -21,6 +21,7 @@
 #include "catalog.h"
 #include "column_writer.h"
 #include "shard_writer.h"
+#include "top_lists.h"
 #include "cryoet_adapter.h"
 #include "hoa_adapter.h"
 #include "htan_adapter.h"
@@ -389,6 +390,14 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         if (auto s = catalog.value().set_meta(std::string(key), value); !s.ok()) return s.error();
     }
     if (auto s = shards.value()->finish(xapian_meta); !s.ok()) return s.error();
+    // The top lists need the finished database: BM25 weights its statistics.
+    std::vector<std::string> kinds;
+    auto kind_of = builder.columns().kinds(kinds);
+    auto lists = compute_top_lists((tmp / kXapianDir).string(), options.top_list_min_freq,
+                                   options.top_list_length, kind_of, kinds);
+    if (!lists.ok()) return lists.error();
+    report.top_lists = lists.value().size();
+    builder.columns().set_top_lists(std::move(lists).value());
     if (auto s = builder.columns().write((tmp / kColumnFile).string()); !s.ok()) return s.error();
     if (auto s = catalog.value().finish(); !s.ok()) return s.error();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();

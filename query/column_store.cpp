@@ -268,6 +268,44 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
             store->numbers_.emplace(name, c);
         }
     }
+    if (auto terms = sections.find("rank.lists"); terms != sections.end()) {
+        auto caps = sections.find("rank.caps");
+        auto docs = sections.find("rank.docs");
+        auto weights = sections.find("rank.weights");
+        if (caps == sections.end() || docs == sections.end() || weights == sections.end()) {
+            return r.corrupt("top lists are incomplete");
+        }
+        const char* q = terms->second.first;
+        if (terms->second.second - q < 4) return r.corrupt("top list keys");
+        std::uint32_t t = u32_at(q);
+        if (!span_at(q + 4, terms->second.second, std::size_t{t} + 1, store->top_key_offsets_) ||
+            !std::is_sorted(store->top_key_offsets_.begin(), store->top_key_offsets_.end()) ||
+            store->top_key_offsets_.front() != 0 ||
+            store->top_key_offsets_.back() >
+                static_cast<std::size_t>(terms->second.second - (q + 4 + (std::size_t{t} + 1) * 4))) {
+            return r.corrupt("top list keys");
+        }
+        store->top_key_blob_ = q + 4 + (std::size_t{t} + 1) * 4;
+        if (!span_at(caps->second.first, caps->second.second, t, store->top_caps_) ||
+            static_cast<std::size_t>(caps->second.second - caps->second.first) != std::size_t{t} * 8) {
+            return r.corrupt("top list caps");
+        }
+        const char* d = docs->second.first;
+        if (!span_at(d, docs->second.second, std::size_t{t} + 1, store->top_doc_offsets_) ||
+            !std::is_sorted(store->top_doc_offsets_.begin(), store->top_doc_offsets_.end()) ||
+            store->top_doc_offsets_.front() != 0 ||
+            !span_at(d + (std::size_t{t} + 1) * 4, docs->second.second,
+                     store->top_doc_offsets_.back(), store->top_docids_)) {
+            return r.corrupt("top list docids");
+        }
+        if (!span_at(weights->second.first, weights->second.second, store->top_docids_.size(),
+                     store->top_weights_)) {
+            return r.corrupt("top list weights");
+        }
+        for (auto id : store->top_docids_) {
+            if (id == 0 || id > n) return r.corrupt("a top list names a docid out of range");
+        }
+    }
     store->all_ = n > 0 ? Bitmap::range(1, n) : Bitmap();
     return store;
 }
@@ -334,6 +372,32 @@ void ColumnStore::trim_cache(std::size_t max_bytes) {
     if (cache_bytes_ <= max_bytes) return;
     cache_.clear();
     cache_bytes_ = 0;
+}
+
+std::vector<TopListView> ColumnStore::top_lists(std::string_view term) const {
+    std::vector<TopListView> out;
+    if (top_key_offsets_.empty()) return out;
+    auto key_at = [&](std::size_t i) {
+        return std::string_view(top_key_blob_ + top_key_offsets_[i],
+                                top_key_offsets_[i + 1] - top_key_offsets_[i]);
+    };
+    std::string head(term);
+    head += '\0';
+    std::size_t lo = 0, hi = top_caps_.size();
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        if (key_at(mid) < head) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < top_caps_.size() && key_at(lo).starts_with(head); ++lo) {
+        std::size_t from = top_doc_offsets_[lo], count = top_doc_offsets_[lo + 1] - from;
+        out.push_back({key_at(lo).substr(head.size()), top_caps_[lo],
+                       top_docids_.subspan(from, count), top_weights_.subspan(from, count)});
+    }
+    return out;
 }
 
 std::span<const std::uint32_t> ColumnStore::members(std::uint32_t group_docid) const {

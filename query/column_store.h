@@ -56,6 +56,15 @@ struct NumberColumn {
     std::span<const std::uint32_t> sorted_docids;
 };
 
+// A frequent term's best documents of one kind and the bound on the rest
+// (index/top_lists.h).
+struct TopListView {
+    std::string_view kind;
+    double cap = 0;  // the term's largest weight in a document of the kind not listed
+    std::span<const std::uint32_t> docids;  // ascending
+    std::span<const double> weights;        // the term's weight in each
+};
+
 class ColumnStore {
   public:
     // Maps `path`.  Errors: not_found, corrupt (bad magic, version or bounds),
@@ -92,6 +101,8 @@ class ColumnStore {
     std::span<const std::uint32_t> group() const { return group_; }
     // Docids whose group is `group_docid`.
     std::span<const std::uint32_t> members(std::uint32_t group_docid) const;
+    // The top lists of Xapian term `term`, one per kind it occurs in, or none.
+    std::vector<TopListView> top_lists(std::string_view term) const;
 
   private:
     ColumnStore() = default;
@@ -103,6 +114,11 @@ class ColumnStore {
     std::map<std::string, NumberColumn, std::less<>> numbers_;
     std::span<const std::uint32_t> browse_rank_, by_browse_, title_rank_, id_rank_, parent_,
         group_, member_offsets_, member_docids_;
+    // Top lists (optional sections rank.*): keys (term NUL kind) sorted, caps,
+    // docids by key.
+    std::span<const std::uint32_t> top_key_offsets_, top_doc_offsets_, top_docids_;
+    const char* top_key_blob_ = nullptr;
+    std::span<const double> top_caps_, top_weights_;
     // Bitmaps built on first use: facet values and presence, number ranges.
     std::unordered_map<std::string, Bitmap> cache_;
     std::size_t cache_bytes_ = 0;

@@ -190,6 +190,8 @@ std::string to_json(const SearchResult& result) {
     w.Uint(result.limit);
     w.Key("took_ms");
     w.Double(std::round(result.took_ms * 1000) / 1000);
+    w.Key("scored");
+    w.Uint64(result.scored);
     w.Key("parsed");
     w.String(result.parsed);
     if (!result.corrections.empty()) {

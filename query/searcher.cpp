@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <unordered_map>
@@ -326,6 +327,97 @@ struct Condition {
     std::string field;
     Bitmap docs;
 };
+
+// Ranking a huge match set from the index's top lists (index/top_lists.h):
+// a document of kind K not in `docs` scores at most cap_sum[K]; a document
+// in `docs` scores its listed weights plus at most, for each term it is not
+// listed under, that term's cap for its kind.
+struct TopCandidates {
+    struct Doc {
+        std::uint32_t docid;
+        std::uint32_t kind;    // index in `caps`
+        std::uint32_t listed;  // bit i: listed under term i
+        double known;          // the sum of its listed weights
+    };
+    std::shared_ptr<const Bitmap> docs;
+    std::map<std::string, double, std::less<>> cap_sum;
+    std::vector<Doc> listed;                // one per document of `docs`
+    std::vector<std::vector<double>> caps;  // [kind][term]
+    std::size_t terms = 0;
+};
+
+Xapian::BM25Weight bm25() {
+    return Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
+}
+
+// The candidates when every weighted part of `tree` (its top-level AND's
+// positive children, or the tree itself) is one Xapian term with top lists,
+// each a different term; nullopt otherwise (phrases, synonyms, prefixes, a
+// word whose stem has several forms, a term too rare to have lists: those
+// are ranked by scoring every match).  Parts without weight (ranges) add
+// nothing; a term adds nothing to a kind it has no list for (no document of
+// the kind holds it).
+std::optional<TopCandidates> top_candidates(const QueryNode& tree, const Xapian::Database& db,
+                                            const detail::ColumnStore& columns) {
+    using K = QueryNode::Kind;
+    std::vector<const QueryNode*> parts;
+    if (tree.kind == K::and_) {
+        for (const auto& c : tree.children) {
+            if (c.kind != K::not_) parts.push_back(&c);
+        }
+    } else {
+        parts.push_back(&tree);
+    }
+    std::vector<std::string> terms;
+    for (const QueryNode* part : parts) {
+        if (part->kind == K::range) continue;
+        if (part->kind == K::words && !part->phrase && !part->prefix) {
+            auto t = detail::single_word_terms(*part, db);
+            if (t.size() != 1) return std::nullopt;
+            terms.push_back(std::move(t.front()));
+        } else if (part->kind == K::exact && !part->prefix) {
+            const FieldSpec* spec = find_field(part->field);
+            if (spec == nullptr) return std::nullopt;
+            terms.push_back(exact_term(spec->prefix, part->value));
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (terms.empty()) return std::nullopt;
+    // A term typed twice weighs more than its lists' caps say (BM25's k3).
+    std::sort(terms.begin(), terms.end());
+    if (std::adjacent_find(terms.begin(), terms.end()) != terms.end()) return std::nullopt;
+    if (terms.size() > 32) return std::nullopt;  // the `listed` bits
+    TopCandidates out;
+    out.terms = terms.size();
+    std::map<std::string_view, std::uint32_t> kind_index;
+    std::unordered_map<std::uint32_t, std::size_t> slot;
+    std::vector<std::uint32_t> docids;
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+        auto lists = columns.top_lists(terms[t]);
+        if (lists.empty()) return std::nullopt;
+        for (const auto& list : lists) {
+            auto [k, fresh] = kind_index.try_emplace(list.kind, static_cast<std::uint32_t>(out.caps.size()));
+            if (fresh) out.caps.emplace_back(terms.size(), 0.0);
+            out.caps[k->second][t] = list.cap;
+            auto [sum, fresh_sum] = out.cap_sum.try_emplace(std::string(list.kind), 0.0);
+            sum->second += list.cap;
+            for (std::size_t i = 0; i < list.docids.size(); ++i) {
+                auto [at, added] = slot.try_emplace(list.docids[i], out.listed.size());
+                if (added) {
+                    out.listed.push_back({list.docids[i], k->second, 0, 0.0});
+                    docids.push_back(list.docids[i]);
+                }
+                auto& doc = out.listed[at->second];
+                doc.listed |= std::uint32_t{1} << t;
+                doc.known += list.weights[i];
+            }
+        }
+    }
+    std::sort(docids.begin(), docids.end());
+    out.docs = std::make_shared<const Bitmap>(Bitmap::of(docids));
+    return out;
+}
 
 // One sort key's value for the documents of a set.
 struct KeyedDoc {
@@ -681,34 +773,116 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         for (std::size_t i = 0; i < k; ++i) out.push_back(v[i].docid);
         return out;
     };
-    // Xapian's best `count` documents of `within` from `offset`, by relevance.
+    // A range of the query as Xapian sees it: the column file's documents.
     auto range_docs = [this](const QueryNode& range) {
         auto docs = std::make_shared<const Bitmap>(evaluator->range_docs(range));
         return Xapian::Query((new detail::BitmapSource(std::move(docs), shards))->release());
     };
+    // Huge match sets are ranked from the top lists when they can be (above).
+    std::optional<TopCandidates> candidates;
+    if (ranked) candidates = top_candidates(tree, db, *columns);
+    // The candidates of `few` that can be among the best `want` (the best
+    // dataset each when by_group): those whose listed weights plus the caps of
+    // the terms they are not listed under reach the want-th best sum of listed
+    // weights (which that many candidates score at least), less rounding.
+    auto reachable = [&](const Bitmap& few, std::uint64_t want,
+                         bool by_group) -> std::shared_ptr<const Bitmap> {
+        std::vector<std::pair<double, std::uint32_t>> in;  // (upper bound, docid)
+        std::vector<double> lows;
+        std::unordered_map<std::uint32_t, double> best_of_group;
+        auto group = columns->group();
+        for (const auto& doc : candidates->listed) {
+            if (!few.contains(doc.docid)) continue;
+            double high = doc.known;
+            for (std::size_t t = 0; t < candidates->terms; ++t) {
+                if ((doc.listed >> t & 1) == 0) high += candidates->caps[doc.kind][t];
+            }
+            in.emplace_back(high, doc.docid);
+            if (by_group) {
+                auto [it, fresh] = best_of_group.try_emplace(group[doc.docid], doc.known);
+                if (!fresh) it->second = std::max(it->second, doc.known);
+            } else {
+                lows.push_back(doc.known);
+            }
+        }
+        for (const auto& [g, low] : best_of_group) lows.push_back(low);
+        if (lows.size() < want || want == 0) {
+            return std::make_shared<const Bitmap>(few);
+        }
+        std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(want - 1),
+                         lows.end(), std::greater<>());
+        double floor = lows[want - 1] * (1 - 1e-9) - 1e-12;
+        std::vector<std::uint32_t> keep;
+        for (const auto& [high, docid] : in) {
+            if (high >= floor) keep.push_back(docid);
+        }
+        std::sort(keep.begin(), keep.end());
+        return std::make_shared<const Bitmap>(Bitmap::of(keep));
+    };
+    // A page scored from the candidates `few` of `within` is the page when its
+    // last hit scores above what any unscored match of each kind can (with
+    // room for rounding in the sums of term weights).
+    auto page_is_exact = [&](double last, const Bitmap& within, const Bitmap& few) {
+        const detail::FacetColumn* kind_column = columns->facet("kind");
+        for (const auto& [kind, cap_sum] : candidates->cap_sum) {
+            if (last > cap_sum * (1 + 1e-9) + 1e-12) continue;
+            auto code = kind_column != nullptr ? kind_column->find(kind) : std::nullopt;
+            if (!code) continue;
+            // Unless every match of the kind was scored.
+            if (!((within & columns->value_docs("kind", *kind_column, *code)) - few).empty()) {
+                return false;
+            }
+        }
+        return true;
+    };
+    // Xapian's best `count` documents of `within` from `offset`, by relevance;
     // collapse_slot: at most one hit per value of that slot (-1: none).
     auto ranked_page = [&](std::shared_ptr<const Bitmap> within, std::uint32_t offset,
                            std::uint32_t count, int collapse_slot) {
         std::uint64_t within_size = within->size() + (id_docs ? id_docs->size() : 0);
-        Xapian::Enquire enquire(db);
         Xapian::Query q = detail::build_query(tree, db, range_docs);
         if (id_docs) {
             // Records an id typed as the query names match without its words.
             q = Xapian::Query(Xapian::Query::OP_OR, q,
                               Xapian::Query((new detail::BitmapSource(id_docs, shards))->release()));
         }
-        if (within == matches && conditions.empty() && !children) {
-            // The query alone matches exactly the match set: no filter to test.
-            enquire.set_query(q);
-        } else {
-            auto* source = new detail::BitmapSource(std::move(within), shards);
-            enquire.set_query(
-                Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+        auto enquire_within = [&](std::shared_ptr<const Bitmap> docs, bool exact_set) {
+            Xapian::Enquire enquire(db);
+            if (exact_set) {
+                enquire.set_query(q);
+            } else {
+                auto* source = new detail::BitmapSource(std::move(docs), shards);
+                enquire.set_query(
+                    Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+            }
+            enquire.set_weighting_scheme(bm25());
+            // Equal scores (siblings): curated and better records first (schema.h).
+            enquire.set_sort_by_relevance_then_value(kSlotRankTie, false);
+            if (collapse_slot >= 0) {
+                enquire.set_collapse_key(static_cast<Xapian::valueno>(collapse_slot), 1);
+            }
+            return enquire;
+        };
+        std::uint64_t want = std::uint64_t{offset} + count;
+        // Siblings' counts need every match, so collapsing them never takes the
+        // short way; collapsing by dataset does (a dataset's best match in the
+        // page is listed, or it scores no more than the caps).
+        if (candidates && collapse_slot != int{kSlotSiblings} && count > 0) {
+            auto few = std::make_shared<const Bitmap>(*candidates->docs & *within);
+            if (few->size() >= want && few->size() * 2 < within_size) {
+                // Xapian scores a candidate by reading its blocks (~4 us each):
+                // only those that can reach the page are given to it.
+                auto reach = reachable(*few, want, collapse_slot == int{kSlotGroup});
+                Xapian::MSet mset = enquire_within(reach, false).get_mset(offset, count);
+                result.scored += reach->size();
+                if (mset.size() == count && page_is_exact(mset[count - 1].get_weight(), *within, *few)) {
+                    return mset;
+                }
+            }
         }
-        enquire.set_weighting_scheme(Xapian::BM25Weight());
-        // Equal scores (siblings): curated and better records first (schema.h).
-        enquire.set_sort_by_relevance_then_value(kSlotRankTie, false);
-        if (collapse_slot >= 0) enquire.set_collapse_key(static_cast<Xapian::valueno>(collapse_slot), 1);
+        result.scored += within_size;
+        bool exact_set = within == matches && conditions.empty() && !children;
+        auto enquire = enquire_within(std::move(within), exact_set);
         if (collapse_slot == int{kSlotSiblings}) {
             // Look at every match, so each hit's count of collapsed siblings is exact.
             return enquire.get_mset(offset, count, static_cast<Xapian::doccount>(within_size));
@@ -737,7 +911,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 one.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                             detail::build_query(part, db, range_docs),
                                             Xapian::Query(id_term(hit.id))));
-                one.set_weighting_scheme(Xapian::BM25Weight());
+                one.set_weighting_scheme(bm25());
                 Xapian::MSet m = one.get_mset(0, 1);
                 if (!m.empty()) p.score = m.begin().get_weight();
                 p.fields = detail::fields_with_words(db, docid, part);

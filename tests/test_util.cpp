@@ -61,6 +61,20 @@ const PortalIndex& portal_index() {
     return index;
 }
 
+std::uint64_t build_portals_with_top_lists(const std::filesystem::path& out, std::uint32_t min_freq,
+                                  std::uint32_t length) {
+    auto sources = read_sources_file(std::string(ATLAS_DATA_DIR) + "/sources.json");
+    if (!sources.ok()) throw std::runtime_error("sources.json: " + sources.error().message);
+    BuildOptions options;
+    options.sources = std::move(sources).value();
+    options.out_dir = out.string();
+    options.top_list_min_freq = min_freq;
+    options.top_list_length = length;
+    auto built = build_index(options);
+    if (!built.ok()) throw std::runtime_error("portal index: " + built.error().message);
+    return built.value().top_lists;
+}
+
 const std::string& sample_index() {
     static TempDir dir;
     static const std::string index = [] {

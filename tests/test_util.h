@@ -1,6 +1,7 @@
 // test_util.h - hermetic helpers: temporary directories, the bundled sample, running the tools.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -44,6 +45,13 @@ struct PortalIndex {
     CommandResult build;  // what atlas-index build printed, and its exit code
 };
 const PortalIndex& portal_index();
+
+// Builds every bundled portal (data/sources.json) into `out` with top lists
+// for terms in at least `min_freq` records, `length` documents long
+// (index/top_lists.h; small values so the sample's 1,300 records have them).
+// Returns the number of lists written (BuildReport::top_lists); throws when the build fails.
+std::uint64_t build_portals_with_top_lists(const std::filesystem::path& out, std::uint32_t min_freq,
+                                  std::uint32_t length);
 
 // The index NAME ("cryoet", "portals") that tests/build_test_indexes.sh built
 // for this ctest run (ATLAS_TEST_INDEXES), or "" when the tests run without

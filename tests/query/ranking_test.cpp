@@ -214,3 +214,79 @@ TEST_CASE("a taxonomy id finds its organism's records, the records holding it fi
     CHECK(annotation);
     CHECK(r.total >= search("organism:\"Schizosaccharomyces pombe 972h-\"", 1000).total);
 }
+
+TEST_CASE("top lists rank a page exactly as scoring every match does, scoring fewer") {
+    // The same records with top lists short enough (30 documents for every
+    // term in 40 or more) that some pages can be found from them and others
+    // cannot: every page must equal the one found by scoring every match (the
+    // shared index has no lists: no term is in 16,384 of its records).
+    test::TempDir tmp;
+    test::build_portals_with_top_lists(tmp.path() / "index", 40, 30);
+    auto opened = Searcher::open((tmp.path() / "index").string());
+    REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+    Searcher& listed = opened.value();
+
+    // The sample's most frequent words, and a rarer one.
+    const std::vector<std::string> words = {
+        "htan",      "biospecimen", "primary",   "chemotherapy", "cell",    "adenocarcinoma",
+        "colorectal", "culture",    "breast",    "treatment",    "carcinoma", "mucous",
+        "cecum",     "defocus",     "predicted", "corrected",    "ribosome"};
+    std::vector<SearchRequest> requests;
+    auto add = [&](const std::string& query) {
+        for (auto [offset, limit] : {std::pair{0u, 10u}, std::pair{10u, 10u}, std::pair{0u, 40u}}) {
+            SearchRequest r;
+            r.query = query;
+            r.offset = offset;
+            r.limit = limit;
+            requests.push_back(r);
+        }
+        SearchRequest kinds;
+        kinds.query = query;
+        kinds.kinds = {"annotation", "file"};
+        requests.push_back(kinds);
+        SearchRequest grouped;
+        grouped.query = query;
+        grouped.group_by = "dataset";
+        grouped.limit = 5;
+        requests.push_back(grouped);
+    };
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        add(words[i]);
+        for (std::size_t j = i + 1; j < words.size(); ++j) add(words[i] + " " + words[j]);
+    }
+    add("cell -tissue");
+    add("cell organism:\"homo sapiens\"");
+
+    std::size_t short_way = 0, ranked = 0;
+    for (const auto& r : requests) {
+        CAPTURE(to_json(r));
+        auto got = listed.search(r);
+        auto want = searcher().search(r);
+        REQUIRE_MESSAGE(got.ok(), got.error().message);
+        REQUIRE_MESSAGE(want.ok(), want.error().message);
+        const SearchResult& a = got.value();
+        const SearchResult& b = want.value();
+        CHECK(a.total == b.total);
+        CHECK(test::hit_ids(a) == test::hit_ids(b));
+        for (std::size_t i = 0; i < std::min(a.hits.size(), b.hits.size()); ++i) {
+            CHECK(a.hits[i].score == doctest::Approx(b.hits[i].score).epsilon(1e-9));
+        }
+        REQUIRE(a.groups.size() == b.groups.size());
+        for (std::size_t g = 0; g < a.groups.size(); ++g) {
+            CHECK(a.groups[g].id == b.groups[g].id);
+            CHECK(a.groups[g].total == b.groups[g].total);
+            std::vector<std::string> ga, gb;
+            for (const auto& h : a.groups[g].hits) ga.push_back(h.id);
+            for (const auto& h : b.groups[g].hits) gb.push_back(h.id);
+            CHECK(ga == gb);
+        }
+        if (b.scored > 0) ++ranked;
+        if (a.scored < b.scored) ++short_way;
+        CHECK(to_json(a).find("\"scored\":" + std::to_string(a.scored) + ",") != std::string::npos);
+    }
+    // The lists are used where they can be, and not everywhere.
+    MESSAGE(short_way << " of " << ranked << " ranked requests scored fewer matches");
+    CHECK(ranked > requests.size() / 2);
+    CHECK(short_way * 4 > ranked);
+    CHECK(short_way < ranked);
+}

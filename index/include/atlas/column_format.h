@@ -30,6 +30,14 @@
 //                        every value of a number or date field, canonical
 //     n.<field>.sorted   u32 P, u32 0, f64 values[P], u32 docids[P] (ascending by value,
 //                        then docid)
+//   optional (an index without them ranks every match):
+//     rank.lists         u32 L, u32 offsets[L+1], bytes: key_0 key_1 ... (sorted), each
+//                        key a term, a NUL and a kind: the top lists (index/top_lists.h)
+//     rank.caps          f64 caps[L]: the largest weight the term gives a document of
+//                        the kind that its list leaves out
+//     rank.docs          u32 offsets[L+1], u32[] docids (ascending per list): the kind's
+//                        documents the term weighs most in
+//     rank.weights       f64[] parallel to rank.docs' docids: the term's BM25 weight in each
 // The table: u32 count, then per section u32 name length, name, padding to 8,
 // u64 offset, u64 size.
 #pragma once

@@ -82,6 +82,12 @@ struct BuildOptions {
     // Ignore the current generation: no carry-over, no shrink check.  For
     // recovering from a current catalog that cannot be read.
     bool fresh = false;
+    // Top lists for ranking huge match sets fast (index/top_lists.h): every
+    // term in at least top_list_min_freq records keeps its top_list_length
+    // best documents of each kind.  0 turns them off (readers then score
+    // every match).
+    std::uint32_t top_list_min_freq = 16384;
+    std::uint32_t top_list_length = 2048;
 };
 
 struct BuildReport {
@@ -97,6 +103,7 @@ struct BuildReport {
     std::vector<IngestIssue> issues;  // all of them, in the order found
     double seconds = 0;
     std::uint64_t index_bytes = 0;  // size of the new generation on disk
+    std::uint64_t top_lists = 0;    // (term, kind) top lists written (BuildOptions)
     // Things the operator should know that concern no one record ("the current
     // index has schema version 0; built from scratch, nothing carried over").
     std::vector<std::string> notes;

@@ -159,6 +159,16 @@ inline constexpr unsigned kSlotSiblings = 3;
 // hundreds of sibling annotations that score the same.
 inline constexpr unsigned kSlotRankTie = 4;
 
+// --- ranking ------------------------------------------------------------------
+// BM25's parameters (Xapian's defaults: k1, k2, k3, b, min_normlen).  atlas-index
+// computes each frequent term's top list with them (column_format.h), so a
+// reader must rank with exactly these: the lists' bounds hold for no other.
+inline constexpr double kBm25K1 = 1.0;
+inline constexpr double kBm25K2 = 0.0;
+inline constexpr double kBm25K3 = 1.0;
+inline constexpr double kBm25B = 0.5;
+inline constexpr double kBm25MinNormLen = 0.5;
+
 // Packs numbers for a slot; unpack_numbers ignores a trailing partial number.
 std::string pack_numbers(std::span<const double> numbers);
 std::vector<double> unpack_numbers(std::string_view packed);

@@ -235,6 +235,10 @@ struct SearchResult {
     std::uint32_t offset = 0;
     std::uint32_t limit = 0;
     double took_ms = 0;
+    // Matches whose relevance was computed to rank this page: all of them,
+    // unless the index's top lists showed that a few could be the page (a
+    // two-word query over a third of 10^6 records scores ~4,000, not 344,000).
+    std::uint64_t scored = 0;
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
     std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
     std::string did_you_mean;  // the query with each correction, when there are any
@@ -279,7 +283,7 @@ class Searcher {
 };
 
 // The response as one JSON document:
-// {"query","kinds","sources","total","offset","limit","took_ms","parsed",
+// {"query","kinds","sources","total","offset","limit","took_ms","scored","parsed",
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
