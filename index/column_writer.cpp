@@ -17,6 +17,7 @@
 #include "atlas/column_format.h"
 #include "atlas/schema.h"
 #include "atlas/text.h"
+#include "document_mapper.h"
 
 namespace atlas::detail {
 namespace {
@@ -122,6 +123,7 @@ void ColumnWriter::add(std::uint32_t docid, const Record& record) {
         kind_code_.try_emplace(record.kind, static_cast<std::uint16_t>(kind_names_.size()));
     if (fresh_kind) kind_names_.push_back(record.kind);
     d.kind = kind->second;
+    d.tie = rank_tie_key(record);
     docs_.push_back(std::move(d));
 
     // A document's codes of one field, deduplicated, before they are appended.
@@ -179,6 +181,24 @@ std::vector<std::uint16_t> ColumnWriter::kinds(std::vector<std::string>& names) 
     return out;
 }
 
+const std::vector<std::uint32_t>& ColumnWriter::tie_ranks() {
+    if (tie_ranks_.size() == docs_.size() + 1) return tie_ranks_;
+    std::vector<std::uint32_t> order(docs_.size());
+    std::iota(order.begin(), order.end(), 1u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const std::string& x = docs_[a - 1].tie;
+        const std::string& y = docs_[b - 1].tie;
+        return x != y ? x < y : a < b;
+    });
+    tie_ranks_.assign(docs_.size() + 1, 0);
+    std::uint32_t rank = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i > 0 && docs_[order[i] - 1].tie != docs_[order[i - 1] - 1].tie) ++rank;
+        tie_ranks_[order[i]] = rank;
+    }
+    return tie_ranks_;
+}
+
 Status ColumnWriter::write(const std::string& path) {
     const std::size_t n = docs_.size();
     FileBuilder file;
@@ -217,6 +237,7 @@ Status ColumnWriter::write(const std::string& path) {
         }
         file.section("order.title", u32s(title_rank));
     }
+    file.section("order.tie", u32s(tie_ranks()));
     file.section("order.id", u32s(ranks_by(
                                  n,
                                  [&](std::uint32_t a, std::uint32_t b) {
@@ -365,6 +386,12 @@ Status ColumnWriter::write(const std::string& path) {
         std::string weights;
         FileBuilder::put_array(weights, all_weights);
         file.section("rank.weights", weights);
+        std::vector<std::uint32_t> edges;
+        for (const auto& list : top_lists_) {
+            edges.push_back(list.edge_tie);
+            edges.push_back(list.edge_docid);
+        }
+        file.section("rank.edges", u32s(edges));
         top_lists_ = {};
     }
 

@@ -28,6 +28,10 @@ class ColumnWriter {
     // Each document's kind, as an index into `names` (filled): kind_of[docid - 1].
     std::vector<std::uint16_t> kinds(std::vector<std::string>& names) const;
 
+    // Each document's rank in the order of equal relevance scores
+    // (document_mapper.h rank_tie_key; equal keys, equal rank): tie_rank[docid].
+    const std::vector<std::uint32_t>& tie_ranks();
+
     // The frequent terms' top lists (top_lists.h), sorted by term, then kind.
     void set_top_lists(std::vector<TopList> lists) { top_lists_ = std::move(lists); }
 
@@ -55,6 +59,7 @@ class ColumnWriter {
         std::string title;  // folded
         int kind_rank = 0;
         std::uint16_t kind = 0;  // index in kind_names_
+        std::string tie;         // rank_tie_key
     };
 
     std::vector<Facet> facets_;    // one per facet field, in schema order
@@ -64,6 +69,7 @@ class ColumnWriter {
     std::vector<Doc> docs_;  // by docid - 1
     std::vector<TopList> top_lists_;
     std::vector<std::string> kind_names_;
+    std::vector<std::uint32_t> tie_ranks_;  // computed on first use
     std::unordered_map<std::string, std::uint16_t> kind_code_;
 };
 

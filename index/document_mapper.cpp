@@ -84,7 +84,29 @@ void add_id_terms(Xapian::Document& doc, const Record& record) {
     }
 }
 
+// kSlotBrowseOrder: kind rank, then folded id.
+std::string browse_key(const Record& record) {
+    std::string order(1, static_cast<char>('0' + kind_rank(record.kind)));
+    order += fold(record.id);
+    return order;
+}
+
 }  // namespace
+
+std::string rank_tie_key(const Record& record) {
+    bool ground_truth = false, curated = false;
+    double quality = 0;
+    for (const auto& v : record.values) {
+        if (v.field == "ground_truth" && v.number != 0) ground_truth = true;
+        if (v.field == "curator_recommended" && v.number != 0) curated = true;
+        if (v.field == "quality" || v.field == "quality_best") quality = std::max(quality, v.number);
+    }
+    std::string tie;
+    tie += ground_truth ? '0' : '1';
+    tie += curated ? '0' : '1';
+    tie += static_cast<char>('9' - static_cast<int>(std::clamp(quality, 0.0, 9.0)));
+    return tie + browse_key(record);
+}
 
 Xapian::Document make_document(const Record& record) {
     Xapian::Document doc;
@@ -140,21 +162,8 @@ Xapian::Document make_document(const Record& record) {
     for (const auto& [slot, numbers] : slots) {
         doc.add_value(static_cast<Xapian::valueno>(slot), pack_numbers(numbers));
     }
-    std::string order(1, static_cast<char>('0' + kind_rank(record.kind)));
-    order += fold(record.id);
-    doc.add_value(kSlotBrowseOrder, order);
-    bool ground_truth = false, curated = false;
-    double quality = 0;
-    for (const auto& v : record.values) {
-        if (v.field == "ground_truth" && v.number != 0) ground_truth = true;
-        if (v.field == "curator_recommended" && v.number != 0) curated = true;
-        if (v.field == "quality" || v.field == "quality_best") quality = std::max(quality, v.number);
-    }
-    std::string tie;
-    tie += ground_truth ? '0' : '1';
-    tie += curated ? '0' : '1';
-    tie += static_cast<char>('9' - static_cast<int>(std::clamp(quality, 0.0, 9.0)));
-    doc.add_value(kSlotRankTie, tie + order);
+    doc.add_value(kSlotBrowseOrder, browse_key(record));
+    doc.add_value(kSlotRankTie, rank_tie_key(record));
     doc.add_value(kSlotTitle, fold(record.title));
     std::string group = record.id;
     for (const auto& c : record.breadcrumb) {

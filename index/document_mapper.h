@@ -14,6 +14,10 @@ namespace atlas::detail {
 // adapter bug the adapter tests catch).  Throws only Xapian errors.
 Xapian::Document make_document(const Record& record);
 
+// The record's value in kSlotRankTie (schema.h), the order of equal relevance
+// scores: ground truth, curator recommended, best quality, then browse order.
+std::string rank_tie_key(const Record& record);
+
 // The display data stored with the document: what a hit shows, as compact JSON
 // {"id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //  "fields":{"name":[values]},"more":{"name":count},"links":{"rel":[urls]}}.

@@ -394,7 +394,8 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     std::vector<std::string> kinds;
     auto kind_of = builder.columns().kinds(kinds);
     auto lists = compute_top_lists((tmp / kXapianDir).string(), options.top_list_min_freq,
-                                   options.top_list_length, kind_of, kinds);
+                                   options.top_list_length, kind_of, kinds,
+                                   builder.columns().tie_ranks());
     if (!lists.ok()) return lists.error();
     report.top_lists = lists.value().size();
     builder.columns().set_top_lists(std::move(lists).value());

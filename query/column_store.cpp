@@ -175,6 +175,9 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
           std::tuple{"tree.group", &store->group_, n + 1}}) {
         if (auto s = dense(name, items, *out); !s.ok()) return s.error();
     }
+    if (sections.count("order.tie") != 0) {
+        if (auto s = dense("order.tie", std::size_t{n} + 1, store->tie_rank_); !s.ok()) return s.error();
+    }
     {
         auto it = sections.find("tree.members");
         if (it == sections.end()) return r.corrupt("no section 'tree.members'");
@@ -272,7 +275,9 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
         auto caps = sections.find("rank.caps");
         auto docs = sections.find("rank.docs");
         auto weights = sections.find("rank.weights");
-        if (caps == sections.end() || docs == sections.end() || weights == sections.end()) {
+        auto edges = sections.find("rank.edges");
+        if (caps == sections.end() || docs == sections.end() || weights == sections.end() ||
+            edges == sections.end()) {
             return r.corrupt("top lists are incomplete");
         }
         const char* q = terms->second.first;
@@ -301,6 +306,9 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
         if (!span_at(weights->second.first, weights->second.second, store->top_docids_.size(),
                      store->top_weights_)) {
             return r.corrupt("top list weights");
+        }
+        if (!span_at(edges->second.first, edges->second.second, std::size_t{t} * 2, store->top_edges_)) {
+            return r.corrupt("top list edges");
         }
         for (auto id : store->top_docids_) {
             if (id == 0 || id > n) return r.corrupt("a top list names a docid out of range");
@@ -395,7 +403,8 @@ std::vector<TopListView> ColumnStore::top_lists(std::string_view term) const {
     for (; lo < top_caps_.size() && key_at(lo).starts_with(head); ++lo) {
         std::size_t from = top_doc_offsets_[lo], count = top_doc_offsets_[lo + 1] - from;
         out.push_back({key_at(lo).substr(head.size()), top_caps_[lo],
-                       top_docids_.subspan(from, count), top_weights_.subspan(from, count)});
+                       top_docids_.subspan(from, count), top_weights_.subspan(from, count),
+                       top_edges_[2 * lo], top_edges_[2 * lo + 1]});
     }
     return out;
 }

@@ -63,6 +63,10 @@ struct TopListView {
     double cap = 0;  // the term's largest weight in a document of the kind not listed
     std::span<const std::uint32_t> docids;  // ascending
     std::span<const double> weights;        // the term's weight in each
+    // The first document of the kind left out in page order (weight desc,
+    // tie rank, docid); UINT32_MAX for both when none is.
+    std::uint32_t edge_tie = 0;
+    std::uint32_t edge_docid = 0;
 };
 
 class ColumnStore {
@@ -97,6 +101,9 @@ class ColumnStore {
     std::span<const std::uint32_t> by_browse() const { return by_browse_; }
     std::span<const std::uint32_t> title_rank() const { return title_rank_; }
     std::span<const std::uint32_t> id_rank() const { return id_rank_; }
+    // Rank in the order of equal relevance scores (kSlotRankTie); empty for a
+    // file written before it was kept.
+    std::span<const std::uint32_t> tie_rank() const { return tie_rank_; }
     std::span<const std::uint32_t> parent() const { return parent_; }
     std::span<const std::uint32_t> group() const { return group_; }
     // Docids whose group is `group_docid`.
@@ -119,6 +126,7 @@ class ColumnStore {
     std::span<const std::uint32_t> top_key_offsets_, top_doc_offsets_, top_docids_;
     const char* top_key_blob_ = nullptr;
     std::span<const double> top_caps_, top_weights_;
+    std::span<const std::uint32_t> top_edges_, tie_rank_;
     // Bitmaps built on first use: facet values and presence, number ranges.
     std::unordered_map<std::string, Bitmap> cache_;
     std::size_t cache_bytes_ = 0;

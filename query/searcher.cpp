@@ -329,20 +329,25 @@ struct Condition {
 };
 
 // Ranking a huge match set from the index's top lists (index/top_lists.h):
-// a document of kind K not in `docs` scores at most cap_sum[K]; a document
-// in `docs` scores its listed weights plus at most, for each term it is not
-// listed under, that term's cap for its kind.
+// a document of kind k not in `docs` scores at most the sum of caps[k]; a
+// document in `docs` scores its listed weights plus at most, for each term it
+// is not listed under, that term's cap for its kind.
 struct TopCandidates {
     struct Doc {
         std::uint32_t docid;
-        std::uint32_t kind;    // index in `caps`
+        std::uint32_t kind;    // index in `kinds`
         std::uint32_t listed;  // bit i: listed under term i
         double known;          // the sum of its listed weights
     };
+    struct Edge {  // the first document a list leaves out (TopListView)
+        std::uint32_t tie = UINT32_MAX;
+        std::uint32_t docid = UINT32_MAX;
+    };
     std::shared_ptr<const Bitmap> docs;
-    std::map<std::string, double, std::less<>> cap_sum;
     std::vector<Doc> listed;                // one per document of `docs`
+    std::vector<std::string> kinds;
     std::vector<std::vector<double>> caps;  // [kind][term]
+    std::vector<std::vector<Edge>> edges;   // [kind][term]
     std::size_t terms = 0;
 };
 
@@ -397,11 +402,14 @@ std::optional<TopCandidates> top_candidates(const QueryNode& tree, const Xapian:
         auto lists = columns.top_lists(terms[t]);
         if (lists.empty()) return std::nullopt;
         for (const auto& list : lists) {
-            auto [k, fresh] = kind_index.try_emplace(list.kind, static_cast<std::uint32_t>(out.caps.size()));
-            if (fresh) out.caps.emplace_back(terms.size(), 0.0);
+            auto [k, fresh] = kind_index.try_emplace(list.kind, static_cast<std::uint32_t>(out.kinds.size()));
+            if (fresh) {
+                out.kinds.emplace_back(list.kind);
+                out.caps.emplace_back(terms.size(), 0.0);
+                out.edges.emplace_back(terms.size());
+            }
             out.caps[k->second][t] = list.cap;
-            auto [sum, fresh_sum] = out.cap_sum.try_emplace(std::string(list.kind), 0.0);
-            sum->second += list.cap;
+            out.edges[k->second][t] = {list.edge_tie, list.edge_docid};
             for (std::size_t i = 0; i < list.docids.size(); ++i) {
                 auto [at, added] = slot.try_emplace(list.docids[i], out.listed.size());
                 if (added) {
@@ -781,52 +789,113 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // Huge match sets are ranked from the top lists when they can be (above).
     std::optional<TopCandidates> candidates;
     if (ranked) candidates = top_candidates(tree, db, *columns);
-    // The candidates of `few` that can be among the best `want` (the best
-    // dataset each when by_group): those whose listed weights plus the caps of
-    // the terms they are not listed under reach the want-th best sum of listed
-    // weights (which that many candidates score at least), less rounding.
+    // Page order among equal scores: tie rank, then docid (as Xapian sorts).
+    auto tie = columns->tie_rank();
+    // With one or two terms a listed document's sum of weights is Xapian's to
+    // the bit (addition commutes), so candidates whose every weight is listed
+    // can be put in page order without Xapian.
+    bool exact_sums = candidates && candidates->terms <= 2 && !tie.empty();
+    using CandidateDoc = TopCandidates::Doc;
+    auto page_before = [&](const CandidateDoc* a, const CandidateDoc* b) {
+        if (a->known != b->known) return a->known > b->known;
+        if (tie[a->docid] != tie[b->docid]) return tie[a->docid] < tie[b->docid];
+        return a->docid < b->docid;
+    };
+    // The candidates of `few` that can be among the best `want` (the best of
+    // each dataset when by_group).  Xapian scores a candidate by reading its
+    // blocks (~4 us each), so it is given only these: with exact sums, the
+    // best `want` of the fully listed in page order, and any other whose
+    // listed weights plus the caps of the terms it is not listed under reach
+    // the want-th's score; otherwise every candidate reaching the want-th best
+    // sum of listed weights (that many candidates score at least so), less rounding.
     auto reachable = [&](const Bitmap& few, std::uint64_t want,
                          bool by_group) -> std::shared_ptr<const Bitmap> {
-        std::vector<std::pair<double, std::uint32_t>> in;  // (upper bound, docid)
-        std::vector<double> lows;
-        std::unordered_map<std::uint32_t, double> best_of_group;
+        const std::uint32_t all_terms =
+            static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1);
         auto group = columns->group();
+        std::vector<const CandidateDoc*> in;
+        std::vector<double> upper;  // parallel to `in`
         for (const auto& doc : candidates->listed) {
             if (!few.contains(doc.docid)) continue;
             double high = doc.known;
             for (std::size_t t = 0; t < candidates->terms; ++t) {
                 if ((doc.listed >> t & 1) == 0) high += candidates->caps[doc.kind][t];
             }
-            in.emplace_back(high, doc.docid);
-            if (by_group) {
-                auto [it, fresh] = best_of_group.try_emplace(group[doc.docid], doc.known);
-                if (!fresh) it->second = std::max(it->second, doc.known);
-            } else {
-                lows.push_back(doc.known);
+            in.push_back(&doc);
+            upper.push_back(high);
+        }
+        // Each dataset's best of `docs` (by `better`) when by_group, else `docs`.
+        auto heads = [&](std::vector<const CandidateDoc*> docs, auto better) {
+            if (!by_group) return docs;
+            std::unordered_map<std::uint32_t, const CandidateDoc*> best;
+            for (const auto* doc : docs) {
+                auto [it, fresh] = best.try_emplace(group[doc->docid], doc);
+                if (!fresh && better(doc, it->second)) it->second = doc;
+            }
+            docs.clear();
+            for (const auto& [g, doc] : best) docs.push_back(doc);
+            return docs;
+        };
+        auto by_known = [](const CandidateDoc* a, const CandidateDoc* b) { return a->known > b->known; };
+        std::vector<std::uint32_t> keep;
+        double floor = -1;
+        if (exact_sums) {
+            std::vector<const CandidateDoc*> full;
+            for (const auto* doc : in) {
+                if (doc->listed == all_terms) full.push_back(doc);
+            }
+            full = heads(std::move(full), page_before);
+            if (want > 0 && full.size() >= want) {
+                auto nth = full.begin() + static_cast<std::ptrdiff_t>(want - 1);
+                std::nth_element(full.begin(), nth, full.end(), page_before);
+                for (auto it = full.begin(); it <= nth; ++it) keep.push_back((*it)->docid);
+                // Partly listed candidates that may score as much.
+                floor = (*nth)->known * (1 - 1e-9) - 1e-12;
+                for (std::size_t i = 0; i < in.size(); ++i) {
+                    if (in[i]->listed != all_terms && upper[i] >= floor) keep.push_back(in[i]->docid);
+                }
             }
         }
-        for (const auto& [g, low] : best_of_group) lows.push_back(low);
-        if (lows.size() < want || want == 0) {
-            return std::make_shared<const Bitmap>(few);
-        }
-        std::nth_element(lows.begin(), lows.begin() + static_cast<std::ptrdiff_t>(want - 1),
-                         lows.end(), std::greater<>());
-        double floor = lows[want - 1] * (1 - 1e-9) - 1e-12;
-        std::vector<std::uint32_t> keep;
-        for (const auto& [high, docid] : in) {
-            if (high >= floor) keep.push_back(docid);
+        if (floor < 0) {
+            auto lows = heads(in, by_known);
+            if (want == 0 || lows.size() < want) return std::make_shared<const Bitmap>(few);
+            auto nth = lows.begin() + static_cast<std::ptrdiff_t>(want - 1);
+            std::nth_element(lows.begin(), nth, lows.end(), by_known);
+            floor = (*nth)->known * (1 - 1e-9) - 1e-12;
+            for (std::size_t i = 0; i < in.size(); ++i) {
+                if (upper[i] >= floor) keep.push_back(in[i]->docid);
+            }
         }
         std::sort(keep.begin(), keep.end());
         return std::make_shared<const Bitmap>(Bitmap::of(keep));
     };
-    // A page scored from the candidates `few` of `within` is the page when its
-    // last hit scores above what any unscored match of each kind can (with
-    // room for rounding in the sums of term weights).
-    auto page_is_exact = [&](double last, const Bitmap& within, const Bitmap& few) {
+    // A page scored from the candidates `few` of `within` is the page when
+    // every match of a kind with matches left unscored comes after its last
+    // hit: for one term, in page order after the first document the kind's
+    // list leaves out; for several, scoring at most the sum of the terms'
+    // caps for the kind, below the last hit's score (with room for rounding
+    // in the sums).  Matches of no listed kind hold no term and score 0.
+    auto page_is_exact = [&](const Xapian::MSetIterator& last_hit, const Bitmap& within,
+                             const Bitmap& few) {
+        double last = last_hit.get_weight();
+        auto last_docid = static_cast<std::uint32_t>(*last_hit);
+        if (!(last > 0)) return false;
         const detail::FacetColumn* kind_column = columns->facet("kind");
-        for (const auto& [kind, cap_sum] : candidates->cap_sum) {
-            if (last > cap_sum * (1 + 1e-9) + 1e-12) continue;
-            auto code = kind_column != nullptr ? kind_column->find(kind) : std::nullopt;
+        for (std::size_t k = 0; k < candidates->kinds.size(); ++k) {
+            const auto& caps = candidates->caps[k];
+            if (candidates->terms == 1 && !tie.empty()) {
+                const auto& edge = candidates->edges[k][0];
+                if (last > caps[0] ||
+                    (last == caps[0] && (tie[last_docid] < edge.tie ||
+                                         (tie[last_docid] == edge.tie && last_docid < edge.docid)))) {
+                    continue;
+                }
+            } else {
+                double cap_sum = 0;
+                for (double c : caps) cap_sum += c;
+                if (last > cap_sum * (1 + 1e-9) + 1e-12) continue;
+            }
+            auto code = kind_column != nullptr ? kind_column->find(candidates->kinds[k]) : std::nullopt;
             if (!code) continue;
             // Unless every match of the kind was scored.
             if (!((within & columns->value_docs("kind", *kind_column, *code)) - few).empty()) {
@@ -875,7 +944,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 auto reach = reachable(*few, want, collapse_slot == int{kSlotGroup});
                 Xapian::MSet mset = enquire_within(reach, false).get_mset(offset, count);
                 result.scored += reach->size();
-                if (mset.size() == count && page_is_exact(mset[count - 1].get_weight(), *within, *few)) {
+                if (mset.size() == count && page_is_exact(mset[count - 1], *within, *few)) {
                     return mset;
                 }
             }

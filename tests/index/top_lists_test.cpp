@@ -75,22 +75,39 @@ TEST_CASE("top lists: each frequent term lists its best documents of each kind, 
             // Ties with the last listed weight join the list, up to twice its length.
             CHECK(list.docids.size() <= 2 * kLength);
             CHECK(std::is_sorted(list.docids.begin(), list.docids.end()));
+            // Listed documents come before the edge in page order (weight desc,
+            // tie rank, docid), the others after it; the cap is the edge's weight.
+            auto tie = columns.value()->tie_rank();
+            REQUIRE(tie.size() == db.get_doccount() + 1);
+            auto before_edge = [&](double weight, Xapian::docid docid) {
+                if (weight != list.cap) return weight > list.cap;
+                if (tie[docid] != list.edge_tie) return tie[docid] < list.edge_tie;
+                return docid < list.edge_docid;
+            };
             double best_unlisted = 0;
-            REQUIRE(list.weights.size() == list.docids.size());
+            std::size_t at_cap = 0;
             for (auto [docid, weight] : docs) {
                 auto at = std::lower_bound(list.docids.begin(), list.docids.end(), docid);
                 if (at != list.docids.end() && *at == docid) {
-                    // Strictly: a page scoring above the caps cannot tie with the rest.
-                    CHECK_MESSAGE(weight > list.cap, "document " << docid);
+                    CHECK_MESSAGE(before_edge(weight, docid), "document " << docid);
+                    if (weight == list.cap) ++at_cap;
                     // The weight a reader adds up is Xapian's, to the bit.
                     CHECK(list.weights[static_cast<std::size_t>(at - list.docids.begin())] == weight);
                 } else {
+                    CHECK_MESSAGE(!before_edge(weight, docid), "document " << docid);
                     best_unlisted = std::max(best_unlisted, weight);
                 }
             }
             for (auto d : list.docids) CHECK(docs.count(d) == 1);
             // The cap is the best weight left out: a bound, and the tightest one.
             CHECK(best_unlisted == list.cap);
+            if (list.edge_docid == UINT32_MAX) {
+                CHECK(list.docids.size() == docs.size());
+            } else {
+                CHECK(docs.count(list.edge_docid) == 1);
+            }
+            // A run of equal weights shares the cap only when too long to list whole.
+            if (at_cap > 0) CHECK(list.docids.size() == kLength);
             if (list.docids.size() >= kLength) ++full;
         }
         // A list for every kind that holds the term, and no other.

@@ -17,6 +17,9 @@
 //     order.by_browse    u32[doc_count]    docids in browse order
 //     order.title        u32[doc_count+1]  dense rank by folded title (equal titles, equal rank)
 //     order.id           u32[doc_count+1]  rank by folded record id
+//     order.tie          u32[doc_count+1]  rank by the order of equal relevance scores (the
+//                                          kSlotRankTie value; equal values, equal rank);
+//                                          optional: older files rank without it
 //     tree.parent        u32[doc_count+1]  the parent's docid, 0 if none (or not indexed)
 //     tree.group         u32[doc_count+1]  docid of the record's dataset (the first
 //                                          breadcrumb entry of kind dataset), else its own
@@ -38,6 +41,9 @@
 //     rank.docs          u32 offsets[L+1], u32[] docids (ascending per list): the kind's
 //                        documents the term weighs most in
 //     rank.weights       f64[] parallel to rank.docs' docids: the term's BM25 weight in each
+//     rank.edges         u32 pairs[L]: the tie rank and docid of the first document of the
+//                        kind the list leaves out, in the order (weight desc, tie rank,
+//                        docid); (max, max) when it leaves none out
 // The table: u32 count, then per section u32 name length, name, padding to 8,
 // u64 offset, u64 size.
 #pragma once
