@@ -10,6 +10,13 @@
 namespace atlas::detail {
 namespace {
 
+// A document of the term: its weight, tie rank and docid.
+struct Scored {
+    double weight;
+    std::uint32_t tie;
+    std::uint32_t docid;
+};
+
 // The list of one kind from its documents in page order (weight desc, tie
 // rank, docid): the first `length` and every one weighed as the last of them
 // (siblings often weigh the same), so the cap is below every listed weight and
@@ -17,12 +24,6 @@ namespace {
 // such a run goes on past twice `length`, the list is the first `length` and
 // the cap is the run's weight: the run's order of equal scores then decides
 // (a one-word page ends before the first left out).
-struct Scored {
-    double weight;
-    std::uint32_t tie;
-    std::uint32_t docid;
-};
-
 TopList cut(std::string term, std::string kind, const std::vector<Scored>& best, std::uint32_t length) {
     const std::size_t most = std::size_t{2} * length;
     std::size_t n = best.size();
