@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -801,12 +802,41 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         if (tie[a->docid] != tie[b->docid]) return tie[a->docid] < tie[b->docid];
         return a->docid < b->docid;
     };
+    // With exact sums: whether a match of kind `k`, not listed under the terms
+    // of `unlisted` (bits) and weighing `known` under the others, comes after
+    // `doc` (scoring `score`) in page order, whatever it weighs.  It scores
+    // at most `known` plus those terms' caps; when that sum is `score`, and
+    // the sum with one cap t lowered by the least step is below it, a tie
+    // needs the full cap t, so the match comes at or after the edge of t's
+    // list (TopList: documents of the cap's weight left out follow it in page
+    // order).  A plateau of equal weights then bounds as tightly as one term
+    // ("bulk dna" over 100,000 identical files), with no rounding slack.
+    auto surely_after = [&](std::uint32_t k, std::uint32_t unlisted, double known, double score,
+                            std::uint32_t doc) {
+        const auto& caps = candidates->caps[k];
+        auto high_with = [&](std::size_t lowered) {
+            double high = known;
+            for (std::size_t t = 0; t < candidates->terms; ++t) {
+                if ((unlisted >> t & 1) == 0) continue;
+                high += t == lowered ? std::nextafter(caps[t], -HUGE_VAL) : caps[t];
+            }
+            return high;
+        };
+        double high = high_with(candidates->terms);
+        if (high < score) return true;
+        if (high > score) return false;
+        for (std::size_t t = 0; t < candidates->terms; ++t) {
+            if ((unlisted >> t & 1) == 0 || !(high_with(t) < score)) continue;
+            const auto& edge = candidates->edges[k][t];
+            if (tie[doc] < edge.tie || (tie[doc] == edge.tie && doc < edge.docid)) return true;
+        }
+        return false;
+    };
     // The candidates of `few` that can be among the best `want` (the best of
     // each dataset when by_group).  Xapian scores a candidate by reading its
     // blocks (~4 us each), so it is given only these: with exact sums, the
-    // best `want` of the fully listed in page order, and any other whose
-    // listed weights plus the caps of the terms it is not listed under reach
-    // the want-th's score; otherwise every candidate reaching the want-th best
+    // best `want` of the fully listed in page order, and any other that may
+    // come before the want-th of them (surely_after); otherwise every candidate reaching the want-th best
     // sum of listed weights (that many candidates score at least so), less rounding.
     auto reachable = [&](const Bitmap& few, std::uint64_t want,
                          bool by_group) -> std::shared_ptr<const Bitmap> {
@@ -838,7 +868,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         };
         auto by_known = [](const CandidateDoc* a, const CandidateDoc* b) { return a->known > b->known; };
         std::vector<std::uint32_t> keep;
-        double floor = -1;
+        bool kept = false;
         if (exact_sums) {
             std::vector<const CandidateDoc*> full;
             for (const auto* doc : in) {
@@ -849,19 +879,22 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 auto nth = full.begin() + static_cast<std::ptrdiff_t>(want - 1);
                 std::nth_element(full.begin(), nth, full.end(), page_before);
                 for (auto it = full.begin(); it <= nth; ++it) keep.push_back((*it)->docid);
-                // Partly listed candidates that may score as much.
-                floor = (*nth)->known * (1 - 1e-9) - 1e-12;
-                for (std::size_t i = 0; i < in.size(); ++i) {
-                    if (in[i]->listed != all_terms && upper[i] >= floor) keep.push_back(in[i]->docid);
+                // Partly listed candidates that may come before the want-th.
+                for (const auto* doc : in) {
+                    if (doc->listed != all_terms && !surely_after(doc->kind, all_terms & ~doc->listed,
+                                                                  doc->known, (*nth)->known, (*nth)->docid)) {
+                        keep.push_back(doc->docid);
+                    }
                 }
+                kept = true;
             }
         }
-        if (floor < 0) {
+        if (!kept) {
             auto lows = heads(in, by_known);
             if (want == 0 || lows.size() < want) return std::make_shared<const Bitmap>(few);
             auto nth = lows.begin() + static_cast<std::ptrdiff_t>(want - 1);
             std::nth_element(lows.begin(), nth, lows.end(), by_known);
-            floor = (*nth)->known * (1 - 1e-9) - 1e-12;
+            double floor = (*nth)->known * (1 - 1e-9) - 1e-12;
             for (std::size_t i = 0; i < in.size(); ++i) {
                 if (upper[i] >= floor) keep.push_back(in[i]->docid);
             }
@@ -881,15 +914,11 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         auto last_docid = static_cast<std::uint32_t>(*last_hit);
         if (!(last > 0)) return false;
         const detail::FacetColumn* kind_column = columns->facet("kind");
+        const auto all_terms = static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1);
         for (std::size_t k = 0; k < candidates->kinds.size(); ++k) {
             const auto& caps = candidates->caps[k];
-            if (candidates->terms == 1 && !tie.empty()) {
-                const auto& edge = candidates->edges[k][0];
-                if (last > caps[0] ||
-                    (last == caps[0] && (tie[last_docid] < edge.tie ||
-                                         (tie[last_docid] == edge.tie && last_docid < edge.docid)))) {
-                    continue;
-                }
+            if (exact_sums) {
+                if (surely_after(static_cast<std::uint32_t>(k), all_terms, 0, last, last_docid)) continue;
             } else {
                 double cap_sum = 0;
                 for (double c : caps) cap_sum += c;

@@ -289,4 +289,19 @@ TEST_CASE("top lists rank a page exactly as scoring every match does, scoring fe
     CHECK(ranked > requests.size() / 2);
     CHECK(short_way * 4 > ranked);
     CHECK(short_way < ranked);
+
+    // Two words whose best biospecimens weigh the same under each (siblings
+    // of one template): the page ties the sum of the caps, and is still found
+    // from the lists, since a match left out that tied it would come after
+    // both lists' edges in page order (the pages are equal, checked above).
+    for (const char* query : {"biospecimen carcinoma", "biospecimen colorectal"}) {
+        CAPTURE(query);
+        SearchRequest r;
+        r.query = query;
+        r.limit = 10;
+        auto got = listed.search(r);
+        REQUIRE(got.ok());
+        CHECK(got.value().scored < got.value().total);
+        CHECK(got.value().hits.size() == 10);
+    }
 }
