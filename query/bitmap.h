@@ -50,6 +50,12 @@ class Bitmap {
     std::uint64_t size() const { return roaring_bitmap_get_cardinality(r_); }
     bool empty() const { return roaring_bitmap_is_empty(r_); }
     std::uint32_t min() const { return roaring_bitmap_minimum(r_); }
+    // The docid with `rank` smaller ones (rank < size()).
+    std::uint32_t select(std::uint32_t rank) const {
+        std::uint32_t out = 0;
+        roaring_bitmap_select(r_, rank, &out);
+        return out;
+    }
 
     Bitmap& operator&=(const Bitmap& o) {
         roaring_bitmap_and_inplace(r_, o.r_);

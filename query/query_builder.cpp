@@ -10,6 +10,11 @@
 namespace atlas::detail {
 namespace {
 
+// Every document.  Not the static Xapian::Query::MatchAll: its reference
+// count is not atomic, and queries are built for two threads at once
+// (searcher.cpp scores a huge set in halves).
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 // Expansion limits: a prefix or a stem never turns into an unbounded OR.
 constexpr std::size_t kMaxWildcardTerms = 200;
 constexpr std::size_t kMaxStemScan = 400;
@@ -110,7 +115,7 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeD
     using K = QueryNode::Kind;
     switch (n.kind) {
         case K::all:
-            return Xapian::Query::MatchAll;
+            return match_all();
         case K::words:
             return words(n, db);
         case K::exact: {
@@ -131,7 +136,7 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeD
             return Xapian::Query(op, parts.begin(), parts.end());
         }
         case K::not_:
-            return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+            return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(),
                                  build(n.children.front(), db, rd));
         case K::and_: {
             std::vector<Xapian::Query> positive;
@@ -143,7 +148,7 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeD
                     positive.push_back(build(c, db, rd));
                 }
             }
-            Xapian::Query q = positive.empty() ? Xapian::Query::MatchAll
+            Xapian::Query q = positive.empty() ? match_all()
                                                : Xapian::Query(Xapian::Query::OP_AND,
                                                                positive.begin(), positive.end());
             if (negative.empty()) return q;

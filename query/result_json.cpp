@@ -192,6 +192,8 @@ std::string to_json(const SearchResult& result) {
     w.Double(std::round(result.took_ms * 1000) / 1000);
     w.Key("scored");
     w.Uint64(result.scored);
+    w.Key("threads");
+    w.Uint(result.threads);
     w.Key("parsed");
     w.String(result.parsed);
     if (!result.corrections.empty()) {

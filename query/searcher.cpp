@@ -15,7 +15,9 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "atlas/column_format.h"
 #include "atlas/schema.h"
@@ -140,8 +142,10 @@ std::string Hit::link(std::string_view rel) const {
 
 struct Searcher::Impl {
     std::string index_dir;
+    SearcherOptions searcher_options;
     std::string generation;
     Xapian::Database db;
+    std::unique_ptr<Xapian::Database> helper_db;  // used only by the helper thread
     Vocabulary vocabulary;
     std::vector<std::string> kinds;
     std::unique_ptr<detail::ColumnStore> columns;
@@ -192,9 +196,14 @@ struct Searcher::Impl {
             found.push_back((*it).substr(prefix.size()));
         }
         auto shard_map = read_shards(std::filesystem::path(gen) / kXapianDir);
+        std::unique_ptr<Xapian::Database> helper;
+        if (searcher_options.threads >= 2) {
+            helper = std::make_unique<Xapian::Database>((std::filesystem::path(gen) / kXapianDir).string());
+        }
         evaluator.reset();
         spelling.reset();
         db = std::move(opened);
+        helper_db = std::move(helper);
         shards = std::move(shard_map);
         columns = std::move(store).value();
         evaluator = std::make_unique<detail::Evaluator>(db, *columns);
@@ -264,9 +273,14 @@ Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 Searcher::~Searcher() = default;
 
 Result<Searcher> Searcher::open(const std::string& index_dir) {
+    return open(index_dir, SearcherOptions{});
+}
+
+Result<Searcher> Searcher::open(const std::string& index_dir, const SearcherOptions& options) {
     try {
         auto impl = std::make_unique<Impl>();
         impl->index_dir = index_dir;
+        impl->searcher_options = options;
         auto gen = current_generation(index_dir);
         if (!gen.ok()) return gen.error();
         if (auto s = impl->open_generation(gen.value()); !s.ok()) return s.error();
@@ -288,6 +302,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& request) {
         } catch (const Xapian::DatabaseModifiedError&) {
             // Generations are never modified in place, but follow Xapian's advice anyway.
             impl_->db.reopen();
+            if (impl_->helper_db) impl_->helper_db->reopen();
             return impl_->run(request);
         }
     } catch (...) {
@@ -425,6 +440,23 @@ std::optional<TopCandidates> top_candidates(const QueryNode& tree, const Xapian:
     }
     std::sort(docids.begin(), docids.end());
     out.docs = std::make_shared<const Bitmap>(Bitmap::of(docids));
+    return out;
+}
+
+// One hit of a ranked page, as Xapian scored it.
+struct RankedHit {
+    Xapian::docid docid;
+    double weight;
+    Xapian::doccount collapsed;  // siblings collapsed into it (collapse by kSlotSiblings)
+};
+using RankedPage = std::vector<RankedHit>;
+
+RankedPage ranked_of(const Xapian::MSet& mset) {
+    RankedPage out;
+    out.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        out.push_back({*it, it.get_weight(), it.get_collapse_count()});
+    }
     return out;
 }
 
@@ -792,6 +824,9 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     if (ranked) candidates = top_candidates(tree, db, *columns);
     // Page order among equal scores: tie rank, then docid (as Xapian sorts).
     auto tie = columns->tie_rank();
+    // A second handle on the generation, for scoring huge sets on two threads.
+    Xapian::Database* helper = searcher_options.threads >= 2 ? helper_db.get() : nullptr;
+    const std::uint64_t split_from = searcher_options.split_from;
     // With one or two terms a listed document's sum of weights is Xapian's to
     // the bit (addition commutes), so candidates whose every weight is listed
     // can be put in page order without Xapian.
@@ -831,6 +866,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             if (tie[doc] < edge.tie || (tie[doc] == edge.tie && doc < edge.docid)) return true;
         }
         return false;
+    };
+    // Whether `within` has matches of candidate kind `k` outside `few`.
+    auto unscored_of_kind = [&](std::size_t k, const Bitmap& within, const Bitmap& few) {
+        const detail::FacetColumn* kind_column = columns->facet("kind");
+        auto code = kind_column != nullptr ? kind_column->find(candidates->kinds[k]) : std::nullopt;
+        if (!code) return false;
+        return !((within & columns->value_docs("kind", *kind_column, *code)) - few).empty();
     };
     // The candidates of `few` that can be among the best `want` (the best of
     // each dataset when by_group).  Xapian scores a candidate by reading its
@@ -908,12 +950,10 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // list leaves out; for several, scoring at most the sum of the terms'
     // caps for the kind, below the last hit's score (with room for rounding
     // in the sums).  Matches of no listed kind hold no term and score 0.
-    auto page_is_exact = [&](const Xapian::MSetIterator& last_hit, const Bitmap& within,
-                             const Bitmap& few) {
-        double last = last_hit.get_weight();
-        auto last_docid = static_cast<std::uint32_t>(*last_hit);
+    auto page_is_exact = [&](const RankedHit& last_hit, const Bitmap& within, const Bitmap& few) {
+        double last = last_hit.weight;
+        auto last_docid = static_cast<std::uint32_t>(last_hit.docid);
         if (!(last > 0)) return false;
-        const detail::FacetColumn* kind_column = columns->facet("kind");
         const auto all_terms = static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1);
         for (std::size_t k = 0; k < candidates->kinds.size(); ++k) {
             const auto& caps = candidates->caps[k];
@@ -924,34 +964,35 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 for (double c : caps) cap_sum += c;
                 if (last > cap_sum * (1 + 1e-9) + 1e-12) continue;
             }
-            auto code = kind_column != nullptr ? kind_column->find(candidates->kinds[k]) : std::nullopt;
-            if (!code) continue;
             // Unless every match of the kind was scored.
-            if (!((within & columns->value_docs("kind", *kind_column, *code)) - few).empty()) {
-                return false;
-            }
+            if (unscored_of_kind(k, within, few)) return false;
         }
         return true;
     };
     // Xapian's best `count` documents of `within` from `offset`, by relevance;
     // collapse_slot: at most one hit per value of that slot (-1: none).
     auto ranked_page = [&](std::shared_ptr<const Bitmap> within, std::uint32_t offset,
-                           std::uint32_t count, int collapse_slot) {
+                           std::uint32_t count, int collapse_slot) -> RankedPage {
         std::uint64_t within_size = within->size() + (id_docs ? id_docs->size() : 0);
-        Xapian::Query q = detail::build_query(tree, db, range_docs);
-        if (id_docs) {
-            // Records an id typed as the query names match without its words.
-            q = Xapian::Query(Xapian::Query::OP_OR, q,
-                              Xapian::Query((new detail::BitmapSource(id_docs, shards))->release()));
-        }
-        auto enquire_within = [&](std::shared_ptr<const Bitmap> docs, bool exact_set) {
-            Xapian::Enquire enquire(db);
+        auto query_on = [&](const Xapian::Database& on) {
+            Xapian::Query q = detail::build_query(tree, on, range_docs);
+            if (id_docs) {
+                // Records an id typed as the query names match without its words.
+                q = Xapian::Query(Xapian::Query::OP_OR, q,
+                                  Xapian::Query((new detail::BitmapSource(id_docs, shards))->release()));
+            }
+            return q;
+        };
+        Xapian::Query q = query_on(db);
+        auto enquire_within = [&](const Xapian::Database& on, const Xapian::Query& query,
+                                  std::shared_ptr<const Bitmap> docs, bool exact_set) {
+            Xapian::Enquire enquire(on);
             if (exact_set) {
-                enquire.set_query(q);
+                enquire.set_query(query);
             } else {
                 auto* source = new detail::BitmapSource(std::move(docs), shards);
                 enquire.set_query(
-                    Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(source->release())));
+                    Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(source->release())));
             }
             enquire.set_weighting_scheme(bm25());
             // Equal scores (siblings): curated and better records first (schema.h).
@@ -962,6 +1003,58 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             return enquire;
         };
         std::uint64_t want = std::uint64_t{offset} + count;
+        // The page of `docs`, on two threads when they are `split_at` or more:
+        // each half of them (by docid) on its own database handle (Xapian
+        // objects are not shared between threads; each query is built here,
+        // before the helper starts), then the halves' best `want` merged in
+        // page order (relevance, tie rank, docid, as Xapian sorts).  A
+        // dataset's best match is the best of its half's, so collapsing the
+        // merge by dataset is exact too.
+        auto best_of = [&](std::shared_ptr<const Bitmap> docs, bool exact_set,
+                           std::uint64_t split_at) -> RankedPage {
+            if (helper == nullptr || docs->size() < split_at || tie.empty() || want == 0) {
+                return ranked_of(enquire_within(db, q, std::move(docs), exact_set).get_mset(offset, count));
+            }
+            auto mid = docs->select(static_cast<std::uint32_t>(docs->size() / 2));
+            auto low = std::make_shared<const Bitmap>(*docs & Bitmap::range(0, mid - 1));
+            auto high = std::make_shared<const Bitmap>(*docs - *low);
+            auto high_enquire = enquire_within(*helper, query_on(*helper), high, false);
+            RankedPage high_page;
+            std::exception_ptr high_failed;
+            std::thread worker([&] {
+                try {
+                    high_page = ranked_of(high_enquire.get_mset(0, static_cast<Xapian::doccount>(want)));
+                } catch (...) {
+                    high_failed = std::current_exception();
+                }
+            });
+            RankedPage page;
+            std::exception_ptr low_failed;
+            try {
+                page = ranked_of(
+                    enquire_within(db, q, low, false).get_mset(0, static_cast<Xapian::doccount>(want)));
+            } catch (...) {
+                low_failed = std::current_exception();
+            }
+            worker.join();
+            result.threads = 2;
+            if (low_failed) std::rethrow_exception(low_failed);
+            if (high_failed) std::rethrow_exception(high_failed);
+            page.insert(page.end(), high_page.begin(), high_page.end());
+            std::sort(page.begin(), page.end(), [&](const RankedHit& x, const RankedHit& y) {
+                if (x.weight != y.weight) return x.weight > y.weight;
+                if (tie[x.docid] != tie[y.docid]) return tie[x.docid] < tie[y.docid];
+                return x.docid < y.docid;
+            });
+            if (collapse_slot == int{kSlotGroup}) {
+                auto group = columns->group();
+                std::unordered_set<std::uint32_t> seen;
+                std::erase_if(page, [&](const RankedHit& h) { return !seen.insert(group[h.docid]).second; });
+            }
+            page.erase(page.begin(), page.begin() + std::min<std::ptrdiff_t>(offset, std::ssize(page)));
+            if (page.size() > count) page.resize(count);
+            return page;
+        };
         // Siblings' counts need every match, so collapsing them never takes the
         // short way; collapsing by dataset does (a dataset's best match in the
         // page is listed, or it scores no more than the caps).
@@ -969,23 +1062,22 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             auto few = std::make_shared<const Bitmap>(*candidates->docs & *within);
             if (few->size() >= want && few->size() * 2 < within_size) {
                 // Xapian scores a candidate by reading its blocks (~4 us each):
-                // only those that can reach the page are given to it.
+                // only those that can reach the page are given to it (on two
+                // threads from a sixteenth of the split of a whole set).
                 auto reach = reachable(*few, want, collapse_slot == int{kSlotGroup});
-                Xapian::MSet mset = enquire_within(reach, false).get_mset(offset, count);
                 result.scored += reach->size();
-                if (mset.size() == count && page_is_exact(mset[count - 1], *within, *few)) {
-                    return mset;
-                }
+                RankedPage page = best_of(reach, false, split_from / 16);
+                if (page.size() == count && page_is_exact(page.back(), *within, *few)) return page;
             }
         }
         result.scored += within_size;
         bool exact_set = within == matches && conditions.empty() && !children;
-        auto enquire = enquire_within(std::move(within), exact_set);
         if (collapse_slot == int{kSlotSiblings}) {
             // Look at every match, so each hit's count of collapsed siblings is exact.
-            return enquire.get_mset(offset, count, static_cast<Xapian::doccount>(within_size));
+            return ranked_of(enquire_within(db, q, std::move(within), exact_set)
+                                 .get_mset(offset, count, static_cast<Xapian::doccount>(within_size)));
         }
-        return enquire.get_mset(offset, count);
+        return best_of(std::move(within), exact_set, split_from);
     };
 
     // Why each hit is where it is (request.explain).
@@ -1063,14 +1155,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
                 if (n_pinned > 0) rest = std::make_shared<const Bitmap>(*matches - (identity | reference));
                 auto from = static_cast<std::uint32_t>(
                     request.offset > n_pinned ? request.offset - n_pinned : 0);
-                Xapian::MSet mset = ranked_page(rest, from, left,
-                                                request.collapse ? int{kSlotSiblings} : -1);
-                for (auto it = mset.begin(); it != mset.end(); ++it) {
-                    result.hits.push_back(make_hit(
-                        *it, n_pinned + static_cast<std::uint64_t>(it.get_rank()) + 1,
-                        it.get_weight(), matcher, request));
-                    if (request.collapse) result.hits.back().similar = it.get_collapse_count();
-                    explain(result.hits.back(), *it, "relevance");
+                RankedPage page = ranked_page(rest, from, left,
+                                              request.collapse ? int{kSlotSiblings} : -1);
+                for (std::size_t i = 0; i < page.size(); ++i) {
+                    result.hits.push_back(make_hit(page[i].docid, n_pinned + from + i + 1, page[i].weight,
+                                                   matcher, request));
+                    if (request.collapse) result.hits.back().similar = page[i].collapsed;
+                    explain(result.hits.back(), page[i].docid, "relevance");
                 }
             }
         } else if (request.offset < result.total && request.limit > 0) {
@@ -1098,8 +1189,9 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         }
         std::vector<std::uint32_t> page_groups;
         if (ranked) {
-            Xapian::MSet mset = ranked_page(matches, request.offset, request.limit, int{kSlotGroup});
-            for (auto it = mset.begin(); it != mset.end(); ++it) page_groups.push_back(group[*it]);
+            for (const auto& hit : ranked_page(matches, request.offset, request.limit, int{kSlotGroup})) {
+                page_groups.push_back(group[hit.docid]);
+            }
         } else if (request.offset < result.group_total && request.limit > 0) {
             auto all = keyed(*matches);
             if (!all.ok()) return all.error();
@@ -1137,10 +1229,9 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             }
             ++rank;
             if (ranked) {
-                Xapian::MSet mset = ranked_page(members, 0, request.group_size, -1);
-                for (auto it = mset.begin(); it != mset.end(); ++it) {
-                    hg.hits.push_back(make_hit(*it, rank, it.get_weight(), matcher, request));
-                    explain(hg.hits.back(), *it, "relevance");
+                for (const auto& hit : ranked_page(members, 0, request.group_size, -1)) {
+                    hg.hits.push_back(make_hit(hit.docid, rank, hit.weight, matcher, request));
+                    explain(hg.hits.back(), hit.docid, "relevance");
                 }
             } else {
                 auto page = first_by_key(*members, request.group_size);

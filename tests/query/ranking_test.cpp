@@ -39,6 +39,63 @@ std::set<std::string> id_set(const SearchResult& r) {
     return {v.begin(), v.end()};
 }
 
+// Requests over the sample's most frequent words (the first `n_words` of
+// them, alone and in pairs, and two with a filter), each at three pages, with
+// kinds, and grouped by dataset.
+std::vector<SearchRequest> ranking_requests(std::size_t n_words) {
+    const std::vector<std::string> words = {
+        "htan",      "biospecimen", "primary",   "chemotherapy", "cell",    "adenocarcinoma",
+        "colorectal", "culture",    "breast",    "treatment",    "carcinoma", "mucous",
+        "cecum",     "defocus",     "predicted", "corrected",    "ribosome"};
+    std::vector<SearchRequest> requests;
+    auto add = [&](const std::string& query) {
+        for (auto [offset, limit] : {std::pair{0u, 10u}, std::pair{10u, 10u}, std::pair{0u, 40u}}) {
+            SearchRequest r;
+            r.query = query;
+            r.offset = offset;
+            r.limit = limit;
+            requests.push_back(r);
+        }
+        SearchRequest kinds;
+        kinds.query = query;
+        kinds.kinds = {"annotation", "file"};
+        requests.push_back(kinds);
+        SearchRequest grouped;
+        grouped.query = query;
+        grouped.group_by = "dataset";
+        grouped.limit = 5;
+        requests.push_back(grouped);
+    };
+    n_words = std::min(n_words, words.size());
+    for (std::size_t i = 0; i < n_words; ++i) {
+        add(words[i]);
+        for (std::size_t j = i + 1; j < n_words; ++j) add(words[i] + " " + words[j]);
+    }
+    add("cell -tissue");
+    add("cell organism:\"homo sapiens\"");
+    return requests;
+}
+
+// Whether two results of one request are the same page: totals, hits and
+// their scores, groups and their hits, collapsed siblings.
+void check_same_page(const SearchResult& a, const SearchResult& b) {
+    CHECK(a.total == b.total);
+    CHECK(test::hit_ids(a) == test::hit_ids(b));
+    for (std::size_t i = 0; i < std::min(a.hits.size(), b.hits.size()); ++i) {
+        CHECK(a.hits[i].score == doctest::Approx(b.hits[i].score).epsilon(1e-9));
+        CHECK(a.hits[i].similar == b.hits[i].similar);
+    }
+    REQUIRE(a.groups.size() == b.groups.size());
+    for (std::size_t g = 0; g < a.groups.size(); ++g) {
+        CHECK(a.groups[g].id == b.groups[g].id);
+        CHECK(a.groups[g].total == b.groups[g].total);
+        std::vector<std::string> ga, gb;
+        for (const auto& h : a.groups[g].hits) ga.push_back(h.id);
+        for (const auto& h : b.groups[g].hits) gb.push_back(h.id);
+        CHECK(ga == gb);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("an id typed as the whole query puts the records it identifies first") {
@@ -226,37 +283,7 @@ TEST_CASE("top lists rank a page exactly as scoring every match does, scoring fe
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);
     Searcher& listed = opened.value();
 
-    // The sample's most frequent words, and a rarer one.
-    const std::vector<std::string> words = {
-        "htan",      "biospecimen", "primary",   "chemotherapy", "cell",    "adenocarcinoma",
-        "colorectal", "culture",    "breast",    "treatment",    "carcinoma", "mucous",
-        "cecum",     "defocus",     "predicted", "corrected",    "ribosome"};
-    std::vector<SearchRequest> requests;
-    auto add = [&](const std::string& query) {
-        for (auto [offset, limit] : {std::pair{0u, 10u}, std::pair{10u, 10u}, std::pair{0u, 40u}}) {
-            SearchRequest r;
-            r.query = query;
-            r.offset = offset;
-            r.limit = limit;
-            requests.push_back(r);
-        }
-        SearchRequest kinds;
-        kinds.query = query;
-        kinds.kinds = {"annotation", "file"};
-        requests.push_back(kinds);
-        SearchRequest grouped;
-        grouped.query = query;
-        grouped.group_by = "dataset";
-        grouped.limit = 5;
-        requests.push_back(grouped);
-    };
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        add(words[i]);
-        for (std::size_t j = i + 1; j < words.size(); ++j) add(words[i] + " " + words[j]);
-    }
-    add("cell -tissue");
-    add("cell organism:\"homo sapiens\"");
-
+    const auto requests = ranking_requests(17);
     std::size_t short_way = 0, ranked = 0;
     for (const auto& r : requests) {
         CAPTURE(to_json(r));
@@ -266,20 +293,7 @@ TEST_CASE("top lists rank a page exactly as scoring every match does, scoring fe
         REQUIRE_MESSAGE(want.ok(), want.error().message);
         const SearchResult& a = got.value();
         const SearchResult& b = want.value();
-        CHECK(a.total == b.total);
-        CHECK(test::hit_ids(a) == test::hit_ids(b));
-        for (std::size_t i = 0; i < std::min(a.hits.size(), b.hits.size()); ++i) {
-            CHECK(a.hits[i].score == doctest::Approx(b.hits[i].score).epsilon(1e-9));
-        }
-        REQUIRE(a.groups.size() == b.groups.size());
-        for (std::size_t g = 0; g < a.groups.size(); ++g) {
-            CHECK(a.groups[g].id == b.groups[g].id);
-            CHECK(a.groups[g].total == b.groups[g].total);
-            std::vector<std::string> ga, gb;
-            for (const auto& h : a.groups[g].hits) ga.push_back(h.id);
-            for (const auto& h : b.groups[g].hits) gb.push_back(h.id);
-            CHECK(ga == gb);
-        }
+        check_same_page(a, b);
         if (b.scored > 0) ++ranked;
         if (a.scored < b.scored) ++short_way;
         CHECK(to_json(a).find("\"scored\":" + std::to_string(a.scored) + ",") != std::string::npos);
@@ -303,5 +317,50 @@ TEST_CASE("top lists rank a page exactly as scoring every match does, scoring fe
         REQUIRE(got.ok());
         CHECK(got.value().scored < got.value().total);
         CHECK(got.value().hits.size() == 10);
+    }
+}
+
+TEST_CASE("a set scored in halves on two threads gives the page one thread gives") {
+    // split_from 1: every ranked set is split (from a sixteenth of that, i.e.
+    // every set of top-list candidates too), on the shared index (no lists:
+    // every match scored) and on one with short lists (candidates scored).
+    // Scores must be equal to the bit: each document is weighed by one Xapian
+    // with the same statistics; only the merge of the halves is ours.
+    test::TempDir tmp;
+    test::build_portals_with_top_lists(tmp.path() / "index", 40, 30);
+    SearcherOptions one;
+    one.threads = 1;
+    SearcherOptions split;
+    split.split_from = 1;
+    auto requests = ranking_requests(9);
+    for (bool siblings : {false, true}) {
+        // Collapsing siblings counts every match: never split.
+        SearchRequest r;
+        r.query = siblings ? "biospecimen" : "colorectal carcinoma";
+        r.collapse = siblings;
+        r.offset = 3;
+        r.limit = 15;
+        requests.push_back(r);
+    }
+    for (const auto& dir : {test::portal_index().dir, (tmp.path() / "index").string()}) {
+        CAPTURE(dir);
+        auto a = Searcher::open(dir, one);
+        auto b = Searcher::open(dir, split);
+        REQUIRE(a.ok());
+        REQUIRE(b.ok());
+        std::size_t halves = 0;
+        for (const auto& r : requests) {
+            CAPTURE(to_json(r));
+            auto want = a.value().search(r);
+            auto got = b.value().search(r);
+            REQUIRE_MESSAGE(want.ok(), want.error().message);
+            REQUIRE_MESSAGE(got.ok(), got.error().message);
+            CHECK(want.value().threads == 1);
+            check_same_page(got.value(), want.value());
+            if (got.value().threads == 2) ++halves;
+            if (r.collapse) CHECK(got.value().threads == 1);
+        }
+        MESSAGE(halves << " of " << requests.size() << " requests scored in halves");
+        CHECK(halves * 2 > requests.size());
     }
 }

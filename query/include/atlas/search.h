@@ -239,6 +239,9 @@ struct SearchResult {
     // unless the index's top lists showed that a few could be the page (a
     // two-word query over a third of 10^6 records scores ~4,000, not 344,000).
     std::uint64_t scored = 0;
+    // Threads that scored them: 2 when a huge set was split in halves
+    // (SearcherOptions::threads), else 1.
+    std::uint32_t threads = 1;
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
     std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
     std::string did_you_mean;  // the query with each correction, when there are any
@@ -249,7 +252,18 @@ struct SearchResult {
     std::vector<FacetResult> facets;  // in the order requested
 };
 
-// One Searcher per thread: a Xapian object must not be used from two threads at once.
+struct SearcherOptions {
+    // Threads that rank one request: with 2, a ranked match set of at least
+    // `split_from` documents that the index's top lists cannot narrow is
+    // scored in two halves at once ("scrna seq" over 10^6 records: ~105,000
+    // matches).  The page is the same either way; 1 never starts a thread.
+    unsigned threads = 2;
+    std::uint64_t split_from = 20000;
+};
+
+// One Searcher per thread: a Xapian object must not be used from two threads
+// at once.  A Searcher may run a helper thread of its own inside search()
+// (SearcherOptions::threads); it shares nothing with other Searchers.
 class Searcher {
   public:
     // Opens the current generation of the index in `index_dir` read-only.
@@ -257,6 +271,7 @@ class Searcher {
     // version: rebuild it), corrupt, unavailable.  Cost: opens files, reads
     // the index's vocabulary (a few KB).
     static Result<Searcher> open(const std::string& index_dir);
+    static Result<Searcher> open(const std::string& index_dir, const SearcherOptions& options);
 
     // Runs one request against the latest published generation (it reopens
     // first if atlas-index has swapped in a new one).  Errors: invalid_request
@@ -283,7 +298,7 @@ class Searcher {
 };
 
 // The response as one JSON document:
-// {"query","kinds","sources","total","offset","limit","took_ms","scored","parsed",
+// {"query","kinds","sources","total","offset","limit","took_ms","scored","threads","parsed",
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
