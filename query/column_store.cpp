@@ -103,7 +103,9 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
     struct stat st {};
     if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(kColumnHeaderBytes)) {
         ::close(fd);
-        return Error{Errc::corrupt, fmt::format("column file '{}' is too short", path)};
+        return Error{Errc::corrupt, fmt::format("column file '{}' is damaged: too short ({} bytes); "
+                                                "rebuild the index with atlas-index build",
+                                                path, static_cast<long long>(st.st_size))};
     }
     auto size = static_cast<std::size_t>(st.st_size);
     void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
