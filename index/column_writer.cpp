@@ -360,10 +360,8 @@ Status ColumnWriter::write(const std::string& path) {
 
     // --- top lists ---------------------------------------------------------------------
     if (!top_lists_.empty()) {
-        std::string keys, caps, docs;
-        std::vector<std::uint32_t> key_offsets{0}, doc_offsets{0};
-        std::string blob;
-        std::vector<std::uint32_t> all_docids;
+        std::string keys, caps, blob;
+        std::vector<std::uint32_t> key_offsets{0}, doc_offsets{0}, all_docids, edges;
         std::vector<double> all_weights;
         for (const auto& list : top_lists_) {
             blob += list.term;
@@ -374,23 +372,20 @@ Status ColumnWriter::write(const std::string& path) {
             all_docids.insert(all_docids.end(), list.docids.begin(), list.docids.end());
             all_weights.insert(all_weights.end(), list.weights.begin(), list.weights.end());
             doc_offsets.push_back(static_cast<std::uint32_t>(all_docids.size()));
+            edges.push_back(list.edge_tie);
+            edges.push_back(list.edge_docid);
         }
         FileBuilder::put32(keys, static_cast<std::uint32_t>(top_lists_.size()));
         FileBuilder::put_array(keys, key_offsets);
         keys += blob;
         file.section("rank.lists", keys);
         file.section("rank.caps", caps);
-        docs = u32s(doc_offsets);
+        std::string docs = u32s(doc_offsets);
         FileBuilder::put_array(docs, all_docids);
         file.section("rank.docs", docs);
         std::string weights;
         FileBuilder::put_array(weights, all_weights);
         file.section("rank.weights", weights);
-        std::vector<std::uint32_t> edges;
-        for (const auto& list : top_lists_) {
-            edges.push_back(list.edge_tie);
-            edges.push_back(list.edge_docid);
-        }
         file.section("rank.edges", u32s(edges));
         top_lists_ = {};
     }

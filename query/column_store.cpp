@@ -13,12 +13,21 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ranges>
 
 #include "atlas/column_format.h"
 #include "atlas/schema.h"
 
 namespace atlas::detail {
 namespace {
+
+// The first i in [0, n) with !before(i), where `before` holds for a prefix of
+// the range (a lower bound over sorted entries).
+template <class Before>
+std::uint32_t first_index(std::uint32_t n, Before before) {
+    auto all = std::views::iota(std::uint32_t{0}, n);
+    return static_cast<std::uint32_t>(std::ranges::partition_point(all, before) - all.begin());
+}
 
 struct Reader {
     const char* base;
@@ -58,15 +67,7 @@ std::string_view FacetColumn::display(std::uint32_t code) const {
 }
 
 std::optional<std::uint32_t> FacetColumn::find(std::string_view exact_form) const {
-    std::uint32_t lo = 0, hi = size();
-    while (lo < hi) {
-        std::uint32_t mid = lo + (hi - lo) / 2;
-        if (exact(mid) < exact_form) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
+    std::uint32_t lo = first_index(size(), [&](std::uint32_t i) { return exact(i) < exact_form; });
     if (lo < size() && exact(lo) == exact_form) return lo;
     return std::nullopt;
 }
@@ -393,15 +394,8 @@ std::vector<TopListView> ColumnStore::top_lists(std::string_view term) const {
     };
     std::string head(term);
     head += '\0';
-    std::size_t lo = 0, hi = top_caps_.size();
-    while (lo < hi) {
-        std::size_t mid = lo + (hi - lo) / 2;
-        if (key_at(mid) < head) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
+    std::size_t lo = first_index(static_cast<std::uint32_t>(top_caps_.size()),
+                                 [&](std::uint32_t i) { return key_at(i) < head; });
     for (; lo < top_caps_.size() && key_at(lo).starts_with(head); ++lo) {
         std::size_t from = top_doc_offsets_[lo], count = top_doc_offsets_[lo + 1] - from;
         out.push_back({key_at(lo).substr(head.size()), top_caps_[lo],

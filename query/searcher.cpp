@@ -831,12 +831,18 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // the bit (addition commutes), so candidates whose every weight is listed
     // can be put in page order without Xapian.
     bool exact_sums = candidates && candidates->terms <= 2 && !tie.empty();
+    // Page order: score descending, then tie rank, then docid.
+    auto in_page_order = [&](double score_a, std::uint32_t a, double score_b, std::uint32_t b) {
+        if (score_a != score_b) return score_a > score_b;
+        return std::pair{tie[a], a} < std::pair{tie[b], b};
+    };
     using CandidateDoc = TopCandidates::Doc;
     auto page_before = [&](const CandidateDoc* a, const CandidateDoc* b) {
-        if (a->known != b->known) return a->known > b->known;
-        if (tie[a->docid] != tie[b->docid]) return tie[a->docid] < tie[b->docid];
-        return a->docid < b->docid;
+        return in_page_order(a->known, a->docid, b->known, b->docid);
     };
+    // Bits of every term of the candidates.
+    const auto all_terms =
+        candidates ? static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1) : 0u;
     // With exact sums: whether a match of kind `k`, not listed under the terms
     // of `unlisted` (bits) and weighing `known` under the others, comes after
     // `doc` (scoring `score`) in page order, whatever it weighs.  It scores
@@ -863,7 +869,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         for (std::size_t t = 0; t < candidates->terms; ++t) {
             if ((unlisted >> t & 1) == 0 || !(high_with(t) < score)) continue;
             const auto& edge = candidates->edges[k][t];
-            if (tie[doc] < edge.tie || (tie[doc] == edge.tie && doc < edge.docid)) return true;
+            if (std::pair{tie[doc], doc} < std::pair{edge.tie, edge.docid}) return true;
         }
         return false;
     };
@@ -878,23 +884,16 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // each dataset when by_group).  Xapian scores a candidate by reading its
     // blocks (~4 us each), so it is given only these: with exact sums, the
     // best `want` of the fully listed in page order, and any other that may
-    // come before the want-th of them (surely_after); otherwise every candidate reaching the want-th best
-    // sum of listed weights (that many candidates score at least so), less rounding.
+    // come before the want-th of them (surely_after); otherwise every
+    // candidate whose listed weights plus the caps of the terms it is not
+    // listed under reach the want-th best sum of listed weights (that many
+    // candidates score at least so), less rounding.
     auto reachable = [&](const Bitmap& few, std::uint64_t want,
                          bool by_group) -> std::shared_ptr<const Bitmap> {
-        const std::uint32_t all_terms =
-            static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1);
         auto group = columns->group();
         std::vector<const CandidateDoc*> in;
-        std::vector<double> upper;  // parallel to `in`
         for (const auto& doc : candidates->listed) {
-            if (!few.contains(doc.docid)) continue;
-            double high = doc.known;
-            for (std::size_t t = 0; t < candidates->terms; ++t) {
-                if ((doc.listed >> t & 1) == 0) high += candidates->caps[doc.kind][t];
-            }
-            in.push_back(&doc);
-            upper.push_back(high);
+            if (few.contains(doc.docid)) in.push_back(&doc);
         }
         // Each dataset's best of `docs` (by `better`) when by_group, else `docs`.
         auto heads = [&](std::vector<const CandidateDoc*> docs, auto better) {
@@ -937,8 +936,13 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             auto nth = lows.begin() + static_cast<std::ptrdiff_t>(want - 1);
             std::nth_element(lows.begin(), nth, lows.end(), by_known);
             double floor = (*nth)->known * (1 - 1e-9) - 1e-12;
-            for (std::size_t i = 0; i < in.size(); ++i) {
-                if (upper[i] >= floor) keep.push_back(in[i]->docid);
+            for (const auto* doc : in) {
+                // Its listed weights plus the caps of the terms it is not listed under.
+                double high = doc->known;
+                for (std::size_t t = 0; t < candidates->terms; ++t) {
+                    if ((doc->listed >> t & 1) == 0) high += candidates->caps[doc->kind][t];
+                }
+                if (high >= floor) keep.push_back(doc->docid);
             }
         }
         std::sort(keep.begin(), keep.end());
@@ -954,7 +958,6 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
         double last = last_hit.weight;
         auto last_docid = static_cast<std::uint32_t>(last_hit.docid);
         if (!(last > 0)) return false;
-        const auto all_terms = static_cast<std::uint32_t>((std::uint64_t{1} << candidates->terms) - 1);
         for (std::size_t k = 0; k < candidates->kinds.size(); ++k) {
             const auto& caps = candidates->caps[k];
             if (exact_sums) {
@@ -1042,9 +1045,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             if (high_failed) std::rethrow_exception(high_failed);
             page.insert(page.end(), high_page.begin(), high_page.end());
             std::sort(page.begin(), page.end(), [&](const RankedHit& x, const RankedHit& y) {
-                if (x.weight != y.weight) return x.weight > y.weight;
-                if (tie[x.docid] != tie[y.docid]) return tie[x.docid] < tie[y.docid];
-                return x.docid < y.docid;
+                return in_page_order(x.weight, x.docid, y.weight, y.docid);
             });
             if (collapse_slot == int{kSlotGroup}) {
                 auto group = columns->group();
