@@ -30,10 +30,38 @@ namespace fs = std::filesystem;
 // parses, little enough to bound memory (a record is a few KB).
 constexpr std::size_t kQueueRecords = 512;
 
+// A finished shard is compacted into blocks of this size, Xapian's largest.
+constexpr int kCompactBlockSize = 65536;
+
+// Rewrites the finished shard `dir` compacted: every block full and 64 KiB
+// instead of the writer's half-full 8 KiB ones.  A generation is written
+// once and never updated, so nothing is lost by packing it; and ranking a
+// huge match set reads postings and document lengths block by block, one
+// pread(2) each, so over a quarter fewer bytes in eight times fewer reads
+// is what it gains (README: a tenth to a quarter off the mean of the ranked
+// scenarios at 10^6 records).  Docids are kept (DBCOMPACT_NO_RENUMBER): the catalog and
+// the column file name documents by them.
+std::string compact_shard(const fs::path& dir) {
+    fs::path packed = dir;
+    packed += ".compact";
+    try {
+        Xapian::Database(dir.string())
+            .compact(packed.string(), Xapian::DBCOMPACT_NO_RENUMBER, kCompactBlockSize);
+    } catch (const Xapian::Error& e) {
+        return fmt::format("compacting '{}': {}", dir.string(), e.get_description());
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (!ec) fs::rename(packed, dir, ec);
+    if (ec) return fmt::format("replacing '{}' by its compacted copy: {}", dir.string(), ec.message());
+    return {};
+}
+
 class Shard {
   public:
     explicit Shard(const fs::path& dir)
-        : db_(dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
+        : dir_(dir),
+          db_(dir.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS |
                                 Xapian::DB_NO_SYNC | Xapian::DB_NO_TERMLIST) {
         thread_ = std::thread([this] { loop(); });
     }
@@ -62,6 +90,7 @@ class Shard {
     }
 
     Xapian::WritableDatabase& db() { return db_; }
+    const fs::path& dir() const { return dir_; }
 
   private:
     void loop() {
@@ -94,6 +123,7 @@ class Shard {
         space_.notify_all();
     }
 
+    fs::path dir_;
     Xapian::WritableDatabase db_;
     std::mutex mu_;
     std::condition_variable ready_, space_;
@@ -161,6 +191,17 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata) {
         s->db().commit();
         s->db().close();
     }
+    // Each shard compacted on its own thread.
+    std::vector<std::string> errors(impl_->shards.size());
+    std::vector<std::thread> compactors;
+    for (std::size_t k = 0; k < impl_->shards.size(); ++k) {
+        compactors.emplace_back([&, k] { errors[k] = compact_shard(impl_->shards[k]->dir()); });
+    }
+    for (auto& t : compactors) t.join();
+    for (const auto& e : errors) {
+        if (!e.empty()) failures += (failures.empty() ? "" : "; ") + e;
+    }
+    if (!failures.empty()) return Error{Errc::io, failures};
     impl_->finished = true;
     return {};
 }

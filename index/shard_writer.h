@@ -36,7 +36,8 @@ class ShardWriter {
     std::uint32_t added() const;
 
     // Waits for every queued document, stores `metadata` (in shard 0, which
-    // the combined database reads it from) and commits every shard.
+    // the combined database reads it from), commits every shard and compacts
+    // it (full 64 KiB blocks, docids kept), each shard on its own thread.
     // Errors: io, internal.
     Status finish(const std::map<std::string, std::string>& metadata);
 
