@@ -331,55 +331,57 @@ const NumberColumn* ColumnStore::number(std::string_view field) const {
     return it == numbers_.end() ? nullptr : &it->second;
 }
 
-const Bitmap& ColumnStore::value_docs(std::string_view field, const FacetColumn& column,
-                                      std::uint32_t code) {
-    std::string key = fmt::format("v\x1f{}\x1f{}", field, code);
+template <class Build>
+const Bitmap& ColumnStore::cached(std::string key, Build build) {
+    std::lock_guard lock(cache_mu_);
     auto it = cache_.find(key);
     if (it != cache_.end()) return it->second;
-    Bitmap b = Bitmap::of(column.docs_of(code));
+    Bitmap b = build();
     b.optimize();
     cache_bytes_ += b.bytes();
+    // Elements of an unordered_map keep their address when it grows.
     return cache_.emplace(std::move(key), std::move(b)).first->second;
 }
 
+const Bitmap& ColumnStore::value_docs(std::string_view field, const FacetColumn& column,
+                                      std::uint32_t code) {
+    return cached(fmt::format("v\x1f{}\x1f{}", field, code),
+                  [&] { return Bitmap::of(column.docs_of(code)); });
+}
+
 const Bitmap& ColumnStore::present(std::string_view field) {
-    std::string key = fmt::format("p\x1f{}", field);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    Bitmap b;
-    if (const FacetColumn* f = facet(field)) b = Bitmap::of(f->pair_docids());
-    if (const NumberColumn* c = number(field)) b = Bitmap::of(c->docids);
-    b.optimize();
-    cache_bytes_ += b.bytes();
-    return cache_.emplace(std::move(key), std::move(b)).first->second;
+    return cached(fmt::format("p\x1f{}", field), [&] {
+        Bitmap b;
+        if (const FacetColumn* f = facet(field)) b = Bitmap::of(f->pair_docids());
+        if (const NumberColumn* c = number(field)) b = Bitmap::of(c->docids);
+        return b;
+    });
 }
 
 const Bitmap& ColumnStore::number_range(std::string_view field, double lo, bool lo_inclusive,
                                         double hi, bool hi_inclusive) {
     std::string key = fmt::format("n\x1f{}\x1f{}{}\x1f{}{}", field, lo, lo_inclusive ? '[' : '(',
                                   hi, hi_inclusive ? ']' : ')');
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    Bitmap b;
-    if (const NumberColumn* c = number(field)) {
-        auto first = lo_inclusive
-                         ? std::lower_bound(c->sorted_values.begin(), c->sorted_values.end(), lo)
-                         : std::upper_bound(c->sorted_values.begin(), c->sorted_values.end(), lo);
-        auto last = hi_inclusive
-                        ? std::upper_bound(c->sorted_values.begin(), c->sorted_values.end(), hi)
-                        : std::lower_bound(c->sorted_values.begin(), c->sorted_values.end(), hi);
+    return cached(std::move(key), [&] {
+        Bitmap b;
+        const NumberColumn* c = number(field);
+        if (c == nullptr) return b;
+        const auto& values = c->sorted_values;
+        auto first = lo_inclusive ? std::lower_bound(values.begin(), values.end(), lo)
+                                  : std::upper_bound(values.begin(), values.end(), lo);
+        auto last = hi_inclusive ? std::upper_bound(values.begin(), values.end(), hi)
+                                 : std::lower_bound(values.begin(), values.end(), hi);
         if (first < last) {
-            auto from = static_cast<std::size_t>(first - c->sorted_values.begin());
-            auto to = static_cast<std::size_t>(last - c->sorted_values.begin());
+            auto from = static_cast<std::size_t>(first - values.begin());
+            auto to = static_cast<std::size_t>(last - values.begin());
             b = Bitmap::of(c->sorted_docids.subspan(from, to - from));
         }
-    }
-    b.optimize();
-    cache_bytes_ += b.bytes();
-    return cache_.emplace(std::move(key), std::move(b)).first->second;
+        return b;
+    });
 }
 
 void ColumnStore::trim_cache(std::size_t max_bytes) {
+    std::lock_guard lock(cache_mu_);
     if (cache_bytes_ <= max_bytes) return;
     cache_.clear();
     cache_bytes_ = 0;

@@ -3,12 +3,16 @@
 // Gives facet values and their documents as bitmaps (built from the file on
 // first use and kept), numbers for ranges, sorting and histograms, the
 // orders (browse, title, id) and the hierarchy (parents, dataset groups).
-// One ColumnStore per Searcher: not thread-safe (its bitmap cache).
+// One ColumnStore per Searcher.  Within a request two threads may use it
+// (facets are counted beside the ranking): the bitmap cache is locked, and
+// the references it hands out stay valid until trim_cache, which only runs
+// between requests.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -84,12 +88,13 @@ class ColumnStore {
     const FacetColumn* facet(std::string_view field) const;
     const NumberColumn* number(std::string_view field) const;
 
-    // Documents with value `code` of `field` (cached).
+    // Documents with value `code` of `field` (cached; any thread).
     const Bitmap& value_docs(std::string_view field, const FacetColumn& column,
                              std::uint32_t code);
-    // Documents with any value of `field` (cached).
+    // Documents with any value of `field` (cached; any thread).
     const Bitmap& present(std::string_view field);
-    // Documents with a value of number field `field` in the range (cached).
+    // Documents with a value of number field `field` in the range (cached;
+    // any thread).
     const Bitmap& number_range(std::string_view field, double lo, bool lo_inclusive, double hi,
                                bool hi_inclusive);
 
@@ -128,6 +133,9 @@ class ColumnStore {
     std::span<const double> top_caps_, top_weights_;
     std::span<const std::uint32_t> top_edges_, tie_rank_;
     // Bitmaps built on first use: facet values and presence, number ranges.
+    template <class Build>
+    const Bitmap& cached(std::string key, Build build);
+    std::mutex cache_mu_;
     std::unordered_map<std::string, Bitmap> cache_;
     std::size_t cache_bytes_ = 0;
 };

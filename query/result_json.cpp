@@ -194,6 +194,8 @@ std::string to_json(const SearchResult& result) {
     w.Uint64(result.scored);
     w.Key("threads");
     w.Uint(result.threads);
+    w.Key("facets_aside");
+    w.Bool(result.facets_aside);
     w.Key("parsed");
     w.String(result.parsed);
     if (!result.corrections.empty()) {

@@ -585,6 +585,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     for (const auto& f : request.filters) {
         if (!valid_utf8(f.field)) return invalid_request("a filter's field is not valid UTF-8");
     }
+    std::vector<const FieldSpec*> facet_specs;  // one per request.facets
     for (const auto& f : request.facets) {
         if (!valid_utf8(f.field) || !valid_utf8(f.prefix)) {
             return invalid_request("a facet's field or prefix is not valid UTF-8");
@@ -593,6 +594,22 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
             return invalid_request(fmt::format("facet {} asks for {} values; the maximum is {}",
                                                f.field, f.size, kMaxFacetSize));
         }
+        const FieldSpec* spec = find_field(f.field);
+        if (spec == nullptr) {
+            auto close = closest_field(f.field);
+            return invalid_request(close.empty()
+                                       ? fmt::format("no facet '{}': unknown field", f.field)
+                                       : fmt::format("no facet '{}': unknown field (did you mean "
+                                                     "'{}'?)",
+                                                     f.field, close));
+        }
+        bool numeric = spec->type == FieldType::number || spec->type == FieldType::date;
+        if (!numeric && !is_facet(*spec)) {
+            return invalid_request(fmt::format(
+                "{} is not a facet: its values are ids of single records (filter on it instead)",
+                f.field));
+        }
+        facet_specs.push_back(spec);
     }
     if (request.sort.size() > 1) {
         return invalid_request("sort takes one key (ties are broken by browse order)");
@@ -721,6 +738,50 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // --- order ------------------------------------------------------------------------------
     bool by_relevance = request.sort.empty() || request.sort.front().field == "relevance";
     bool ranked = by_relevance && detail::has_ranking_words(tree);
+
+    // The facets need only the match set: on a large one they are counted
+    // on a thread of their own while this one orders the page (Xapian's
+    // ranking, itself maybe on two threads, or a sort), else after it (the
+    // whole index's counts are stored: always after).  The column store's
+    // cache is locked for that (column_store.h); nothing else is shared.
+    std::vector<FacetResult> facet_counts;
+    std::optional<Error> facet_error;
+    std::exception_ptr facets_threw;
+    auto count_facets = [&] {
+        try {
+            for (std::size_t i = 0; i < request.facets.size(); ++i) {
+                const auto& want = request.facets[i];
+                bool filtered = std::any_of(conditions.begin(), conditions.end(),
+                                            [&](const Condition& c) {
+                                                return c.field == want.field;
+                                            });
+                Bitmap without;
+                if (filtered) without = base_without(want.field);
+                const Bitmap& base = filtered ? without : *matches;
+                auto counted = detail::count_facet(*columns, *facet_specs[i], base, want);
+                if (!counted.ok()) {
+                    facet_error = counted.error();
+                    return;
+                }
+                facet_counts.push_back(std::move(counted).value());
+            }
+        } catch (...) {
+            facets_threw = std::current_exception();
+        }
+    };
+    std::thread facet_thread;
+    // Joined on every way out, before anything it reads is gone.
+    struct Joiner {
+        std::thread& thread;
+        ~Joiner() {
+            if (thread.joinable()) thread.join();
+        }
+    } join_facets{facet_thread};
+    if (searcher_options.threads >= 2 && !request.facets.empty() &&
+        matches->size() >= searcher_options.facets_aside_from && matches->size() < n_docs) {
+        facet_thread = std::thread(count_facets);
+        result.facets_aside = true;
+    }
     auto browse = columns->browse_rank();
     // The ordering key of each document of `docs` when not ranked by Xapian:
     // smaller first.  Documents without a value of a number field sort last.
@@ -1247,29 +1308,14 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     }
 
     // --- facets ---------------------------------------------------------------------------
-    for (const auto& want : request.facets) {
-        const FieldSpec* spec = find_field(want.field);
-        if (spec == nullptr) {
-            auto close = closest_field(want.field);
-            return invalid_request(close.empty()
-                                       ? fmt::format("no facet '{}': unknown field", want.field)
-                                       : fmt::format("no facet '{}': unknown field (did you mean "
-                                                     "'{}'?)",
-                                                     want.field, close));
-        }
-        bool numeric = spec->type == FieldType::number || spec->type == FieldType::date;
-        if (!numeric && !is_facet(*spec)) {
-            return invalid_request(fmt::format(
-                "{} is not a facet: its values are ids of single records (filter on it instead)",
-                want.field));
-        }
-        bool filtered = std::any_of(conditions.begin(), conditions.end(),
-                                    [&](const Condition& c) { return c.field == want.field; });
-        Bitmap base = filtered ? base_without(want.field) : *matches;
-        auto counted = detail::count_facet(*columns, *spec, base, want);
-        if (!counted.ok()) return counted.error();
-        result.facets.push_back(std::move(counted).value());
+    if (facet_thread.joinable()) {
+        facet_thread.join();
+    } else {
+        count_facets();
     }
+    if (facets_threw) std::rethrow_exception(facets_threw);
+    if (facet_error) return *facet_error;
+    result.facets = std::move(facet_counts);
 
     result.took_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

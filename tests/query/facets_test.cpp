@@ -851,6 +851,72 @@ TEST_CASE("A facet filtered on its own field shows the counts it has without tha
                 "kinds of S. pombe records");
 }
 
+TEST_CASE("Facets counted on their own thread beside the ranking equal those counted after it") {
+    // facets_aside_from 1: every request with facets and matches (not the
+    // whole index) counts them on the helper thread while the page is
+    // ranked, sorted or grouped, and on two threads ranking (split_from 1).
+    SearcherOptions after;
+    after.threads = 1;
+    SearcherOptions aside;
+    aside.facets_aside_from = 1;
+    aside.split_from = 1;
+    auto a = Searcher::open(index_dir(), after);
+    auto b = Searcher::open(index_dir(), aside);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    const std::vector<FacetRequest> six{facet("kind", 10), facet("source", 10),
+                                        facet("organism", 5), facet("object", 20),
+                                        facet("quality", 10), facet("release_date", 10)};
+    std::vector<SearchRequest> requests;
+    for (const char* q : {"ribosome", "tomogram", "carcinoma", "lung", "membrane bacteria",
+                          "\"electron cryotomography\"", "cyto*"}) {
+        SearchRequest r;
+        r.query = q;
+        r.facets = six;
+        requests.push_back(r);
+        r.filters = {Filter{"kind", {"annotation", "tomogram", "file"}, Filter::Mode::any}};
+        requests.push_back(r);  // the kind facet counted without its own filter
+        r.sort = {SortKey{"release_date", true}};
+        requests.push_back(r);
+        r.sort.clear();
+        r.group_by = "dataset";
+        requests.push_back(r);
+    }
+    SearchRequest children;
+    children.kinds = {"dataset"};
+    children.has_children = {to_child_filter(ribosome_run())};
+    children.facets = six;
+    requests.push_back(children);
+    std::size_t beside = 0;
+    for (const auto& r : requests) {
+        CAPTURE(to_json(r));
+        auto want = a.value().search(r);
+        auto got = b.value().search(r);
+        REQUIRE_MESSAGE(want.ok(), want.error().message);
+        REQUIRE_MESSAGE(got.ok(), got.error().message);
+        CHECK_FALSE(want.value().facets_aside);
+        CHECK(got.value().facets_aside == (got.value().total > 0));
+        if (got.value().facets_aside) ++beside;
+        // The whole response is the same but for its time and the flag.
+        for (auto* res : {&want.value(), &got.value()}) {
+            res->took_ms = 0;
+            res->facets_aside = false;
+            res->threads = 1;
+        }
+        CHECK(to_json(got.value()) == to_json(want.value()));
+        CHECK(got.value().facets.size() == six.size());
+    }
+    CHECK(beside * 4 > requests.size() * 3);
+    // A facet that cannot be counted is refused before any work, either way.
+    SearchRequest bad;
+    bad.query = "ribosome";
+    bad.facets = {facet("kind", 10), facet("organsim", 10)};
+    auto refused = b.value().search(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message ==
+          "no facet 'organsim': unknown field (did you mean 'organism'?)");
+}
+
 TEST_CASE(
     "has_children finds the records with one descendant meeting every condition (SQL EXISTS)") {
     Catalog& db = catalog();

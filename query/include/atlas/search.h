@@ -242,6 +242,9 @@ struct SearchResult {
     // Threads that scored them: 2 when a huge set was split in halves
     // (SearcherOptions::threads), else 1.
     std::uint32_t threads = 1;
+    // Whether the facets were counted on a thread of their own, beside the
+    // ranking (SearcherOptions::facets_aside_from).
+    bool facets_aside = false;
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
     std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
     std::string did_you_mean;  // the query with each correction, when there are any
@@ -259,6 +262,10 @@ struct SearcherOptions {
     // matches).  The page is the same either way; 1 never starts a thread.
     unsigned threads = 2;
     std::uint64_t split_from = 20000;
+    // With 2 threads, the facets of a match set of at least this many
+    // records (not the whole index, whose counts are stored) are counted on
+    // a thread of their own while the page is ranked or sorted.
+    std::uint64_t facets_aside_from = 4096;
 };
 
 // One Searcher per thread: a Xapian object must not be used from two threads
