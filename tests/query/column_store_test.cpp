@@ -1,17 +1,23 @@
-// Tests for reading a damaged column file (query/column_store.cpp): the reader
-// is given whatever is on disk, and must say the file is damaged, never crash
-// or read outside it (the sanitizer build runs these too).
+// Tests for the column store (query/column_store.cpp): reading a damaged
+// column file, where the reader is given whatever is on disk and must say the
+// file is damaged, never crash or read outside it (the sanitizer build runs
+// these too); and its bitmap cache used from two threads.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <optional>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "atlas/column_format.h"
+#include "atlas/schema.h"
 #include "atlas/search.h"
+#include "column_store.h"
 #include "test_util.h"
 
 using namespace atlas;
@@ -113,4 +119,66 @@ TEST_CASE("a damaged column file is reported as damaged, naming it, and never re
         CHECK(refused > 0);
     }
     write_bytes(file, good);
+}
+
+TEST_CASE("the column store's bitmap cache can be filled from two threads at once") {
+    // A request counts its facets on a helper thread while the page is
+    // ranked (searcher.cpp): both may build and look up cached bitmaps.
+    // Each thread asks for every value's documents, every field's presence
+    // and a range of every number field, in opposite orders, on a fresh
+    // store; each bitmap must hold the documents the file lists.  (Run under
+    // ThreadSanitizer, dropping the cache's lock is reported here.)
+    std::string gen = (fs::path(test::portal_index().dir) / std::string(kCurrentLink)).string();
+    auto opened = detail::ColumnStore::open(gen + "/" + std::string(kColumnFile));
+    REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+    detail::ColumnStore& columns = *opened.value();
+    struct Ask {
+        std::string field;
+        const detail::FacetColumn* column = nullptr;   // a value's documents, or
+        std::uint32_t code = 0;
+        bool presence = false;                         // the field's presence, or
+        const detail::NumberColumn* number = nullptr;  // its numbers from the median up
+    };
+    std::vector<Ask> asks;
+    for (const auto& spec : field_specs()) {
+        std::string field(spec.name);
+        if (const auto* column = columns.facet(field)) {
+            for (std::uint32_t c = 0; c < column->size(); ++c) asks.push_back({field, column, c});
+        }
+        if (const auto* number = columns.number(field)) {
+            asks.push_back({field, nullptr, 0, false, number});
+        }
+        if (columns.facet(field) || columns.number(field)) {
+            asks.push_back({field, nullptr, 0, true});
+        }
+    }
+    REQUIRE(asks.size() > 100);
+    auto ask = [&](const Ask& a) -> const detail::Bitmap& {
+        if (a.column) return columns.value_docs(a.field, *a.column, a.code);
+        if (a.presence) return columns.present(a.field);
+        double median = a.number->sorted_values[a.number->sorted_values.size() / 2];
+        return columns.number_range(a.field, median, true, HUGE_VAL, true);
+    };
+    std::vector<const detail::Bitmap*> forward(asks.size()), backward(asks.size());
+    std::thread other([&] {
+        for (std::size_t i = asks.size(); i-- > 0;) backward[i] = &ask(asks[i]);
+    });
+    for (std::size_t i = 0; i < asks.size(); ++i) forward[i] = &ask(asks[i]);
+    other.join();
+    for (std::size_t i = 0; i < asks.size(); ++i) {
+        CAPTURE(asks[i].field);
+        // One cached bitmap per key, whichever thread built it.
+        CHECK(forward[i] == backward[i]);
+        const Ask& a = asks[i];
+        if (a.column) {
+            CHECK(forward[i]->size() == a.column->count(a.code));
+        } else if (a.number) {
+            auto values = a.number->sorted_values;
+            auto from = std::lower_bound(values.begin(), values.end(), values[values.size() / 2]);
+            CHECK(forward[i]->size() <= static_cast<std::uint64_t>(values.end() - from));
+            CHECK(forward[i]->size() > 0);
+        } else {
+            CHECK(forward[i]->size() > 0);
+        }
+    }
 }
