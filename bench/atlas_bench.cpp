@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
         }
     }
     if (o.records.empty() || o.workload.empty()) return usage("--records and --workload are needed");
-    if (o.rounds < 1 || o.warmup < 0) return usage("--rounds must be 1 or more, --warmup 0 or more");
+    if (o.warmup < 0) return usage("--warmup must be 0 or more");
     for (const auto& [engine, n] : o.engine_rounds) {
         if (std::find(o.engines.begin(), o.engines.end(), engine) == o.engines.end()) {
             return usage(fmt::format("--rounds names '{}', which is not among --engines", engine));

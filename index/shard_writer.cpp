@@ -184,10 +184,10 @@ std::uint32_t ShardWriter::added() const { return impl_->added; }
 
 Status ShardWriter::finish(const std::map<std::string, std::string>& metadata) {
     std::string failures;
-    for (auto& s : impl_->shards) {
-        std::string e = s->stop();
+    auto add_failure = [&](const std::string& e) {
         if (!e.empty()) failures += (failures.empty() ? "" : "; ") + e;
-    }
+    };
+    for (auto& s : impl_->shards) add_failure(s->stop());
     if (!failures.empty()) return Error{Errc::internal, "a Xapian shard writer failed: " + failures};
     for (const auto& [key, value] : metadata) impl_->shards.front()->db().set_metadata(key, value);
     for (auto& s : impl_->shards) {
@@ -201,9 +201,7 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata) {
         compactors.emplace_back([&, k] { errors[k] = compact_shard(impl_->shards[k]->dir()); });
     }
     for (auto& t : compactors) t.join();
-    for (const auto& e : errors) {
-        if (!e.empty()) failures += (failures.empty() ? "" : "; ") + e;
-    }
+    for (const auto& e : errors) add_failure(e);
     if (!failures.empty()) return Error{Errc::io, failures};
     impl_->finished = true;
     return {};
