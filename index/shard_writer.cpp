@@ -34,11 +34,11 @@ constexpr std::size_t kQueueRecords = 512;
 constexpr int kCompactBlockSize = 65536;
 
 // Rewrites the finished shard `dir` compacted: every block full and 64 KiB
-// instead of the writer's half-full 8 KiB ones.  A generation is written
+// instead of the writer's partly filled 8 KiB ones.  A generation is written
 // once and never updated, so nothing is lost by packing it; and ranking a
 // huge match set reads postings and document lengths block by block, one
 // pread(2) each: over a quarter fewer bytes in a fifth of the reads ("bulk
-// dna" at 10^6 records: 414 instead of 1,969), a tenth to a quarter off the
+// dna" at 10^6 records: 414 instead of 1,969), a tenth to three tenths off the
 // mean of the ranked scenarios (README).  Docids are kept
 // (DBCOMPACT_NO_RENUMBER): the catalog and the column file name documents by
 // them.
