@@ -8,10 +8,10 @@
 #include <fstream>
 #include <set>
 
-#include "atlas/record.h"
-#include "atlas/schema.h"
-#include "atlas/text.h"
 #include "engine.h"
+#include "schema/record.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 
 namespace atlas::bench {
 

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
-#include "atlas/schema.h"
 #include "pg_engine.h"
 #include "scale_corpus.h"
+#include "schema/schema.h"
 #include "sqlite_engine.h"
 
 namespace atlas::bench {

@@ -20,9 +20,9 @@
 #include <optional>
 #include <set>
 
-#include "atlas/schema.h"
-#include "sql_conditions.h"
 #include "pg_server.h"
+#include "schema/schema.h"
+#include "sql_conditions.h"
 
 namespace atlas::bench {
 namespace {

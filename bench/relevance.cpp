@@ -20,9 +20,9 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "atlas/schema.h"
 #include "atlas/search.h"
-#include "atlas/text.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 
 namespace atlas::bench {
 namespace {

@@ -32,9 +32,9 @@
 #include <set>
 #include <unordered_map>
 
-#include "atlas/record.h"
-#include "atlas/schema.h"
 #include "rng.h"
+#include "schema/record.h"
+#include "schema/schema.h"
 
 namespace atlas::bench {
 namespace {

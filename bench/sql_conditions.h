@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "atlas/schema.h"
 #include "engine.h"
+#include "schema/schema.h"
 
 namespace atlas::bench {
 

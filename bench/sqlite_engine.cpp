@@ -24,7 +24,7 @@
 #include <unordered_map>
 #include <variant>
 
-#include "atlas/schema.h"
+#include "schema/schema.h"
 #include "sql_conditions.h"
 
 namespace atlas::bench {

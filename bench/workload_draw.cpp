@@ -19,11 +19,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "atlas/record.h"
-#include "atlas/schema.h"
-#include "atlas/text.h"
-#include "atlas/units.h"
 #include "rng.h"
+#include "schema/record.h"
+#include "schema/schema.h"
+#include "schema/text.h"
+#include "schema/units.h"
 
 namespace atlas::bench {
 namespace {

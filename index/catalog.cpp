@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "atlas/schema.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 namespace {

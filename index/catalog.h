@@ -18,7 +18,7 @@
 
 #include "atlas/error.h"
 #include "atlas/index.h"
-#include "atlas/record.h"
+#include "schema/record.h"
 
 namespace atlas::detail {
 

@@ -14,10 +14,10 @@
 #include <cstring>
 #include <numeric>
 
-#include "atlas/column_format.h"
-#include "atlas/schema.h"
-#include "atlas/text.h"
 #include "document_mapper.h"
+#include "schema/column_format.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 
 namespace atlas::detail {
 namespace {

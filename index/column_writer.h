@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "atlas/error.h"
-#include "atlas/record.h"
+#include "schema/record.h"
 #include "top_lists.h"
 
 namespace atlas::detail {

@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <map>
 
-#include "atlas/schema.h"
-#include "atlas/text.h"
-#include "atlas/units.h"
-#include "json_write.h"
+#include "schema/json_write.h"
+#include "schema/schema.h"
+#include "schema/text.h"
+#include "schema/units.h"
 
 namespace atlas::detail {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "atlas/record.h"
+#include "schema/record.h"
 
 namespace atlas::detail {
 

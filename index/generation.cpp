@@ -11,7 +11,8 @@
 #include <cstring>
 #include <vector>
 
-#include "atlas/schema.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 namespace fs = std::filesystem;

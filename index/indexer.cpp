@@ -12,25 +12,20 @@
 #include <set>
 #include <unordered_set>
 
-#include "adapter.h"
+#include "adapters/adapter.h"
+#include "adapters/json_reader.h"
 #include "atlas/index.h"
-#include "atlas/schema.h"
-#include "atlas/text.h"
-#include "atlas/vocabulary.h"
-#include "atlas/column_format.h"
 #include "catalog.h"
 #include "column_writer.h"
-#include "shard_writer.h"
-#include "top_lists.h"
-#include "cryoet_adapter.h"
-#include "hoa_adapter.h"
-#include "htan_adapter.h"
-#include "minerva_adapter.h"
-#include "panosc_adapter.h"
-#include "records_adapter.h"
 #include "document_mapper.h"
 #include "generation.h"
-#include "json_reader.h"
+#include "schema/column_format.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
+#include "schema/text.h"
+#include "shard_writer.h"
+#include "top_lists.h"
+#include "vocabulary_builder.h"
 
 namespace atlas {
 
@@ -45,13 +40,6 @@ std::string IngestIssue::to_line() const {
         line += fmt::format(" [{}{}]", record, carried_over ? "; previous version kept" : "");
     }
     return line;
-}
-
-std::vector<std::string> known_sources() {
-    auto names = known_source_names();
-    std::vector<std::string> out(names.begin(), names.end());
-    out.emplace_back("records");  // canonical record JSON lines, of any portal
-    return out;
 }
 
 Result<SourceSpec> parse_source_spec(const std::string& text) {
@@ -112,17 +100,6 @@ Result<std::vector<SourceSpec>> read_sources_file(const std::string& path) {
 }
 
 namespace detail {
-
-std::unique_ptr<Adapter> make_adapter(const SourceSpec& spec) {
-    if (spec.name == "cryoet") return make_cryoet_adapter(spec.path);
-    if (spec.name == "htan") return make_htan_adapter(spec.path);
-    if (spec.name == "hoa") return make_hoa_adapter(spec.path);
-    if (spec.name == "panosc") return make_panosc_adapter(spec.path);
-    if (spec.name == "minerva") return make_minerva_adapter(spec.path);
-    if (spec.name == "records") return make_records_adapter(spec.path);
-    return nullptr;
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;

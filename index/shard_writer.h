@@ -17,7 +17,7 @@
 #include <string>
 
 #include "atlas/error.h"
-#include "atlas/record.h"
+#include "schema/record.h"
 
 namespace atlas::detail {
 

@@ -15,8 +15,8 @@
 #include <cstring>
 #include <ranges>
 
-#include "atlas/column_format.h"
-#include "atlas/schema.h"
+#include "schema/column_format.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 namespace {

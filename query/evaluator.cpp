@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "atlas/schema.h"
 #include "query_builder.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "atlas/schema.h"
 #include "query_builder.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "atlas/record.h"
-#include "atlas/text.h"
-#include "atlas/units.h"
+#include "schema/record.h"
+#include "schema/text.h"
+#include "schema/units.h"
 
 namespace atlas::detail {
 namespace {

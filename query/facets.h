@@ -10,10 +10,10 @@
 // the column file stores.
 #pragma once
 
-#include "atlas/schema.h"
 #include "atlas/search.h"
 #include "bitmap.h"
 #include "column_store.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "atlas/schema.h"
-#include "atlas/text.h"
 #include "range_source.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 
 namespace atlas::detail {
 namespace {

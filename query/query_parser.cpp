@@ -8,10 +8,10 @@
 #include <cctype>
 #include <optional>
 
-#include "atlas/record.h"
-#include "atlas/schema.h"
-#include "atlas/text.h"
-#include "atlas/units.h"
+#include "schema/record.h"
+#include "schema/schema.h"
+#include "schema/text.h"
+#include "schema/units.h"
 
 namespace atlas::detail {
 namespace {

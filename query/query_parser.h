@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "atlas/error.h"
-#include "atlas/vocabulary.h"
+#include "schema/vocabulary.h"
 
 namespace atlas::detail {
 

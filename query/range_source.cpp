@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "atlas/schema.h"
+#include "schema/schema.h"
 
 namespace atlas::detail {
 

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "atlas/search.h"
-#include "atlas/text.h"
+#include "schema/text.h"
 
 namespace atlas {
 namespace {

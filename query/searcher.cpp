@@ -19,12 +19,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "atlas/column_format.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
-#include "atlas/text.h"
-#include "atlas/units.h"
-#include "atlas/vocabulary.h"
 #include "bitmap.h"
 #include "bitmap_source.h"
 #include "column_store.h"
@@ -33,6 +28,12 @@
 #include "facets.h"
 #include "query_builder.h"
 #include "query_parser.h"
+#include "schema/column_format.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
+#include "schema/text.h"
+#include "schema/units.h"
+#include "schema/vocabulary.h"
 #include "snippet.h"
 #include "spelling.h"
 

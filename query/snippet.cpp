@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "atlas/text.h"
+#include "schema/text.h"
 
 namespace atlas::detail {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "atlas/index.h"
-#include "atlas/schema.h"
+#include "atlas/portals.h"
 #include "cli_util.h"
 
 namespace {
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "--version") {
         std::fprintf(stdout, "atlas-index %s (schema version %d)\n", ATLAS_VERSION,
-                     atlas::kSchemaVersion);
+                     atlas::schema_version());
         return kExitOk;
     }
     std::string command = args[0];

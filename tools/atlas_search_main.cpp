@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "atlas/manifest.h"
-#include "atlas/schema.h"
+#include "atlas/portals.h"
 #include "atlas/search.h"
 #include "cli_util.h"
 
@@ -215,10 +215,9 @@ bool parse_count(const std::string& text, std::uint32_t max, std::uint32_t& out)
 
 void print_fields() {
     std::fprintf(stdout, "%-24s %-10s %-6s %s\n", "field", "type", "unit", "what it holds");
-    for (const auto& f : atlas::field_specs()) {
-        std::fprintf(stdout, "%-24s %-10s %-6s %s\n", std::string(f.name).c_str(),
-                     atlas::field_type_name(f.type), std::string(f.unit).c_str(),
-                     std::string(f.help).c_str());
+    for (const auto& f : atlas::fields()) {
+        std::fprintf(stdout, "%-24s %-10s %-6s %s\n", f.name.c_str(), f.type.c_str(),
+                     f.unit.c_str(), f.help.c_str());
     }
 }
 
@@ -250,24 +249,6 @@ struct Style {
         return out;
     }
 };
-
-// The fields a hit line shows, by portal: what its users decide on.
-std::span<const std::string_view> key_fields(std::string_view source) {
-    static constexpr std::array<std::string_view, 5> kCryoet{"organism", "object", "quality",
-                                                             "voxel_spacing", "ground_truth"};
-    static constexpr std::array<std::string_view, 5> kHtan{"assay", "organ", "primary_diagnosis",
-                                                           "level", "data_access"};
-    static constexpr std::array<std::string_view, 5> kHoa{"organ", "voxel_size", "beamline", "age",
-                                                          "cause_of_death"};
-    static constexpr std::array<std::string_view, 4> kPanosc{"technique", "instrument",
-                                                             "photon_energy", "sample_temperature"};
-    static constexpr std::array<std::string_view, 2> kMinerva{"tag", "marker"};
-    if (source == "htan") return kHtan;
-    if (source == "hoa") return kHoa;
-    if (source == "panosc") return kPanosc;
-    if (source == "minerva") return kMinerva;
-    return kCryoet;
-}
 
 std::string values_text(const atlas::HitField& f, std::size_t max_values = 3) {
     std::string out;
@@ -352,7 +333,8 @@ std::vector<std::string> hit_lines(const atlas::Hit& hit, const Style& s) {
     }
     if (!hit.snippet.text.empty()) out.push_back("     " + s.marked(hit.snippet));
     std::string keys;
-    for (std::string_view name : key_fields(hit.source)) {
+    const atlas::PortalInfo* portal = atlas::find_portal(hit.source);
+    for (const std::string& name : portal ? portal->key_fields : std::vector<std::string>{}) {
         const atlas::HitField* f = hit.field(name);
         if (f == nullptr || f->values.empty()) continue;
         if (!keys.empty()) keys += s.dim(" \u00b7 ");
@@ -463,7 +445,7 @@ int main(int argc, char** argv) {
             return kExitHits;
         } else if (flag == "--version") {
             std::fprintf(stdout, "atlas-search %s (schema version %d)\n", ATLAS_VERSION,
-                         atlas::kSchemaVersion);
+                         atlas::schema_version());
             return kExitHits;
         } else if (flag == "--json") {
             json = true;

@@ -22,10 +22,10 @@
 #include <map>
 #include <thread>
 
-#include "atlas/record.h"
-#include "atlas/schema.h"
 #include "pg_engine.h"
 #include "pg_server.h"
+#include "schema/record.h"
+#include "schema/schema.h"
 #include "sqlite_engine.h"
 #include "test_util.h"
 

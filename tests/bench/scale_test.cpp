@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "atlas/index.h"
-#include "atlas/record.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
-#include "atlas/text.h"
 #include "scale_corpus.h"
+#include "schema/record.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 #include "spelling.h"
 #include "test_util.h"
 #include "workload.h"

@@ -9,11 +9,12 @@
 #include <set>
 
 #include "atlas/index.h"
-#include "atlas/record.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
-#include "atlas/text.h"
 #include "generation.h"
+#include "schema/layout.h"
+#include "schema/record.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 #include "shard_writer.h"
 #include "test_util.h"
 

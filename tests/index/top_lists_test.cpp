@@ -7,9 +7,10 @@
 #include <map>
 #include <set>
 
-#include "atlas/column_format.h"
-#include "atlas/schema.h"
 #include "column_store.h"
+#include "schema/column_format.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
 #include "test_util.h"
 
 using namespace atlas;

@@ -14,10 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "atlas/column_format.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
 #include "column_store.h"
+#include "schema/column_format.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
 #include "test_util.h"
 
 using namespace atlas;

@@ -21,9 +21,10 @@
 #include <vector>
 
 #include "atlas/index.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
-#include "atlas/text.h"
+#include "schema/layout.h"
+#include "schema/schema.h"
+#include "schema/text.h"
 #include "test_util.h"
 
 using namespace atlas;

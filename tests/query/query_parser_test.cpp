@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "test_util.h"
+#include "vocabulary_builder.h"
 
 using namespace atlas;
 
@@ -15,7 +16,7 @@ namespace {
 
 const Vocabulary& vocabulary() {
     static const Vocabulary a =
-        Vocabulary::derive({"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae",
+        derive_binomials({"Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae",
                                "Dolichospermum flos-aquae"});
     return a;
 }

@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include "atlas/schema.h"
+#include "schema/schema.h"
 
 using namespace atlas;
 

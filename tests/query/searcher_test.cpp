@@ -9,8 +9,8 @@
 #include <set>
 
 #include "atlas/index.h"
-#include "atlas/schema.h"
 #include "atlas/search.h"
+#include "schema/schema.h"
 #include "test_util.h"
 
 using namespace atlas;
