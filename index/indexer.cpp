@@ -20,6 +20,7 @@
 #include "document_mapper.h"
 #include "generation.h"
 #include "schema/column_format.h"
+#include "schema/current_error.h"
 #include "schema/layout.h"
 #include "schema/schema.h"
 #include "schema/text.h"
@@ -274,23 +275,6 @@ class Builder final : public RecordSink {
     int since_check_ = 0;
 };
 
-Error current_error() {
-    try {
-        throw;
-    } catch (const Xapian::DatabaseLockError& e) {
-        return {Errc::unavailable, e.get_description()};
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        return {Errc::corrupt, e.get_description()};
-    } catch (const Xapian::DatabaseError& e) {
-        return {Errc::io, e.get_description()};
-    } catch (const Xapian::Error& e) {
-        return {Errc::internal, e.get_description()};
-    } catch (const fs::filesystem_error& e) {
-        return {Errc::io, e.what()};
-    } catch (const std::exception& e) {
-        return {Errc::internal, e.what()};
-    }
-}
 
 // Builds into `tmp`; the caller publishes it.
 Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,

@@ -235,4 +235,21 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
     return out;
 }
 
+Result<std::vector<FacetResult>> count_facets(const CheckedRequest& checked,
+                                              const MatchSet& matches, ColumnStore& columns) {
+    std::vector<FacetResult> out;
+    const auto& facets = checked.request->facets;
+    for (std::size_t i = 0; i < facets.size(); ++i) {
+        const FacetRequest& want = facets[i];
+        Bitmap without;
+        bool conditioned = matches.conditioned_on(want.field);
+        if (conditioned) without = matches.without(want.field);
+        auto counted = count_facet(columns, *checked.facet_fields[i],
+                                   conditioned ? without : *matches.all(), want);
+        if (!counted.ok()) return counted.error();
+        out.push_back(std::move(counted).value());
+    }
+    return out;
+}
+
 }  // namespace atlas::detail

@@ -13,6 +13,8 @@
 #include "atlas/search.h"
 #include "bitmap.h"
 #include "column_store.h"
+#include "match_set.h"
+#include "request_check.h"
 #include "schema/schema.h"
 
 namespace atlas::detail {
@@ -21,5 +23,11 @@ namespace atlas::detail {
 // invalid_request (a field that cannot be a facet).
 Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
                                 const FacetRequest& request);
+
+// Every facet `checked` asks for, in its order, each over `matches` without
+// the conditions on its own field (disjunctive).  Safe on a thread beside the
+// ranking (column_store.h).  Errors: as count_facet.
+Result<std::vector<FacetResult>> count_facets(const CheckedRequest& checked,
+                                              const MatchSet& matches, ColumnStore& columns);
 
 }  // namespace atlas::detail

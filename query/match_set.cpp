@@ -1,0 +1,176 @@
+// match_set.cpp - evaluating a checked request into its match set (match_set.h).
+#include "match_set.h"
+
+#include <algorithm>
+#include <cctype>
+#include <span>
+
+#include "schema/text.h"
+
+namespace atlas::detail {
+namespace {
+
+// Every docid that is a strict ancestor of one in `docs`, by parent links.
+Bitmap ancestors(const Bitmap& docs, std::span<const std::uint32_t> parent) {
+    std::vector<std::uint64_t> seen((parent.size() >> 6) + 1, 0);
+    std::vector<std::uint32_t> found;
+    docs.each([&](std::uint32_t d) {
+        for (std::uint32_t p = parent[d]; p != 0; p = parent[p]) {
+            std::uint64_t bit = std::uint64_t{1} << (p & 63);
+            // Seen already: so are its ancestors.
+            if ((seen[p >> 6] & bit) != 0) break;
+            seen[p >> 6] |= bit;
+            found.push_back(p);
+        }
+        return true;
+    });
+    return Bitmap::of(found);
+}
+
+// The records with a value of `spec`'s field.
+Bitmap present(const FieldSpec& spec, OpenGeneration& gen) {
+    ColumnStore& columns = *gen.columns;
+    if (columns.facet(spec.name) != nullptr || columns.number(spec.name) != nullptr) {
+        return columns.present(spec.name);
+    }
+    // A field the columns do not hold: any of its terms.
+    Bitmap out;
+    std::string prefix(spec.prefix);
+    if (prefix.empty()) return out;
+    for (auto it = gen.db.allterms_begin(prefix); it != gen.db.allterms_end(prefix); ++it) {
+        std::string term = *it;
+        // XORG is a prefix of XORGID's terms: what follows a field's own
+        // prefix is never an upper-case letter.
+        if (term.size() > prefix.size() &&
+            std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+            continue;
+        }
+        out |= gen.evaluator->term_docs(term);
+    }
+    return out;
+}
+
+// The documents a filter selects.
+Bitmap filter_docs(const CheckedFilter& f, OpenGeneration& gen) {
+    switch (f.mode) {
+        case Filter::Mode::exists:
+            return present(*f.spec, gen);
+        case Filter::Mode::missing:
+            return gen.columns->all() - present(*f.spec, gen);
+        case Filter::Mode::any:
+        case Filter::Mode::none:
+            break;
+    }
+    Bitmap any;
+    for (const auto& node : f.values) any |= gen.evaluator->eval(node);
+    if (f.mode == Filter::Mode::none) return gen.columns->all() - any;
+    return any;
+}
+
+// The records of one of `kinds` (or `sources`): their facet values' documents.
+Bitmap value_docs(ColumnStore& columns, std::string_view field,
+                  const std::vector<std::string>& values) {
+    Bitmap docs;
+    const FacetColumn* column = columns.facet(field);
+    if (column == nullptr) return docs;
+    for (const auto& v : values) {
+        if (auto code = column->find(v)) docs |= columns.value_docs(field, *column, *code);
+    }
+    return docs;
+}
+
+// Records with a child (descendant) of `child`'s kind meeting all of its conditions.
+Bitmap child_docs(const CheckedChild& child, OpenGeneration& gen) {
+    Bitmap set = value_docs(*gen.columns, "kind", {child.kind});
+    if (child.query) set &= gen.evaluator->eval(*child.query);
+    for (const auto& f : child.filters) {
+        if (set.empty()) break;
+        set &= filter_docs(f, gen);
+    }
+    for (const auto& g : child.children) {
+        if (set.empty()) break;
+        set &= child_docs(g, gen);
+    }
+    return ancestors(set, gen.columns->parent());
+}
+
+// An id typed as the whole query: the records it identifies and those that
+// hold it, per identifier field.
+std::vector<IdMatch> id_matches(std::string_view query, OpenGeneration& gen) {
+    std::vector<IdMatch> out;
+    while (!query.empty() && (query.front() == ' ' || query.front() == '"')) query.remove_prefix(1);
+    while (!query.empty() && (query.back() == ' ' || query.back() == '"')) query.remove_suffix(1);
+    if (query.empty() || query.find_first_of(" \t\n") != std::string_view::npos) return out;
+    bool digits = has_digit(query);
+    for (const auto& spec : field_specs()) {
+        if (spec.name != "id" && !is_reference_field(spec)) continue;
+        std::string exact = exact_value(spec, query);
+        if (exact.empty()) continue;
+        for (bool identity : {true, false}) {
+            // A word without digits is never taken for a reference ("membrane").
+            if (!identity && (!digits || spec.name == "id")) continue;
+            std::string term = identity ? identity_term(spec, exact) : reference_term(spec, exact);
+            if (gen.db.get_termfreq(term) == 0) continue;
+            out.push_back({&spec, exact, identity, gen.evaluator->term_docs(term)});
+        }
+    }
+    return out;
+}
+
+// What typed ids add: the records they name, and the records inside those
+// an id identifies (DS-10001: the runs, tilt series... of dataset 10001).
+Bitmap typed_id_docs(const std::vector<IdMatch>& ids, Evaluator& evaluator) {
+    Bitmap out;
+    for (const auto& m : ids) {
+        out |= m.docs;
+        if (!m.identity || m.spec->name == "id") continue;
+        out |= evaluator.term_docs(exact_term(m.spec->prefix, m.exact));
+    }
+    return out;
+}
+
+}  // namespace
+
+MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
+    MatchSet m;
+    m.text_ = gen.evaluator->eval(checked.tree);
+    // An id typed as the whole query finds its records even when its words do not.
+    m.typed_ids_ = id_matches(checked.request->query, gen);
+    if (!m.typed_ids_.empty()) {
+        m.id_docs_ = std::make_shared<const Bitmap>(typed_id_docs(m.typed_ids_, *gen.evaluator));
+        m.text_ |= *m.id_docs_;
+    }
+    if (!checked.kinds.empty()) {
+        m.conditions_.push_back({"kind", value_docs(*gen.columns, "kind", checked.kinds)});
+    }
+    if (!checked.sources.empty()) {
+        m.conditions_.push_back({"source", value_docs(*gen.columns, "source", checked.sources)});
+    }
+    for (const auto& f : checked.filters) m.conditions_.push_back({f.field, filter_docs(f, gen)});
+    for (const auto& child : checked.children) {
+        Bitmap docs = child_docs(child, gen);
+        if (!m.children_) {
+            m.children_ = std::move(docs);
+        } else {
+            *m.children_ &= docs;
+        }
+    }
+    m.all_ = std::make_shared<const Bitmap>(m.without({}));
+    return m;
+}
+
+Bitmap MatchSet::without(std::string_view field) const {
+    Bitmap m = text_;
+    if (children_) m &= *children_;
+    for (const auto& c : conditions_) {
+        if (field.empty() || c.field != field) m &= c.docs;
+    }
+    return m;
+}
+
+bool MatchSet::conditioned_on(std::string_view field) const {
+    return std::any_of(conditions_.begin(), conditions_.end(),
+                       [&](const Condition& c) { return c.field == field; });
+}
+
+}  // namespace atlas::detail
