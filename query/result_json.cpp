@@ -15,8 +15,8 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Link relations that may repeat; the others are one URL each.
-constexpr std::array<std::string_view, 7> kMultiLinks{"file",   "doi",    "related", "method",
-                                                     "viewer", "story",  "https"};
+constexpr std::array<std::string_view, 7> kMultiLinks{"file",   "doi",   "related", "method",
+                                                      "viewer", "story", "https"};
 
 void write_value(Writer& w, const HitField& field, const FieldValue& v) {
     switch (v.type) {
@@ -49,6 +49,106 @@ void write_value(Writer& w, const HitField& field, const FieldValue& v) {
     }
 }
 
+void write_key(Writer& w, std::string_view key) {
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void write_strings(Writer& w, std::string_view key, const std::vector<std::string>& values) {
+    write_key(w, key);
+    w.StartArray();
+    for (const auto& v : values) w.String(v);
+    w.EndArray();
+}
+
+// Scores as shown: six decimals.
+double rounded_score(double score) { return std::round(score * 1e6) / 1e6; }
+
+void write_breadcrumb(Writer& w, const std::vector<Breadcrumb>& crumbs) {
+    w.Key("breadcrumb");
+    w.StartArray();
+    for (const auto& b : crumbs) {
+        w.StartObject();
+        w.Key("id");
+        w.String(b.id);
+        w.Key("kind");
+        w.String(b.kind);
+        w.Key("label");
+        w.String(b.label);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+// "explain": {"order": "relevance", "parts": [{"query": "ribosome",
+// "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
+void write_explanation(Writer& w, const HitExplanation& e) {
+    w.Key("explain");
+    w.StartObject();
+    w.Key("order");
+    w.String(e.order);
+    w.Key("parts");
+    w.StartArray();
+    for (const auto& p : e.parts) {
+        w.StartObject();
+        w.Key("query");
+        w.String(p.query);
+        w.Key("score");
+        w.Double(rounded_score(p.score));
+        write_strings(w, "fields", p.fields);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+}
+
+// "fields": a value or a list per field; "fields_more": how many values each
+// long field has beyond those listed.
+void write_fields(Writer& w, const std::vector<HitField>& fields) {
+    w.Key("fields");
+    w.StartObject();
+    for (const auto& f : fields) {
+        if (f.values.empty()) continue;
+        write_key(w, f.name);
+        if (f.multi) {
+            w.StartArray();
+            for (const auto& v : f.values) write_value(w, f, v);
+            w.EndArray();
+        } else {
+            write_value(w, f, f.values.front());
+        }
+    }
+    w.EndObject();
+    if (std::none_of(fields.begin(), fields.end(), [](const HitField& f) { return f.more > 0; })) {
+        return;
+    }
+    w.Key("fields_more");
+    w.StartObject();
+    for (const auto& f : fields) {
+        if (f.more == 0) continue;
+        write_key(w, f.name);
+        w.Uint64(f.more);
+    }
+    w.EndObject();
+}
+
+void write_links(Writer& w, const std::vector<HitLink>& links) {
+    w.Key("links");
+    w.StartObject();
+    for (const auto& l : links) {
+        if (l.urls.empty()) continue;
+        write_key(w, l.rel);
+        bool multi = std::find(kMultiLinks.begin(), kMultiLinks.end(), l.rel) != kMultiLinks.end();
+        if (multi) {
+            w.StartArray();
+            for (const auto& u : l.urls) w.String(u);
+            w.EndArray();
+        } else {
+            w.String(l.urls.front());
+        }
+    }
+    w.EndObject();
+}
+
 void write_hit(Writer& w, const Hit& hit) {
     w.StartObject();
     w.Key("rank");
@@ -61,93 +161,119 @@ void write_hit(Writer& w, const Hit& hit) {
     w.String(hit.source);
     w.Key("title");
     w.String(hit.title);
-    w.Key("breadcrumb");
-    w.StartArray();
-    for (const auto& b : hit.breadcrumb) {
-        w.StartObject();
-        w.Key("id");
-        w.String(b.id);
-        w.Key("kind");
-        w.String(b.kind);
-        w.Key("label");
-        w.String(b.label);
-        w.EndObject();
-    }
-    w.EndArray();
+    write_breadcrumb(w, hit.breadcrumb);
     w.Key("snippet");
     w.String(to_html(hit.snippet));
     w.Key("score");
-    w.Double(std::round(hit.score * 1e6) / 1e6);
+    w.Double(rounded_score(hit.score));
     if (hit.similar > 0) {
         w.Key("similar");  // near-identical siblings collapsed into this hit
         w.Uint64(hit.similar);
     }
-    if (hit.explanation) {
-        // "explain": {"order": "relevance", "parts": [{"query": "ribosome",
-        // "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
-        w.Key("explain");
+    if (hit.explanation) write_explanation(w, *hit.explanation);
+    write_fields(w, hit.fields);
+    write_links(w, hit.links);
+    w.EndObject();
+}
+
+void write_corrections(Writer& w, const SearchResult& result) {
+    if (result.corrections.empty()) return;
+    w.Key("did_you_mean");
+    w.String(result.did_you_mean);
+    w.Key("corrections");
+    w.StartArray();
+    for (const auto& c : result.corrections) {
         w.StartObject();
-        w.Key("order");
-        w.String(hit.explanation->order);
-        w.Key("parts");
+        w.Key("from");
+        w.String(c.from);
+        write_strings(w, "to", c.to);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void write_groups(Writer& w, const SearchResult& result) {
+    if (result.group_by.empty()) return;
+    w.Key("group_by");
+    w.String(result.group_by);
+    w.Key("group_total");
+    w.Uint64(result.group_total);
+    w.Key("groups");
+    w.StartArray();
+    for (const auto& g : result.groups) {
+        w.StartObject();
+        w.Key("id");
+        w.String(g.id);
+        w.Key("title");
+        w.String(g.title);
+        w.Key("total");
+        w.Uint64(g.total);
+        w.Key("hits");
         w.StartArray();
-        for (const auto& p : hit.explanation->parts) {
-            w.StartObject();
-            w.Key("query");
-            w.String(p.query);
-            w.Key("score");
-            w.Double(std::round(p.score * 1e6) / 1e6);
-            w.Key("fields");
-            w.StartArray();
-            for (const auto& f : p.fields) w.String(f);
-            w.EndArray();
-            w.EndObject();
-        }
+        for (const auto& hit : g.hits) write_hit(w, hit);
         w.EndArray();
         w.EndObject();
     }
-    w.Key("fields");
+    w.EndArray();
+}
+
+// A value search is keyed "<field>:<prefix>", so a panel and a search on one
+// field are two members.
+std::string facet_key(const FacetResult& f) {
+    return f.prefix.empty() ? f.field : f.field + ":" + f.prefix;
+}
+
+// "facets": {"<field>": [{"value", "count"}...]}, the shape portals bind to a list.
+void write_facet_values(Writer& w, const std::vector<FacetResult>& facets) {
+    w.Key("facets");
     w.StartObject();
-    for (const auto& f : hit.fields) {
-        if (f.values.empty()) continue;
-        w.Key(f.name.c_str(), static_cast<rapidjson::SizeType>(f.name.size()));
-        if (f.multi) {
-            w.StartArray();
-            for (const auto& v : f.values) write_value(w, f, v);
-            w.EndArray();
-        } else {
-            write_value(w, f, f.values.front());
+    for (const auto& f : facets) {
+        write_key(w, facet_key(f));
+        w.StartArray();
+        for (const auto& v : f.values) {
+            w.StartObject();
+            w.Key("value");
+            w.String(v.value);
+            w.Key("count");
+            w.Uint64(v.count);
+            if (!v.label.empty()) {
+                w.Key("label");
+                w.String(v.label);
+            }
+            if (f.numeric) {
+                w.Key("from");
+                w.Double(v.lo);
+                w.Key("to");
+                w.Double(v.hi);
+            }
+            w.EndObject();
         }
+        w.EndArray();
     }
     w.EndObject();
-    // How many values each long field has beyond those listed.
-    bool any_more = std::any_of(hit.fields.begin(), hit.fields.end(),
-                                [](const HitField& f) { return f.more > 0; });
-    if (any_more) {
-        w.Key("fields_more");
+}
+
+// "facet_totals": what is beyond each facet's list.
+void write_facet_totals(Writer& w, const std::vector<FacetResult>& facets) {
+    w.Key("facet_totals");
+    w.StartObject();
+    for (const auto& f : facets) {
+        write_key(w, facet_key(f));
         w.StartObject();
-        for (const auto& f : hit.fields) {
-            if (f.more == 0) continue;
-            w.Key(f.name.c_str(), static_cast<rapidjson::SizeType>(f.name.size()));
-            w.Uint64(f.more);
+        w.Key("label");
+        w.String(f.label);
+        if (!f.unit.empty()) {
+            w.Key("unit");
+            w.String(f.unit);
         }
+        w.Key("other");
+        w.Uint64(f.other);
+        w.Key("missing");
+        w.Uint64(f.missing);
+        w.Key("distinct");
+        w.Uint64(f.distinct);
         w.EndObject();
     }
-    w.Key("links");
-    w.StartObject();
-    for (const auto& l : hit.links) {
-        if (l.urls.empty()) continue;
-        w.Key(l.rel.c_str(), static_cast<rapidjson::SizeType>(l.rel.size()));
-        bool multi = std::find(kMultiLinks.begin(), kMultiLinks.end(), l.rel) != kMultiLinks.end();
-        if (multi) {
-            w.StartArray();
-            for (const auto& u : l.urls) w.String(u);
-            w.EndArray();
-        } else {
-            w.String(l.urls.front());
-        }
-    }
-    w.EndObject();
     w.EndObject();
 }
 
@@ -174,14 +300,8 @@ std::string to_json(const SearchResult& result) {
     w.StartObject();
     w.Key("query");
     w.String(result.query);
-    w.Key("kinds");
-    w.StartArray();
-    for (const auto& k : result.kinds) w.String(k);
-    w.EndArray();
-    w.Key("sources");
-    w.StartArray();
-    for (const auto& k : result.sources) w.String(k);
-    w.EndArray();
+    write_strings(w, "kinds", result.kinds);
+    write_strings(w, "sources", result.sources);
     w.Key("total");
     w.Uint64(result.total);
     w.Key("offset");
@@ -198,106 +318,15 @@ std::string to_json(const SearchResult& result) {
     w.Bool(result.facets_aside);
     w.Key("parsed");
     w.String(result.parsed);
-    if (!result.corrections.empty()) {
-        w.Key("did_you_mean");
-        w.String(result.did_you_mean);
-        w.Key("corrections");
-        w.StartArray();
-        for (const auto& c : result.corrections) {
-            w.StartObject();
-            w.Key("from");
-            w.String(c.from);
-            w.Key("to");
-            w.StartArray();
-            for (const auto& t : c.to) w.String(t);
-            w.EndArray();
-            w.EndObject();
-        }
-        w.EndArray();
-    }
+    write_corrections(w, result);
     w.Key("hits");
     w.StartArray();
     for (const auto& hit : result.hits) write_hit(w, hit);
     w.EndArray();
-    if (!result.group_by.empty()) {
-        w.Key("group_by");
-        w.String(result.group_by);
-        w.Key("group_total");
-        w.Uint64(result.group_total);
-        w.Key("groups");
-        w.StartArray();
-        for (const auto& g : result.groups) {
-            w.StartObject();
-            w.Key("id");
-            w.String(g.id);
-            w.Key("title");
-            w.String(g.title);
-            w.Key("total");
-            w.Uint64(g.total);
-            w.Key("hits");
-            w.StartArray();
-            for (const auto& hit : g.hits) write_hit(w, hit);
-            w.EndArray();
-            w.EndObject();
-        }
-        w.EndArray();
-    }
+    write_groups(w, result);
     if (!result.facets.empty()) {
-        // "facets": {"<field>": [{"value", "count"}...]}, the shape portals bind
-        // to a list; what is beyond the list goes in "facet_totals".
-        // A value search is keyed "<field>:<prefix>", so a panel and a search
-        // on one field are two members.
-        auto key_of = [](const FacetResult& f) {
-            return f.prefix.empty() ? f.field : f.field + ":" + f.prefix;
-        };
-        w.Key("facets");
-        w.StartObject();
-        for (const auto& f : result.facets) {
-            std::string key = key_of(f);
-            w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-            w.StartArray();
-            for (const auto& v : f.values) {
-                w.StartObject();
-                w.Key("value");
-                w.String(v.value);
-                w.Key("count");
-                w.Uint64(v.count);
-                if (!v.label.empty()) {
-                    w.Key("label");
-                    w.String(v.label);
-                }
-                if (f.numeric) {
-                    w.Key("from");
-                    w.Double(v.lo);
-                    w.Key("to");
-                    w.Double(v.hi);
-                }
-                w.EndObject();
-            }
-            w.EndArray();
-        }
-        w.EndObject();
-        w.Key("facet_totals");
-        w.StartObject();
-        for (const auto& f : result.facets) {
-            std::string key = key_of(f);
-            w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-            w.StartObject();
-            w.Key("label");
-            w.String(f.label);
-            if (!f.unit.empty()) {
-                w.Key("unit");
-                w.String(f.unit);
-            }
-            w.Key("other");
-            w.Uint64(f.other);
-            w.Key("missing");
-            w.Uint64(f.missing);
-            w.Key("distinct");
-            w.Uint64(f.distinct);
-            w.EndObject();
-        }
-        w.EndObject();
+        write_facet_values(w, result.facets);
+        write_facet_totals(w, result.facets);
     }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
