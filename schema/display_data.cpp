@@ -1,0 +1,187 @@
+// display_data.cpp - writing and reading the display data (display_data.h).
+#include "display_data.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "json_write.h"
+#include "schema.h"
+#include "units.h"
+
+namespace atlas {
+
+std::string encode_display_data(const Record& record) {
+    using detail::write_member;
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    write_member(w, "id", record.id);
+    write_member(w, "kind", record.kind);
+    write_member(w, "source", record.source);
+    write_member(w, "title", record.title);
+    w.Key("breadcrumb");
+    detail::write_breadcrumb(w, record.breadcrumb);
+    // Fields in first-seen order, every value (the reader decides scalar or list).
+    std::vector<std::string_view> order;
+    for (auto name : record.field_names()) {
+        if (find_field(name) != nullptr) order.push_back(name);
+    }
+    std::vector<std::pair<std::string_view, std::size_t>> more;
+    w.Key("fields");
+    w.StartObject();
+    for (auto name : order) {
+        const FieldSpec* spec = find_field(name);
+        detail::write_key(w, name);
+        w.StartArray();
+        std::size_t written = 0, left = 0;
+        for (const auto& v : record.values) {
+            if (v.field != name) continue;
+            if (written == kMaxDisplayValues) {
+                ++left;
+                continue;
+            }
+            ++written;
+            switch (spec->type) {
+                case FieldType::number: {
+                    double shown = v.number;
+                    if (const Unit* unit = find_unit(spec->unit)) {
+                        shown = from_canonical(v.number, *unit);
+                    }
+                    w.Double(round_for_display(shown));
+                    break;
+                }
+                case FieldType::boolean:
+                    w.Bool(v.number != 0);
+                    break;
+                default:
+                    w.String(v.text);
+            }
+        }
+        w.EndArray();
+        if (left > 0) more.emplace_back(name, left);
+    }
+    w.EndObject();
+    if (!more.empty()) {
+        w.Key("more");
+        w.StartObject();
+        for (const auto& [name, left] : more) {
+            detail::write_key(w, name);
+            w.Uint64(left);
+        }
+        w.EndObject();
+    }
+    std::vector<std::string_view> rels;
+    for (const auto& l : record.links) {
+        if (std::find(rels.begin(), rels.end(), l.rel) == rels.end()) rels.push_back(l.rel);
+    }
+    w.Key("links");
+    w.StartObject();
+    for (auto rel : rels) {
+        detail::write_key(w, rel);
+        w.StartArray();
+        for (const auto& l : record.links) {
+            if (l.rel == rel) w.String(l.url);
+        }
+        w.EndArray();
+    }
+    w.EndObject();
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+namespace {
+
+std::string_view name_of(const rapidjson::Value::Member& m) {
+    return {m.name.GetString(), m.name.GetStringLength()};
+}
+
+// obj[key] as a string, or "" when it is missing or not a string.
+std::string string_member(const rapidjson::Value& obj, const char* key) {
+    auto m = obj.FindMember(key);
+    if (m == obj.MemberEnd() || !m->value.IsString()) return {};
+    return std::string(m->value.GetString(), m->value.GetStringLength());
+}
+
+// obj[key], or nullptr.
+const rapidjson::Value* find(const rapidjson::Value& obj, const char* key) {
+    auto m = obj.FindMember(key);
+    return m == obj.MemberEnd() ? nullptr : &m->value;
+}
+
+std::optional<DisplayValue> value_of(const rapidjson::Value& v) {
+    DisplayValue out;
+    if (v.IsBool()) {
+        out.type = DisplayValue::Type::boolean;
+        out.number = v.GetBool() ? 1 : 0;
+    } else if (v.IsNumber()) {
+        out.type = DisplayValue::Type::number;
+        out.number = v.GetDouble();
+    } else if (v.IsString()) {
+        out.text.assign(v.GetString(), v.GetStringLength());
+    } else {
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::vector<DisplayField> fields_of(const rapidjson::Value& doc) {
+    std::vector<DisplayField> fields;
+    if (const auto* obj = find(doc, "fields"); obj != nullptr && obj->IsObject()) {
+        for (const auto& f : obj->GetObject()) {
+            if (!f.value.IsArray()) continue;
+            DisplayField field;
+            field.name = name_of(f);
+            for (const auto& v : f.value.GetArray()) {
+                if (auto value = value_of(v)) field.values.push_back(std::move(*value));
+            }
+            fields.push_back(std::move(field));
+        }
+    }
+    if (const auto* obj = find(doc, "more"); obj != nullptr && obj->IsObject()) {
+        for (const auto& m : obj->GetObject()) {
+            if (!m.value.IsUint64()) continue;
+            for (auto& field : fields) {
+                if (field.name == name_of(m)) field.more = m.value.GetUint64();
+            }
+        }
+    }
+    return fields;
+}
+
+}  // namespace
+
+std::optional<DisplayData> decode_display_data(std::string_view data) {
+    rapidjson::Document doc;
+    doc.Parse(data.data(), data.size());
+    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    DisplayData out;
+    out.id = string_member(doc, "id");
+    out.kind = string_member(doc, "kind");
+    out.source = string_member(doc, "source");
+    out.title = string_member(doc, "title");
+    if (const auto* crumbs = find(doc, "breadcrumb"); crumbs != nullptr && crumbs->IsArray()) {
+        for (const auto& c : crumbs->GetArray()) {
+            if (!c.IsObject()) continue;
+            out.breadcrumb.push_back(
+                {string_member(c, "id"), string_member(c, "kind"), string_member(c, "label")});
+        }
+    }
+    out.fields = fields_of(doc);
+    if (const auto* links = find(doc, "links"); links != nullptr && links->IsObject()) {
+        for (const auto& l : links->GetObject()) {
+            if (!l.value.IsArray()) continue;
+            DisplayLinks link;
+            link.rel = name_of(l);
+            for (const auto& u : l.value.GetArray()) {
+                if (u.IsString()) link.urls.emplace_back(u.GetString(), u.GetStringLength());
+            }
+            out.links.push_back(std::move(link));
+        }
+    }
+    return out;
+}
+
+}  // namespace atlas
