@@ -2,8 +2,6 @@
 #include "display_data.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 
@@ -13,17 +11,30 @@
 
 namespace atlas {
 
-std::string encode_display_data(const Record& record) {
-    using detail::write_member;
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    write_member(w, "id", record.id);
-    write_member(w, "kind", record.kind);
-    write_member(w, "source", record.source);
-    write_member(w, "title", record.title);
-    w.Key("breadcrumb");
-    detail::write_breadcrumb(w, record.breadcrumb);
+namespace {
+
+using detail::JsonWriter;
+using detail::write_key;
+
+// One value as shown: a number in the field's display unit, a boolean, or the text.
+void write_value(JsonWriter& w, const FieldSpec& spec, const Value& v) {
+    switch (spec.type) {
+        case FieldType::number: {
+            double shown = v.number;
+            if (const Unit* unit = find_unit(spec.unit)) shown = from_canonical(v.number, *unit);
+            w.Double(round_for_display(shown));
+            break;
+        }
+        case FieldType::boolean:
+            w.Bool(v.number != 0);
+            break;
+        default:
+            w.String(v.text);
+    }
+}
+
+// "fields", and "more" when a field has more than kMaxDisplayValues values.
+void write_fields(JsonWriter& w, const Record& record) {
     // Fields in first-seen order, every value (the reader decides scalar or list).
     std::vector<std::string_view> order;
     for (auto name : record.field_names()) {
@@ -34,7 +45,7 @@ std::string encode_display_data(const Record& record) {
     w.StartObject();
     for (auto name : order) {
         const FieldSpec* spec = find_field(name);
-        detail::write_key(w, name);
+        write_key(w, name);
         w.StartArray();
         std::size_t written = 0, left = 0;
         for (const auto& v : record.values) {
@@ -44,52 +55,57 @@ std::string encode_display_data(const Record& record) {
                 continue;
             }
             ++written;
-            switch (spec->type) {
-                case FieldType::number: {
-                    double shown = v.number;
-                    if (const Unit* unit = find_unit(spec->unit)) {
-                        shown = from_canonical(v.number, *unit);
-                    }
-                    w.Double(round_for_display(shown));
-                    break;
-                }
-                case FieldType::boolean:
-                    w.Bool(v.number != 0);
-                    break;
-                default:
-                    w.String(v.text);
-            }
+            write_value(w, *spec, v);
         }
         w.EndArray();
         if (left > 0) more.emplace_back(name, left);
     }
     w.EndObject();
-    if (!more.empty()) {
-        w.Key("more");
-        w.StartObject();
-        for (const auto& [name, left] : more) {
-            detail::write_key(w, name);
-            w.Uint64(left);
-        }
-        w.EndObject();
+    if (more.empty()) return;
+    w.Key("more");
+    w.StartObject();
+    for (const auto& [name, left] : more) {
+        write_key(w, name);
+        w.Uint64(left);
     }
+    w.EndObject();
+}
+
+// "links": the urls grouped by rel, in first-seen order.
+void write_links(JsonWriter& w, const std::vector<Link>& links) {
     std::vector<std::string_view> rels;
-    for (const auto& l : record.links) {
+    for (const auto& l : links) {
         if (std::find(rels.begin(), rels.end(), l.rel) == rels.end()) rels.push_back(l.rel);
     }
     w.Key("links");
     w.StartObject();
     for (auto rel : rels) {
-        detail::write_key(w, rel);
+        write_key(w, rel);
         w.StartArray();
-        for (const auto& l : record.links) {
+        for (const auto& l : links) {
             if (l.rel == rel) w.String(l.url);
         }
         w.EndArray();
     }
     w.EndObject();
+}
+
+}  // namespace
+
+std::string encode_display_data(const Record& record) {
+    using detail::write_member;
+    detail::JsonText text;
+    JsonWriter& w = text.writer();
+    w.StartObject();
+    write_member(w, "id", record.id);
+    write_member(w, "kind", record.kind);
+    write_member(w, "source", record.source);
+    write_member(w, "title", record.title);
+    detail::write_breadcrumb(w, record.breadcrumb);
+    write_fields(w, record);
+    write_links(w, record.links);
     w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
+    return text.str();
 }
 
 namespace {

@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <charconv>
@@ -135,8 +133,8 @@ bool parse_iso_date(std::string_view iso, double& days) {
 
 std::string to_json(const Record& r) {
     using detail::write_member;
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    detail::JsonText text;
+    detail::JsonWriter& w = text.writer();
     w.StartObject();
     write_member(w, "id", r.id);
     write_member(w, "source", r.source);
@@ -148,7 +146,6 @@ std::string to_json(const Record& r) {
     w.StartArray();
     for (const auto& a : r.aliases) w.String(a);
     w.EndArray();
-    w.Key("breadcrumb");
     detail::write_breadcrumb(w, r.breadcrumb);
     // Values grouped by field in first-seen order, so SQL can read one field
     // with json_each(json, '$.fields.organism').
@@ -183,7 +180,7 @@ std::string to_json(const Record& r) {
     }
     w.EndArray();
     w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
+    return text.str();
 }
 
 namespace {
