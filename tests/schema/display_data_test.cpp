@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace atlas;
 
@@ -46,7 +47,8 @@ const DisplayField* field(const DisplayData& d, std::string_view name) {
 }  // namespace
 
 TEST_CASE("a record's display data decodes to every part the record shows") {
-    auto decoded = decode_display_data(encode_display_data(sample_run()));
+    const Record r = sample_run();
+    auto decoded = decode_display_data(encode_display_data(r));
     REQUIRE(decoded);
     const DisplayData& d = *decoded;
     CHECK(d.id == "cryoet:run:10000/TS_026");
@@ -54,23 +56,18 @@ TEST_CASE("a record's display data decodes to every part the record shows") {
     CHECK(d.source == "cryoet");
     CHECK(d.title == "TS_026");
     REQUIRE(d.breadcrumb.size() == 2);
-    CHECK(d.breadcrumb[0].id == "cryoet:dataset:10000");
-    CHECK(d.breadcrumb[0].kind == "dataset");
-    CHECK(d.breadcrumb[0].label == "S. pombe cells with defocus");
-    CHECK(d.breadcrumb[1].id == "cryoet:run:10000/TS_026");
-    CHECK(d.breadcrumb[1].kind == "run");
-    CHECK(d.breadcrumb[1].label == "TS_026");
+    for (std::size_t i = 0; i < r.breadcrumb.size(); ++i) {
+        CHECK(d.breadcrumb[i].id == r.breadcrumb[i].id);
+        CHECK(d.breadcrumb[i].kind == r.breadcrumb[i].kind);
+        CHECK(d.breadcrumb[i].label == r.breadcrumb[i].label);
+    }
 
     // Schema fields in first-seen order; the unknown field is left out.
-    REQUIRE(d.fields.size() == 7);
-    CHECK(d.fields[0].name == "organism");
-    CHECK(d.fields[1].name == "voxel_spacing");
-    CHECK(d.fields[2].name == "object");
-    CHECK(d.fields[3].name == "acceleration_voltage");
-    CHECK(d.fields[4].name == "ground_truth");
-    CHECK(d.fields[5].name == "aligned");
-    CHECK(d.fields[6].name == "release_date");
-    CHECK(field(d, "no_such_field") == nullptr);
+    std::vector<std::string> names;
+    for (const auto& f : d.fields) names.push_back(f.name);
+    CHECK(names == std::vector<std::string>{"organism", "voxel_spacing", "object",
+                                            "acceleration_voltage", "ground_truth", "aligned",
+                                            "release_date"});
     for (const auto& f : d.fields) CHECK(f.more == 0);
 
     const DisplayField* organism = field(d, "organism");
