@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "json_read.h"
 #include "json_write.h"
 #include "schema.h"
 #include "units.h"
@@ -114,19 +115,13 @@ std::string_view name_of(const rapidjson::Value::Member& m) {
     return {m.name.GetString(), m.name.GetStringLength()};
 }
 
-// obj[key] as a string, or "" when it is missing or not a string.
-std::string string_member(const rapidjson::Value& obj, const char* key) {
+// obj[key] if it is an object, else nullptr.
+const rapidjson::Value* find_object(const rapidjson::Value& obj, const char* key) {
     auto m = obj.FindMember(key);
-    if (m == obj.MemberEnd() || !m->value.IsString()) return {};
-    return std::string(m->value.GetString(), m->value.GetStringLength());
+    return m != obj.MemberEnd() && m->value.IsObject() ? &m->value : nullptr;
 }
 
-// obj[key], or nullptr.
-const rapidjson::Value* find(const rapidjson::Value& obj, const char* key) {
-    auto m = obj.FindMember(key);
-    return m == obj.MemberEnd() ? nullptr : &m->value;
-}
-
+// A value of "fields", or nullopt when it is neither a boolean, a number nor a string.
 std::optional<DisplayValue> value_of(const rapidjson::Value& v) {
     DisplayValue out;
     if (v.IsBool()) {
@@ -143,9 +138,10 @@ std::optional<DisplayValue> value_of(const rapidjson::Value& v) {
     return out;
 }
 
+// "fields", with the counts "more" gives them.
 std::vector<DisplayField> fields_of(const rapidjson::Value& doc) {
     std::vector<DisplayField> fields;
-    if (const auto* obj = find(doc, "fields"); obj != nullptr && obj->IsObject()) {
+    if (const auto* obj = find_object(doc, "fields")) {
         for (const auto& f : obj->GetObject()) {
             if (!f.value.IsArray()) continue;
             DisplayField field;
@@ -156,7 +152,7 @@ std::vector<DisplayField> fields_of(const rapidjson::Value& doc) {
             fields.push_back(std::move(field));
         }
     }
-    if (const auto* obj = find(doc, "more"); obj != nullptr && obj->IsObject()) {
+    if (const auto* obj = find_object(doc, "more")) {
         for (const auto& m : obj->GetObject()) {
             if (!m.value.IsUint64()) continue;
             for (auto& field : fields) {
@@ -167,36 +163,37 @@ std::vector<DisplayField> fields_of(const rapidjson::Value& doc) {
     return fields;
 }
 
-}  // namespace
-
-std::optional<DisplayData> decode_display_data(std::string_view data) {
-    rapidjson::Document doc;
-    doc.Parse(data.data(), data.size());
-    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-    DisplayData out;
-    out.id = string_member(doc, "id");
-    out.kind = string_member(doc, "kind");
-    out.source = string_member(doc, "source");
-    out.title = string_member(doc, "title");
-    if (const auto* crumbs = find(doc, "breadcrumb"); crumbs != nullptr && crumbs->IsArray()) {
-        for (const auto& c : crumbs->GetArray()) {
-            if (!c.IsObject()) continue;
-            out.breadcrumb.push_back(
-                {string_member(c, "id"), string_member(c, "kind"), string_member(c, "label")});
-        }
-    }
-    out.fields = fields_of(doc);
-    if (const auto* links = find(doc, "links"); links != nullptr && links->IsObject()) {
-        for (const auto& l : links->GetObject()) {
+std::vector<DisplayLinks> links_of(const rapidjson::Value& doc) {
+    std::vector<DisplayLinks> links;
+    if (const auto* obj = find_object(doc, "links")) {
+        for (const auto& l : obj->GetObject()) {
             if (!l.value.IsArray()) continue;
             DisplayLinks link;
             link.rel = name_of(l);
             for (const auto& u : l.value.GetArray()) {
                 if (u.IsString()) link.urls.emplace_back(u.GetString(), u.GetStringLength());
             }
-            out.links.push_back(std::move(link));
+            links.push_back(std::move(link));
         }
     }
+    return links;
+}
+
+}  // namespace
+
+std::optional<DisplayData> decode_display_data(std::string_view data) {
+    using detail::get_string;
+    rapidjson::Document doc;
+    doc.Parse(data.data(), data.size());
+    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    DisplayData out;
+    out.id = get_string(doc, "id");
+    out.kind = get_string(doc, "kind");
+    out.source = get_string(doc, "source");
+    out.title = get_string(doc, "title");
+    out.breadcrumb = detail::read_breadcrumb(doc);
+    out.fields = fields_of(doc);
+    out.links = links_of(doc);
     return out;
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "json_read.h"
 #include "json_write.h"
 
 namespace atlas {
@@ -185,12 +186,6 @@ std::string to_json(const Record& r) {
 
 namespace {
 
-std::string get_string(const rapidjson::Value& obj, const char* key) {
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd() || !it->value.IsString()) return {};
-    return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
 Origin parse_origin(const std::string& s) {
     if (s == "inherited") return Origin::inherited;
     if (s == "rollup") return Origin::rollup;
@@ -200,6 +195,7 @@ Origin parse_origin(const std::string& s) {
 }  // namespace
 
 Result<Record> record_from_json(std::string_view json) {
+    using detail::get_string;
     rapidjson::Document doc;
     doc.Parse(json.data(), json.size());
     if (doc.HasParseError()) {
@@ -223,13 +219,7 @@ Result<Record> record_from_json(std::string_view json) {
             if (a.IsString()) r.aliases.emplace_back(a.GetString(), a.GetStringLength());
         }
     }
-    if (auto it = doc.FindMember("breadcrumb"); it != doc.MemberEnd() && it->value.IsArray()) {
-        for (const auto& c : it->value.GetArray()) {
-            if (!c.IsObject()) continue;
-            r.breadcrumb.push_back(
-                Crumb{get_string(c, "id"), get_string(c, "kind"), get_string(c, "label")});
-        }
-    }
+    r.breadcrumb = detail::read_breadcrumb(doc);
     if (auto it = doc.FindMember("fields"); it != doc.MemberEnd() && it->value.IsObject()) {
         for (const auto& field : it->value.GetObject()) {
             if (!field.value.IsArray()) continue;
