@@ -79,11 +79,12 @@ struct DisplayData {
 std::string encode_display_data(const Record& record);
 
 // Decodes display data.  Tolerant, as a reader showing hits must be: a member
-// of the wrong type is skipped (a string that is not one reads as ""; a field,
-// link list or breadcrumb entry that is not an array or object, a value that is
-// neither a string, a number nor a boolean, a url that is not a string and a
-// "more" count that is not an unsigned integer or names no field are left out).
-// nullopt when `data` is not JSON or not a JSON object.
+// of the wrong type is skipped, never an error.  id, kind, source, title and a
+// crumb's id, kind and label read as "" unless they are strings; a breadcrumb
+// entry that is not an object, a field or link list that is not an array, a
+// value that is neither a string, a number nor a boolean, a url that is not a
+// string and a "more" count that is not an unsigned integer or names no field
+// are left out.  nullopt when `data` is not JSON or not a JSON object.
 std::optional<DisplayData> decode_display_data(std::string_view data);
 
 }  // namespace atlas
