@@ -22,7 +22,133 @@
 namespace atlas::detail {
 namespace {
 
-class FileBuilder {
+void put32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<char*>(&v), 4); }
+void put64(std::string& s, std::uint64_t v) { s.append(reinterpret_cast<char*>(&v), 8); }
+void put_f64(std::string& s, double v) { s.append(reinterpret_cast<char*>(&v), 8); }
+template <class T>
+void put_array(std::string& s, const std::vector<T>& v) {
+    s.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+std::string u32s(const std::vector<std::uint32_t>& v) {
+    std::string s;
+    put_array(s, v);
+    return s;
+}
+
+// ranks[docid] for docids 1..n ordered by `less` (rank 0 is first).
+template <class Less>
+std::vector<std::uint32_t> ranks_by(std::size_t n, Less less, std::vector<std::uint32_t>* order) {
+    std::vector<std::uint32_t> docs(n);
+    std::iota(docs.begin(), docs.end(), 1u);
+    std::stable_sort(docs.begin(), docs.end(), less);
+    std::vector<std::uint32_t> rank(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) rank[docs[i]] = static_cast<std::uint32_t>(i);
+    if (order != nullptr) *order = std::move(docs);
+    return rank;
+}
+
+// tree.members: offsets by group docid, then each group's docids (a counting
+// sort of the docids by group[docid]).
+std::string group_members(const std::vector<std::uint32_t>& group) {
+    const std::size_t n = group.size() - 1;
+    std::vector<std::uint32_t> offsets(n + 2, 0);
+    for (std::size_t d = 1; d <= n; ++d) ++offsets[group[d] + 1];
+    for (std::size_t g = 1; g < offsets.size(); ++g) offsets[g] += offsets[g - 1];
+    std::vector<std::uint32_t> members(n);
+    std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
+    for (std::size_t d = 1; d <= n; ++d) members[next[group[d]]++] = static_cast<std::uint32_t>(d);
+    std::string bytes = u32s(offsets);
+    put_array(bytes, members);
+    return bytes;
+}
+
+// Sorts a facet's values by exact form: returns the old code of each value in
+// that order and renumbers `codes` (parallel to `docids`) to match, keeping a
+// document's codes ascending.
+std::vector<std::uint32_t> sort_by_exact(const std::vector<std::string>& exact,
+                                         const std::vector<std::uint32_t>& docids,
+                                         std::vector<std::uint32_t>& codes) {
+    const auto v = static_cast<std::uint32_t>(exact.size());
+    std::vector<std::uint32_t> order(v);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return exact[a] < exact[b]; });
+    std::vector<std::uint32_t> code_of_old(v);
+    for (std::uint32_t i = 0; i < v; ++i) code_of_old[order[i]] = i;
+    for (auto& c : codes) c = code_of_old[c];
+    for (std::size_t i = 0; i < docids.size();) {
+        std::size_t j = i;
+        while (j < docids.size() && docids[j] == docids[i]) ++j;
+        std::sort(codes.begin() + static_cast<std::ptrdiff_t>(i),
+                  codes.begin() + static_cast<std::ptrdiff_t>(j));
+        i = j;
+    }
+    return order;
+}
+
+// f.<field>.dict: the values (exact and display forms) in `order`.
+std::string dictionary(const std::vector<std::string>& exact,
+                       const std::vector<std::string>& display,
+                       const std::vector<std::uint32_t>& order) {
+    std::string dict;
+    put32(dict, static_cast<std::uint32_t>(order.size()));
+    std::vector<std::uint32_t> offsets;
+    std::string blob;
+    for (auto old : order) {
+        offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+        blob += exact[old];
+        offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+        blob += display[old];
+    }
+    offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+    put_array(dict, offsets);
+    dict += blob;
+    return dict;
+}
+
+// f.<field>.vpost: each value's docids, from the (docid, code) pairs ascending by
+// docid; count[code] documents have the value.
+std::string value_postings(const std::vector<std::uint32_t>& count,
+                           const std::vector<std::uint32_t>& docids,
+                           const std::vector<std::uint32_t>& codes) {
+    std::vector<std::uint32_t> offsets(count.size() + 1, 0);
+    for (std::size_t i = 0; i < count.size(); ++i) offsets[i + 1] = offsets[i] + count[i];
+    std::vector<std::uint32_t> vdocs(docids.size());
+    std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
+    for (std::size_t i = 0; i < docids.size(); ++i) vdocs[next[codes[i]]++] = docids[i];
+    std::string bytes = u32s(offsets);
+    put_array(bytes, vdocs);
+    return bytes;
+}
+
+// Writes `bytes` to a new file at `path` and syncs it.  Errors: io.
+Status write_file(const std::string& path, const std::string& bytes) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return Error{Errc::io, fmt::format("cannot create '{}': {}", path, std::strerror(errno))};
+    }
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            ::close(fd);
+            return Error{Errc::io, fmt::format("cannot write '{}': {}", path, std::strerror(e))};
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        return Error{Errc::io, fmt::format("cannot sync '{}': {}", path, std::strerror(errno))};
+    }
+    return {};
+}
+
+}  // namespace
+
+// The file as it is built: sections in turn, then the header and the table.
+class ColumnWriter::FileBuilder {
   public:
     // Appends a section; its start is aligned to 8 bytes.
     void section(std::string name, const std::string& bytes) {
@@ -54,14 +180,6 @@ class FileBuilder {
         return out;
     }
 
-    static void put32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<char*>(&v), 4); }
-    static void put64(std::string& s, std::uint64_t v) { s.append(reinterpret_cast<char*>(&v), 8); }
-    static void put_f64(std::string& s, double v) { s.append(reinterpret_cast<char*>(&v), 8); }
-    template <class T>
-    static void put_array(std::string& s, const std::vector<T>& v) {
-        s.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-    }
-
   private:
     struct Section {
         std::string name;
@@ -74,26 +192,6 @@ class FileBuilder {
     std::string body_;
     std::vector<Section> sections_;
 };
-
-std::string u32s(const std::vector<std::uint32_t>& v) {
-    std::string s;
-    FileBuilder::put_array(s, v);
-    return s;
-}
-
-// ranks[docid] for docids 1..n ordered by `less` (rank 0 is first).
-template <class Less>
-std::vector<std::uint32_t> ranks_by(std::size_t n, Less less, std::vector<std::uint32_t>* order) {
-    std::vector<std::uint32_t> docs(n);
-    std::iota(docs.begin(), docs.end(), 1u);
-    std::stable_sort(docs.begin(), docs.end(), less);
-    std::vector<std::uint32_t> rank(n + 1, 0);
-    for (std::size_t i = 0; i < n; ++i) rank[docs[i]] = static_cast<std::uint32_t>(i);
-    if (order != nullptr) *order = std::move(docs);
-    return rank;
-}
-
-}  // namespace
 
 ColumnWriter::ColumnWriter() {
     for (const auto& spec : field_specs()) {
@@ -200,10 +298,17 @@ const std::vector<std::uint32_t>& ColumnWriter::tie_ranks() {
 }
 
 Status ColumnWriter::write(const std::string& path) {
-    const std::size_t n = docs_.size();
     FileBuilder file;
+    write_orders(file);
+    write_tree(file);
+    for (auto& f : facets_) write_facet(file, f);
+    for (auto& num : numbers_) write_number(file, num);
+    if (!top_lists_.empty()) write_top_lists(file);
+    return write_file(path, file.finish(static_cast<std::uint32_t>(docs_.size())));
+}
 
-    // --- orders -----------------------------------------------------------------------
+void ColumnWriter::write_orders(FileBuilder& file) {
+    const std::size_t n = docs_.size();
     std::vector<std::uint32_t> by_browse;
     std::vector<std::string> folded_ids(n + 1);
     for (std::size_t i = 0; i < n; ++i) folded_ids[i + 1] = fold(docs_[i].id);
@@ -238,18 +343,20 @@ Status ColumnWriter::write(const std::string& path) {
         file.section("order.title", u32s(title_rank));
     }
     file.section("order.tie", u32s(tie_ranks()));
-    file.section("order.id", u32s(ranks_by(
-                                 n,
-                                 [&](std::uint32_t a, std::uint32_t b) {
-                                     return folded_ids[a] < folded_ids[b];
-                                 },
-                                 nullptr)));
-    folded_ids = {};
+    file.section(
+        "order.id",
+        u32s(ranks_by(
+            n, [&](std::uint32_t a, std::uint32_t b) { return folded_ids[a] < folded_ids[b]; },
+            nullptr)));
+}
 
-    // --- hierarchy ------------------------------------------------------------------------
+void ColumnWriter::write_tree(FileBuilder& file) const {
+    const std::size_t n = docs_.size();
     std::unordered_map<std::string, std::uint32_t> docid_of;
     docid_of.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) docid_of.emplace(docs_[i].id, static_cast<std::uint32_t>(i + 1));
+    for (std::size_t i = 0; i < n; ++i) {
+        docid_of.emplace(docs_[i].id, static_cast<std::uint32_t>(i + 1));
+    }
     std::vector<std::uint32_t> parent(n + 1, 0), group(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const Doc& d = docs_[i];
@@ -264,152 +371,79 @@ Status ColumnWriter::write(const std::string& path) {
     docid_of = {};
     file.section("tree.parent", u32s(parent));
     file.section("tree.group", u32s(group));
-    {
-        // Members of each group, by group docid (counting sort).
-        std::vector<std::uint32_t> offsets(n + 2, 0);
-        for (std::size_t d = 1; d <= n; ++d) ++offsets[group[d] + 1];
-        for (std::size_t g = 1; g < offsets.size(); ++g) offsets[g] += offsets[g - 1];
-        std::vector<std::uint32_t> members(n);
-        std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
-        for (std::size_t d = 1; d <= n; ++d) members[next[group[d]]++] = static_cast<std::uint32_t>(d);
-        std::string bytes = u32s(offsets);
-        FileBuilder::put_array(bytes, members);
-        file.section("tree.members", bytes);
-    }
+    file.section("tree.members", group_members(group));
+}
 
-    // --- facets -----------------------------------------------------------------------------
-    for (auto& f : facets_) {
-        const auto v = static_cast<std::uint32_t>(f.exact.size());
-        if (v == 0) continue;
-        // Renumber so codes follow the exact forms' order.
-        std::vector<std::uint32_t> order(v);
-        std::iota(order.begin(), order.end(), 0u);
-        std::sort(order.begin(), order.end(),
-                  [&](std::uint32_t a, std::uint32_t b) { return f.exact[a] < f.exact[b]; });
-        std::vector<std::uint32_t> code_of_old(v);
-        for (std::uint32_t i = 0; i < v; ++i) code_of_old[order[i]] = i;
-        for (auto& c : f.codes) c = code_of_old[c];
-        // Within one document codes must ascend after the renumbering too.
-        for (std::size_t i = 0; i < f.docids.size();) {
-            std::size_t j = i;
-            while (j < f.docids.size() && f.docids[j] == f.docids[i]) ++j;
-            std::sort(f.codes.begin() + static_cast<std::ptrdiff_t>(i),
-                      f.codes.begin() + static_cast<std::ptrdiff_t>(j));
-            i = j;
-        }
-        std::string dict;
-        FileBuilder::put32(dict, v);
-        std::vector<std::uint32_t> offsets;
-        std::string blob;
-        for (std::uint32_t i = 0; i < v; ++i) {
-            offsets.push_back(static_cast<std::uint32_t>(blob.size()));
-            blob += f.exact[order[i]];
-            offsets.push_back(static_cast<std::uint32_t>(blob.size()));
-            blob += f.display[order[i]];
-        }
-        offsets.push_back(static_cast<std::uint32_t>(blob.size()));
-        FileBuilder::put_array(dict, offsets);
-        dict += blob;
-        file.section("f." + f.field + ".dict", dict);
+void ColumnWriter::write_facet(FileBuilder& file, Facet& f) {
+    if (f.exact.empty()) return;
+    // Codes follow the exact forms' order in the file.
+    const std::vector<std::uint32_t> order = sort_by_exact(f.exact, f.docids, f.codes);
+    file.section("f." + f.field + ".dict", dictionary(f.exact, f.display, order));
+    std::vector<std::uint32_t> count(order.size(), 0);
+    for (auto c : f.codes) ++count[c];
+    file.section("f." + f.field + ".count", u32s(count));
+    file.section("f." + f.field + ".vpost", value_postings(count, f.docids, f.codes));
+    std::string dpost;
+    put32(dpost, static_cast<std::uint32_t>(f.docids.size()));
+    put_array(dpost, f.docids);
+    put_array(dpost, f.codes);
+    file.section("f." + f.field + ".dpost", dpost);
+    f = Facet{};
+}
 
-        std::vector<std::uint32_t> count(v, 0);
-        for (auto c : f.codes) ++count[c];
-        file.section("f." + f.field + ".count", u32s(count));
+void ColumnWriter::write_number(FileBuilder& file, Number& num) {
+    const auto p = static_cast<std::uint32_t>(num.docids.size());
+    if (p == 0) return;
+    std::string docs;
+    put32(docs, p);
+    put32(docs, 0);  // keeps the doubles 8-byte aligned
+    put_array(docs, num.values);
+    put_array(docs, num.docids);
+    file.section("n." + num.field + ".docs", docs);
+    std::vector<std::uint32_t> idx(p);
+    std::iota(idx.begin(), idx.end(), 0u);
+    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (num.values[a] != num.values[b]) return num.values[a] < num.values[b];
+        return num.docids[a] < num.docids[b];
+    });
+    std::string sorted;
+    put32(sorted, p);
+    put32(sorted, 0);
+    for (auto i : idx) put_f64(sorted, num.values[i]);
+    for (auto i : idx) put32(sorted, num.docids[i]);
+    file.section("n." + num.field + ".sorted", sorted);
+    num = Number{};
+}
 
-        std::vector<std::uint32_t> voffsets(v + 1, 0);
-        for (std::uint32_t i = 0; i < v; ++i) voffsets[i + 1] = voffsets[i] + count[i];
-        std::vector<std::uint32_t> vdocs(f.docids.size());
-        std::vector<std::uint32_t> next(voffsets.begin(), voffsets.end() - 1);
-        for (std::size_t i = 0; i < f.docids.size(); ++i) vdocs[next[f.codes[i]]++] = f.docids[i];
-        std::string vpost = u32s(voffsets);
-        FileBuilder::put_array(vpost, vdocs);
-        file.section("f." + f.field + ".vpost", vpost);
-
-        std::string dpost;
-        FileBuilder::put32(dpost, static_cast<std::uint32_t>(f.docids.size()));
-        FileBuilder::put_array(dpost, f.docids);
-        FileBuilder::put_array(dpost, f.codes);
-        file.section("f." + f.field + ".dpost", dpost);
-        f = Facet{};
+void ColumnWriter::write_top_lists(FileBuilder& file) {
+    std::string keys, caps, blob;
+    std::vector<std::uint32_t> key_offsets{0}, doc_offsets{0}, all_docids, edges;
+    std::vector<double> all_weights;
+    for (const auto& list : top_lists_) {
+        blob += list.term;
+        blob += '\0';
+        blob += list.kind;
+        key_offsets.push_back(static_cast<std::uint32_t>(blob.size()));
+        put_f64(caps, list.cap);
+        all_docids.insert(all_docids.end(), list.docids.begin(), list.docids.end());
+        all_weights.insert(all_weights.end(), list.weights.begin(), list.weights.end());
+        doc_offsets.push_back(static_cast<std::uint32_t>(all_docids.size()));
+        edges.push_back(list.edge_tie);
+        edges.push_back(list.edge_docid);
     }
-
-    // --- numbers ----------------------------------------------------------------------------
-    for (auto& num : numbers_) {
-        const auto p = static_cast<std::uint32_t>(num.docids.size());
-        if (p == 0) continue;
-        std::string docs;
-        FileBuilder::put32(docs, p);
-        FileBuilder::put32(docs, 0);  // keeps the doubles 8-byte aligned
-        FileBuilder::put_array(docs, num.values);
-        FileBuilder::put_array(docs, num.docids);
-        file.section("n." + num.field + ".docs", docs);
-        std::vector<std::uint32_t> idx(p);
-        std::iota(idx.begin(), idx.end(), 0u);
-        std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-            if (num.values[a] != num.values[b]) return num.values[a] < num.values[b];
-            return num.docids[a] < num.docids[b];
-        });
-        std::string sorted;
-        FileBuilder::put32(sorted, p);
-        FileBuilder::put32(sorted, 0);
-        for (auto i : idx) FileBuilder::put_f64(sorted, num.values[i]);
-        for (auto i : idx) FileBuilder::put32(sorted, num.docids[i]);
-        file.section("n." + num.field + ".sorted", sorted);
-        num = Number{};
-    }
-
-    // --- top lists ---------------------------------------------------------------------
-    if (!top_lists_.empty()) {
-        std::string keys, caps, blob;
-        std::vector<std::uint32_t> key_offsets{0}, doc_offsets{0}, all_docids, edges;
-        std::vector<double> all_weights;
-        for (const auto& list : top_lists_) {
-            blob += list.term;
-            blob += '\0';
-            blob += list.kind;
-            key_offsets.push_back(static_cast<std::uint32_t>(blob.size()));
-            FileBuilder::put_f64(caps, list.cap);
-            all_docids.insert(all_docids.end(), list.docids.begin(), list.docids.end());
-            all_weights.insert(all_weights.end(), list.weights.begin(), list.weights.end());
-            doc_offsets.push_back(static_cast<std::uint32_t>(all_docids.size()));
-            edges.push_back(list.edge_tie);
-            edges.push_back(list.edge_docid);
-        }
-        FileBuilder::put32(keys, static_cast<std::uint32_t>(top_lists_.size()));
-        FileBuilder::put_array(keys, key_offsets);
-        keys += blob;
-        file.section("rank.lists", keys);
-        file.section("rank.caps", caps);
-        std::string docs = u32s(doc_offsets);
-        FileBuilder::put_array(docs, all_docids);
-        file.section("rank.docs", docs);
-        std::string weights;
-        FileBuilder::put_array(weights, all_weights);
-        file.section("rank.weights", weights);
-        file.section("rank.edges", u32s(edges));
-        top_lists_ = {};
-    }
-
-    std::string bytes = file.finish(static_cast<std::uint32_t>(n));
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return Error{Errc::io, fmt::format("cannot create '{}': {}", path, std::strerror(errno))};
-    }
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            ::close(fd);
-            return Error{Errc::io, fmt::format("cannot write '{}': {}", path, std::strerror(e))};
-        }
-        done += static_cast<std::size_t>(w);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        return Error{Errc::io, fmt::format("cannot sync '{}': {}", path, std::strerror(errno))};
-    }
-    return {};
+    put32(keys, static_cast<std::uint32_t>(top_lists_.size()));
+    put_array(keys, key_offsets);
+    keys += blob;
+    file.section("rank.lists", keys);
+    file.section("rank.caps", caps);
+    std::string docs = u32s(doc_offsets);
+    put_array(docs, all_docids);
+    file.section("rank.docs", docs);
+    std::string weights;
+    put_array(weights, all_weights);
+    file.section("rank.weights", weights);
+    file.section("rank.edges", u32s(edges));
+    top_lists_ = {};
 }
 
 }  // namespace atlas::detail

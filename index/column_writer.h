@@ -71,6 +71,15 @@ class ColumnWriter {
     std::vector<std::string> kind_names_;
     std::vector<std::uint32_t> tie_ranks_;  // computed on first use
     std::unordered_map<std::string, std::uint16_t> kind_code_;
+
+    // write()'s steps, in the order of the file's sections (column_format.h).
+    // A facet, a number field and the top lists are freed once written.
+    class FileBuilder;
+    void write_orders(FileBuilder& file);                         // order.*
+    void write_tree(FileBuilder& file) const;                     // tree.*
+    static void write_facet(FileBuilder& file, Facet& f);         // f.<field>.*
+    static void write_number(FileBuilder& file, Number& number);  // n.<field>.*
+    void write_top_lists(FileBuilder& file);                      // rank.*
 };
 
 }  // namespace atlas::detail

@@ -6,16 +6,12 @@
 // merely contains one, and both outrank records that only inherit the words.
 #include "document_mapper.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <map>
 
-#include "schema/json_write.h"
+#include "schema/display_data.h"
 #include "schema/schema.h"
 #include "schema/text.h"
-#include "schema/units.h"
 
 namespace atlas::detail {
 namespace {
@@ -174,90 +170,8 @@ Xapian::Document make_document(const Record& record) {
     }
     doc.add_value(kSlotSiblings, group + '\x1f' + record.kind + '\x1f' + fold(record.title));
     doc.add_value(kSlotGroup, group);
-    doc.set_data(display_json(record));
+    doc.set_data(encode_display_data(record));
     return doc;
-}
-
-std::string display_json(const Record& record) {
-    using detail::write_member;
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    write_member(w, "id", record.id);
-    write_member(w, "kind", record.kind);
-    write_member(w, "source", record.source);
-    write_member(w, "title", record.title);
-    w.Key("breadcrumb");
-    detail::write_breadcrumb(w, record.breadcrumb);
-    // Fields in first-seen order, every value (the reader decides scalar or list).
-    std::vector<std::string_view> order;
-    for (auto name : record.field_names()) {
-        if (find_field(name) != nullptr) order.push_back(name);
-    }
-    // A hit shows at most kMaxDisplayValues values of a field (an HTAN
-    // publication names 30,000 files); every value is still a search term, and
-    // "more" says how many were left out.
-    std::vector<std::pair<std::string_view, std::size_t>> more;
-    w.Key("fields");
-    w.StartObject();
-    for (auto name : order) {
-        const FieldSpec* spec = find_field(name);
-        detail::write_key(w, name);
-        w.StartArray();
-        std::size_t written = 0, left = 0;
-        for (const auto& v : record.values) {
-            if (v.field != name) continue;
-            if (written == kMaxDisplayValues) {
-                ++left;
-                continue;
-            }
-            ++written;
-            switch (spec->type) {
-                case FieldType::number: {
-                    double shown = v.number;
-                    if (const Unit* unit = find_unit(spec->unit)) {
-                        shown = from_canonical(v.number, *unit);
-                    }
-                    w.Double(round_for_display(shown));
-                    break;
-                }
-                case FieldType::boolean:
-                    w.Bool(v.number != 0);
-                    break;
-                default:
-                    w.String(v.text);
-            }
-        }
-        w.EndArray();
-        if (left > 0) more.emplace_back(name, left);
-    }
-    w.EndObject();
-    if (!more.empty()) {
-        w.Key("more");
-        w.StartObject();
-        for (const auto& [name, left] : more) {
-            detail::write_key(w, name);
-            w.Uint64(left);
-        }
-        w.EndObject();
-    }
-    std::vector<std::string_view> rels;
-    for (const auto& l : record.links) {
-        if (std::find(rels.begin(), rels.end(), l.rel) == rels.end()) rels.push_back(l.rel);
-    }
-    w.Key("links");
-    w.StartObject();
-    for (auto rel : rels) {
-        detail::write_key(w, rel);
-        w.StartArray();
-        for (const auto& l : record.links) {
-            if (l.rel == rel) w.String(l.url);
-        }
-        w.EndArray();
-    }
-    w.EndObject();
-    w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace atlas::detail

@@ -29,18 +29,6 @@ std::uint32_t first_index(std::uint32_t n, Before before) {
     return static_cast<std::uint32_t>(std::ranges::partition_point(all, before) - all.begin());
 }
 
-struct Reader {
-    const char* base;
-    std::size_t size;
-    std::string path;
-
-    Error corrupt(std::string_view what) const {
-        return Error{Errc::corrupt, fmt::format("column file '{}' is damaged: {}; rebuild the "
-                                                "index with atlas-index build",
-                                                path, what)};
-    }
-};
-
 template <class T>
 bool span_at(const char* p, const char* end, std::size_t count, std::span<const T>& out) {
     if (reinterpret_cast<std::uintptr_t>(p) % alignof(T) != 0) return false;
@@ -56,6 +44,33 @@ std::uint32_t u32_at(const char* p) {
 }
 
 }  // namespace
+
+// The mapped file and, once read_header has read its table, its sections.
+struct ColumnStore::File {
+    const char* base;
+    std::size_t size;
+    std::string path;
+    // Each section's bytes [first, second), by name.
+    std::map<std::string, std::pair<const char*, const char*>, std::less<>> sections;
+
+    Error corrupt(std::string_view what) const {
+        return Error{Errc::corrupt, fmt::format("column file '{}' is damaged: {}; rebuild the "
+                                                "index with atlas-index build",
+                                                path, what)};
+    }
+
+    // Section `name`, which must hold exactly `items` u32s, as `out`.
+    Status dense(std::string_view name, std::size_t items,
+                 std::span<const std::uint32_t>& out) const {
+        auto it = sections.find(name);
+        if (it == sections.end()) return corrupt(fmt::format("no section '{}'", name));
+        if (static_cast<std::size_t>(it->second.second - it->second.first) != items * 4 ||
+            !span_at(it->second.first, it->second.second, items, out)) {
+            return corrupt(fmt::format("section '{}' has the wrong size", name));
+        }
+        return {};
+    }
+};
 
 std::string_view FacetColumn::exact(std::uint32_t code) const {
     return {dict_blob_ + dict_offsets_[2 * code], dict_offsets_[2 * code + 1] - dict_offsets_[2 * code]};
@@ -118,207 +133,226 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
     std::unique_ptr<ColumnStore> store(new ColumnStore());
     store->map_ = map;
     store->map_bytes_ = size;
-    Reader r{static_cast<const char*>(map), size, path};
-    const char* end = r.base + size;
-
-    if (std::string_view(r.base, kColumnMagic.size()) != kColumnMagic) {
-        return r.corrupt("not a column file");
+    File file{static_cast<const char*>(map), size, path, {}};
+    if (auto s = store->read_header(file); !s.ok()) return s.error();
+    if (auto s = store->read_orders(file); !s.ok()) return s.error();
+    for (const auto& spec : field_specs()) {
+        std::string name(spec.name);
+        Status s;
+        if (is_facet(spec)) {
+            s = store->read_facet(file, name);
+        } else if (spec.type == FieldType::number || spec.type == FieldType::date) {
+            s = store->read_number(file, name);
+        }
+        if (!s.ok()) return s.error();
     }
-    std::uint32_t version = u32_at(r.base + 8);
-    std::uint32_t schema = u32_at(r.base + 12);
-    if (version != kColumnFormatVersion) return r.corrupt(fmt::format("format version {}", version));
+    if (auto s = store->read_top_lists(file); !s.ok()) return s.error();
+    const std::uint32_t n = store->doc_count_;
+    store->all_ = n > 0 ? Bitmap::range(1, n) : Bitmap();
+    return store;
+}
+
+Status ColumnStore::read_header(File& file) {
+    const char* end = file.base + file.size;
+    if (std::string_view(file.base, kColumnMagic.size()) != kColumnMagic) {
+        return file.corrupt("not a column file");
+    }
+    std::uint32_t version = u32_at(file.base + 8);
+    std::uint32_t schema = u32_at(file.base + 12);
+    if (version != kColumnFormatVersion) {
+        return file.corrupt(fmt::format("format version {}", version));
+    }
     if (schema != static_cast<std::uint32_t>(kSchemaVersion)) {
         return Error{Errc::schema_mismatch,
                      fmt::format("column file '{}' was built with schema version {}; this "
                                  "atlas-search reads version {}: rebuild it with atlas-index build",
-                                 path, schema, kSchemaVersion)};
+                                 file.path, schema, kSchemaVersion)};
     }
-    store->doc_count_ = u32_at(r.base + 16);
+    doc_count_ = u32_at(file.base + 16);
     std::uint64_t table;
-    std::memcpy(&table, r.base + 24, 8);
-    if (table >= size || size - table < 4) return r.corrupt("section table out of bounds");
-    const char* p = r.base + table;
+    std::memcpy(&table, file.base + 24, 8);
+    if (table >= file.size || file.size - table < 4) {
+        return file.corrupt("section table out of bounds");
+    }
+    const char* p = file.base + table;
     std::uint32_t count = u32_at(p);
     p += 4;
-    std::map<std::string, std::pair<const char*, const char*>, std::less<>> sections;
     for (std::uint32_t i = 0; i < count; ++i) {
-        if (end - p < 4) return r.corrupt("section table truncated");
+        if (end - p < 4) return file.corrupt("section table truncated");
         std::uint32_t len = u32_at(p);
         p += 4;
-        if (static_cast<std::size_t>(end - p) < len) return r.corrupt("section name truncated");
+        if (static_cast<std::size_t>(end - p) < len) return file.corrupt("section name truncated");
         std::string name(p, len);
         p += len;
-        while ((p - r.base) % 8 != 0) ++p;
-        if (end - p < 16) return r.corrupt("section table truncated");
+        while ((p - file.base) % 8 != 0) ++p;
+        if (end - p < 16) return file.corrupt("section table truncated");
         std::uint64_t off, bytes;
         std::memcpy(&off, p, 8);
         std::memcpy(&bytes, p + 8, 8);
         p += 16;
-        if (off > size || bytes > size - off) return r.corrupt("section '" + name + "' out of bounds");
-        sections[name] = {r.base + off, r.base + off + bytes};
+        if (off > file.size || bytes > file.size - off) {
+            return file.corrupt("section '" + name + "' out of bounds");
+        }
+        file.sections[name] = {file.base + off, file.base + off + bytes};
     }
+    return {};
+}
 
-    const std::uint32_t n = store->doc_count_;
-    auto dense = [&](std::string_view name, std::size_t items,
-                     std::span<const std::uint32_t>& out) -> Status {
-        auto it = sections.find(name);
-        if (it == sections.end()) return r.corrupt(fmt::format("no section '{}'", name));
-        if (static_cast<std::size_t>(it->second.second - it->second.first) != items * 4 ||
-            !span_at(it->second.first, it->second.second, items, out)) {
-            return r.corrupt(fmt::format("section '{}' has the wrong size", name));
-        }
-        return {};
-    };
+Status ColumnStore::read_orders(const File& file) {
+    const std::uint32_t n = doc_count_;
     for (auto [name, out, items] :
-         {std::tuple{"order.browse", &store->browse_rank_, n + 1},
-          std::tuple{"order.by_browse", &store->by_browse_, n},
-          std::tuple{"order.title", &store->title_rank_, n + 1},
-          std::tuple{"order.id", &store->id_rank_, n + 1},
-          std::tuple{"tree.parent", &store->parent_, n + 1},
-          std::tuple{"tree.group", &store->group_, n + 1}}) {
-        if (auto s = dense(name, items, *out); !s.ok()) return s.error();
+         {std::tuple{"order.browse", &browse_rank_, n + 1},
+          std::tuple{"order.by_browse", &by_browse_, n},
+          std::tuple{"order.title", &title_rank_, n + 1}, std::tuple{"order.id", &id_rank_, n + 1},
+          std::tuple{"tree.parent", &parent_, n + 1}, std::tuple{"tree.group", &group_, n + 1}}) {
+        if (auto s = file.dense(name, items, *out); !s.ok()) return s;
     }
-    if (sections.count("order.tie") != 0) {
-        if (auto s = dense("order.tie", std::size_t{n} + 1, store->tie_rank_); !s.ok()) return s.error();
+    if (file.sections.count("order.tie") != 0) {
+        if (auto s = file.dense("order.tie", std::size_t{n} + 1, tie_rank_); !s.ok()) return s;
     }
-    {
-        auto it = sections.find("tree.members");
-        if (it == sections.end()) return r.corrupt("no section 'tree.members'");
-        const char* q = it->second.first;
-        if (!span_at(q, it->second.second, std::size_t{n} + 2, store->member_offsets_) ||
-            !span_at(q + (std::size_t{n} + 2) * 4, it->second.second, n, store->member_docids_) ||
-            store->member_offsets_.back() != n) {
-            return r.corrupt("section 'tree.members' has the wrong size");
-        }
+    auto it = file.sections.find("tree.members");
+    if (it == file.sections.end()) return file.corrupt("no section 'tree.members'");
+    const char* q = it->second.first;
+    if (!span_at(q, it->second.second, std::size_t{n} + 2, member_offsets_) ||
+        !span_at(q + (std::size_t{n} + 2) * 4, it->second.second, n, member_docids_) ||
+        member_offsets_.back() != n) {
+        return file.corrupt("section 'tree.members' has the wrong size");
     }
     for (std::uint32_t d = 0; d <= n; ++d) {
-        if (store->parent_[d] > n || store->group_[d] > n || (d > 0 && store->browse_rank_[d] >= n)) {
-            return r.corrupt("a docid out of range in the orders or the hierarchy");
+        if (parent_[d] > n || group_[d] > n || (d > 0 && browse_rank_[d] >= n)) {
+            return file.corrupt("a docid out of range in the orders or the hierarchy");
         }
     }
-    for (auto d : store->by_browse_) {
-        if (d == 0 || d > n) return r.corrupt("a docid out of range in order.by_browse");
+    for (auto d : by_browse_) {
+        if (d == 0 || d > n) return file.corrupt("a docid out of range in order.by_browse");
     }
+    return {};
+}
 
-    for (const auto& spec : field_specs()) {
-        std::string name(spec.name);
-        if (is_facet(spec)) {
-            auto dict = sections.find("f." + name + ".dict");
-            if (dict == sections.end()) continue;  // no record has the field
-            auto cnt = sections.find("f." + name + ".count");
-            auto vpost = sections.find("f." + name + ".vpost");
-            auto dpost = sections.find("f." + name + ".dpost");
-            if (cnt == sections.end() || vpost == sections.end() || dpost == sections.end()) {
-                return r.corrupt("facet '" + name + "' is incomplete");
-            }
-            FacetColumn f;
-            const char* q = dict->second.first;
-            if (dict->second.second - q < 4) return r.corrupt("facet '" + name + "' dictionary");
-            std::uint32_t v = u32_at(q);
-            if (!span_at(q + 4, dict->second.second, 2 * std::size_t{v} + 1, f.dict_offsets_)) {
-                return r.corrupt("facet '" + name + "' dictionary");
-            }
-            f.dict_blob_ = q + 4 + (2 * std::size_t{v} + 1) * 4;
-            if (!std::is_sorted(f.dict_offsets_.begin(), f.dict_offsets_.end()) ||
-                f.dict_offsets_.back() > static_cast<std::size_t>(dict->second.second - f.dict_blob_)) {
-                return r.corrupt("facet '" + name + "' dictionary");
-            }
-            if (!span_at(cnt->second.first, cnt->second.second, v, f.counts_) ||
-                !span_at(vpost->second.first, vpost->second.second, std::size_t{v} + 1,
-                         f.value_offsets_)) {
-                return r.corrupt("facet '" + name + "' counts");
-            }
-            std::uint32_t postings = f.value_offsets_.back();
-            if (!std::is_sorted(f.value_offsets_.begin(), f.value_offsets_.end()) ||
-                !span_at(vpost->second.first + (std::size_t{v} + 1) * 4, vpost->second.second,
-                         postings, f.value_docids_)) {
-                return r.corrupt("facet '" + name + "' postings");
-            }
-            const char* dp = dpost->second.first;
-            if (dpost->second.second - dp < 4) return r.corrupt("facet '" + name + "' pairs");
-            std::uint32_t pairs = u32_at(dp);
-            if (pairs != postings || !span_at(dp + 4, dpost->second.second, pairs, f.pair_docids_) ||
-                !span_at(dp + 4 + std::size_t{pairs} * 4, dpost->second.second, pairs, f.pair_codes_)) {
-                return r.corrupt("facet '" + name + "' pairs");
-            }
-            for (std::uint32_t i = 0; i < pairs; ++i) {
-                if (f.pair_codes_[i] >= v || f.pair_docids_[i] > n || f.value_docids_[i] > n) {
-                    return r.corrupt("facet '" + name + "' names a value or docid out of range");
-                }
-            }
-            store->facets_.emplace(name, f);
-        } else if (spec.type == FieldType::number || spec.type == FieldType::date) {
-            auto docs = sections.find("n." + name + ".docs");
-            if (docs == sections.end()) continue;
-            auto sorted = sections.find("n." + name + ".sorted");
-            if (sorted == sections.end()) return r.corrupt("number '" + name + "' is incomplete");
-            NumberColumn c;
-            const char* q = docs->second.first;
-            const char* s = sorted->second.first;
-            if (docs->second.second - q < 8 || sorted->second.second - s < 8) {
-                return r.corrupt("number '" + name + "'");
-            }
-            std::uint32_t pairs = u32_at(q);
-            if (u32_at(s) != pairs || !span_at(q + 8, docs->second.second, pairs, c.values) ||
-                !span_at(q + 8 + std::size_t{pairs} * 8, docs->second.second, pairs, c.docids) ||
-                !span_at(s + 8, sorted->second.second, pairs, c.sorted_values) ||
-                !span_at(s + 8 + std::size_t{pairs} * 8, sorted->second.second, pairs,
-                         c.sorted_docids)) {
-                return r.corrupt("number '" + name + "' is misaligned or truncated");
-            }
-            for (std::uint32_t i = 0; i < pairs; ++i) {
-                if (c.docids[i] > n || c.sorted_docids[i] > n) {
-                    return r.corrupt("number '" + name + "' names a docid out of range");
-                }
-            }
-            store->numbers_.emplace(name, c);
+Status ColumnStore::read_facet(const File& file, const std::string& name) {
+    const auto& sections = file.sections;
+    const std::uint32_t n = doc_count_;
+    auto dict = sections.find("f." + name + ".dict");
+    if (dict == sections.end()) return {};  // no record has the field
+    auto cnt = sections.find("f." + name + ".count");
+    auto vpost = sections.find("f." + name + ".vpost");
+    auto dpost = sections.find("f." + name + ".dpost");
+    if (cnt == sections.end() || vpost == sections.end() || dpost == sections.end()) {
+        return file.corrupt("facet '" + name + "' is incomplete");
+    }
+    FacetColumn f;
+    const char* q = dict->second.first;
+    if (dict->second.second - q < 4) return file.corrupt("facet '" + name + "' dictionary");
+    std::uint32_t v = u32_at(q);
+    if (!span_at(q + 4, dict->second.second, 2 * std::size_t{v} + 1, f.dict_offsets_)) {
+        return file.corrupt("facet '" + name + "' dictionary");
+    }
+    f.dict_blob_ = q + 4 + (2 * std::size_t{v} + 1) * 4;
+    if (!std::is_sorted(f.dict_offsets_.begin(), f.dict_offsets_.end()) ||
+        f.dict_offsets_.back() > static_cast<std::size_t>(dict->second.second - f.dict_blob_)) {
+        return file.corrupt("facet '" + name + "' dictionary");
+    }
+    if (!span_at(cnt->second.first, cnt->second.second, v, f.counts_) ||
+        !span_at(vpost->second.first, vpost->second.second, std::size_t{v} + 1, f.value_offsets_)) {
+        return file.corrupt("facet '" + name + "' counts");
+    }
+    std::uint32_t postings = f.value_offsets_.back();
+    if (!std::is_sorted(f.value_offsets_.begin(), f.value_offsets_.end()) ||
+        !span_at(vpost->second.first + (std::size_t{v} + 1) * 4, vpost->second.second, postings,
+                 f.value_docids_)) {
+        return file.corrupt("facet '" + name + "' postings");
+    }
+    const char* dp = dpost->second.first;
+    if (dpost->second.second - dp < 4) return file.corrupt("facet '" + name + "' pairs");
+    std::uint32_t pairs = u32_at(dp);
+    if (pairs != postings || !span_at(dp + 4, dpost->second.second, pairs, f.pair_docids_) ||
+        !span_at(dp + 4 + std::size_t{pairs} * 4, dpost->second.second, pairs, f.pair_codes_)) {
+        return file.corrupt("facet '" + name + "' pairs");
+    }
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+        if (f.pair_codes_[i] >= v || f.pair_docids_[i] > n || f.value_docids_[i] > n) {
+            return file.corrupt("facet '" + name + "' names a value or docid out of range");
         }
     }
-    if (auto terms = sections.find("rank.lists"); terms != sections.end()) {
-        auto caps = sections.find("rank.caps");
-        auto docs = sections.find("rank.docs");
-        auto weights = sections.find("rank.weights");
-        auto edges = sections.find("rank.edges");
-        if (caps == sections.end() || docs == sections.end() || weights == sections.end() ||
-            edges == sections.end()) {
-            return r.corrupt("top lists are incomplete");
-        }
-        const char* q = terms->second.first;
-        if (terms->second.second - q < 4) return r.corrupt("top list keys");
-        std::uint32_t t = u32_at(q);
-        if (!span_at(q + 4, terms->second.second, std::size_t{t} + 1, store->top_key_offsets_) ||
-            !std::is_sorted(store->top_key_offsets_.begin(), store->top_key_offsets_.end()) ||
-            store->top_key_offsets_.front() != 0 ||
-            store->top_key_offsets_.back() >
-                static_cast<std::size_t>(terms->second.second - (q + 4 + (std::size_t{t} + 1) * 4))) {
-            return r.corrupt("top list keys");
-        }
-        store->top_key_blob_ = q + 4 + (std::size_t{t} + 1) * 4;
-        if (!span_at(caps->second.first, caps->second.second, t, store->top_caps_) ||
-            static_cast<std::size_t>(caps->second.second - caps->second.first) != std::size_t{t} * 8) {
-            return r.corrupt("top list caps");
-        }
-        const char* d = docs->second.first;
-        if (!span_at(d, docs->second.second, std::size_t{t} + 1, store->top_doc_offsets_) ||
-            !std::is_sorted(store->top_doc_offsets_.begin(), store->top_doc_offsets_.end()) ||
-            store->top_doc_offsets_.front() != 0 ||
-            !span_at(d + (std::size_t{t} + 1) * 4, docs->second.second,
-                     store->top_doc_offsets_.back(), store->top_docids_)) {
-            return r.corrupt("top list docids");
-        }
-        if (!span_at(weights->second.first, weights->second.second, store->top_docids_.size(),
-                     store->top_weights_)) {
-            return r.corrupt("top list weights");
-        }
-        if (!span_at(edges->second.first, edges->second.second, std::size_t{t} * 2, store->top_edges_)) {
-            return r.corrupt("top list edges");
-        }
-        for (auto id : store->top_docids_) {
-            if (id == 0 || id > n) return r.corrupt("a top list names a docid out of range");
+    facets_.emplace(name, f);
+    return {};
+}
+
+Status ColumnStore::read_number(const File& file, const std::string& name) {
+    const auto& sections = file.sections;
+    const std::uint32_t n = doc_count_;
+    auto docs = sections.find("n." + name + ".docs");
+    if (docs == sections.end()) return {};
+    auto sorted = sections.find("n." + name + ".sorted");
+    if (sorted == sections.end()) return file.corrupt("number '" + name + "' is incomplete");
+    NumberColumn c;
+    const char* q = docs->second.first;
+    const char* s = sorted->second.first;
+    if (docs->second.second - q < 8 || sorted->second.second - s < 8) {
+        return file.corrupt("number '" + name + "'");
+    }
+    std::uint32_t pairs = u32_at(q);
+    if (u32_at(s) != pairs || !span_at(q + 8, docs->second.second, pairs, c.values) ||
+        !span_at(q + 8 + std::size_t{pairs} * 8, docs->second.second, pairs, c.docids) ||
+        !span_at(s + 8, sorted->second.second, pairs, c.sorted_values) ||
+        !span_at(s + 8 + std::size_t{pairs} * 8, sorted->second.second, pairs, c.sorted_docids)) {
+        return file.corrupt("number '" + name + "' is misaligned or truncated");
+    }
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+        if (c.docids[i] > n || c.sorted_docids[i] > n) {
+            return file.corrupt("number '" + name + "' names a docid out of range");
         }
     }
-    store->all_ = n > 0 ? Bitmap::range(1, n) : Bitmap();
-    return store;
+    numbers_.emplace(name, c);
+    return {};
+}
+
+Status ColumnStore::read_top_lists(const File& file) {
+    const auto& sections = file.sections;
+    const std::uint32_t n = doc_count_;
+    auto terms = sections.find("rank.lists");
+    if (terms == sections.end()) return {};  // optional: every match is ranked
+    auto caps = sections.find("rank.caps");
+    auto docs = sections.find("rank.docs");
+    auto weights = sections.find("rank.weights");
+    auto edges = sections.find("rank.edges");
+    if (caps == sections.end() || docs == sections.end() || weights == sections.end() ||
+        edges == sections.end()) {
+        return file.corrupt("top lists are incomplete");
+    }
+    const char* q = terms->second.first;
+    if (terms->second.second - q < 4) return file.corrupt("top list keys");
+    std::uint32_t t = u32_at(q);
+    if (!span_at(q + 4, terms->second.second, std::size_t{t} + 1, top_key_offsets_) ||
+        !std::is_sorted(top_key_offsets_.begin(), top_key_offsets_.end()) ||
+        top_key_offsets_.front() != 0 ||
+        top_key_offsets_.back() >
+            static_cast<std::size_t>(terms->second.second - (q + 4 + (std::size_t{t} + 1) * 4))) {
+        return file.corrupt("top list keys");
+    }
+    top_key_blob_ = q + 4 + (std::size_t{t} + 1) * 4;
+    if (!span_at(caps->second.first, caps->second.second, t, top_caps_) ||
+        static_cast<std::size_t>(caps->second.second - caps->second.first) != std::size_t{t} * 8) {
+        return file.corrupt("top list caps");
+    }
+    const char* d = docs->second.first;
+    if (!span_at(d, docs->second.second, std::size_t{t} + 1, top_doc_offsets_) ||
+        !std::is_sorted(top_doc_offsets_.begin(), top_doc_offsets_.end()) ||
+        top_doc_offsets_.front() != 0 ||
+        !span_at(d + (std::size_t{t} + 1) * 4, docs->second.second, top_doc_offsets_.back(),
+                 top_docids_)) {
+        return file.corrupt("top list docids");
+    }
+    if (!span_at(weights->second.first, weights->second.second, top_docids_.size(), top_weights_)) {
+        return file.corrupt("top list weights");
+    }
+    if (!span_at(edges->second.first, edges->second.second, std::size_t{t} * 2, top_edges_)) {
+        return file.corrupt("top list edges");
+    }
+    for (auto id : top_docids_) {
+        if (id == 0 || id > n) return file.corrupt("a top list names a docid out of range");
+    }
+    return {};
 }
 
 const FacetColumn* ColumnStore::facet(std::string_view field) const {

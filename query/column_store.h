@@ -118,6 +118,14 @@ class ColumnStore {
 
   private:
     ColumnStore() = default;
+    // open()'s steps (column_store.cpp), in the order they check the file.
+    struct File;
+    Status read_header(File& file);        // the header and the section table
+    Status read_orders(const File& file);  // order.* and tree.*
+    Status read_facet(const File& file, const std::string& name);   // f.<name>.*, if any
+    Status read_number(const File& file, const std::string& name);  // n.<name>.*, if any
+    Status read_top_lists(const File& file);                        // rank.*, if any
+
     const void* map_ = nullptr;
     std::size_t map_bytes_ = 0;
     std::uint32_t doc_count_ = 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "schema/record.h"
 #include "schema/text.h"
@@ -99,90 +100,80 @@ std::vector<Bucket> buckets_of(const FieldSpec& spec, const NumberColumn& column
     return out;
 }
 
-}  // namespace
+// Records of `base` without a value of `field`; `everything`: base is the whole index.
+std::uint64_t missing(ColumnStore& columns, std::string_view field, const Bitmap& base,
+                      bool everything) {
+    return base.size() -
+           (everything ? columns.present(field).size() : base.and_size(columns.present(field)));
+}
 
-Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
-                                const FacetRequest& request) {
-    FacetResult out;
-    out.field = std::string(spec.name);
-    out.prefix = request.prefix;
-    out.label = std::string(spec.label);
-    const std::uint64_t base_size = base.size();
-    const bool everything = base_size == columns.doc_count();
-    std::unique_ptr<DenseSet> dense;
-    auto in_base = [&]() -> const DenseSet& {
-        if (!dense) dense = std::make_unique<DenseSet>(base, columns.doc_count());
-        return *dense;
-    };
-
-    if (spec.type == FieldType::number || spec.type == FieldType::date) {
-        out.numeric = true;
-        out.unit = spec.type == FieldType::date ? "" : std::string(spec.unit);
-        const NumberColumn* column = columns.number(spec.name);
-        if (column == nullptr) {
-            out.missing = base_size;
-            return out;
-        }
-        auto buckets = buckets_of(spec, *column);
-        std::vector<std::uint64_t> counts(buckets.size(), 0);
-        std::vector<std::uint32_t> last(buckets.size(), 0);  // a record counts once per bucket
-        for (std::size_t i = 0; i < column->docids.size(); ++i) {
-            std::uint32_t d = column->docids[i];
-            if (!everything && !in_base().contains(d)) continue;
-            double v = column->values[i];
-            auto it = std::upper_bound(buckets.begin(), buckets.end(), v,
-                                       [](double x, const Bucket& b) { return x < b.lo; });
-            if (it == buckets.begin()) continue;
-            std::size_t b = static_cast<std::size_t>(it - buckets.begin()) - 1;
-            if (v >= buckets[b].hi && b + 1 != buckets.size()) continue;
-            if (last[b] != d) {
-                last[b] = d;
-                ++counts[b];
-            }
-        }
-        for (std::size_t b = 0; b < buckets.size(); ++b) {
-            if (counts[b] == 0) continue;
-            ++out.distinct;
-            // The bucket as a filter takes it back: a rating, a year, a range
-            // (a range filter includes its upper end, the bucket does not).
-            const std::string& key = buckets[b].value;
-            out.values.push_back({buckets[b].value, key, counts[b], buckets[b].label,
-                                  buckets[b].shown_lo, buckets[b].shown_hi});
-        }
-        out.missing = base_size - (everything ? columns.present(spec.name).size()
-                                              : base.and_size(columns.present(spec.name)));
-        return out;
-    }
-
-    const FacetColumn* column = columns.facet(spec.name);
+// A number or date field's buckets and their counts over `base`.
+void count_buckets(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base, bool everything,
+                   FacetResult& out) {
+    out.numeric = true;
+    out.unit = spec.type == FieldType::date ? "" : std::string(spec.unit);
+    const NumberColumn* column = columns.number(spec.name);
     if (column == nullptr) {
-        out.missing = base_size;
-        return out;
+        out.missing = base.size();
+        return;
     }
-    // The values to count: all of them, or those a facet-value search names.
-    // A search matches the start of the value or of any word in it ("Mahamid"
-    // finds "Julia Mahamid"); a boolean's is matched against what is shown
-    // (yes / no) as well as what is stored (true / false).
+    auto buckets = buckets_of(spec, *column);
+    std::vector<std::uint64_t> counts(buckets.size(), 0);
+    std::vector<std::uint32_t> last(buckets.size(), 0);  // a record counts once per bucket
+    std::optional<DenseSet> in_base;
+    if (!everything && !column->docids.empty()) in_base.emplace(base, columns.doc_count());
+    for (std::size_t i = 0; i < column->docids.size(); ++i) {
+        std::uint32_t d = column->docids[i];
+        if (!everything && !in_base->contains(d)) continue;
+        double v = column->values[i];
+        auto it = std::upper_bound(buckets.begin(), buckets.end(), v,
+                                   [](double x, const Bucket& b) { return x < b.lo; });
+        if (it == buckets.begin()) continue;
+        std::size_t b = static_cast<std::size_t>(it - buckets.begin()) - 1;
+        if (v >= buckets[b].hi && b + 1 != buckets.size()) continue;
+        if (last[b] != d) {
+            last[b] = d;
+            ++counts[b];
+        }
+    }
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+        if (counts[b] == 0) continue;
+        ++out.distinct;
+        // The bucket as a filter takes it back: a rating, a year, a range
+        // (a range filter includes its upper end, the bucket does not).
+        const std::string& key = buckets[b].value;
+        out.values.push_back({buckets[b].value, key, counts[b], buckets[b].label,
+                              buckets[b].shown_lo, buckets[b].shown_hi});
+    }
+    out.missing = missing(columns, spec.name, base, everything);
+}
+
+// The codes to count: all of them, or those a facet-value search names.
+// A search matches the start of the value or of any word in it ("Mahamid"
+// finds "Julia Mahamid"); a boolean's is matched against what is shown
+// (yes / no) as well as what is stored (true / false).
+std::vector<std::uint32_t> candidate_codes(const FacetColumn& column, const FieldSpec& spec,
+                                           const std::string& prefix) {
     std::vector<std::uint32_t> candidates;
-    if (request.prefix.empty()) {
-        candidates.resize(column->size());
-        for (std::uint32_t c = 0; c < column->size(); ++c) candidates[c] = c;
+    if (prefix.empty()) {
+        candidates.resize(column.size());
+        for (std::uint32_t c = 0; c < column.size(); ++c) candidates[c] = c;
     } else if (spec.type == FieldType::boolean) {
-        std::string p = fold(request.prefix);
-        for (std::uint32_t c = 0; c < column->size(); ++c) {
-            std::string_view stored = column->exact(c);
+        std::string p = fold(prefix);
+        for (std::uint32_t c = 0; c < column.size(); ++c) {
+            std::string_view stored = column.exact(c);
             std::string_view shown = stored == "true" ? "yes" : "no";
             if (stored.starts_with(p) || shown.starts_with(p)) candidates.push_back(c);
         }
     } else {
-        std::string p = exact_value(spec, request.prefix);
-        auto [first, last] = column->prefix_range(p);
-        for (std::uint32_t c = 0; c < column->size(); ++c) {
+        std::string p = exact_value(spec, prefix);
+        auto [first, last] = column.prefix_range(p);
+        for (std::uint32_t c = 0; c < column.size(); ++c) {
             bool hit = c >= first && c < last;
             if (!hit && !p.empty() && spec.type != FieldType::identifier) {
                 // The exact form is the value's words run together; try it from
                 // each later word on.
-                auto words = tokenize(column->display(c));
+                auto words = tokenize(column.display(c));
                 for (std::size_t w = 1; !hit && w < words.size(); ++w) {
                     std::string rest;
                     for (std::size_t k = w; k < words.size() && rest.size() < p.size(); ++k) {
@@ -194,23 +185,55 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
             if (hit) candidates.push_back(c);
         }
     }
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> counted;  // count, code
+    return candidates;
+}
+
+// (count over `base`, code) of each candidate: the stored counts for the whole
+// index, else per value (few values, or a boolean) or by one walk over the pairs.
+std::vector<std::pair<std::uint64_t, std::uint32_t>> count_codes(
+    ColumnStore& columns, const FieldSpec& spec, const FacetColumn& column, const Bitmap& base,
+    bool everything, const std::vector<std::uint32_t>& candidates) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> counted;
     if (everything) {
-        for (std::uint32_t c : candidates) counted.emplace_back(column->count(c), c);
+        for (std::uint32_t c : candidates) counted.emplace_back(column.count(c), c);
     } else if (candidates.size() <= kPerValueMax || spec.type == FieldType::boolean) {
         for (std::uint32_t c : candidates) {
-            counted.emplace_back(base.and_size(columns.value_docs(spec.name, *column, c)), c);
+            counted.emplace_back(base.and_size(columns.value_docs(spec.name, column, c)), c);
         }
     } else {
-        std::vector<std::uint64_t> counts(column->size(), 0);
-        auto docids = column->pair_docids();
-        auto codes = column->pair_codes();
-        const DenseSet& in = in_base();
+        std::vector<std::uint64_t> counts(column.size(), 0);
+        auto docids = column.pair_docids();
+        auto codes = column.pair_codes();
+        const DenseSet in(base, columns.doc_count());
         for (std::size_t i = 0; i < docids.size(); ++i) {
             if (in.contains(docids[i])) ++counts[codes[i]];
         }
         for (std::uint32_t c : candidates) counted.emplace_back(counts[c], c);
     }
+    return counted;
+}
+
+}  // namespace
+
+Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
+                                const FacetRequest& request) {
+    FacetResult out;
+    out.field = std::string(spec.name);
+    out.prefix = request.prefix;
+    out.label = std::string(spec.label);
+    const bool everything = base.size() == columns.doc_count();
+    if (spec.type == FieldType::number || spec.type == FieldType::date) {
+        count_buckets(columns, spec, base, everything, out);
+        return out;
+    }
+
+    const FacetColumn* column = columns.facet(spec.name);
+    if (column == nullptr) {
+        out.missing = base.size();
+        return out;
+    }
+    auto counted = count_codes(columns, spec, *column, base, everything,
+                               candidate_codes(*column, spec, request.prefix));
     std::erase_if(counted, [](const auto& p) { return p.first == 0; });
     out.distinct = counted.size();
     std::size_t keep = std::min<std::size_t>(request.size, counted.size());
@@ -230,8 +253,7 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
             out.other += counted[i].first;
         }
     }
-    out.missing = base_size - (everything ? columns.present(spec.name).size()
-                                          : base.and_size(columns.present(spec.name)));
+    out.missing = missing(columns, spec.name, base, everything);
     return out;
 }
 

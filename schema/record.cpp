@@ -4,14 +4,13 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 
+#include "json_read.h"
 #include "json_write.h"
 
 namespace atlas {
@@ -135,8 +134,8 @@ bool parse_iso_date(std::string_view iso, double& days) {
 
 std::string to_json(const Record& r) {
     using detail::write_member;
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    detail::JsonText text;
+    detail::JsonWriter& w = text.writer();
     w.StartObject();
     write_member(w, "id", r.id);
     write_member(w, "source", r.source);
@@ -148,7 +147,6 @@ std::string to_json(const Record& r) {
     w.StartArray();
     for (const auto& a : r.aliases) w.String(a);
     w.EndArray();
-    w.Key("breadcrumb");
     detail::write_breadcrumb(w, r.breadcrumb);
     // Values grouped by field in first-seen order, so SQL can read one field
     // with json_each(json, '$.fields.organism').
@@ -183,16 +181,10 @@ std::string to_json(const Record& r) {
     }
     w.EndArray();
     w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize());
+    return text.str();
 }
 
 namespace {
-
-std::string get_string(const rapidjson::Value& obj, const char* key) {
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd() || !it->value.IsString()) return {};
-    return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 Origin parse_origin(const std::string& s) {
     if (s == "inherited") return Origin::inherited;
@@ -203,6 +195,7 @@ Origin parse_origin(const std::string& s) {
 }  // namespace
 
 Result<Record> record_from_json(std::string_view json) {
+    using detail::get_string;
     rapidjson::Document doc;
     doc.Parse(json.data(), json.size());
     if (doc.HasParseError()) {
@@ -226,13 +219,7 @@ Result<Record> record_from_json(std::string_view json) {
             if (a.IsString()) r.aliases.emplace_back(a.GetString(), a.GetStringLength());
         }
     }
-    if (auto it = doc.FindMember("breadcrumb"); it != doc.MemberEnd() && it->value.IsArray()) {
-        for (const auto& c : it->value.GetArray()) {
-            if (!c.IsObject()) continue;
-            r.breadcrumb.push_back(
-                Crumb{get_string(c, "id"), get_string(c, "kind"), get_string(c, "label")});
-        }
-    }
+    r.breadcrumb = detail::read_breadcrumb(doc);
     if (auto it = doc.FindMember("fields"); it != doc.MemberEnd() && it->value.IsObject()) {
         for (const auto& field : it->value.GetObject()) {
             if (!field.value.IsArray()) continue;
