@@ -2,38 +2,50 @@
 #include "hit_reader.h"
 
 #include <fmt/format.h>
-#include <rapidjson/document.h>
 
 #include "explain.h"
 #include "ranking.h"
+#include "schema/display_data.h"
 #include "schema/schema.h"
 #include "schema/units.h"
 
 namespace atlas::detail {
 namespace {
 
-FieldValue make_value(const FieldSpec* spec, const rapidjson::Value& v) {
+FieldValue make_value(const FieldSpec& spec, const DisplayValue& v) {
     FieldValue out;
-    if (v.IsBool()) {
-        out.type = ValueType::boolean;
-        out.number = v.GetBool() ? 1 : 0;
-        out.text = v.GetBool() ? "yes" : "no";
-    } else if (v.IsNumber()) {
-        out.type = ValueType::number;
-        out.number = v.GetDouble();
-        out.text = format_number(out.number);
-        if (spec != nullptr) {
-            if (auto label = scale_label(*spec, out.number); !label.empty()) {
+    switch (v.type) {
+        case DisplayValue::Type::boolean:
+            out.type = ValueType::boolean;
+            out.number = v.number;
+            out.text = v.number != 0 ? "yes" : "no";
+            break;
+        case DisplayValue::Type::number:
+            out.type = ValueType::number;
+            out.number = v.number;
+            out.text = format_number(out.number);
+            if (auto label = scale_label(spec, out.number); !label.empty()) {
                 out.label = label;
                 out.text += fmt::format(" ({})", label);
             }
-        }
-    } else if (v.IsString()) {
-        out.type =
-            spec != nullptr && spec->type == FieldType::date ? ValueType::date : ValueType::text;
-        out.text.assign(v.GetString(), v.GetStringLength());
+            break;
+        case DisplayValue::Type::text:
+            out.type = spec.type == FieldType::date ? ValueType::date : ValueType::text;
+            out.text = v.text;
+            break;
     }
     return out;
+}
+
+HitField make_field(const FieldSpec& spec, const DisplayField& shown) {
+    HitField field;
+    field.name = shown.name;
+    field.label = spec.label;
+    field.unit = spec.unit;
+    field.multi = spec.multi;
+    field.more = shown.more;
+    for (const auto& v : shown.values) field.values.push_back(make_value(spec, v));
+    return field;
 }
 
 // The query's top-level positive parts: what --explain scores one by one.
@@ -81,16 +93,9 @@ void HitReader::explain(Hit& hit, std::uint32_t docid, std::string order) const 
 
 HitGroup HitReader::group(std::uint32_t docid) const {
     HitGroup hg;
-    std::string data = gen_.db.get_document(docid).get_data();
-    rapidjson::Document head;
-    head.Parse(data.data(), data.size());
-    if (!head.HasParseError() && head.IsObject()) {
-        for (auto [key, out] : {std::pair{"id", &hg.id}, std::pair{"title", &hg.title}}) {
-            auto m = head.FindMember(key);
-            if (m != head.MemberEnd() && m->value.IsString()) {
-                out->assign(m->value.GetString(), m->value.GetStringLength());
-            }
-        }
+    if (auto shown = decode_display_data(gen_.db.get_document(docid).get_data())) {
+        hg.id = std::move(shown->id);
+        hg.title = std::move(shown->title);
     }
     return hg;
 }
@@ -99,84 +104,36 @@ Hit HitReader::read(std::uint32_t docid, std::uint64_t rank, double score) const
     Hit hit;
     hit.rank = rank;
     hit.score = score;
-    std::string data = gen_.db.get_document(docid).get_data();
-    rapidjson::Document doc;
-    doc.Parse(data.data(), data.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    auto shown = decode_display_data(gen_.db.get_document(docid).get_data());
+    if (!shown) {
         hit.id = fmt::format("(document {} has unreadable display data)", docid);
         return hit;
     }
-    auto str = [&](const char* key) -> std::string {
-        auto m = doc.FindMember(key);
-        return m != doc.MemberEnd() && m->value.IsString()
-                   ? std::string(m->value.GetString(), m->value.GetStringLength())
-                   : std::string();
-    };
-    hit.id = str("id");
-    hit.kind = str("kind");
-    hit.source = str("source");
-    hit.title = str("title");
+    hit.id = std::move(shown->id);
+    hit.kind = std::move(shown->kind);
+    hit.source = std::move(shown->source);
+    hit.title = std::move(shown->title);
     hit.title_marks = highlight(hit.title, matcher_);
-    if (auto m = doc.FindMember("breadcrumb"); m != doc.MemberEnd() && m->value.IsArray()) {
-        for (const auto& c : m->value.GetArray()) {
-            if (!c.IsObject()) continue;
-            Breadcrumb b;
-            for (auto [key, out] : {std::pair{"id", &b.id}, std::pair{"kind", &b.kind},
-                                    std::pair{"label", &b.label}}) {
-                auto f = c.FindMember(key);
-                if (f != c.MemberEnd() && f->value.IsString()) {
-                    out->assign(f->value.GetString(), f->value.GetStringLength());
-                }
-            }
-            hit.breadcrumb.push_back(std::move(b));
-        }
-    }
-    std::vector<std::string_view> own_texts;
-    std::vector<std::string_view> context_texts;
-    if (auto m = doc.FindMember("fields"); m != doc.MemberEnd() && m->value.IsObject()) {
-        for (const auto& f : m->value.GetObject()) {
-            std::string name(f.name.GetString(), f.name.GetStringLength());
-            const FieldSpec* spec = find_field(name);
-            if (spec == nullptr || !f.value.IsArray()) continue;
-            HitField field;
-            field.name = name;
-            field.label = spec->label;
-            field.unit = spec->unit;
-            field.multi = spec->multi;
-            for (const auto& v : f.value.GetArray()) {
-                field.values.push_back(make_value(spec, v));
-                if (spec->type == FieldType::text && v.IsString()) {
-                    std::string_view text(v.GetString(), v.GetStringLength());
-                    (name == "dataset_title" ? context_texts : own_texts).push_back(text);
-                }
-            }
-            hit.fields.push_back(std::move(field));
-        }
-    }
-    if (auto m = doc.FindMember("more"); m != doc.MemberEnd() && m->value.IsObject()) {
-        for (const auto& f : m->value.GetObject()) {
-            if (!f.value.IsUint64()) continue;
-            std::string_view name(f.name.GetString(), f.name.GetStringLength());
-            for (auto& field : hit.fields) {
-                if (field.name == name) field.more = f.value.GetUint64();
-            }
-        }
+    for (auto& c : shown->breadcrumb) {
+        hit.breadcrumb.push_back({std::move(c.id), std::move(c.kind), std::move(c.label)});
     }
     // The record's own text explains it best (the dataset title is in the
     // breadcrumb already); inherited context only when it has none.
-    hit.snippet = make_snippet(own_texts.empty() ? context_texts : own_texts, matcher_,
-                               request_.snippet_bytes);
-    if (auto m = doc.FindMember("links"); m != doc.MemberEnd() && m->value.IsObject()) {
-        for (const auto& l : m->value.GetObject()) {
-            if (!l.value.IsArray()) continue;
-            HitLink link;
-            link.rel.assign(l.name.GetString(), l.name.GetStringLength());
-            for (const auto& u : l.value.GetArray()) {
-                if (u.IsString()) link.urls.emplace_back(u.GetString(), u.GetStringLength());
-            }
-            hit.links.push_back(std::move(link));
+    std::vector<std::string_view> own_texts;
+    std::vector<std::string_view> context_texts;
+    for (const auto& f : shown->fields) {
+        const FieldSpec* spec = find_field(f.name);
+        if (spec == nullptr) continue;
+        hit.fields.push_back(make_field(*spec, f));
+        if (spec->type != FieldType::text) continue;
+        for (const auto& v : f.values) {
+            if (v.type != DisplayValue::Type::text) continue;
+            (f.name == "dataset_title" ? context_texts : own_texts).push_back(v.text);
         }
     }
+    hit.snippet = make_snippet(own_texts.empty() ? context_texts : own_texts, matcher_,
+                               request_.snippet_bytes);
+    for (auto& l : shown->links) hit.links.push_back({std::move(l.rel), std::move(l.urls)});
     return hit;
 }
 
