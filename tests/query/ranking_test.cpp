@@ -522,26 +522,31 @@ TEST_CASE("Ranker: collapsing siblings shows the best of each, counting the othe
         RankedPage all = ranker.page(s->matches->all(), 0, n, Collapse::none);
         RankedPage collapsed = ranker.page(s->matches->all(), 0, n, Collapse::siblings);
         // The uncollapsed order, keeping each siblings key's first (best).
-        std::map<std::string, std::uint32_t> count;
+        std::map<std::string, std::uint32_t> siblings;
         std::vector<std::uint32_t> firsts;
         for (const auto& h : all) {
-            if (count[siblings_key(portal_gen(), h.docid)]++ == 0) firsts.push_back(h.docid);
+            if (siblings[siblings_key(portal_gen(), h.docid)]++ == 0) firsts.push_back(h.docid);
         }
         CHECK(docids(collapsed) == firsts);
         std::uint64_t shown_and_counted = 0;
         for (const auto& h : collapsed) {
-            CHECK(h.collapsed + 1 == count[siblings_key(portal_gen(), h.docid)]);
+            CHECK(h.collapsed + 1 == siblings[siblings_key(portal_gen(), h.docid)]);
             shown_and_counted += 1 + h.collapsed;
             if (h.collapsed > 0) ++folded;
         }
         CHECK(shown_and_counted == s->matches->size());
-        // A page of it from an offset is its tail, counts included.
-        if (collapsed.size() > 3) {
-            RankedPage tail = ranker.page(s->matches->all(), 3, n, Collapse::siblings);
-            REQUIRE(tail.size() == collapsed.size() - 3);
-            for (std::size_t i = 0; i < tail.size(); ++i) {
-                CHECK(tail[i].docid == collapsed[i + 3].docid);
-                CHECK(tail[i].collapsed == collapsed[i + 3].collapsed);
+        // A short page of it, from the start or an offset, is a slice of it,
+        // counts included (they count siblings beyond the page too).
+        for (auto [offset, count] : {std::pair{0u, 3u}, std::pair{3u, 5u}, std::pair{3u, n}}) {
+            CAPTURE(offset);
+            CAPTURE(count);
+            RankedPage slice = ranker.page(s->matches->all(), offset, count, Collapse::siblings);
+            std::size_t from = std::min<std::size_t>(offset, collapsed.size());
+            std::size_t to = std::min<std::size_t>(std::size_t{offset} + count, collapsed.size());
+            REQUIRE(slice.size() == to - from);
+            for (std::size_t i = 0; i < slice.size(); ++i) {
+                CHECK(slice[i].docid == collapsed[from + i].docid);
+                CHECK(slice[i].collapsed == collapsed[from + i].collapsed);
             }
         }
     }
