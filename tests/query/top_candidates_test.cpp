@@ -80,11 +80,23 @@ std::vector<std::uint32_t> docids(const RankedPage& page) {
 
 bool subset(const Bitmap& a, const Bitmap& b) { return (a - b).empty(); }
 
-// Queries whose every weighted part is one term with lists.
-const std::vector<std::string> kListed = {"biospecimen",           "carcinoma",
-                                          "biospecimen carcinoma", "biospecimen colorectal",
-                                          "htan primary",          "htan primary biospecimen",
-                                          "breast treatment"};
+// Queries whose every weighted part is one term with lists: one, two (sums of
+// listed weights exact) and three terms (bounded by the caps), whose candidates
+// are fully listed, partly listed, or too few to narrow.
+const std::vector<std::string> kListed = {"biospecimen",
+                                          "carcinoma",
+                                          "biospecimen carcinoma",
+                                          "biospecimen colorectal",
+                                          "htan chemotherapy",
+                                          "htan treatment",
+                                          "primary cell",
+                                          "htan primary",
+                                          "breast treatment",
+                                          "htan primary biospecimen",
+                                          "htan adenocarcinoma colorectal",
+                                          "htan chemotherapy adenocarcinoma",
+                                          "primary cell culture",
+                                          "primary cell defocus"};
 
 }  // namespace
 
@@ -151,7 +163,10 @@ TEST_CASE("reachable keeps, of the candidates given, every one among the true be
                 RankedPage best = ranker.page(few, 0, static_cast<std::uint32_t>(want),
                                               by_group ? Collapse::dataset : Collapse::none);
                 CHECK(ranker.scored() == few->size());
-                REQUIRE(best.size() == std::min<std::uint64_t>(want, few->size()));
+                // (By group: as many as the candidates have datasets, up to want.)
+                REQUIRE_FALSE(best.empty());
+                REQUIRE(best.size() <= want);
+                if (!by_group) REQUIRE(best.size() == want);
                 for (const auto& hit : best) CHECK(reach->contains(hit.docid));
                 ++cases;
                 if (reach->size() < few->size()) ++narrowed;
@@ -160,7 +175,7 @@ TEST_CASE("reachable keeps, of the candidates given, every one among the true be
     }
     // Not vacuous: candidates are left out (reachable may keep all when it cannot bound).
     MESSAGE(narrowed << " of " << cases << " candidate sets were narrowed");
-    CHECK(narrowed >= 10);
+    CHECK(narrowed * 2 > cases);
 }
 
 TEST_CASE("a page from the candidates said to be exact is the page of every match scored") {
