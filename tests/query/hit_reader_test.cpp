@@ -58,7 +58,7 @@ const std::string kAnnotation = "cryoet:annotation:10000/TS_026/13.480/101";
 
 }  // namespace
 
-TEST_CASE("a record read as a hit has its id, kind, source, title, breadcrumb, rank and score") {
+TEST_CASE("a record read as a hit has its id, kind, source, title, breadcrumb, links and own snippet") {
     SearchRequest r;
     r.query = "ribosome";
     auto c = test::checked(r, gen());
@@ -83,6 +83,10 @@ TEST_CASE("a record read as a hit has its id, kind, source, title, breadcrumb, r
     CHECK(hit.title_marks.text == hit.title);
     CHECK(marked(hit.title_marks) == std::vector<std::string>{"ribosome"});
     CHECK(hit.title.substr(hit.title_marks.marks[0].first, 8) == "ribosome");
+    // The snippet is of the record's own text (how it was annotated), not of
+    // its dataset's title, which the breadcrumb shows.
+    CHECK(hit.snippet.text.starts_with("Cumulative template-matching trained 2D CNN predictions"));
+    CHECK(hit.snippet.text.find(kDatasetTitle) == std::string::npos);
     CHECK(hit.similar == 0);
     CHECK_FALSE(hit.explanation.has_value());
     // A date is shown as written.
