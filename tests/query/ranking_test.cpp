@@ -1,12 +1,21 @@
 // Tests for exact-id ranking, the vocabulary in queries and --explain (query/searcher.cpp,
-// query/query_parser.cpp, query/explain.cpp) on the index of every bundled portal.
+// query/query_parser.cpp, query/explain.cpp) on the index of every bundled portal, and
+// for the ranking stage itself (query/ranking.cpp, Ranker): pages, collapsing, top
+// lists and the two-thread split.
+#include "ranking.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "atlas/search.h"
+#include "match_set.h"
+#include "stage_util.h"
 #include "test_util.h"
 
 using namespace atlas;
@@ -362,5 +371,263 @@ TEST_CASE("a set scored in halves on two threads gives the page one thread gives
         }
         MESSAGE(halves << " of " << requests.size() << " requests scored in halves");
         CHECK(halves * 2 > requests.size());
+    }
+}
+
+// --- Ranker --------------------------------------------------------------------------
+
+namespace {
+
+using detail::Bitmap;
+using detail::Collapse;
+using detail::MatchSet;
+using detail::OpenGeneration;
+using detail::RankedPage;
+using detail::Ranker;
+
+detail::OpenGeneration& portal_gen() {
+    static auto g = test::open_current(test::portal_index().dir);
+    return *g;
+}
+
+// One request through the stages before ranking: checked, its match set.
+struct Staged {
+    SearchRequest request;
+    detail::CheckedRequest checked;
+    std::optional<MatchSet> matches;
+};
+
+std::unique_ptr<Staged> stage(OpenGeneration& gen, const SearchRequest& request) {
+    auto s = std::make_unique<Staged>();
+    s->request = request;
+    s->checked = test::checked(s->request, gen);
+    REQUIRE(s->checked.ranked);
+    s->matches = MatchSet::build(s->checked, gen);
+    return s;
+}
+
+std::unique_ptr<Staged> stage(OpenGeneration& gen, const std::string& query) {
+    SearchRequest r;
+    r.query = query;
+    return stage(gen, r);
+}
+
+std::vector<std::uint32_t> docids(const RankedPage& page) {
+    std::vector<std::uint32_t> out;
+    for (const auto& h : page) out.push_back(h.docid);
+    return out;
+}
+
+// The record ids of a page, and its weights.
+std::vector<std::string> page_ids(const OpenGeneration& gen, const RankedPage& page) {
+    return test::record_ids(gen.db, docids(page));
+}
+
+std::vector<double> weights(const RankedPage& page) {
+    std::vector<double> out;
+    for (const auto& h : page) out.push_back(h.weight);
+    return out;
+}
+
+// The siblings key of a document (dataset, kind, folded title).
+std::string siblings_key(const OpenGeneration& gen, std::uint32_t docid) {
+    return gen.db.get_document(docid).get_value(kSlotSiblings);
+}
+
+const std::vector<std::string> kRankerQueries = {"cell",      "ribosome S. pombe", "membrane",
+                                                 "carcinoma", "biospecimen",       "lung"};
+
+}  // namespace
+
+TEST_CASE("Ranker: a page from an offset is the tail of the page from the start") {
+    SearcherOptions options;
+    for (const auto& query : kRankerQueries) {
+        CAPTURE(query);
+        auto s = stage(portal_gen(), query);
+        Ranker ranker(portal_gen(), s->checked, *s->matches, options);
+        RankedPage whole = ranker.page(s->matches->all(), 0, 40, Collapse::none);
+        REQUIRE(whole.size() == std::min<std::uint64_t>(40, s->matches->size()));
+        REQUIRE(whole.size() > 20);
+        for (std::size_t i = 1; i < whole.size(); ++i)
+            CHECK(whole[i - 1].weight >= whole[i].weight);
+        for (std::uint32_t offset : {1u, 7u, 20u}) {
+            CAPTURE(offset);
+            RankedPage tail = ranker.page(s->matches->all(), offset, 40 - offset, Collapse::none);
+            REQUIRE(tail.size() == whole.size() - offset);
+            for (std::size_t i = 0; i < tail.size(); ++i) {
+                CHECK(tail[i].docid == whole[offset + i].docid);
+                CHECK(tail[i].weight == whole[offset + i].weight);
+                CHECK(tail[i].collapsed == 0);
+            }
+        }
+        // A page within a part of the matches is the part's order.
+        auto part = std::make_shared<const Bitmap>(Bitmap::of(docids(whole)) -
+                                                   Bitmap::of(std::vector{whole[0].docid}));
+        RankedPage within = ranker.page(part, 0, 10, Collapse::none);
+        REQUIRE(within.size() == 10);
+        for (std::size_t i = 0; i < within.size(); ++i)
+            CHECK(within[i].docid == whole[i + 1].docid);
+        CHECK(ranker.scored() > s->matches->size());  // every page scored
+        CHECK(ranker.threads() == 1);
+    }
+}
+
+TEST_CASE("Ranker: collapsing by dataset gives each dataset once, as Searcher's groups") {
+    SearcherOptions options;
+    auto group = portal_gen().columns->group();
+    for (const auto& query : kRankerQueries) {
+        CAPTURE(query);
+        auto s = stage(portal_gen(), query);
+        Ranker ranker(portal_gen(), s->checked, *s->matches, options);
+        RankedPage page = ranker.page(s->matches->all(), 0, 10, Collapse::dataset);
+        std::vector<std::uint32_t> groups;
+        for (const auto& h : page) groups.push_back(group[h.docid]);
+        CHECK(std::set<std::uint32_t>(groups.begin(), groups.end()).size() == groups.size());
+
+        SearchRequest grouped;
+        grouped.query = query;
+        grouped.group_by = "dataset";
+        grouped.limit = 10;
+        auto result = searcher().search(grouped);
+        REQUIRE(result.ok());
+        std::vector<std::string> want;
+        for (const auto& g : result.value().groups) want.push_back(g.id);
+        CHECK(test::record_ids(portal_gen().db, groups) == want);
+
+        // Each hit is the best match of its dataset.
+        for (const auto& h : page) {
+            auto members = std::make_shared<const Bitmap>(
+                Bitmap::of(portal_gen().columns->members(group[h.docid])) & *s->matches->all());
+            RankedPage best = ranker.page(members, 0, 1, Collapse::none);
+            REQUIRE(best.size() == 1);
+            CHECK(best[0].docid == h.docid);
+            CHECK(best[0].weight == h.weight);
+        }
+        // And a later page is the tail.
+        RankedPage tail = ranker.page(s->matches->all(), 4, 6, Collapse::dataset);
+        auto heads = docids(page);
+        heads.erase(heads.begin(), heads.begin() + std::min<std::ptrdiff_t>(4, std::ssize(heads)));
+        CHECK(docids(tail) == heads);
+    }
+}
+
+TEST_CASE("Ranker: collapsing siblings shows the best of each, counting the others") {
+    SearcherOptions options;
+    std::size_t folded = 0;
+    for (const auto& query : kRankerQueries) {
+        CAPTURE(query);
+        auto s = stage(portal_gen(), query);
+        Ranker ranker(portal_gen(), s->checked, *s->matches, options);
+        const auto n = static_cast<std::uint32_t>(s->matches->size());
+        RankedPage all = ranker.page(s->matches->all(), 0, n, Collapse::none);
+        RankedPage collapsed = ranker.page(s->matches->all(), 0, n, Collapse::siblings);
+        // The uncollapsed order, keeping each siblings key's first (best).
+        std::map<std::string, std::uint32_t> siblings;
+        std::vector<std::uint32_t> firsts;
+        for (const auto& h : all) {
+            if (siblings[siblings_key(portal_gen(), h.docid)]++ == 0) firsts.push_back(h.docid);
+        }
+        CHECK(docids(collapsed) == firsts);
+        std::uint64_t shown_and_counted = 0;
+        for (const auto& h : collapsed) {
+            CHECK(h.collapsed + 1 == siblings[siblings_key(portal_gen(), h.docid)]);
+            shown_and_counted += 1 + h.collapsed;
+            if (h.collapsed > 0) ++folded;
+        }
+        CHECK(shown_and_counted == s->matches->size());
+        // A short page of it, from the start or an offset, is a slice of it,
+        // counts included (they count siblings beyond the page too).
+        for (auto [offset, count] : {std::pair{0u, 3u}, std::pair{3u, 5u}, std::pair{3u, n}}) {
+            CAPTURE(offset);
+            CAPTURE(count);
+            RankedPage slice = ranker.page(s->matches->all(), offset, count, Collapse::siblings);
+            std::size_t from = std::min<std::size_t>(offset, collapsed.size());
+            std::size_t to = std::min<std::size_t>(std::size_t{offset} + count, collapsed.size());
+            REQUIRE(slice.size() == to - from);
+            for (std::size_t i = 0; i < slice.size(); ++i) {
+                CHECK(slice[i].docid == collapsed[from + i].docid);
+                CHECK(slice[i].collapsed == collapsed[from + i].collapsed);
+            }
+        }
+    }
+    CHECK(folded > 10);
+}
+
+TEST_CASE("Ranker: from top lists the page is the page of every match scored, scoring fewer") {
+    test::TempDir tmp;
+    test::build_portals_with_top_lists(tmp.path() / "index", 40, 30);
+    auto listed = test::open_current((tmp.path() / "index").string());
+    SearcherOptions options;
+    std::size_t fewer = 0, cases = 0;
+    for (const auto& query : {"biospecimen", "cell", "carcinoma", "biospecimen carcinoma",
+                              "biospecimen colorectal", "htan primary", "colorectal carcinoma"}) {
+        for (auto collapse : {Collapse::none, Collapse::dataset}) {
+            for (auto [offset, count] :
+                 {std::pair{0u, 10u}, std::pair{10u, 10u}, std::pair{0u, 3u}}) {
+                CAPTURE(query);
+                CAPTURE(static_cast<int>(collapse));
+                CAPTURE(offset);
+                auto a = stage(*listed, query);
+                auto b = stage(portal_gen(), query);
+                REQUIRE(a->matches->size() == b->matches->size());
+                Ranker from_lists(*listed, a->checked, *a->matches, options);
+                Ranker everything(portal_gen(), b->checked, *b->matches, options);
+                RankedPage got = from_lists.page(a->matches->all(), offset, count, collapse);
+                RankedPage want = everything.page(b->matches->all(), offset, count, collapse);
+                // The index without lists scores every match.
+                CHECK(everything.scored() == b->matches->size());
+                CHECK(page_ids(*listed, got) == page_ids(portal_gen(), want));
+                REQUIRE(got.size() == want.size());
+                for (std::size_t i = 0; i < got.size(); ++i) {
+                    CHECK(got[i].weight == doctest::Approx(want[i].weight).epsilon(1e-9));
+                }
+                ++cases;
+                if (from_lists.scored() < a->matches->size()) ++fewer;
+            }
+        }
+    }
+    MESSAGE(fewer << " of " << cases << " pages were ranked from the top lists' candidates");
+    CHECK(fewer > 0);
+    CHECK(fewer < cases);
+}
+
+TEST_CASE("Ranker: a set scored in halves on two threads gives the page one thread gives") {
+    SearcherOptions one;
+    one.threads = 1;
+    SearcherOptions split;
+    split.threads = 2;
+    split.split_from = 1;
+    auto single = test::open_current(test::portal_index().dir, one);
+    auto two = test::open_current(test::portal_index().dir, split);
+    REQUIRE(single->helper_db == nullptr);
+    REQUIRE(two->helper_db != nullptr);
+    for (const auto& query : kRankerQueries) {
+        for (auto collapse : {Collapse::none, Collapse::dataset, Collapse::siblings}) {
+            for (auto [offset, count] : {std::pair{0u, 10u}, std::pair{7u, 15u}}) {
+                CAPTURE(query);
+                CAPTURE(static_cast<int>(collapse));
+                CAPTURE(offset);
+                auto a = stage(*single, query);
+                auto b = stage(*two, query);
+                Ranker one_thread(*single, a->checked, *a->matches, one);
+                Ranker halves(*two, b->checked, *b->matches, split);
+                RankedPage want = one_thread.page(a->matches->all(), offset, count, collapse);
+                RankedPage got = halves.page(b->matches->all(), offset, count, collapse);
+                CHECK(one_thread.threads() == 1);
+                // Siblings' counts need every match in one list: never split.
+                CHECK(halves.threads() == (collapse == Collapse::siblings ? 1u : 2u));
+                CHECK(docids(got) == docids(want));
+                CHECK(weights(got) == weights(want));  // to the bit
+                // (Siblings' counts are exact; a dataset's count is Xapian's
+                // guess and not part of the page.)
+                if (collapse == Collapse::siblings) {
+                    REQUIRE(got.size() == want.size());
+                    for (std::size_t i = 0; i < got.size(); ++i) {
+                        CHECK(got[i].collapsed == want[i].collapsed);
+                    }
+                }
+                CHECK(halves.scored() == one_thread.scored());
+            }
+        }
     }
 }
