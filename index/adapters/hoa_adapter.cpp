@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -132,34 +131,13 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kParamete
      {"sample.stabilisation_medium", "stabilisation_medium"},
      {"sample.degassing_method", "degassing_method"}}};
 
-std::string quote(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
-        if (out.size() >= 60) {
-            out += "...";
-            break;
-        }
-    }
-    return "'" + out + "'";
-}
-
-const char* json_type(const rapidjson::Value& v) {
-    if (v.IsNull()) return "null";
-    if (v.IsBool()) return "a boolean";
-    if (v.IsNumber()) return "a number";
-    if (v.IsString()) return "a string";
-    if (v.IsArray()) return "an array";
-    return "an object";
-}
-
 // A value as a donor-fact comparison and a message show it: null, 76, 'F'.
 std::string fact_text(const rapidjson::Value* v) {
     if (v == nullptr || v->IsNull()) return "null";
     if (v->IsString()) return quote(std::string_view(v->GetString(), v->GetStringLength()));
     if (v->IsNumber()) return format_number(v->GetDouble());
     if (v->IsBool()) return v->GetBool() ? "true" : "false";
-    return json_type(*v);
+    return type_name(*v);
 }
 
 struct Quantity {
@@ -222,19 +200,6 @@ void add_quantity(const FieldReader& r, Record& rec, std::string_view path, std:
 
 void add_text(const FieldReader& r, Record& rec, std::string_view path, std::string_view field) {
     if (auto v = r.text(path)) add_unique(rec, field, *v);
-}
-
-bool looks_like_orcid(std::string_view s) {
-    if (s.size() != 19) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (i == 4 || i == 9 || i == 14) {
-            if (c != '-') return false;
-        } else if (!(std::isdigit(static_cast<unsigned char>(c)) || (i == 18 && c == 'X'))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 // Spellings of the one cause of death the corpus writes several ways.  Only
@@ -524,7 +489,7 @@ class HoaAdapter final : public Adapter {
             if (index_.count(prev_id) != 0) continue;
             std::optional<Record> previous = sink_->previous(prev_id);
             if (!previous) continue;
-            std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
+            keep_own_values(*previous);
             Scan s;
             s.carried = true;
             s.donor = previous->first("donor");
@@ -565,7 +530,7 @@ class HoaAdapter final : public Adapter {
         Donor d;
         std::string id = std::string(kDonorPrefix) + donor;
         if (auto previous = sink_->previous(id)) {
-            std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
+            keep_own_values(*previous);
             d.record = std::move(*previous);
             d.carried = true;
         } else {
@@ -601,7 +566,7 @@ class HoaAdapter final : public Adapter {
         if (organs_.count(id) != 0) return;
         auto previous = sink_->previous(id);
         if (!previous) return ensure_organ(id, donor, organ, context, file);
-        std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
+        keep_own_values(*previous);
         Organ o;
         o.donor = donor;
         o.record = std::move(*previous);
@@ -654,7 +619,7 @@ class HoaAdapter final : public Adapter {
             if (!v->IsObject()) {
                 r.warn(section.name, fmt::format("expected an object, found {}; its fields are "
                                                  "left out",
-                                                 json_type(*v)));
+                                                 type_name(*v)));
                 continue;
             }
             report_unknown(FieldReader(*v, r.context(), std::string(section.name) + "."),

@@ -73,15 +73,6 @@ constexpr std::array<std::string_view, 2> kDocumentCounts{"dataset", "file"};
 constexpr std::array<std::string_view, 1> kDatasetKeywords{"file_name"};
 constexpr std::array<std::string_view, 1> kDatasetCounts{"file"};
 
-const char* type_name(const rapidjson::Value& v) {
-    if (v.IsNull()) return "null";
-    if (v.IsBool()) return "a boolean";
-    if (v.IsNumber()) return "a number";
-    if (v.IsString()) return "a string";
-    if (v.IsArray()) return "an array";
-    return "an object";
-}
-
 bool contains(std::span<const std::string_view> list, std::string_view s) {
     return std::find(list.begin(), list.end(), s) != list.end();
 }
