@@ -208,7 +208,7 @@ class CryoetAdapter final : public Adapter {
         std::optional<Record> previous = sink_->previous(id);
         report_issue(ctx(where, id), Severity::error, field, message, previous.has_value());
         if (!previous) return std::nullopt;
-        std::erase_if(previous->values, [](const Value& v) { return v.origin != Origin::own; });
+        keep_own_values(*previous);
         return Read{std::move(*previous), true};
     }
 

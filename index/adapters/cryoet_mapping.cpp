@@ -220,20 +220,6 @@ void add_dates(const FieldReader& r, Record& rec) {
     if (auto d = r.date("dates.last_modified_date")) rec.add_date("last_modified_date", *d);
 }
 
-bool looks_like_orcid(std::string_view s) {
-    // 0000-0002-4691-9501; the last character may be X.
-    if (s.size() != 19) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (i == 4 || i == 9 || i == 14) {
-            if (c != '-') return false;
-        } else if (!(std::isdigit(static_cast<unsigned char>(c)) || (i == 18 && c == 'X'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void add_authors(const FieldReader& r, Record& rec) {
     int i = 0;
     for (const auto* author : r.objects("authors")) {

@@ -33,6 +33,10 @@ void inherit_as(Record& to, const Record& from, std::string_view field, std::str
     }
 }
 
+void keep_own_values(Record& record) {
+    std::erase_if(record.values, [](const Value& v) { return v.origin != Origin::own; });
+}
+
 bool add_unique(Record& record, std::string_view field, std::string_view text, Origin origin) {
     if (text.empty() || has_value(record, field, fold(text))) return false;
     record.add(field, text, origin);

@@ -24,6 +24,10 @@ namespace atlas::detail {
 void inherit(Record& to, const Record& from, std::span<const std::string_view> fields);
 void inherit_as(Record& to, const Record& from, std::string_view field, std::string_view as);
 
+// Drops the inherited and rolled-up values of a record kept from the previous
+// generation: this build gives it its context and roll-ups again.
+void keep_own_values(Record& record);
+
 // Adds a value unless the record already has the same field with the same
 // (case-folded) text; returns whether it was added.  Cost: a scan of the
 // record's values; for many values of one field use UniqueAdder.

@@ -17,9 +17,7 @@
 #include "schema/units.h"
 
 namespace atlas::detail {
-namespace {
 
-// Quotes a value for a message, shortened so a line stays a line.
 std::string quote(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -42,7 +40,18 @@ const char* type_name(const rapidjson::Value& v) {
     return "an object";
 }
 
-}  // namespace
+bool looks_like_orcid(std::string_view s) {
+    if (s.size() != 19) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (i == 4 || i == 9 || i == 14) {
+            if (c != '-') return false;
+        } else if (!(std::isdigit(static_cast<unsigned char>(c)) || (i == 18 && c == 'X'))) {
+            return false;
+        }
+    }
+    return true;
+}
 
 namespace {
 

@@ -68,6 +68,15 @@ bool is_template_marker(std::string_view s);
 // value is absent, never a word or a facet value.
 bool is_unrecorded(std::string_view s);
 
+// Quotes a value for a message, shortened so a line stays a line: 'ab...'.
+std::string quote(std::string_view s);
+
+// What a JSON value is, for a message: "null", "a number", "an object"...
+const char* type_name(const rapidjson::Value& v);
+
+// True for the form of an ORCID iD: 0000-0002-4691-9501 (the last character may be X).
+bool looks_like_orcid(std::string_view s);
+
 class FieldReader {
   public:
     // `object` must outlive the reader.  `prefix` is prepended to field paths

@@ -1,4 +1,5 @@
-// Tests for index/hoa_adapter.cpp on the real Human Organ Atlas files in data/hoa.
+// Tests for index/adapters/hoa_{adapter,mapping}.cpp on the real Human Organ Atlas files in
+// data/hoa.
 //
 // Expected values are read from the sample's JSON files with RapidJSON,
 // independently of the adapter, wherever they can be.  Tests that need damaged

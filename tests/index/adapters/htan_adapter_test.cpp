@@ -1,4 +1,4 @@
-// Tests for index/htan_adapter.cpp on the real records in data/htan (a cut of
+// Tests for index/adapters/htan_{adapter,mapping}.cpp on the real records in data/htan (a cut of
 // the portal's processed_syn_data.json.gz and of the Therapy rows of its
 // syn_data.json.gz; see data/htan/SOURCE.md).
 //

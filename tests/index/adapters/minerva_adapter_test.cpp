@@ -1,5 +1,6 @@
-// Tests for index/minerva_adapter.cpp on data/minerva: real exhibits of HTA-CRCATLAS-1 and
-// HTA-MELATLAS-1 and the HTAN portal's minerva-story-mappings.json, byte for byte.
+// Tests for index/adapters/minerva_{adapter,mapping}.cpp on data/minerva: real exhibits of
+// HTA-CRCATLAS-1 and HTA-MELATLAS-1 and the HTAN portal's minerva-story-mappings.json, byte for
+// byte.
 //
 // Expected values (channel names, waypoint texts, mapped file names) are read
 // from the files with RapidJSON, independently of the adapter.

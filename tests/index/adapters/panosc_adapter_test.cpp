@@ -1,5 +1,5 @@
-// Tests for index/panosc_adapter.cpp on data/panosc (the search-api fixture, byte for byte)
-// and on small dumps written here in the shapes the other corpus copies have.
+// Tests for index/adapters/panosc_{adapter,mapping}.cpp on data/panosc (the search-api fixture,
+// byte for byte) and on small dumps written here in the shapes the other corpus copies have.
 //
 // Expected counts and values are read from the fixture with RapidJSON,
 // independently of the adapter, wherever they can be.
