@@ -42,9 +42,12 @@
 
 #include "atlas_engine.h"
 #include "engine.h"
-#include "pg_engine.h"
+#include "peers_relevance.h"
 #include "sqlite_engine.h"
 #include "workload.h"
+#ifdef ATLAS_BENCH_POSTGRESQL
+#include "pg_engine.h"
+#endif
 
 namespace {
 
@@ -163,7 +166,9 @@ std::string ms(double v) { return v >= 100 ? fmt::format("{:.0f}", v) : fmt::for
 std::unique_ptr<Engine> make_engine(const std::string& name) {
     if (name == "atlas") return make_atlas_engine();
     if (name == "sqlite") return make_sqlite_engine();
+#ifdef ATLAS_BENCH_POSTGRESQL
     if (name == "postgresql") return make_pg_engine();
+#endif
     return nullptr;
 }
 
@@ -274,7 +279,9 @@ int main(int argc, char** argv) {
         if (t < 1 || t > 64) return usage("--threads takes numbers from 1 to 64");
     }
     for (const auto& e : o.engines) {
-        if (!make_engine(e)) return usage(fmt::format("unknown engine '{}' (atlas, sqlite, postgresql)", e));
+        if (make_engine(e)) continue;
+        if (std::string why = peer_not_built(e); !why.empty()) return usage(why);
+        return usage(fmt::format("unknown engine '{}' (atlas, sqlite, postgresql)", e));
     }
     if (o.work.empty()) o.work = fs::temp_directory_path() / fmt::format("atlas-bench-{}", ::getpid());
     fs::create_directories(o.work);

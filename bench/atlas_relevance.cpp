@@ -143,6 +143,10 @@ int main(int argc, char** argv) {
     }
     if (engines.empty()) engines.emplace_back("atlas");
     for (const auto& e : engines) {
+        if (std::string why = atlas::bench::peer_not_built(e); !why.empty()) {
+            fmt::print(stderr, "atlas_relevance: {}\n", why);
+            return 2;
+        }
         if (e != "atlas" && atlas::bench::make_peer(e) == nullptr) {
             fmt::print(stderr, "atlas_relevance: unknown engine '{}' (atlas, sqlite, postgresql)\n",
                        e);

@@ -11,9 +11,11 @@
 
 #include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "flag_pairs.h"
 #include "scale_corpus.h"
 
 namespace {
@@ -50,17 +52,7 @@ bool parse_u64(std::string_view text, std::uint64_t& out) {
 int main(int argc, char** argv) {
     atlas::bench::ScaleOptions options;
     bool have_records = false, have_seed = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            fmt::print("{}", kUsage);
-            return 0;
-        }
-        if (i + 1 >= argc) {
-            fmt::print(stderr, "atlas_scale: {} needs a value\n{}", arg, kUsage);
-            return 2;
-        }
-        std::string_view value = argv[++i];
+    auto take = [&](std::string_view arg, std::string_view value) -> std::optional<int> {
         std::uint64_t number = 0;
         if (arg == "--catalog") {
             options.catalog = value;
@@ -82,9 +74,12 @@ int main(int argc, char** argv) {
                 return 2;
             }
         } else {
-            fmt::print(stderr, "atlas_scale: bad argument '{} {}'\n{}", arg, value, kUsage);
-            return 2;
+            return atlas::bench::bad_flag("atlas_scale", arg, value, kUsage);
         }
+        return std::nullopt;
+    };
+    if (auto code = atlas::bench::for_each_flag(argc, argv, "atlas_scale", kUsage, take)) {
+        return *code;
     }
     if (options.catalog.empty() || options.out_dir.empty() || !have_records || !have_seed) {
         fmt::print(stderr, "atlas_scale: --catalog, --records, --seed and --out are required\n{}",

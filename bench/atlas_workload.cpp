@@ -10,9 +10,11 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "flag_pairs.h"
 #include "workload_draw.h"
 
 namespace {
@@ -38,17 +40,7 @@ int main(int argc, char** argv) {
     atlas::bench::WorkloadOptions options;
     std::string out_path;
     bool have_seed = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            fmt::print("{}", kUsage);
-            return 0;
-        }
-        if (i + 1 >= argc) {
-            fmt::print(stderr, "atlas_workload: {} needs a value\n{}", arg, kUsage);
-            return 2;
-        }
-        std::string_view value = argv[++i];
+    auto take = [&](std::string_view arg, std::string_view value) -> std::optional<int> {
         std::uint64_t number = 0;
         if (arg == "--records") {
             options.records_dir = value;
@@ -71,9 +63,12 @@ int main(int argc, char** argv) {
                    number <= 1000000) {
             options.per_scenario = static_cast<std::uint32_t>(number);
         } else {
-            fmt::print(stderr, "atlas_workload: bad argument '{} {}'\n{}", arg, value, kUsage);
-            return 2;
+            return atlas::bench::bad_flag("atlas_workload", arg, value, kUsage);
         }
+        return std::nullopt;
+    };
+    if (auto code = atlas::bench::for_each_flag(argc, argv, "atlas_workload", kUsage, take)) {
+        return *code;
     }
     if (options.records_dir.empty() || out_path.empty() || !have_seed) {
         fmt::print(stderr, "atlas_workload: --records, --seed and --out are required\n{}", kUsage);

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 
-#include "pg_engine.h"
 #include "scale_corpus.h"
 #include "schema/schema.h"
 #include "sqlite_engine.h"
+#ifdef ATLAS_BENCH_POSTGRESQL
+#include "pg_engine.h"
+#endif
 
 namespace atlas::bench {
 namespace {
@@ -69,8 +71,17 @@ Result<std::uint64_t> write_catalog_records(const fs::path& catalog, const fs::p
 
 std::unique_ptr<Engine> make_peer(std::string_view name) {
     if (name == "sqlite" || name == "sqlite-fts5") return make_sqlite_engine();
+#ifdef ATLAS_BENCH_POSTGRESQL
     if (name == "postgresql") return make_pg_engine();
+#endif
     return nullptr;
+}
+
+std::string peer_not_built(std::string_view name) {
+    if (name == "postgresql" && make_peer(name) == nullptr) {
+        return "postgresql: not built (libpq-dev missing)";
+    }
+    return "";
 }
 
 BenchRequest peer_request(const JudgedQuery& query, std::size_t depth) {

@@ -44,8 +44,12 @@ Result<std::uint64_t> write_catalog_records(const std::filesystem::path& catalog
                                             const std::filesystem::path& out_dir);
 
 // The peer engine named `name` ("sqlite" or "sqlite-fts5", "postgresql"), or
-// nullptr for any other name.
+// nullptr for any other name and for a peer this build left out.
 std::unique_ptr<Engine> make_peer(std::string_view name);
+
+// Why `name` names a peer make_peer cannot make: "postgresql: not built
+// (libpq-dev missing)" when this build left it out; "" otherwise.
+std::string peer_not_built(std::string_view name);
 
 // The request a peer runs for `query` (see the file comment): text words,
 // kinds, a source filter, no facets, limit `depth`, offset 0.

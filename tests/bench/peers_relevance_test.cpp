@@ -13,8 +13,10 @@
 #include <set>
 
 #include "atlas/search.h"
-#include "pg_server.h"
 #include "test_util.h"
+#ifdef ATLAS_BENCH_POSTGRESQL
+#include "pg_server.h"
+#endif
 
 namespace {
 
@@ -148,7 +150,13 @@ TEST_CASE("a judged query reaches a peer as the bench's keyword request, as type
     CHECK(r.limit == 10);
 
     CHECK(make_peer("sqlite") != nullptr);
+#ifdef ATLAS_BENCH_POSTGRESQL
     CHECK(make_peer("postgresql") != nullptr);
+    CHECK(peer_not_built("postgresql").empty());
+#else
+    CHECK(make_peer("postgresql") == nullptr);
+    CHECK(peer_not_built("postgresql") == "postgresql: not built (libpq-dev missing)");
+#endif
     CHECK(make_peer("atlas") == nullptr);
 }
 
@@ -158,10 +166,14 @@ TEST_CASE("the SQLite FTS5 peer on the sample: a well-formed evaluation, below a
 }
 
 TEST_CASE("the PostgreSQL peer on the sample: a well-formed evaluation, below atlas overall") {
+#ifdef ATLAS_BENCH_POSTGRESQL
     if (auto bin = PgServer::find_binaries(); !bin.ok()) {
         MESSAGE("skipped: " << bin.error().message);
         return;
     }
     atlas::test::TempDir dir;
     check_peer(evaluate_peer("postgresql", dir.path()));
+#else
+    MESSAGE("skipped: postgresql: not built (libpq-dev missing)");
+#endif
 }

@@ -22,12 +22,15 @@
 #include <map>
 #include <thread>
 
-#include "pg_engine.h"
-#include "pg_server.h"
+#include "peers_relevance.h"
 #include "schema/record.h"
 #include "schema/schema.h"
 #include "sqlite_engine.h"
 #include "test_util.h"
+#ifdef ATLAS_BENCH_POSTGRESQL
+#include "pg_engine.h"
+#include "pg_server.h"
+#endif
 
 namespace {
 
@@ -383,6 +386,7 @@ TEST_CASE("the SQLite FTS5 peer reports a records dir without records") {
     CHECK_FALSE(engine->open_session().ok());
 }
 
+#ifdef ATLAS_BENCH_POSTGRESQL
 TEST_CASE("the PostgreSQL peer gives the same hand-checked results as the SQLite peer") {
     if (auto bin = PgServer::find_binaries(); !bin.ok()) {
         MESSAGE("skipped: " << bin.error().message);
@@ -426,3 +430,11 @@ TEST_CASE("the PostgreSQL peer stops its server when the records cannot be read"
     CHECK(built.error().code == atlas::Errc::not_found);
     CHECK_FALSE(engine->open_session().ok());
 }
+#else
+TEST_CASE("without libpq-dev the PostgreSQL peer is left out, and says so") {
+    MESSAGE("skipped: the PostgreSQL peer's tests (postgresql: not built, libpq-dev missing)");
+    CHECK(make_peer("postgresql") == nullptr);
+    CHECK(peer_not_built("postgresql") == "postgresql: not built (libpq-dev missing)");
+    CHECK(peer_not_built("sqlite").empty());
+}
+#endif

@@ -1,0 +1,97 @@
+// index_render.cpp - atlas-index's progress line, build summary, stats and report.
+#include "index_render.h"
+
+#include <fmt/format.h>
+
+#include "cli_util.h"
+
+namespace atlas::cli {
+namespace {
+
+// Warnings printed in the build summary; `atlas-index report` prints them all.
+constexpr std::size_t kWarningsShown = 20;
+
+// Every rejected record, then the first kWarningsShown warnings and how many more.
+void print_issues(std::FILE* out, const BuildReport& r) {
+    std::size_t shown = 0;
+    for (const auto& issue : r.issues) {
+        if (issue.severity == Severity::error) {
+            std::fprintf(out, "  %s\n", issue.to_line().c_str());
+        }
+    }
+    for (const auto& issue : r.issues) {
+        if (issue.severity != Severity::warning) continue;
+        if (shown++ < kWarningsShown) std::fprintf(out, "  %s\n", issue.to_line().c_str());
+    }
+    if (shown > kWarningsShown) {
+        std::fprintf(out, "  ... %s more warnings: atlas-index report --index %s\n",
+                     grouped(shown - kWarningsShown).c_str(), r.index_dir.c_str());
+    }
+}
+
+}  // namespace
+
+std::string progress_line(const BuildProgress& p) {
+    double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0;
+    std::string eta = "-";
+    if (rate > 0 && p.total > p.done) {
+        eta = duration(static_cast<double>(p.total - p.done) / rate);
+    }
+    std::string done = grouped(p.done);
+    if (p.total > 0) done += " / " + grouped(p.total);
+    return fmt::format("\r\033[Kindexing {}: {} records  {} records/s  elapsed {}  ETA {}",
+                       p.source, done, grouped(static_cast<std::uint64_t>(rate)),
+                       duration(p.elapsed_seconds), eta);
+}
+
+void print_counts(std::FILE* out,
+                  const std::map<std::string, std::map<std::string, std::uint64_t>>& counts) {
+    std::uint64_t total = 0;
+    std::fprintf(out, "  %-8s %-12s %10s\n", "source", "kind", "records");
+    for (const auto& [source, kinds] : counts) {
+        for (const auto& [kind, n] : kinds) {
+            std::fprintf(out, "  %-8s %-12s %10s\n", source.c_str(), kind.c_str(),
+                         grouped(n).c_str());
+            total += n;
+        }
+    }
+    std::fprintf(out, "  %-8s %-12s %10s\n", "total", "", grouped(total).c_str());
+}
+
+void print_build_report(std::FILE* out, const BuildReport& r) {
+    double rate = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0;
+    std::fprintf(out, "built %s in %s: %s records in %s (%s records/s), %s\n", r.generation.c_str(),
+                 r.index_dir.c_str(), grouped(r.records).c_str(), duration(r.seconds).c_str(),
+                 grouped(static_cast<std::uint64_t>(rate)).c_str(), bytes(r.index_bytes).c_str());
+    print_counts(out, r.records_per_source);
+    for (const auto& note : r.notes) std::fprintf(out, "note: %s\n", note.c_str());
+    std::fprintf(out, "%s %s rejected", grouped(r.rejected).c_str(),
+                 r.rejected == 1 ? "record" : "records");
+    if (r.carried_over > 0) {
+        std::fprintf(out, " (%s kept from the previous index)", grouped(r.carried_over).c_str());
+    }
+    std::fprintf(out, ", %s %s\n", grouped(r.warnings).c_str(),
+                 r.warnings == 1 ? "warning" : "warnings");
+    print_issues(out, r);
+}
+
+void print_stats(std::FILE* out, const std::string& dir, const IndexStats& s) {
+    std::fprintf(out, "%s: %s, schema version %d, built %s\n", dir.c_str(), s.generation.c_str(),
+                 s.schema_version, s.built_at.c_str());
+    print_counts(out, s.records_per_source);
+    std::size_t errors = 0;
+    for (const auto& i : s.issues) errors += i.severity == Severity::error ? 1 : 0;
+    std::fprintf(out, "ingest report: %zu errors, %zu warnings (atlas-index report)\n", errors,
+                 s.issues.size() - errors);
+}
+
+void print_ingest_report(std::FILE* out, const IndexStats& s) {
+    // Rejected records first: they are what an operator must act on.
+    for (auto severity : {Severity::error, Severity::warning}) {
+        for (const auto& issue : s.issues) {
+            if (issue.severity == severity) std::fprintf(out, "%s\n", issue.to_line().c_str());
+        }
+    }
+}
+
+}  // namespace atlas::cli
