@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -156,6 +158,26 @@ std::vector<std::string> hit_ids(const SearchResult& result) {
     std::vector<std::string> out;
     for (const auto& h : result.hits) out.push_back(h.id);
     return out;
+}
+
+Ids both(const Ids& a, const Ids& b) {
+    Ids out;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+    return out;
+}
+
+Ids minus(const Ids& a, const Ids& b) {
+    Ids out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+    return out;
+}
+
+Filter filter(std::string field, std::vector<std::string> values, Filter::Mode mode) {
+    Filter f;
+    f.field = std::move(field);
+    f.values = std::move(values);
+    f.mode = mode;
+    return f;
 }
 
 }  // namespace atlas::test

@@ -3,12 +3,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
-namespace atlas {
-struct SearchResult;
-}
+#include "atlas/search.h"
 
 namespace atlas::test {
 
@@ -73,6 +72,15 @@ CommandResult run_tool(const std::string& tool, const std::vector<std::string>& 
 // Paths of the built tools.
 std::string atlas_index_bin();
 std::string atlas_search_bin();
+
+// Sets of record ids, and what two of them share or one has beyond the other.
+using Ids = std::set<std::string>;
+Ids both(const Ids& a, const Ids& b);
+Ids minus(const Ids& a, const Ids& b);
+
+// A filter on `field` with `values` (ORed), as a browse page sends it.
+Filter filter(std::string field, std::vector<std::string> values,
+              Filter::Mode mode = Filter::Mode::any);
 
 // The ids of a result's hits, in rank order.
 std::vector<std::string> hit_ids(const SearchResult& result);

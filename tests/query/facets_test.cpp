@@ -32,19 +32,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Ids = std::set<std::string>;
-
-Ids both(const Ids& a, const Ids& b) {
-    Ids out;
-    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
-    return out;
-}
-
-Ids minus(const Ids& a, const Ids& b) {
-    Ids out;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
-    return out;
-}
+using test::Ids;
+using test::both;
+using test::minus;
 
 // --- the index: every bundled source, built once per process ----------------------------
 

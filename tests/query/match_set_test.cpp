@@ -24,13 +24,16 @@
 #include "test_util.h"
 
 using namespace atlas;
+using test::filter;
 using detail::Bitmap;
 using detail::MatchSet;
 using detail::OpenGeneration;
 
 namespace {
 
-using Ids = std::set<std::string>;
+using test::Ids;
+using test::both;
+using test::minus;
 
 // What a document's display data says it is.
 struct Doc {
@@ -81,18 +84,6 @@ Ids ids_where(const std::function<bool(const Doc&)>& keep) {
 
 Ids every_record() {
     return ids_where([](const Doc&) { return true; });
-}
-
-Ids both(const Ids& a, const Ids& b) {
-    Ids out;
-    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
-    return out;
-}
-
-Ids minus(const Ids& a, const Ids& b) {
-    Ids out;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
-    return out;
 }
 
 // The records Xapian matches for `query` (ranges read from the value slots).
@@ -148,15 +139,6 @@ Ids of_kind(const std::string& kind) {
 }
 
 Ids ids(const Bitmap& b) { return test::record_ids(gen().db, b); }
-
-Filter filter(std::string field, std::vector<std::string> values,
-              Filter::Mode mode = Filter::Mode::any) {
-    Filter f;
-    f.field = std::move(field);
-    f.values = std::move(values);
-    f.mode = mode;
-    return f;
-}
 
 ChildFilter child(std::string kind, std::string query = {}) {
     ChildFilter c;

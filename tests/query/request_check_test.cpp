@@ -20,6 +20,7 @@
 #include "test_util.h"
 
 using namespace atlas;
+using test::filter;
 using detail::CheckedRequest;
 using detail::QueryNode;
 
@@ -49,15 +50,6 @@ std::vector<std::string> exact_values(const QueryNode& node, const std::string& 
         out.insert(out.end(), sub.begin(), sub.end());
     }
     return out;
-}
-
-Filter filter(std::string field, std::vector<std::string> values,
-              Filter::Mode mode = Filter::Mode::any) {
-    Filter f;
-    f.field = std::move(field);
-    f.values = std::move(values);
-    f.mode = mode;
-    return f;
 }
 
 ChildFilter child(std::string kind, std::string query = {},

@@ -12,6 +12,7 @@
 #include "atlas/portals.h"
 #include "cli_util.h"
 #include "test_util.h"
+#include "usage_check.h"
 
 using atlas::cli::IndexArgs;
 using atlas::cli::parse_index_args;
@@ -150,11 +151,5 @@ TEST_CASE("atlas-index's usage lists every source with what its PATH points to")
                                "--allow-shrink", "--fresh", "--index DIR"}) {
         CHECK(usage.find(option) != std::string::npos);
     }
-    std::size_t start = 0;
-    while (start < usage.size()) {
-        std::size_t end = usage.find('\n', start);
-        CHECK(atlas::cli::visible_width(usage.substr(start, end - start)) <=
-              atlas::cli::kUsageWidth);
-        start = end + 1;
-    }
+    atlas::test::check_lines_fit(usage);
 }

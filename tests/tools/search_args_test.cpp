@@ -12,6 +12,7 @@
 
 #include "atlas/portals.h"
 #include "cli_util.h"
+#include "usage_check.h"
 
 using atlas::cli::parse_search_args;
 using atlas::cli::SearchArgs;
@@ -295,11 +296,5 @@ TEST_CASE("atlas-search's usage names only options it takes, each portal and its
         auto got = parse_search_args({name, "dataset"});
         if (!got.ok()) CHECK(got.error().message.find("unknown option") == std::string::npos);
     }
-    std::size_t start = 0;
-    while (start < usage.size()) {
-        std::size_t end = usage.find('\n', start);
-        CHECK(atlas::cli::visible_width(usage.substr(start, end - start)) <=
-              atlas::cli::kUsageWidth);
-        start = end + 1;
-    }
+    atlas::test::check_lines_fit(usage);
 }
