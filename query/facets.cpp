@@ -215,7 +215,7 @@ std::vector<std::pair<std::uint64_t, std::uint32_t>> count_codes(
 
 }  // namespace
 
-Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
+FacetResult count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
                                 const FacetRequest& request) {
     FacetResult out;
     out.field = std::string(spec.name);
@@ -257,19 +257,17 @@ Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, con
     return out;
 }
 
-Result<std::vector<FacetResult>> count_facets(const CheckedRequest& checked,
-                                              const MatchSet& matches, ColumnStore& columns) {
+std::vector<FacetResult> count_facets(const CheckedRequest& checked, const MatchSet& matches,
+                                      ColumnStore& columns) {
     std::vector<FacetResult> out;
     const auto& facets = checked.request->facets;
     for (std::size_t i = 0; i < facets.size(); ++i) {
-        const FacetRequest& want = facets[i];
-        Bitmap without;
-        bool conditioned = matches.conditioned_on(want.field);
-        if (conditioned) without = matches.without(want.field);
-        auto counted = count_facet(columns, *checked.facet_fields[i],
-                                   conditioned ? without : *matches.all(), want);
-        if (!counted.ok()) return counted.error();
-        out.push_back(std::move(counted).value());
+        const FieldSpec& spec = *checked.facet_fields[i];
+        if (matches.conditioned_on(spec.name)) {
+            out.push_back(count_facet(columns, spec, matches.without(spec.name), facets[i]));
+        } else {
+            out.push_back(count_facet(columns, spec, *matches.all(), facets[i]));
+        }
     }
     return out;
 }

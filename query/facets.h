@@ -19,15 +19,15 @@
 
 namespace atlas::detail {
 
-// Counts `request.field` (described by `spec`) over `base`.  Errors:
-// invalid_request (a field that cannot be a facet).
-Result<FacetResult> count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
-                                const FacetRequest& request);
+// Counts `request.field` (described by `spec`, a field request_check.h lets
+// facet) over `base`.
+FacetResult count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitmap& base,
+                        const FacetRequest& request);
 
 // Every facet `checked` asks for, in its order, each over `matches` without
 // the conditions on its own field (disjunctive).  Safe on a thread beside the
-// ranking (column_store.h).  Errors: as count_facet.
-Result<std::vector<FacetResult>> count_facets(const CheckedRequest& checked,
-                                              const MatchSet& matches, ColumnStore& columns);
+// ranking (column_store.h).
+std::vector<FacetResult> count_facets(const CheckedRequest& checked, const MatchSet& matches,
+                                      ColumnStore& columns);
 
 }  // namespace atlas::detail

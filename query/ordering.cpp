@@ -9,9 +9,18 @@
 
 namespace atlas::detail {
 
+Ordering::Key Ordering::key_of(const CheckedRequest& checked) {
+    if (checked.by_relevance) return Key::browse;
+    if (checked.sort_field == "title") return Key::title;
+    if (checked.sort_field == "id") return Key::id;
+    if (checked.sort_field == "kind") return Key::kind;
+    return Key::number;  // a number or date field (request_check.h)
+}
+
 Ordering::Ordering(ColumnStore& columns, const CheckedRequest& checked)
     : columns_(columns),
-      field_(checked.by_relevance ? std::string("browse") : checked.sort_field),
+      key_(key_of(checked)),
+      field_(checked.sort_field),
       sign_(!checked.by_relevance && checked.descending ? -1.0 : 1.0) {}
 
 bool Ordering::key_less(const KeyedDoc& a, const KeyedDoc& b) {
@@ -22,12 +31,22 @@ bool Ordering::key_less(const KeyedDoc& a, const KeyedDoc& b) {
 // The ordering key of each document of `docs`.  Documents without a value of
 // a number field sort last.
 std::vector<Ordering::KeyedDoc> Ordering::keyed(const Bitmap& docs) const {
-    if (field_ == "kind") return keyed_by_kind(docs);
     std::span<const std::uint32_t> rank;
-    if (field_ == "browse") rank = columns_.browse_rank();
-    if (field_ == "title") rank = columns_.title_rank();
-    if (field_ == "id") rank = columns_.id_rank();
-    if (rank.empty()) return keyed_by_number(docs);
+    switch (key_) {
+        case Key::kind:
+            return keyed_by_kind(docs);
+        case Key::number:
+            return keyed_by_number(docs);
+        case Key::browse:
+            rank = columns_.browse_rank();
+            break;
+        case Key::title:
+            rank = columns_.title_rank();
+            break;
+        case Key::id:
+            rank = columns_.id_rank();
+            break;
+    }
     auto browse = columns_.browse_rank();
     std::vector<KeyedDoc> out;
     out.reserve(docs.size());
@@ -90,7 +109,7 @@ std::vector<Ordering::KeyedDoc> Ordering::keyed_by_number(const Bitmap& docs) co
 
 std::vector<std::uint32_t> Ordering::first(const Bitmap& docs, std::size_t count) const {
     std::vector<std::uint32_t> out;
-    if (field_ == "browse" && docs.size() * 8 > columns_.doc_count()) {
+    if (key_ == Key::browse && docs.size() * 8 > columns_.doc_count()) {
         // Dense: walk the browse order and keep what is in the set.
         DenseSet in(docs, columns_.doc_count());
         for (auto d : columns_.by_browse()) {

@@ -43,8 +43,14 @@ class Ordering {
     std::vector<KeyedDoc> keyed_by_kind(const Bitmap& docs) const;
     std::vector<KeyedDoc> keyed_by_number(const Bitmap& docs) const;
 
+    // What orders: browse order (kind, then id), a rank of the column file,
+    // or the values of a number or date field.
+    enum class Key { browse, title, id, kind, number };
+    static Key key_of(const CheckedRequest& checked);
+
     ColumnStore& columns_;
-    std::string field_;  // "browse", title, id, kind, or a number or date field
+    Key key_;
+    std::string field_;  // Key::number: the field
     double sign_ = 1.0;  // -1 descending
 };
 

@@ -50,7 +50,11 @@ Ranker::Ranker(OpenGeneration& gen, const CheckedRequest& checked, const MatchSe
     : gen_(gen), checked_(checked), matches_(matches), options_(options) {
     // Huge match sets are ranked from the top lists when they can be.
     candidates_ = TopCandidates::find(checked.tree, gen.db, *gen.columns);
-    query_ = query_on(gen.db);
+}
+
+const Xapian::Query& Ranker::query() {
+    if (!query_) query_ = query_on(gen_.db);
+    return *query_;
 }
 
 Xapian::Query Ranker::query_on(const Xapian::Database& db) const {
@@ -64,13 +68,12 @@ Xapian::Query Ranker::query_on(const Xapian::Database& db) const {
     return q;
 }
 
-// An Enquire over `docs` (the whole query's matches when `exact_set`, so no
-// filter is needed), equal scores in tie order, collapsed as asked.
+// An Enquire over `docs`, equal scores in tie order, collapsed as asked.
 Xapian::Enquire Ranker::enquire(const Xapian::Database& db, const Xapian::Query& query,
-                                std::shared_ptr<const Bitmap> docs, bool exact_set,
+                                std::shared_ptr<const Bitmap> docs, Docs given,
                                 Collapse collapse) const {
     Xapian::Enquire enquire(db);
-    if (exact_set) {
+    if (given == Docs::all_of_query) {
         enquire.set_query(query);
     } else {
         auto* source = new BitmapSource(std::move(docs), gen_.shards);
@@ -93,13 +96,14 @@ RankedPage Ranker::page(std::shared_ptr<const Bitmap> within, std::uint32_t offs
         within->size() + (matches_.id_docs() ? matches_.id_docs()->size() : 0);
     if (auto page = from_candidates(within, within_size, want)) return std::move(*page);
     scored_ += within_size;
-    bool exact_set = within == matches_.all() && matches_.query_only();
+    Docs given =
+        within == matches_.all() && matches_.query_only() ? Docs::all_of_query : Docs::filtered;
     if (collapse == Collapse::siblings) {
         // Look at every match, so each hit's count of collapsed siblings is exact.
-        return ranked_of(enquire(gen_.db, query_, std::move(within), exact_set, collapse)
+        return ranked_of(enquire(gen_.db, query(), std::move(within), given, collapse)
                              .get_mset(offset, count, static_cast<Xapian::doccount>(within_size)));
     }
-    return best_of(std::move(within), exact_set, options_.split_from, want);
+    return best_of(std::move(within), given, options_.split_from, want);
 }
 
 // The page from the top lists' candidates, when they prove it exact.
@@ -117,7 +121,7 @@ std::optional<RankedPage> Ranker::from_candidates(const std::shared_ptr<const Bi
     // sixteenth of the split of a whole set).
     auto reach = candidates_->reachable(*few, wanted, want.collapse == Collapse::dataset);
     scored_ += reach->size();
-    RankedPage page = best_of(reach, false, options_.split_from / 16, want);
+    RankedPage page = best_of(reach, Docs::filtered, options_.split_from / 16, want);
     if (page.size() == want.count &&
         candidates_->page_is_exact(page.back().weight, page.back().docid, *within, *few)) {
         return page;
@@ -126,12 +130,12 @@ std::optional<RankedPage> Ranker::from_candidates(const std::shared_ptr<const Bi
 }
 
 // The page of `docs`, on two threads when they are `split_at` or more.
-RankedPage Ranker::best_of(std::shared_ptr<const Bitmap> docs, bool exact_set,
-                           std::uint64_t split_at, const Want& want) {
+RankedPage Ranker::best_of(std::shared_ptr<const Bitmap> docs, Docs given, std::uint64_t split_at,
+                           const Want& want) {
     bool split = options_.threads >= 2 && gen_.helper_db != nullptr && docs->size() >= split_at &&
                  !gen_.columns->tie_rank().empty() && std::uint64_t{want.offset} + want.count > 0;
     if (!split) {
-        return ranked_of(enquire(gen_.db, query_, std::move(docs), exact_set, want.collapse)
+        return ranked_of(enquire(gen_.db, query(), std::move(docs), given, want.collapse)
                              .get_mset(want.offset, want.count));
     }
     return in_halves(docs, want);
@@ -147,13 +151,14 @@ RankedPage Ranker::in_halves(const std::shared_ptr<const Bitmap>& docs, const Wa
     auto mid = docs->select(static_cast<std::uint32_t>(docs->size() / 2));
     auto low = std::make_shared<const Bitmap>(*docs & Bitmap::range(0, mid - 1));
     auto high = std::make_shared<const Bitmap>(*docs - *low);
+    // Both queries are built on this thread, before the helper starts.
+    Xapian::Enquire low_enquire = enquire(gen_.db, query(), low, Docs::filtered, want.collapse);
     Xapian::Database& helper_db = *gen_.helper_db;
     Xapian::Enquire high_enquire =
-        enquire(helper_db, query_on(helper_db), high, false, want.collapse);
+        enquire(helper_db, query_on(helper_db), high, Docs::filtered, want.collapse);
     RankedPage high_page;
     Aside helper([&] { high_page = ranked_of(high_enquire.get_mset(0, wanted)); });
-    RankedPage page =
-        ranked_of(enquire(gen_.db, query_, low, false, want.collapse).get_mset(0, wanted));
+    RankedPage page = ranked_of(low_enquire.get_mset(0, wanted));
     helper.join();
     threads_ = 2;
     page.insert(page.end(), high_page.begin(), high_page.end());

@@ -49,7 +49,8 @@ Xapian::BM25Weight bm25();
 RangeDocs range_docs_of(OpenGeneration& gen);
 
 // Ranks one request's matches.  One per request, on the request's thread;
-// `gen`, `checked` and `matches` must outlive it.
+// `gen`, `checked` and `matches` must outlive it.  The Xapian query is built
+// on the first page asked for (a request of limit 0 builds none).
 class Ranker {
   public:
     Ranker(OpenGeneration& gen, const CheckedRequest& checked, const MatchSet& matches,
@@ -67,27 +68,31 @@ class Ranker {
     std::uint32_t threads() const { return threads_; }
 
   private:
+    // Whether a set given to Xapian is all the query matches (no filter
+    // needed) or has to be given as a filter.
+    enum class Docs { all_of_query, filtered };
     struct Want {
         std::uint32_t offset;
         std::uint32_t count;
         Collapse collapse;
     };
     Xapian::Query query_on(const Xapian::Database& db) const;
+    const Xapian::Query& query();  // on gen_.db, built once
     Xapian::Enquire enquire(const Xapian::Database& db, const Xapian::Query& query,
-                            std::shared_ptr<const Bitmap> docs, bool exact_set,
+                            std::shared_ptr<const Bitmap> docs, Docs given,
                             Collapse collapse) const;
     std::optional<RankedPage> from_candidates(const std::shared_ptr<const Bitmap>& within,
                                               std::uint64_t within_size, const Want& want);
-    RankedPage best_of(std::shared_ptr<const Bitmap> docs, bool exact_set, std::uint64_t split_at,
+    RankedPage best_of(std::shared_ptr<const Bitmap> docs, Docs given, std::uint64_t split_at,
                        const Want& want);
     RankedPage in_halves(const std::shared_ptr<const Bitmap>& docs, const Want& want);
 
     OpenGeneration& gen_;
     const CheckedRequest& checked_;
     const MatchSet& matches_;
-    const SearcherOptions& options_;
+    const SearcherOptions options_;
     std::optional<TopCandidates> candidates_;
-    Xapian::Query query_;  // on gen_.db
+    std::optional<Xapian::Query> query_;
     std::uint64_t scored_ = 0;
     std::uint32_t threads_ = 1;
 };

@@ -152,13 +152,21 @@ Result<const FieldSpec*> check_facet(const FacetRequest& f) {
     return spec;
 }
 
-Status check_sort(const SearchRequest& r, CheckedRequest& out) {
+// The sort's shape; which field it names is checked last (check_sort_field),
+// so the errors of the query, kinds and filters come first.
+Status check_sort_shape(const SearchRequest& r) {
     if (r.sort.size() > 1) {
         return invalid_request("sort takes one key (ties are broken by browse order)");
     }
+    if (!r.sort.empty() && !valid_utf8(r.sort.front().field)) {
+        return invalid_request("a sort field is not valid UTF-8");
+    }
+    return {};
+}
+
+Status check_sort_field(const SearchRequest& r, CheckedRequest& out) {
     if (r.sort.empty()) return {};
     const SortKey& key = r.sort.front();
-    if (!valid_utf8(key.field)) return invalid_request("a sort field is not valid UTF-8");
     if (key.field == "relevance") return {};
     const FieldSpec* spec = find_field(key.field);
     if (spec == nullptr || !is_sortable(*spec)) {
@@ -175,6 +183,7 @@ Status check_sort(const SearchRequest& r, CheckedRequest& out) {
 Result<CheckedFilter> check_filter(const Filter& f) {
     if (!valid_utf8(f.field)) return invalid_request("a filter's field is not valid UTF-8");
     CheckedFilter out{f.field, find_field(f.field), f.mode, {}};
+    if (out.spec != nullptr) out.field = out.spec->name;  // gender is sex
     if (out.spec == nullptr) {
         auto close = closest_field(f.field);
         return invalid_request(close.empty() ? fmt::format("filter on unknown field '{}'", f.field)
@@ -243,7 +252,7 @@ Result<CheckedRequest> check_request(const SearchRequest& request, const ParseOp
         if (!spec.ok()) return spec.error();
         out.facet_fields.push_back(spec.value());
     }
-    if (auto s = check_sort(request, out); !s.ok()) return s.error();
+    if (auto s = check_sort_shape(request); !s.ok()) return s.error();
     auto tree = parse_named(request.query, options);
     if (!tree.ok()) return tree.error();
     out.tree = std::move(tree).value();
@@ -261,6 +270,7 @@ Result<CheckedRequest> check_request(const SearchRequest& request, const ParseOp
         if (!child.ok()) return child.error();
         out.children.push_back(std::move(child).value());
     }
+    if (auto s = check_sort_field(request, out); !s.ok()) return s.error();
     out.ranked = out.by_relevance && has_ranking_words(out.tree);
     return out;
 }

@@ -23,7 +23,7 @@ namespace atlas::detail {
 
 // A Filter whose field is known and whose values are parsed.
 struct CheckedFilter {
-    std::string field;
+    std::string field;  // as the schema names it (a filter on gender is on sex)
     const FieldSpec* spec = nullptr;
     Filter::Mode mode = Filter::Mode::any;
     std::vector<QueryNode> values;  // any / none: what each value matches

@@ -214,7 +214,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     // itself maybe on two threads, or a sort), else after it (the whole
     // index's counts are stored: always after).  The column store's cache is
     // locked for that (column_store.h); nothing else is shared.
-    std::optional<Result<std::vector<FacetResult>>> facets;
+    std::vector<FacetResult> facets;  // the helper's alone until it is joined
     auto count = [&] { facets = detail::count_facets(checked.value(), matches, *gen->columns); };
     std::optional<detail::Aside> aside;
     if (options.threads >= 2 && !request.facets.empty() &&
@@ -228,9 +228,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     } else {
         count();
     }
-    if (!facets->ok()) return facets->error();
-    result.facets = std::move(*facets).value();
-
+    result.facets = std::move(facets);
     result.took_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;

@@ -139,32 +139,33 @@ bool TopCandidates::unscored_of_kind(std::size_t k, const Bitmap& within, const 
 // Each dataset's best of `docs` (by listed weight, else in page order) when
 // by_group, else `docs`.
 std::vector<const TopCandidates::Doc*> TopCandidates::group_heads(std::vector<const Doc*> docs,
-                                                                  bool by_group,
-                                                                  bool by_known) const {
+                                                                  bool by_group, Best best) const {
     if (!by_group) return docs;
     auto group = columns_->group();
-    std::unordered_map<std::uint32_t, const Doc*> best;
+    std::unordered_map<std::uint32_t, const Doc*> heads;
     for (const auto* doc : docs) {
-        auto [it, fresh] = best.try_emplace(group[doc->docid], doc);
-        bool better = by_known ? doc->known > it->second->known : before(doc, it->second);
+        auto [it, fresh] = heads.try_emplace(group[doc->docid], doc);
+        bool better = best == Best::by_listed_weight ? doc->known > it->second->known
+                                                     : before(doc, it->second);
         if (!fresh && better) it->second = doc;
     }
     docs.clear();
-    for (const auto& [g, doc] : best) docs.push_back(doc);
+    for (const auto& [g, doc] : heads) docs.push_back(doc);
     return docs;
 }
 
 // With exact sums: the best `want` of the fully listed candidates in page
-// order, and any other that may come before the want-th of them; false when
+// order, and any other that may come before the want-th of them; none when
 // fewer than `want` are fully listed.
-bool TopCandidates::keep_by_page_order(const std::vector<const Doc*>& in, std::uint64_t want,
-                                       bool by_group, std::vector<std::uint32_t>& keep) const {
+TopCandidates::Kept TopCandidates::keep_by_page_order(const std::vector<const Doc*>& in,
+                                                      std::uint64_t want, bool by_group) const {
     std::vector<const Doc*> full;
     for (const auto* doc : in) {
         if (doc->listed == all_terms_) full.push_back(doc);
     }
-    full = group_heads(std::move(full), by_group, false);
-    if (want == 0 || full.size() < want) return false;
+    full = group_heads(std::move(full), by_group, Best::in_page_order);
+    if (want == 0 || full.size() < want) return std::nullopt;
+    std::vector<std::uint32_t> keep;
     auto nth = full.begin() + static_cast<std::ptrdiff_t>(want - 1);
     auto page_before = [this](const Doc* a, const Doc* b) { return before(a, b); };
     std::nth_element(full.begin(), nth, full.end(), page_before);
@@ -176,17 +177,18 @@ bool TopCandidates::keep_by_page_order(const std::vector<const Doc*>& in, std::u
             keep.push_back(doc->docid);
         }
     }
-    return true;
+    return keep;
 }
 
 // Every candidate whose listed weights plus the caps of the terms it is not
 // listed under reach the want-th best sum of listed weights (that many
-// candidates score at least so), less rounding; false when there are not
+// candidates score at least so), less rounding; none when there are not
 // `want` candidates.
-bool TopCandidates::keep_by_bounds(const std::vector<const Doc*>& in, std::uint64_t want,
-                                   bool by_group, std::vector<std::uint32_t>& keep) const {
-    auto lows = group_heads(in, by_group, true);
-    if (want == 0 || lows.size() < want) return false;
+TopCandidates::Kept TopCandidates::keep_by_bounds(const std::vector<const Doc*>& in,
+                                                  std::uint64_t want, bool by_group) const {
+    auto lows = group_heads(in, by_group, Best::by_listed_weight);
+    if (want == 0 || lows.size() < want) return std::nullopt;
+    std::vector<std::uint32_t> keep;
     auto nth = lows.begin() + static_cast<std::ptrdiff_t>(want - 1);
     std::nth_element(lows.begin(), nth, lows.end(),
                      [](const Doc* a, const Doc* b) { return a->known > b->known; });
@@ -198,7 +200,7 @@ bool TopCandidates::keep_by_bounds(const std::vector<const Doc*>& in, std::uint6
         }
         if (high >= floor) keep.push_back(doc->docid);
     }
-    return true;
+    return keep;
 }
 
 std::shared_ptr<const Bitmap> TopCandidates::reachable(const Bitmap& few, std::uint64_t want,
@@ -207,13 +209,12 @@ std::shared_ptr<const Bitmap> TopCandidates::reachable(const Bitmap& few, std::u
     for (const auto& doc : listed_) {
         if (few.contains(doc.docid)) in.push_back(&doc);
     }
-    std::vector<std::uint32_t> keep;
-    if (!(exact_sums_ && keep_by_page_order(in, want, by_group, keep)) &&
-        !keep_by_bounds(in, want, by_group, keep)) {
-        return std::make_shared<const Bitmap>(few);
-    }
-    std::sort(keep.begin(), keep.end());
-    return std::make_shared<const Bitmap>(Bitmap::of(keep));
+    Kept keep;
+    if (exact_sums_) keep = keep_by_page_order(in, want, by_group);
+    if (!keep) keep = keep_by_bounds(in, want, by_group);
+    if (!keep) return std::make_shared<const Bitmap>(few);
+    std::sort(keep->begin(), keep->end());
+    return std::make_shared<const Bitmap>(Bitmap::of(*keep));
 }
 
 // For one term, every match of a kind with matches left unscored comes after

@@ -76,17 +76,21 @@ class TopCandidates {
         std::uint32_t docid = UINT32_MAX;
     };
 
+    // Which of a dataset's candidates stands for it when grouping.
+    enum class Best { in_page_order, by_listed_weight };
+    using Kept = std::optional<std::vector<std::uint32_t>>;  // docids, or none: score all
+
     explicit TopCandidates(ColumnStore& columns) : columns_(&columns) {}
     bool before(const Doc* a, const Doc* b) const;
     bool surely_after(std::uint32_t kind, std::uint32_t unlisted, double known, double score,
                       std::uint32_t docid) const;
     bool unscored_of_kind(std::size_t kind, const Bitmap& within, const Bitmap& few) const;
     std::vector<const Doc*> group_heads(std::vector<const Doc*> docs, bool by_group,
-                                        bool by_known) const;
-    bool keep_by_page_order(const std::vector<const Doc*>& in, std::uint64_t want, bool by_group,
-                            std::vector<std::uint32_t>& keep) const;
-    bool keep_by_bounds(const std::vector<const Doc*>& in, std::uint64_t want, bool by_group,
-                        std::vector<std::uint32_t>& keep) const;
+                                        Best best) const;
+    Kept keep_by_page_order(const std::vector<const Doc*>& in, std::uint64_t want,
+                            bool by_group) const;
+    Kept keep_by_bounds(const std::vector<const Doc*>& in, std::uint64_t want,
+                        bool by_group) const;
 
     ColumnStore* columns_;
     std::span<const std::uint32_t> tie_;  // page order among equal scores (tie rank)

@@ -6,6 +6,7 @@
 #include "request_check.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <functional>
@@ -443,4 +444,39 @@ TEST_CASE("correct_typos searches a misspelt word as the index's word, unless tu
     detail::correct_typos(off.value(), *gen->spelling, options);
     CHECK(off.value().corrections.empty());
     CHECK(off.value().tree.describe() == "ribosme");
+}
+
+TEST_CASE("with several mistakes the query's, kinds' and filters' come before the sort field's") {
+    SearchRequest r;
+    r.sort = {SortKey{"organism", false}};
+    r.query = "autor:smith";
+    auto unknown = check(r);
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code == Errc::invalid_query);
+    CHECK(unknown.error().message.find("unknown field 'autor'") != std::string::npos);
+    r.query = "ribosome";
+    r.kinds = {"nothing"};
+    auto kind = check(r);
+    REQUIRE_FALSE(kind.ok());
+    CHECK(kind.error().message == fmt::format("unknown kind 'nothing' (known: {})", kKnownKinds));
+    r.kinds.clear();
+    r.filters = {filter("autor", {"x"})};
+    auto field = check(r);
+    REQUIRE_FALSE(field.ok());
+    CHECK(field.error().message.rfind("filter on unknown field 'autor'", 0) == 0);
+    r.filters.clear();
+    auto sort = check(r);
+    REQUIRE_FALSE(sort.ok());
+    CHECK(sort.error().code == Errc::invalid_request);
+    CHECK(sort.error().message ==
+          "cannot sort by 'organism' (relevance, title, id, kind, or a number or date field)");
+}
+
+TEST_CASE("a filter on another name of a field comes out on the field as the schema names it") {
+    SearchRequest r;
+    r.filters = {filter("gender", {"female"})};
+    auto c = passed(r);
+    REQUIRE(c.filters.size() == 1);
+    CHECK(c.filters[0].field == "sex");
+    CHECK(c.filters[0].spec == find_field("sex"));
 }

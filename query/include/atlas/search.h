@@ -275,16 +275,20 @@ class Searcher {
   public:
     // Opens the current generation of the index in `index_dir` read-only.
     // Errors: not_found (no index), schema_mismatch (built by another
-    // version: rebuild it), corrupt, unavailable.  Cost: opens files, reads
-    // the index's vocabulary (a few KB).
+    // version: rebuild it), corrupt, unavailable (being swapped: retry), io
+    // (a file cannot be read).  Cost: opens files, reads the index's
+    // vocabulary (a few KB).
     static Result<Searcher> open(const std::string& index_dir);
     static Result<Searcher> open(const std::string& index_dir, const SearcherOptions& options);
 
     // Runs one request against the latest published generation (it reopens
     // first if atlas-index has swapped in a new one).  Errors: invalid_request
-    // (limit or offset out of range), invalid_query (syntax, unknown field or
-    // kind, bad value; the message names it), unavailable.  Expected failures
-    // are returned, never thrown.  Cost: counts every match exactly.
+    // (a limit, filter, facet, sort or group the request cannot have),
+    // invalid_query (syntax, unknown field, kind or source, bad value; the
+    // message names it), unavailable, io, corrupt.  A request is checked
+    // whole before the index is read: it is refused whether or not anything
+    // would match.  Expected failures are returned, never thrown.  Cost:
+    // counts every match exactly.
     Result<SearchResult> search(const SearchRequest& request);
 
     // Records in the open generation.
