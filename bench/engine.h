@@ -10,7 +10,7 @@
 //   text       words (AND, each stemmed by the engine's own stemmer), a phrase,
 //              or a prefix on the last word; none = every record
 //   filters    AND across filters; OR within a filter's values; a value matches
-//              when the record has that exact form (atlas/schema.h exact_value)
+//              when the record has that exact form (schema/schema.h exact_value)
 //              for that field
 //   ranges     a record matches when any of its values of the field lies in
 //              the range (canonical SI units, as the catalog JSON "value"s)

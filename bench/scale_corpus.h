@@ -1,5 +1,5 @@
 // scale_corpus.h - the real corpus recombined to any size, as canonical record
-// JSON lines (index/records_adapter.h): what bench/atlas_scale writes.
+// JSON lines (index/adapters/records_adapter.h): what bench/atlas_scale writes.
 //
 // The unit of copying is a family: a record with no parent, or whose parent is
 // an anchor (an HTAN atlas), with all its descendants - a CryoET dataset with

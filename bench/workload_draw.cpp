@@ -62,7 +62,7 @@ const std::vector<std::string> kScenarios = {
     "keyword", "keyword_facets", "keyword_filters", "browse_facets", "filter_facets", "range_units",
     "prefix",  "phrase",         "deep_page",       "group_dataset", "exact_term",    "typo"};
 
-// Unit spellings a user would type, per dimension (atlas/units.h).
+// Unit spellings a user would type, per dimension (schema/units.h).
 std::vector<std::string_view> spellings(Dimension d) {
     switch (d) {
         case Dimension::length:

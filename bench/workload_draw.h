@@ -1,6 +1,6 @@
 // workload_draw.h - drawing the benchmark workload from the records it will run on.
 //
-// One pass over the canonical records (*.jsonl, index/records_adapter.h)
+// One pass over the canonical records (*.jsonl, index/adapters/records_adapter.h)
 // gathers word and value statistics and seeded samples of records; each
 // request is then built from real text and real values, so it has hits:
 //   keyword          1-3 consecutive words of a real title or object name

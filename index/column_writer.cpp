@@ -1,4 +1,4 @@
-// column_writer.cpp - builds and writes the column file (atlas/column_format.h).
+// column_writer.cpp - builds and writes the column file (schema/column_format.h).
 //
 // Invariants of what is written: facet dictionaries are sorted by exact form
 // and codes renumbered to match; every per-document list is ascending by

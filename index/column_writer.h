@@ -1,6 +1,6 @@
 // column_writer.h - collects each indexed record's facet values, numbers and
 // place in the hierarchy, and writes the generation's column file
-// (atlas/column_format.h) when the build is done.
+// (schema/column_format.h) when the build is done.
 //
 // Memory: about 8 bytes per facet value and 12 per number of every record,
 // plus each record's id and folded title, until write() (at 10^6 records of

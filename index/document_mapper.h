@@ -10,7 +10,7 @@
 namespace atlas::detail {
 
 // The Xapian document for `record`, following the term and slot conventions of
-// atlas/schema.h, with the record's display data (schema/display_data.h) as its
+// schema/schema.h, with the record's display data (schema/display_data.h) as its
 // data.  Values whose field is not in the schema are skipped (an adapter bug
 // the adapter tests catch).  Throws only Xapian errors.
 Xapian::Document make_document(const Record& record);

@@ -328,7 +328,7 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     }
 
     // Synonyms: what the records say, and the curated file built in
-    // (data/vocabulary.tsv; tests/index/vocabulary_test.cpp checks that it
+    // (data/vocabulary.tsv; tests/index/vocabulary_builder_test.cpp checks that it
     // has no bad line, so none is skipped here).
     Vocabulary vocabulary = builder.vocabulary().finish();
     std::vector<std::string> vocabulary_errors;

@@ -1,4 +1,4 @@
-// column_store.h - the generation's column file (atlas/column_format.h), mapped read-only.
+// column_store.h - the generation's column file (schema/column_format.h), mapped read-only.
 //
 // Gives facet values and their documents as bitmaps (built from the file on
 // first use and kept), numbers for ranges, sorting and histograms, the

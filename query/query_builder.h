@@ -1,4 +1,4 @@
-// query_builder.h - a parsed query tree -> Xapian::Query, following atlas/schema.h;
+// query_builder.h - a parsed query tree -> Xapian::Query, following schema/schema.h;
 // and the terms each leaf stands for, shared with the bitmap evaluator
 // (evaluator.h) so both answer the same query the same way.
 #pragma once

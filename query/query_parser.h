@@ -57,7 +57,7 @@ struct QueryNode {
 };
 
 struct ParseOptions {
-    const Vocabulary* vocabulary = nullptr;  // synonyms (atlas/vocabulary.h); none if null
+    const Vocabulary* vocabulary = nullptr;  // synonyms (schema/vocabulary.h); none if null
 };
 
 // Parses `text`.  Errors: invalid_query with a one-line message naming the

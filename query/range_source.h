@@ -1,6 +1,6 @@
 // range_source.h - a Xapian posting source for ranges over multi-valued number slots.
 //
-// A number slot holds all of a record's values for the field (atlas/schema.h:
+// A number slot holds all of a record's values for the field (schema/schema.h:
 // packed doubles), so a dataset whose runs have voxel spacings 7.8 and 13.5 Å
 // matches voxel_spacing:..10.  Xapian's own value ranges compare one string per
 // slot; this source decodes the values and accepts a document when any value

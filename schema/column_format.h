@@ -1,4 +1,4 @@
-// atlas/column_format.h - the column file: facet values, numbers and orders per document.
+// schema/column_format.h - the column file: facet values, numbers and orders per document.
 //
 // Xapian answers "which records match these words, best first"; the column
 // file answers everything a browse page needs beyond that without visiting

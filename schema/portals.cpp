@@ -21,7 +21,8 @@ struct PortalRow {
     std::span<const std::string_view> key_fields;
 };
 
-#define ATLAS_LIST(...) {__VA_ARGS__}
+#define ATLAS_LIST(...) \
+    { __VA_ARGS__ }
 #define ATLAS_PORTAL(name, title, source_export, kinds, key_fields) \
     constexpr std::string_view name##_kinds[] = kinds;              \
     constexpr std::string_view name##_key_fields[] = key_fields;
@@ -47,10 +48,24 @@ constexpr auto kSourceNames = source_names();
 // files).  Across sources, the things people look for first come first:
 // collections (datasets, atlases, donors), then what they contain, then the
 // parts.  Every kind of a row of portals.def has its place here.
-constexpr std::array<std::string_view, 18> kKinds{
+constexpr std::string_view kKinds[] = {
     "dataset",    "atlas",       "donor",      "document", "story",      "publication",
     "deposition", "participant", "organ",      "run",      "sample",     "biospecimen",
     "tiltseries", "tomogram",    "annotation", "file",     "instrument", "technique"};
+
+// A kind a row of portals.def names but kKinds does not would be refused by
+// every request: the build says so instead.
+constexpr bool every_kind_has_a_place() {
+    for (const auto& p : kPortals) {
+        for (auto k : p.kinds) {
+            if (std::find(std::begin(kKinds), std::end(kKinds), k) == std::end(kKinds)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+static_assert(every_kind_has_a_place(), "a kind of portals.def is missing from kKinds");
 
 std::vector<std::string> strings(std::span<const std::string_view> views) {
     return {views.begin(), views.end()};
@@ -63,8 +78,8 @@ std::span<const std::string_view> known_kinds() { return kKinds; }
 std::span<const std::string_view> known_source_names() { return kSourceNames; }
 
 int kind_rank(std::string_view kind) {
-    auto it = std::find(kKinds.begin(), kKinds.end(), kind);
-    return static_cast<int>(it - kKinds.begin());
+    auto it = std::find(std::begin(kKinds), std::end(kKinds), kind);
+    return static_cast<int>(it - std::begin(kKinds));
 }
 
 std::string kinds_by_portal() {
@@ -86,25 +101,27 @@ const std::vector<PortalInfo>& portals() {
     static const std::vector<PortalInfo> all = [] {
         std::vector<PortalInfo> out;
         for (const auto& p : kPortals) {
-            out.push_back({std::string(p.name), std::string(p.title),
-                           std::string(p.source_export), strings(p.kinds),
-                           strings(p.key_fields)});
+            out.push_back({std::string(p.name), std::string(p.title), std::string(p.source_export),
+                           strings(p.kinds), strings(p.key_fields)});
         }
         return out;
     }();
     return all;
 }
 
-const PortalInfo* find_portal(const std::string& name) {
+const PortalInfo* find_portal(std::string_view name) {
     for (const auto& p : portals()) {
         if (p.name == name) return &p;
     }
     return nullptr;
 }
 
-std::vector<std::string> kinds() { return strings(kKinds); }
+const std::vector<std::string>& all_kinds() {
+    static const std::vector<std::string> all = strings(kKinds);
+    return all;
+}
 
-const std::vector<FieldInfo>& fields() {
+const std::vector<FieldInfo>& all_fields() {
     static const std::vector<FieldInfo> all = [] {
         std::vector<FieldInfo> out;
         for (const auto& f : field_specs()) {

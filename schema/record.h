@@ -1,4 +1,4 @@
-// atlas/record.h - the record: one searchable thing (a dataset, a run, an annotation...).
+// schema/record.h - the record: one searchable thing (a dataset, a run, an annotation...).
 //
 // Adapters turn source files into records; the indexer stores each one as JSON
 // in the catalog and as a Xapian document.  A record is self-contained: it
@@ -20,7 +20,7 @@ enum class Origin { own, inherited, rollup };
 const char* origin_name(Origin origin);
 
 struct Value {
-    std::string field;  // a schema field name (atlas/schema.h)
+    std::string field;  // a schema field name (schema/schema.h)
     std::string text;   // as shown: the original text ("13.48", "2023-06-01", "true")
     double number = 0;  // numbers: canonical unit; dates: days since 1970-01-01; booleans: 0 or 1
     std::string unit;   // numbers: the unit the source wrote (or implied), e.g. "Å", "V"

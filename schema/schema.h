@@ -1,4 +1,4 @@
-// atlas/schema.h - the schema shared by writer and reader: fields, term prefixes, value slots.
+// schema/schema.h - the schema shared by writer and reader: fields, term prefixes, value slots.
 //
 // This is the only place that knows how a field is stored.  The field table
 // (schema.cpp) is data: one row per field with its type, term prefix, value

@@ -1,4 +1,4 @@
-// atlas/text.h - the one tokenizer, case folding and stemmer shared by indexing and querying.
+// schema/text.h - the one tokenizer, case folding and stemmer shared by indexing and querying.
 //
 // A word is indexed and looked up through the same functions, so what the
 // indexer stored is exactly what the query parser asks for.

@@ -1,4 +1,4 @@
-// atlas/units.h - physical units: parsing "13.48 Å", "300 kV", "<10nm" and converting to SI.
+// schema/units.h - physical units: parsing "13.48 Å", "300 kV", "<10nm" and converting to SI.
 //
 // One table serves every adapter and the query parser, so a value indexed as
 // "1.348 nm" and a query for "voxel_spacing:<14A" compare in the same unit.

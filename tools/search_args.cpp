@@ -157,8 +157,9 @@ std::string portal_names() {
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
-// "dataset, deposition, ... (cryoet); atlas, ... (htan); ...", from the registry.
-std::string kinds_by_portal() {
+// Each portal's kinds, all of them: "dataset, deposition, ... (cryoet); atlas, ... (htan);
+// ...", from the registry (a kind two portals make is under both).
+std::string kinds_of_each_portal() {
     std::vector<std::string> parts;
     for (const auto& p : portals()) {
         parts.push_back(fmt::format("{} ({})", fmt::join(p.kinds, ", "), p.name));
@@ -180,7 +181,7 @@ std::vector<Option<State>> query_options() {
          }},
         {.name = "--kind",
          .placeholder = "K[,K...]",
-         .help = "only records of these kinds (repeatable): " + kinds_by_portal(),
+         .help = "only records of these kinds (repeatable): " + kinds_of_each_portal(),
          .takes = Takes::value,
          .synopsis = Synopsis::repeatable,
          .set = [](State& s, const std::string* v) -> Outcome {

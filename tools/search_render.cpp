@@ -91,11 +91,10 @@ void print_facets(std::FILE* out, const SearchResult& r, const Style& s) {
             line += facet_value_text(f, v) + " " + s.bold(grouped(v.count));
         }
         if (f.other > 0) {
-            line += s.dim(fmt::format(" \u00b7 {} more in {} other values",
-                                      grouped(f.other), f.distinct - f.values.size()));
+            line += s.dim(fmt::format(" \u00b7 {} more in {} other values", grouped(f.other),
+                                      f.distinct - f.values.size()));
         }
-        if (f.missing > 0)
-            line += s.dim(fmt::format(" ({} without)", grouped(f.missing)));
+        if (f.missing > 0) line += s.dim(fmt::format(" ({} without)", grouped(f.missing)));
         if (f.values.empty() && f.missing == 0) line = s.dim("-");
         std::fprintf(out, "  %s  %s\n", s.kind(fmt::format("{:<{}}", f.label, width)).c_str(),
                      line.c_str());
@@ -107,7 +106,8 @@ void print_facets(std::FILE* out, const SearchResult& r, const Style& s) {
 std::string key_fields_text(const Hit& hit, const Style& s) {
     std::string keys;
     const PortalInfo* portal = find_portal(hit.source);
-    for (const std::string& name : portal ? portal->key_fields : std::vector<std::string>{}) {
+    if (portal == nullptr) return keys;
+    for (const std::string& name : portal->key_fields) {
         const HitField* f = hit.field(name);
         if (f == nullptr || f->values.empty()) continue;
         if (!keys.empty()) keys += s.dim(" \u00b7 ");
@@ -168,8 +168,7 @@ std::vector<std::string> lines_of(const Hit& hit, const Style& s) {
 // Facet counts as a column beside the hits (a wide terminal): per facet its
 // label, then one line per value with its count, what is beyond them and how
 // many records lack the field; each line at most `width` columns.
-std::vector<std::string> facet_column(const SearchResult& r, const Style& s,
-                                      std::size_t width) {
+std::vector<std::string> facet_column(const SearchResult& r, const Style& s, std::size_t width) {
     std::vector<std::string> out;
     for (const auto& f : r.facets) {
         out.push_back(s.kind(fit(f.label, width)));
@@ -182,15 +181,13 @@ std::vector<std::string> facet_column(const SearchResult& r, const Style& s,
             out.push_back("  " + shown + std::string(pad, ' ') + s.bold(count));
         }
         if (f.other > 0) {
-            out.push_back("  " + s.dim(fit(fmt::format("+{} in {} more values",
-                                                                   grouped(f.other),
-                                                                   f.distinct - f.values.size()),
-                                                       width - 2)));
+            out.push_back("  " + s.dim(fit(fmt::format("+{} in {} more values", grouped(f.other),
+                                                       f.distinct - f.values.size()),
+                                           width - 2)));
         }
         if (f.missing > 0) {
-            out.push_back(
-                "  " + s.dim(fit(
-                           fmt::format("{} without", grouped(f.missing)), width - 2)));
+            out.push_back("  " +
+                          s.dim(fit(fmt::format("{} without", grouped(f.missing)), width - 2)));
         }
         if (f.values.empty() && f.missing == 0) out.push_back("  " + s.dim("-"));
         out.emplace_back();
@@ -231,8 +228,7 @@ void print_header(std::FILE* out, const SearchResult& r, const Style& style) {
         range = fmt::format("{} {} \u00b7 {}", grouped(r.group_total),
                             r.group_total == 1 ? "dataset" : "datasets", range);
     }
-    std::fprintf(out, "%s %s for %s (%.1f ms) \u00b7 %s\n\n",
-                 style.bold(grouped(r.total)).c_str(),
+    std::fprintf(out, "%s %s for %s (%.1f ms) \u00b7 %s\n\n", style.bold(grouped(r.total)).c_str(),
                  r.total == 1 ? "result" : "results", searched(r).c_str(), r.took_ms,
                  range.c_str());
 }
@@ -284,7 +280,7 @@ std::vector<std::string> hit_lines(const Hit& hit, bool colour) {
 
 void print_fields(std::FILE* out) {
     std::fprintf(out, "%-24s %-10s %-6s %s\n", "field", "type", "unit", "what it holds");
-    for (const auto& f : fields()) {
+    for (const auto& f : all_fields()) {
         std::fprintf(out, "%-24s %-10s %-6s %s\n", f.name.c_str(), f.type.c_str(), f.unit.c_str(),
                      f.help.c_str());
     }

@@ -1,7 +1,7 @@
 // records_adapter.h - canonical records as JSON lines: the format the catalog stores.
 //
 // The root is a directory; every `*.jsonl` file under it (sorted by path) holds
-// one record per line, exactly as the catalog stores it (atlas/record.h:
+// one record per line, exactly as the catalog stores it (schema/record.h:
 // to_json / record_from_json):
 //   {"id":"cryoet:run:10000/TS_026","source":"cryoet","kind":"run",
 //    "parent":"cryoet:dataset:10000","title":"TS_026","file":"...",

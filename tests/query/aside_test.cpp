@@ -78,5 +78,5 @@ TEST_CASE("a task that throws and is never joined does not terminate the process
             throw std::runtime_error("nobody asks");
         });
     }
-    CHECK(threw);  // still running: the exception stayed in the Aside
+    CHECK(threw);  // the destructor joined; the exception stayed in the Aside, unthrown
 }

@@ -1,4 +1,4 @@
-// Tests for index/csv_reader.cpp: RFC 4180 parsing (quotes, embedded newlines,
+// Tests for schema/csv_reader.cpp: RFC 4180 parsing (quotes, embedded newlines,
 // CRLF, BOM), row shapes, line numbers, errors, and the file helpers.
 #include "schema/csv_reader.h"
 

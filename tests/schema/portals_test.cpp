@@ -36,10 +36,10 @@ TEST_CASE("every portal of the registry has kinds in the browse order and key fi
           std::vector<std::string>{"cryoet", "htan", "hoa", "panosc", "minerva"});
 }
 
-TEST_CASE("every kind of the browse order is made by some portal, in the order kinds() gives") {
+TEST_CASE("every kind of the browse order is made by some portal, in the order all_kinds() gives") {
     std::set<std::string> made;
     for (const auto& p : portals()) made.insert(p.kinds.begin(), p.kinds.end());
-    auto all = kinds();
+    const auto& all = all_kinds();
     CHECK(all.size() == known_kinds().size());
     CHECK(std::set<std::string>(all.begin(), all.end()) == made);
     for (std::size_t i = 0; i < all.size(); ++i) CHECK(kind_rank(all[i]) == static_cast<int>(i));
@@ -56,8 +56,8 @@ TEST_CASE("the kind and source fields' help lists the registry's kinds and porta
           "portal the record comes from: cryoet, htan, hoa, panosc, minerva");
 }
 
-TEST_CASE("fields() describes every field as a front end needs it") {
-    const auto& all = fields();
+TEST_CASE("all_fields() describes every field as a front end needs it") {
+    const auto& all = all_fields();
     REQUIRE(all.size() == field_specs().size());
     auto info = [&](std::string_view name) {
         auto it = std::find_if(all.begin(), all.end(), [&](const FieldInfo& f) { return f.name == name; });

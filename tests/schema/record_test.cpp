@@ -1,4 +1,4 @@
-// Tests for index/record.cpp: dates, catalog JSON round trips and content hashes.
+// Tests for schema/record.cpp: dates, catalog JSON round trips and content hashes.
 #include "schema/record.h"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
-// Tests for the rating scales (atlas/schema.h field_scale / scale_label and the
+// Tests for the rating scales (schema/schema.h field_scale / scale_label and the
 // embedded schema/scales/quality.csv) and for the unit table rows of the new
-// sources (index/units.cpp): energy, temperature, time in days and years,
+// sources (schema/units.cpp): energy, temperature, time in days and years,
 // pressure, absorbed dose, data size, mass and the three micros.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Tests for index/text.cpp: the shared tokenizer, folding and stemming.
+// Tests for schema/text.cpp: the shared tokenizer, folding and stemming.
 #include "schema/text.h"
 
 #include <doctest/doctest.h>

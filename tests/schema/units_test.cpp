@@ -1,4 +1,4 @@
-// Tests for index/units.cpp: number parsing, unit spellings and conversion.
+// Tests for schema/units.cpp: number parsing, unit spellings and conversion.
 #include "schema/units.h"
 
 #include <doctest/doctest.h>

@@ -1,12 +1,18 @@
-// atlas/portals.h - the portals an index can hold, and the fields its records have.
+// atlas/portals.h - the portals, kinds and fields an index can hold, without opening one.
 //
 // What a front end needs to build itself without knowing any portal: the
 // sources and their kinds (a kind picker), the fields each portal's users
 // decide on (a hit line), and every field with its type and unit (a facet
-// panel, a sort menu, range inputs).  Static: no index is opened.
+// panel, a sort menu, range inputs).  It is what this library's schema
+// defines (schema/portals.def, schema/schema.cpp); an open index holds some
+// of it (Searcher::kinds() lists the kinds it has records of).
+//
+// Every function here is static data: safe from any thread, no index read;
+// the references returned stay valid for the life of the program.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atlas {
@@ -19,22 +25,22 @@ struct PortalInfo {
     std::vector<std::string> key_fields;  // what a hit of it shows first ("organism", ...)
 };
 
-// Every portal, in registry order (schema/portals.def).
+// Every portal, in the registry's order.
 const std::vector<PortalInfo>& portals();
 
 // The portal called `name`, or nullptr.
-const PortalInfo* find_portal(const std::string& name);
+const PortalInfo* find_portal(std::string_view name);
 
-// Every kind of record, in browse order (what an empty query lists first:
-// collections, then what they contain, then the parts).
-std::vector<std::string> kinds();
+// Every kind of record any portal makes, in browse order (what an empty query
+// lists first: collections, then what they contain, then the parts).
+const std::vector<std::string>& all_kinds();
 
 struct FieldInfo {
-    std::string name;   // what a query, filter, facet or sort names: organism, voxel_spacing
-    std::string type;   // text, keyword, identifier, number, date, boolean
-    std::string unit;   // numbers: the display unit, and that of a bare number in a query
-    std::string label;  // "Voxel spacing"
-    std::string help;   // one line
+    std::string name;       // what a query, filter, facet or sort names: organism, voxel_spacing
+    std::string type;       // text, keyword, identifier, number, date or boolean
+    std::string unit;       // numbers: the display unit, and that of a bare number in a query
+    std::string label;      // "Voxel spacing"
+    std::string help;       // one line
     bool multi = false;     // may hold several values (a list in JSON)
     bool facet = false;     // FacetRequest takes it (numbers and dates count in buckets)
     bool sortable = false;  // SortKey takes it
@@ -42,7 +48,7 @@ struct FieldInfo {
 };
 
 // Every field, in documentation order.
-const std::vector<FieldInfo>& fields();
+const std::vector<FieldInfo>& all_fields();
 
 // The schema version this library writes and reads (an index built with
 // another is refused: rebuild it).

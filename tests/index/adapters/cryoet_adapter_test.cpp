@@ -1,4 +1,4 @@
-// Tests for index/cryoet_adapter.cpp and cryoet_mapping.cpp on the real files in data/cryoet.
+// Tests for index/adapters/cryoet_adapter.cpp and cryoet_mapping.cpp on the real files in data/cryoet.
 //
 // Expected values are read from the source files themselves (with RapidJSON,
 // independently of the adapter) wherever they can be, so the tests follow the
