@@ -67,7 +67,7 @@ HitReader::HitReader(OpenGeneration& gen, const CheckedRequest& checked)
     : gen_(gen),
       request_(*checked.request),
       matcher_(highlight_tokens(checked.tree)),
-      parts_(explained_parts(checked.tree)) {}
+      parts_(request_.explain ? explained_parts(checked.tree) : std::vector<QueryNode>{}) {}
 
 void HitReader::explain(Hit& hit, std::uint32_t docid, std::string order) const {
     if (!request_.explain) return;
