@@ -761,6 +761,11 @@ std::string describe_bound(const FieldSpec* spec, double v) {
 }  // namespace
 
 std::string QueryNode::describe() const {
+    if (optional) {
+        QueryNode required = *this;
+        required.optional = false;
+        return "~" + required.describe();
+    }
     auto join = [&](std::string_view sep) {
         std::string out;
         for (const auto& c : children) {

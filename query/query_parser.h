@@ -50,6 +50,9 @@ struct QueryNode {
     double hi = std::numeric_limits<double>::infinity();
     bool lo_inclusive = true;
     bool hi_inclusive = true;
+    // A child of an AND that adds to the score but never restricts the
+    // matches: a stopword ("the"), a kind word ("tomograms"); "~" in describe().
+    bool optional = false;
     std::vector<QueryNode> children;
 
     // A stable one-line rendering: AND(ribosome, SYN("s pombe" | "schizosaccharomyces pombe")).

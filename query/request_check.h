@@ -45,6 +45,9 @@ struct CheckedRequest {
     std::vector<std::string> sources;        // request.sources, likewise
     std::vector<CheckedFilter> filters;
     std::vector<CheckedChild> children;
+    // What the query's kind words name ("tomograms": kind=tomogram; "scans":
+    // AND(kind=dataset, source=hoa)): records matching any of them rank first.
+    std::vector<QueryNode> intents;
     std::vector<const FieldSpec*> facet_fields;  // one per request.facets
     // Order: by relevance (browse order when nothing ranks), or by `sort_field`.
     bool by_relevance = true;
