@@ -100,6 +100,7 @@ Bitmap Evaluator::eval(const QueryNode& n) {
             bool first = true;
             std::vector<const QueryNode*> negative;
             for (const auto& c : n.children) {
+                if (c.optional) continue;  // scores, never restricts
                 if (c.kind == K::not_) {
                     negative.push_back(&c.children.front());
                     continue;

@@ -15,6 +15,9 @@ namespace {
 // (searcher.cpp scores a huge set in halves).
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
 
+// What an optional word weighs beside a required one.
+constexpr double kOptionalWeight = 0.25;
+
 // Expansion limits: a prefix or a stem never turns into an unbounded OR.
 constexpr std::size_t kMaxWildcardTerms = 200;
 constexpr std::size_t kMaxStemScan = 400;
@@ -141,8 +144,11 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeD
         case K::and_: {
             std::vector<Xapian::Query> positive;
             std::vector<Xapian::Query> negative;
+            std::vector<Xapian::Query> maybe;
             for (const auto& c : n.children) {
-                if (c.kind == K::not_) {
+                if (c.optional) {
+                    maybe.push_back(build(c, db, rd));
+                } else if (c.kind == K::not_) {
                     negative.push_back(build(c.children.front(), db, rd));
                 } else {
                     positive.push_back(build(c, db, rd));
@@ -151,6 +157,14 @@ Xapian::Query build(const QueryNode& n, const Xapian::Database& db, const RangeD
             Xapian::Query q = positive.empty() ? match_all()
                                                : Xapian::Query(Xapian::Query::OP_AND,
                                                                positive.begin(), positive.end());
+            // Optional words (stopwords, kind words) add a little to the score
+            // of the records the rest matches: "the ribosome" is about ribosomes.
+            if (!maybe.empty()) {
+                Xapian::Query any(Xapian::Query::OP_OR, maybe.begin(), maybe.end());
+                q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, any,
+                                                kOptionalWeight));
+            }
             if (negative.empty()) return q;
             return Xapian::Query(
                 Xapian::Query::OP_AND_NOT, q,

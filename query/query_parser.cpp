@@ -8,6 +8,7 @@
 #include <cctype>
 #include <optional>
 
+#include "natural_language.h"
 #include "schema/record.h"
 #include "schema/schema.h"
 #include "schema/text.h"
@@ -27,6 +28,8 @@ struct Lexeme {
     std::string field;     // "organism" for organism:x, organism:"x", organism:(
     bool negated = false;  // a leading '-'
     bool whole = false;    // field:="x": the whole value, exactly
+    bool optional = false;  // a plain word that scores but never restricts (natural_language.h)
+    bool as_typed = false;  // "+the": a word searched as typed, never read as a plain word
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -47,6 +50,7 @@ class Lexer {
                 std::size_t j = i_ + 1;
                 if (j < s_.size() && !is_space(s_[j]) && s_[j] != '-' && s_[j] != '+') {
                     l.negated = negate;
+                    l.as_typed = !negate;
                     i_ = j;
                 } else {
                     ++i_;
@@ -655,7 +659,9 @@ class Parser {
         if (quoted) {
             if (auto syn = synonym("", tokens, true, options_.vocabulary)) return *syn;
         }
-        return words_node("", std::move(tokens), quoted, prefix);
+        QueryNode words = words_node("", std::move(tokens), quoted, prefix);
+        words.optional = l.optional;
+        return words;
     }
 
     // The words a node searches for: the node itself, or the words half of a
@@ -737,6 +743,161 @@ class Parser {
     const ParseOptions& options_;
 };
 
+// --- plain words (natural_language.h) ------------------------------------------------------
+
+// A word as people type them: not quoted, no field, not negated.
+bool is_plain(const std::vector<Lexeme>& lexemes, std::size_t i) {
+    const Lexeme& l = lexemes[i];
+    return l.type == Lexeme::Type::word && l.field.empty() && !l.negated && !l.as_typed &&
+           l.text.find(':') == std::string::npos &&
+           (i == 0 || lexemes[i - 1].type != Lexeme::Type::op_not);
+}
+
+// A run of plain words, lexemes [begin, end), and how they read.
+struct PlainRun {
+    std::size_t begin;
+    std::size_t end;
+    std::vector<Reading> readings;
+};
+
+std::vector<PlainRun> plain_runs(const std::vector<Lexeme>& lexemes) {
+    std::vector<PlainRun> runs;
+    for (std::size_t i = 0; i < lexemes.size();) {
+        if (!is_plain(lexemes, i)) {
+            ++i;
+            continue;
+        }
+        PlainRun run{i, i, {}};
+        std::vector<std::string_view> typed;
+        for (; run.end < lexemes.size() && is_plain(lexemes, run.end); ++run.end) {
+            typed.push_back(lexemes[run.end].text);
+        }
+        run.readings = read_plain_words(typed);
+        i = run.end;
+        runs.push_back(std::move(run));
+    }
+    return runs;
+}
+
+// Whether anything but kind words and stopwords would be required: a word no
+// reading takes, a comparison, a phrase, a fielded term.
+bool has_required_part(const std::vector<Lexeme>& lexemes, const std::vector<PlainRun>& runs) {
+    std::vector<bool> loose(lexemes.size(), false);
+    for (const auto& run : runs) {
+        for (const auto& r : run.readings) {
+            if (r.as != Reading::As::kind && r.as != Reading::As::stopword) continue;
+            for (std::size_t i = run.begin + r.begin; i < run.begin + r.end; ++i) loose[i] = true;
+        }
+    }
+    for (std::size_t i = 0; i < lexemes.size(); ++i) {
+        const Lexeme& l = lexemes[i];
+        bool term = l.type == Lexeme::Type::word || l.type == Lexeme::Type::phrase;
+        if (term && !l.negated && !loose[i]) return true;
+    }
+    return false;
+}
+
+std::vector<Lexeme> lexemes_of(std::string_view query) {
+    std::vector<Lexeme> out = Lexer(query).run();
+    out.pop_back();  // the end
+    return out;
+}
+
+std::string words_text(const std::vector<Lexeme>& lexemes, std::size_t begin, std::size_t end) {
+    std::string out;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (!out.empty()) out += ' ';
+        out += lexemes[i].text;
+    }
+    return out;
+}
+
+// The kind words of a query that has nothing else to require ("tomograms",
+// "all datasets"): their words, or records of their kinds.
+std::string required_kind_query(const std::string& words, const Reading& r) {
+    std::string out = "(" + words;
+    for (const auto& intent : r.intents) out += " OR (" + intent + ")";
+    return out + ")";
+}
+
+void add_intents(const Reading& r, ReadQuery& out) {
+    for (const auto& text : r.intents) {
+        auto node = parse_query(text);
+        if (!node.ok()) continue;
+        std::string key = node.value().describe();
+        bool seen = std::any_of(out.intents.begin(), out.intents.end(),
+                                [&](const QueryNode& n) { return n.describe() == key; });
+        if (!seen) out.intents.push_back(std::move(node).value());
+    }
+}
+
+// Applies one reading of lexemes [begin, end) to `into`.
+// How the loose words of a query are taken: kind words and stopwords are
+// optional when something else is required; else kind words are required
+// (as their words or their kinds), and stopwords only when nothing else is
+// there (a query of "the who" still searches them).
+struct Looseness {
+    bool kinds_required = false;
+    bool stopwords_required = false;
+};
+
+void apply_reading(const Reading& r, std::vector<Lexeme>& lexemes, std::size_t begin,
+                   std::size_t end, Looseness loose, std::vector<Lexeme>& into, ReadQuery& out) {
+    std::string words = words_text(lexemes, begin, end);
+    std::string replacement;
+    switch (r.as) {
+        case Reading::As::comparison:
+        case Reading::As::flag:
+            replacement = r.query;
+            break;
+        case Reading::As::kind:
+            add_intents(r, out);
+            if (loose.kinds_required) replacement = required_kind_query(words, r);
+            break;
+        case Reading::As::stopword:
+            break;
+    }
+    if (!replacement.empty() && parse_query(replacement).ok()) {
+        auto more = lexemes_of(replacement);
+        into.insert(into.end(), more.begin(), more.end());
+        out.understood.push_back({words, std::string(describe_what(r)),
+                                  r.as == Reading::As::kind ? describe_reading(r) : replacement});
+        return;
+    }
+    bool optional = r.as == Reading::As::kind ||
+                    (r.as == Reading::As::stopword && !loose.stopwords_required);
+    for (std::size_t i = begin; i < end; ++i) {
+        lexemes[i].optional = optional;
+        into.push_back(std::move(lexemes[i]));
+    }
+    if (optional) out.understood.push_back({words, std::string(describe_what(r)), describe_reading(r)});
+}
+
+// Reads each run of plain words and applies what it reads.
+void read_plain_words_of(std::vector<Lexeme>& lexemes, ReadQuery& out) {
+    std::vector<PlainRun> runs = plain_runs(lexemes);
+    bool has_kind = std::any_of(runs.begin(), runs.end(), [](const PlainRun& run) {
+        return std::any_of(run.readings.begin(), run.readings.end(),
+                           [](const Reading& r) { return r.as == Reading::As::kind; });
+    });
+    Looseness loose;
+    loose.kinds_required = !has_required_part(lexemes, runs);
+    loose.stopwords_required = loose.kinds_required && !has_kind;
+    std::vector<Lexeme> result;
+    std::size_t next = 0;
+    for (const auto& run : runs) {
+        for (; next < run.begin; ++next) result.push_back(std::move(lexemes[next]));
+        for (const auto& r : run.readings) {
+            for (; next < run.begin + r.begin; ++next) result.push_back(std::move(lexemes[next]));
+            apply_reading(r, lexemes, run.begin + r.begin, run.begin + r.end, loose, result,
+                          out);
+            next = run.begin + r.end;
+        }
+    }
+    for (; next < lexemes.size(); ++next) result.push_back(std::move(lexemes[next]));
+    lexemes = std::move(result);
+}
+
 std::string describe_bound(const FieldSpec* spec, double v) {
     if (spec == nullptr) return format_number(v);
     if (spec->type == FieldType::date) {
@@ -808,9 +969,21 @@ std::string QueryNode::describe() const {
     return "?";
 }
 
+Result<ReadQuery> read_query(std::string_view text, const ParseOptions& options) {
+    ReadQuery out;
+    std::vector<Lexeme> lexemes = Lexer(text).run();
+    read_plain_words_of(lexemes, out);
+    Parser parser(std::move(lexemes), options);
+    auto tree = parser.parse();
+    if (!tree.ok()) return tree.error();
+    out.tree = std::move(tree).value();
+    return out;
+}
+
 Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options) {
-    Parser parser(Lexer(text).run(), options);
-    return parser.parse();
+    auto read = read_query(text, options);
+    if (!read.ok()) return read.error();
+    return std::move(read.value().tree);
 }
 
 Result<QueryNode> parse_filter_value(std::string_view field, std::string_view value) {

@@ -8,7 +8,7 @@
 //   query   := or_expr
 //   or_expr := and_expr ("OR" and_expr)*
 //   and_expr:= unary (["AND"] unary)*
-//   unary   := "NOT" unary | "-" atom | "+" atom | atom
+//   unary   := "NOT" unary | "-" atom | "+" atom | atom     ("+the": the word as typed, required)
 //   atom    := "(" or_expr ")" | FIELD ":(" or_expr ")" | term
 //   term    := WORD | "PHRASE" | FIELD ":" WORD | FIELD ":" "PHRASE"
 //            | FIELD ":=" WORD | FIELD ":=" "PHRASE"     (the whole value, exactly)
@@ -63,8 +63,28 @@ struct ParseOptions {
     const Vocabulary* vocabulary = nullptr;  // synonyms (schema/vocabulary.h); none if null
 };
 
-// Parses `text`.  Errors: invalid_query with a one-line message naming the
+// One reading of plain words (natural_language.h), as a person reads it:
+// {"younger than 40", "age:<40"}, {"tomograms", "records of kind:tomogram first"}.
+struct Understood {
+    std::string words;  // as typed
+    std::string what;   // "range", "flag", "kind", "optional" (describe_what)
+    std::string as;
+};
+
+// A query as read: its tree, the kinds its words name (records of any of
+// them rank first: CheckedRequest::intents) and what its plain words became.
+struct ReadQuery {
+    QueryNode tree;
+    std::vector<QueryNode> intents;
+    std::vector<Understood> understood;
+};
+
+// Reads `text`: plain words as natural_language.h reads them, then the query
+// language.  Errors: invalid_query with a one-line message naming the
 // problem ("unknown field 'autor' (did you mean 'author'?)").
+Result<ReadQuery> read_query(std::string_view text, const ParseOptions& options = {});
+
+// The tree of read_query().
 Result<QueryNode> parse_query(std::string_view text, const ParseOptions& options = {});
 
 // One value of a structured filter on `field` (atlas/search.h Filter): the

@@ -84,11 +84,20 @@ Status name_kinds_and_sources(QueryNode& root) {
     return {};
 }
 
-Result<QueryNode> parse_named(std::string_view text, const ParseOptions& options) {
-    auto parsed = parse_query(text, options);
-    if (!parsed.ok()) return parsed.error();
-    if (auto s = name_kinds_and_sources(parsed.value()); !s.ok()) return s.error();
-    return parsed;
+Result<ReadQuery> read_named(std::string_view text, const ParseOptions& options) {
+    auto read = read_query(text, options);
+    if (!read.ok()) return read.error();
+    if (auto s = name_kinds_and_sources(read.value().tree); !s.ok()) return s.error();
+    for (auto& intent : read.value().intents) {
+        if (auto s = name_kinds_and_sources(intent); !s.ok()) return s.error();
+    }
+    return read;
+}
+
+void take_reading(CheckedRequest& checked, ReadQuery read) {
+    checked.tree = std::move(read.tree);
+    checked.intents = std::move(read.intents);
+    checked.understood = std::move(read.understood);
 }
 
 Status check_limits(const SearchRequest& r) {
@@ -225,9 +234,9 @@ Result<CheckedChild> check_child(const ChildFilter& cf, const ParseOptions& opti
     if (out.kind.empty()) return unknown_kind(cf.kind);
     if (!cf.query.empty()) {
         if (!valid_utf8(cf.query)) return invalid_query("a child query is not UTF-8");
-        auto parsed = parse_named(cf.query, options);
-        if (!parsed.ok()) return parsed.error();
-        out.query = std::move(parsed).value();
+        auto read = read_named(cf.query, options);
+        if (!read.ok()) return read.error();
+        out.query = std::move(read.value().tree);
     }
     auto filters = check_filters(cf.filters);
     if (!filters.ok()) return filters.error();
@@ -253,9 +262,9 @@ Result<CheckedRequest> check_request(const SearchRequest& request, const ParseOp
         out.facet_fields.push_back(spec.value());
     }
     if (auto s = check_sort_shape(request); !s.ok()) return s.error();
-    auto tree = parse_named(request.query, options);
-    if (!tree.ok()) return tree.error();
-    out.tree = std::move(tree).value();
+    auto read = read_named(request.query, options);
+    if (!read.ok()) return read.error();
+    take_reading(out, std::move(read).value());
     auto kinds = known_names(request.kinds, known_kind, unknown_kind);
     if (!kinds.ok()) return kinds.error();
     out.kinds = std::move(kinds).value();
@@ -286,8 +295,8 @@ void correct_typos(CheckedRequest& checked, Spelling& spelling, const ParseOptio
         // One correction per word: search the corrected query as if typed, so
         // its words meet the vocabulary ("cytosloic ribosome" finds what
         // "cytosolic ribosome" finds, GO:0022626 included).
-        auto again = parse_named(corrected_query(checked.request->query, fixes), options);
-        if (again.ok()) checked.tree = std::move(again).value();
+        auto again = read_named(corrected_query(checked.request->query, fixes), options);
+        if (again.ok()) take_reading(checked, std::move(again).value());
     }
     checked.ranked = checked.by_relevance && has_ranking_words(checked.tree);
 }

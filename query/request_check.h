@@ -48,6 +48,7 @@ struct CheckedRequest {
     // What the query's kind words name ("tomograms": kind=tomogram; "scans":
     // AND(kind=dataset, source=hoa)): records matching any of them rank first.
     std::vector<QueryNode> intents;
+    std::vector<Understood> understood;  // what the query's plain words became
     std::vector<const FieldSpec*> facet_fields;  // one per request.facets
     // Order: by relevance (browse order when nothing ranks), or by `sort_field`.
     bool by_relevance = true;

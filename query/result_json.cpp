@@ -176,6 +176,24 @@ void write_hit(Writer& w, const Hit& hit) {
     w.EndObject();
 }
 
+// {"understood": [{"words": "younger than 40", "what": "range", "as": "age:<40"}, ...]}
+void write_understood(Writer& w, const SearchResult& result) {
+    if (result.understood.empty()) return;
+    w.Key("understood");
+    w.StartArray();
+    for (const auto& u : result.understood) {
+        w.StartObject();
+        w.Key("words");
+        w.String(u.words);
+        w.Key("what");
+        w.String(u.what);
+        w.Key("as");
+        w.String(u.as);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
 void write_corrections(Writer& w, const SearchResult& result) {
     if (result.corrections.empty()) return;
     w.Key("did_you_mean");
@@ -318,6 +336,7 @@ std::string to_json(const SearchResult& result) {
     w.Bool(result.facets_aside);
     w.Key("parsed");
     w.String(result.parsed);
+    write_understood(w, result);
     write_corrections(w, result);
     w.Key("hits");
     w.StartArray();

@@ -187,6 +187,7 @@ SearchResult result_head(const detail::CheckedRequest& checked, const detail::Ma
     result.total = matches.size();
     result.parsed = checked.tree.describe();
     for (const auto& c : checked.corrections) result.corrections.push_back({c.from, c.to});
+    for (const auto& u : checked.understood) result.understood.push_back({u.words, u.what, u.as});
     if (!checked.corrections.empty()) {
         result.did_you_mean = detail::corrected_query(request.query, checked.corrections);
     }

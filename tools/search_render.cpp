@@ -210,6 +210,21 @@ void print_corrections(std::FILE* out, const SearchResult& r, const Style& style
                      .c_str());
 }
 
+// How the query's words were read, when more than common words were (with
+// --explain, common words too): "read as: younger than 40 → age:<40 ·
+// tomograms → records of kind:tomogram first".
+void print_understood(std::FILE* out, const SearchResult& r, const Style& style) {
+    bool explained = std::any_of(r.hits.begin(), r.hits.end(),
+                                 [](const Hit& h) { return h.explanation.has_value(); });
+    std::vector<std::string> parts;
+    for (const auto& u : r.understood) {
+        if (u.what == "optional" && !explained) continue;
+        parts.push_back(fmt::format("{} \u2192 {}", u.words, u.as));
+    }
+    if (parts.empty()) return;
+    std::fprintf(out, "%s\n", style.dim("read as: " + fmt::format("{}", fmt::join(parts, " \u00b7 "))).c_str());
+}
+
 // What was searched, and where: "\"ribosome\" (annotation, cryoet)", "all records".
 std::string searched(const SearchResult& r) {
     std::vector<std::string> scopes = r.kinds;
@@ -257,6 +272,7 @@ std::vector<std::string> result_lines(const SearchResult& r, const Style& style)
 void print_result(std::FILE* out, const SearchResult& r, const TextLayout& layout) {
     Style style{layout.colour};
     print_corrections(out, r, style);
+    print_understood(out, r, style);
     if (r.total == 0) {
         std::fprintf(out, "no results for %s (%.1f ms)\n", searched(r).c_str(), r.took_ms);
         return;

@@ -83,16 +83,16 @@ bool subset(const Bitmap& a, const Bitmap& b) { return (a - b).empty(); }
 // Queries whose every weighted part is one term with lists: one, two (sums of
 // listed weights exact) and three terms (bounded by the caps), whose candidates
 // are fully listed, partly listed, or too few to narrow.
-const std::vector<std::string> kListed = {"biospecimen",
+const std::vector<std::string> kListed = {"breast",
                                           "carcinoma",
-                                          "biospecimen carcinoma",
-                                          "biospecimen colorectal",
+                                          "breast carcinoma",
+                                          "breast primary",
                                           "htan chemotherapy",
                                           "htan treatment",
                                           "primary cell",
                                           "htan primary",
                                           "breast treatment",
-                                          "htan primary biospecimen",
+                                          "htan primary breast",
                                           "htan adenocarcinoma colorectal",
                                           "htan chemotherapy adenocarcinoma",
                                           "primary cell culture",
@@ -119,18 +119,18 @@ TEST_CASE("a query whose weighted parts are terms with lists has candidates; oth
         CHECK_FALSE(c->docs().empty());
     }
     // Ranges and NOT parts add no weight: still the lists of the words.
-    auto with_range = find("biospecimen quality:>=4");
+    auto with_range = find("breast quality:>=4");
     REQUIRE(with_range.has_value());
-    CHECK(with_range->docs() == find("biospecimen")->docs());
-    CHECK(find("biospecimen -carcinoma").has_value());
+    CHECK(with_range->docs() == find("breast")->docs());
+    CHECK(find("breast -carcinoma").has_value());
 
     // A phrase, a prefix, a synonym, alternatives, a term typed twice.
-    CHECK_FALSE(find("\"biospecimen carcinoma\"").has_value());
+    CHECK_FALSE(find("\"breast carcinoma\"").has_value());
     CHECK_FALSE(find("biospec*").has_value());
     CHECK(parsed("S. pombe").describe().starts_with("SYN("));
     CHECK_FALSE(find("S. pombe").has_value());
-    CHECK_FALSE(find("biospecimen OR carcinoma").has_value());
-    CHECK_FALSE(find("biospecimen biospecimen").has_value());
+    CHECK_FALSE(find("breast OR carcinoma").has_value());
+    CHECK_FALSE(find("breast breast").has_value());
     CHECK_FALSE(find("").has_value());  // nothing weighs
     // A term in too few records to have lists, alone and beside one that has them.
     const std::string rare = "lamellae";
@@ -138,7 +138,7 @@ TEST_CASE("a query whose weighted parts are terms with lists has candidates; oth
     CHECK(listed().db.get_termfreq(rare) < 40);
     CHECK(listed().columns->top_lists(rare).empty());
     CHECK_FALSE(find(rare).has_value());
-    CHECK_FALSE(find("biospecimen " + rare).has_value());
+    CHECK_FALSE(find("breast " + rare).has_value());
 }
 
 TEST_CASE("reachable keeps, of the candidates given, every one among the true best") {

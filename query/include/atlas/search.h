@@ -227,6 +227,14 @@ struct SpellingCorrection {
     std::vector<std::string> to;  // searched instead, best first: "ribosome"
 };
 
+// How plain words of the query were read: "younger than 40" as the range
+// age:<40, "tomograms" as the kind records should be of, "the" as optional.
+struct WordReading {
+    std::string words;  // as typed
+    std::string what;   // "range", "flag", "kind" or "optional"
+    std::string as;     // "age:<40", "records of kind:tomogram first", ...
+};
+
 struct SearchResult {
     std::string query;
     std::vector<std::string> kinds;
@@ -248,6 +256,7 @@ struct SearchResult {
     std::string parsed;  // how the query was understood, e.g. AND(ribosome, SYN(...))
     std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
     std::string did_you_mean;  // the query with each correction, when there are any
+    std::vector<WordReading> understood;  // the query's plain words, read (in order)
     std::vector<Hit> hits;            // without group_by
     std::string group_by;             // with group_by: the groups of this page
     std::uint64_t group_total = 0;    //   groups in the whole result (exact)
@@ -310,6 +319,7 @@ class Searcher {
 
 // The response as one JSON document:
 // {"query","kinds","sources","total","offset","limit","took_ms","scored","threads","parsed",
+//  "understood":[{"words","what","as"}] (when plain words were read),
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
