@@ -596,8 +596,8 @@ std::string format_evaluation(const Evaluation& evaluation, bool verbose) {
         // The correct form on a line of its own under the typed one, its nDCG@10 in the
         // same column, so the gap between the two reads straight down.
         if (s.correct_ndcg) {
-            out += fmt::format("  {:<20} {:<40} nDCG {:.3f} ({:+.3f}){}\n", "", "= \"" + q.correct + "\"",
-                               *s.correct_ndcg, *s.correct_ndcg - s.ndcg,
+            out += fmt::format("  {:<20} {:<40} nDCG {:.3f} ({:+.3f}){}\n", "",
+                               "= \"" + q.correct + "\"", *s.correct_ndcg, *s.correct_ndcg - s.ndcg,
                                s.correct_error.empty() ? "" : "  error: " + s.correct_error);
         }
     }
