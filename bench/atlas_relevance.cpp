@@ -11,7 +11,9 @@
 // server) is built from the index's records as the benchmark builds it and
 // gets each query as a benchmark keyword request (bench/peers_relevance.h
 // says how).  --verbose adds one line per query (its nDCG, the rank of the
-// first relevant record, the top 3 ids with their grades); --json prints the
+// first relevant record, the top 3 ids with their grades), and under a query
+// with a correct form (misspellings, abbreviations, natural language) that form
+// with its own nDCG and the difference; --json prints the
 // evaluation as one JSON document (several engines: one member per engine);
 // --compare prints the engines side by side as markdown tables instead.
 #include <fmt/format.h>
@@ -47,7 +49,8 @@ constexpr std::string_view kUsage =
     "  --judged   the judged query set (default: " ATLAS_JUDGED_FILE
     ")\n"
     "  --json     print the evaluation as JSON\n"
-    "  --verbose  one line per query: nDCG@10, first relevant rank, top 3 ids (grade)\n";
+    "  --verbose  one line per query: nDCG@10, first relevant rank, top 3 ids (grade);\n"
+    "             under it, a query's correct form (\"= ...\") with its nDCG@10\n";
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();

@@ -209,7 +209,7 @@ void write_class(Writer& w, const ClassScore& c) {
 const std::vector<std::string>& query_classes() {
     static const std::vector<std::string> classes{
         "organism_object", "assay_organ",          "organ_condition", "exact_id",
-        "misspelling",     "abbreviation_synonym", "fielded"};
+        "misspelling",     "abbreviation_synonym", "fielded",         "natural_language"};
     return classes;
 }
 
@@ -587,13 +587,19 @@ std::string format_evaluation(const Evaluation& evaluation, bool verbose) {
         for (std::size_t i = 0; i < s.top.size(); ++i) {
             top += fmt::format("{}{}({})", i == 0 ? "" : " ", s.top[i], s.top_grades[i]);
         }
-        std::string correct = s.correct_ndcg ? fmt::format(" correct {:.3f}", *s.correct_ndcg) : "";
         out += fmt::format(
-            "  {:<20} {:<40} nDCG {:.3f} rr {:.3f} (first at {}) recall {:.3f}{} "
+            "  {:<20} {:<40} nDCG {:.3f} rr {:.3f} (first at {}) recall {:.3f} "
             "judged {}+{}  top: {}{}\n",
             q.query_class, "\"" + q.q + "\"" + scope, s.ndcg, s.rr, s.first_relevant, s.recall,
-            correct, s.grade2, s.grade1, top.empty() ? "(none)" : top,
+            s.grade2, s.grade1, top.empty() ? "(none)" : top,
             s.error.empty() ? "" : "  error: " + s.error);
+        // The correct form on a line of its own under the typed one, its nDCG@10 in the
+        // same column, so the gap between the two reads straight down.
+        if (s.correct_ndcg) {
+            out += fmt::format("  {:<20} {:<40} nDCG {:.3f} ({:+.3f}){}\n", "",
+                               "= \"" + q.correct + "\"", *s.correct_ndcg, *s.correct_ndcg - s.ndcg,
+                               s.correct_error.empty() ? "" : "  error: " + s.correct_error);
+        }
     }
     return out;
 }
@@ -645,6 +651,10 @@ std::string evaluation_to_json(const Evaluation& evaluation) {
                 w.String(q.correct.c_str());
                 w.Key("correct_ndcg10");
                 write_number(w, *s.correct_ndcg);
+                if (!s.correct_error.empty()) {
+                    w.Key("correct_error");
+                    w.String(s.correct_error.c_str());
+                }
             }
         }
         w.EndObject();

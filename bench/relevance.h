@@ -13,7 +13,9 @@
 //               "kinds": [...], "sources": [...],  optional: the request's scope; judged
 //                                                  records outside it are dropped
 //               "correct": "ribosome pombe",       optional (misspellings, abbreviations):
-//                                                  the form it should score like
+//                                                  the form it should score like; (natural
+//                                                  language) the same intent in the query
+//                                                  language ("kind:tomogram HeLa")
 //               "rule": "grade 2 = ...; grade 1 = ...",
 //               "grades": [{"grade": 2, "sql": "SELECT ..."}, {"grade": 1, "sql": "..."}]}
 //   grades     1 (relevant) or 2 (highly relevant); a record selected by several
@@ -80,7 +82,7 @@ struct JudgedSet {
 };
 
 // The classes a query may have, in report order: organism_object, assay_organ,
-// organ_condition, exact_id, misspelling, abbreviation_synonym, fielded.
+// organ_condition, exact_id, misspelling, abbreviation_synonym, fielded, natural_language.
 const std::vector<std::string>& query_classes();
 
 // Parses a judged set.  Every query needs a non-empty q, a known class, a rule
@@ -195,13 +197,15 @@ struct Evaluation {
 // `ranker`, and scores it.  Errors: those of JudgmentCatalog::judge.
 Result<Evaluation> evaluate(const JudgedSet& set, JudgmentCatalog& catalog, const Ranker& ranker);
 
-// The class table, the overall line and (verbose) one line per query.
+// The class table, the overall line and (verbose) one line per query, and under a query
+// with a correct form a second line: that form, its nDCG@10 and the difference.
 std::string format_evaluation(const Evaluation& evaluation, bool verbose);
 
 // {"classes": [{"class", "queries", "skipped", "ndcg10", "mrr", "recall100",
 //   "with_correct", "correct_ndcg10", "gap"}], "overall": {...},
 //  "queries": [{"q", "class", "skipped", "error", "grade2", "grade1", "ndcg10", "rr",
-//   "recall100", "first_relevant", "top": [...], "correct", "correct_ndcg10"}]}
+//   "recall100", "first_relevant", "top": [...], "correct", "correct_ndcg10",
+//   "correct_error"}]}
 std::string evaluation_to_json(const Evaluation& evaluation);
 
 }  // namespace atlas::bench

@@ -113,8 +113,10 @@ TEST_CASE("the judged set has 60+ queries, 6+ per class, each with a rule and gr
         CHECK(q.rule.size() >= 20);       // a sentence, not a placeholder
         REQUIRE_FALSE(q.grades.empty());
         for (const auto& g : q.grades) CHECK((g.grade == 1 || g.grade == 2));
-        if (q.query_class == "misspelling" || q.query_class == "abbreviation_synonym") {
-            CHECK_FALSE(q.correct.empty());  // the form it should score like
+        if (q.query_class == "misspelling" || q.query_class == "abbreviation_synonym" ||
+            q.query_class == "natural_language") {
+            CHECK_FALSE(q.correct.empty());  // the form it should score like (natural
+                                             // language: the intent in the query language)
             CHECK(q.correct != q.q);
         }
     }
@@ -350,6 +352,9 @@ TEST_CASE("atlas on the sample: relevance per class stays above its floors") {
     CHECK(evaluation.value().overall.queries >= 30);
     // Floors: {nDCG@10, MRR, recall@100}; measured on 2026-12-01 (after exact-id ranking and
     // the vocabulary; 82 queries, 68 evaluated on the sample) beside each, in the same order.
+    // natural_language and overall measured on 2026-12-07, when the class was added (114
+    // queries, 95 evaluated): the engine does not yet read typed sentences (issue 15), so the
+    // class starts low and pulls the overall down; its floors are to be raised as it learns.
     const std::map<std::string, Floor> floors = {
         {"organism_object", {0.95, 1.00, 0.50}},       // 0.9905 1.0000 0.5230
         {"assay_organ", {0.90, 1.00, 0.90}},           // 0.9233 1.0000 0.9413
@@ -358,7 +363,8 @@ TEST_CASE("atlas on the sample: relevance per class stays above its floors") {
         {"misspelling", {0.95, 1.00, 0.65}},           // 0.9674 1.0000 0.6622
         {"abbreviation_synonym", {0.75, 0.90, 0.65}},  // 0.7843 0.9091 0.6750
         {"fielded", {0.90, 1.00, 1.00}},               // 0.9444 1.0000 1.0000
-        {"overall", {0.90, 0.95, 0.80}},               // 0.9157 0.9853 0.8126
+        {"natural_language", {0.15, 0.35, 0.08}},      // 0.1641 0.3704 0.0885
+        {"overall", {0.70, 0.80, 0.60}},               // 0.7029 0.8105 0.6068
     };
     check_floors(evaluation.value(), floors);
 }
@@ -384,7 +390,9 @@ TEST_CASE(
     REQUIRE_MESSAGE(evaluation.ok(), evaluation.error().message);
     CHECK(evaluation.value().overall.skipped == 0);  // every query has relevant records here
     // Floors: {nDCG@10, MRR, recall@100}; measured on 2026-12-01 (after exact-id ranking and
-    // the vocabulary; all 82 queries) on the full corpus of 110,008 records beside each.
+    // the vocabulary; all 82 queries) on the full corpus of 110,008 records beside each;
+    // natural_language and overall on 2026-12-07, when the class was added (all 114 queries;
+    // the class starts low, as on the sample).
     const std::map<std::string, Floor> floors = {
         {"organism_object", {0.85, 1.00, 0.55}},       // 0.8829 1.0000 0.5830
         {"assay_organ", {0.85, 1.00, 0.90}},           // 0.8631 1.0000 0.9168
@@ -393,7 +401,8 @@ TEST_CASE(
         {"misspelling", {0.90, 1.00, 0.85}},           // 0.9165 1.0000 0.8630
         {"abbreviation_synonym", {0.80, 1.00, 0.75}},  // 0.8113 1.0000 0.7568
         {"fielded", {0.90, 1.00, 1.00}},               // 0.9444 1.0000 1.0000
-        {"overall", {0.85, 1.00, 0.80}},               // 0.8875 1.0000 0.8296
+        {"natural_language", {0.15, 0.35, 0.08}},      // 0.1652 0.3594 0.0816
+        {"overall", {0.65, 0.80, 0.60}},               // 0.6854 0.8202 0.6196
     };
     check_floors(evaluation.value(), floors);
 }
