@@ -152,6 +152,8 @@ constexpr std::array kUnitWords = {
     UnitWord{"nanometer", "nm"},  UnitWord{"nanometres", "nm"},   UnitWord{"nanometre", "nm"},
     UnitWord{"millimeters", "mm"}, UnitWord{"millimetres", "mm"}, UnitWord{"kilograms", "kg"},
     UnitWord{"kilovolts", "kV"},  UnitWord{"seconds", "s"},       UnitWord{"angstrom", "A"},
+    UnitWord{"degrees celsius", "C"}, UnitWord{"degree celsius", "C"}, UnitWord{"degrees c", "C"},
+    UnitWord{"degrees kelvin", "K"}, UnitWord{"degrees fahrenheit", "F"}, UnitWord{"degrees f", "F"},
 };
 
 // The quantity a unit implies: "10 microns" is a voxel size, "40 years" an age.
@@ -189,15 +191,26 @@ constexpr std::array<std::string_view, 8> kFiller = {"is", "are", "of", "was", "
 
 // --- flags, kinds, stopwords ------------------------------------------------------------
 
+// Words that name a value of a field no free text holds: "ground truth"
+// annotations, "female" donors.
 struct Flag {
     std::string_view words;
     std::string_view field;
+    std::string_view value;
 };
 constexpr std::array kFlags = {
-    Flag{"ground truth", "ground_truth"},
-    Flag{"curator recommended", "curator_recommended"},
-    Flag{"ctf corrected", "ctf_corrected"},
-    Flag{"gain corrected", "gain_corrected"},
+    Flag{"ground truth", "ground_truth", "yes"},
+    Flag{"curator recommended", "curator_recommended", "yes"},
+    Flag{"ctf corrected", "ctf_corrected", "yes"},
+    Flag{"gain corrected", "gain_corrected", "yes"},
+    Flag{"female", "sex", "female"},
+    Flag{"females", "sex", "female"},
+    Flag{"women", "sex", "female"},
+    Flag{"woman", "sex", "female"},
+    Flag{"male", "sex", "male"},
+    Flag{"males", "sex", "male"},
+    Flag{"men", "sex", "male"},
+    Flag{"man", "sex", "male"},
 };
 
 struct KindWords {
@@ -233,15 +246,21 @@ const std::vector<KindWords>& kind_words() {
     return table;
 }
 
-// Words that carry no meaning of their own in a search.  "not", "no" and
-// "without" are not here: they mean something, and are left as words.
-constexpr std::array<std::string_view, 56> kStopwords = {
-    "a",     "about", "all",  "an",    "and",   "any",    "are",   "as",    "at",    "be",
-    "by",    "do",    "does", "find",  "for",   "from",   "get",   "give",  "has",   "have",
-    "having", "i",    "in",   "into",  "is",    "it",     "its",   "list",  "me",    "my",
-    "of",    "on",    "or",   "our",   "please", "search", "show", "some", "that",  "the",
-    "their", "there", "these", "this", "those", "to",     "want",  "was",   "we",    "were",
-    "what",  "where", "which", "who",  "whose", "with"};
+// Words that carry no meaning of their own in a search, and the verbs people
+// put between the things they name ("stories showing CD8", "datasets measured
+// under 30 °C").  "not", "no" and "without" are not here: they mean
+// something, and are left as words.
+constexpr std::array<std::string_view, 70> kStopwords = {
+    "a",         "about",    "acquired", "all",     "an",        "and",      "any",
+    "are",       "as",       "at",       "be",      "by",        "collected", "contain",
+    "containing", "contains", "do",      "does",    "find",      "for",      "from",
+    "get",       "give",     "has",      "have",    "having",    "i",        "imaged",
+    "in",        "into",     "is",       "it",      "its",       "list",     "me",
+    "measured",  "my",       "of",       "on",      "or",        "our",      "please",
+    "recorded",  "search",   "show",     "showing", "shows",     "some",     "taken",
+    "that",      "the",      "their",    "there",   "these",     "this",     "those",
+    "to",        "using",    "want",     "was",     "we",        "were",     "what",
+    "where",     "which",    "who",      "whose",   "with",      "within",   "looking"};
 
 // --- matching -------------------------------------------------------------------------
 
@@ -459,7 +478,7 @@ class Reader {
         auto [f, n] = longest(kFlags, words_, begin, one<Flag>);
         if (f == nullptr) return std::nullopt;
         Reading r = reading(Reading::As::flag, begin, begin + n);
-        r.query = fmt::format("({}:yes OR \"{}\")", f->field, f->words);
+        r.query = fmt::format("({}:{} OR \"{}\")", f->field, f->value, f->words);
         return r;
     }
 

@@ -97,6 +97,8 @@ TEST_CASE("kind words name the kinds that rank first; stopwords are loose; the r
     CHECK(only({"patients"}).intents ==
           std::vector<std::string>{"kind:participant", "kind:donor"});
     CHECK(only({"ground", "truth"}).query == "(ground_truth:yes OR \"ground truth\")");
+    CHECK(only({"Female"}).query == "(sex:female OR \"female\")");
+    CHECK(only({"below", "30", "degrees", "celsius"}).query == "sample_temperature:<30°C");
     CHECK(only({"the"}).as == Reading::As::stopword);
     // Words that mean something are never loose.
     CHECK(read({"not"}).empty());
