@@ -69,21 +69,34 @@ TEST_CASE("the curated vocabulary leads organ adjectives and disease words one w
     table.add_file(curated_vocabulary(), errors);
     REQUIRE(errors.empty());
     // Organ adjectives reach the organs as HTAN, the Human Organ Atlas and CryoET name them.
-    for (const auto& [adjective, organ] : std::vector<std::pair<std::string, std::string>>{
-             {"renal", "kidney"}, {"hepatic", "liver"}, {"pulmonary", "lung"},
-             {"cardiac", "heart"}, {"cerebral", "brain"}, {"gastric", "stomach"},
-             {"colonic", "colon"}, {"pancreatic", "pancreas"}, {"splenic", "spleen"},
-             {"cutaneous", "skin"}, {"mammary", "breast"}, {"prostatic", "prostate"},
-             {"ovarian", "ovary"}, {"uterine", "uterus"}, {"oesophageal", "oesophagus"},
-             {"cerebellar", "cerebellum"}, {"hippocampal", "hippocampus"},
-             {"lymphatic", "lymph node"}, {"testicular", "testis"}, {"lingual", "tongue"}}) {
+    for (const auto& [adjective, organ] :
+         std::vector<std::pair<std::string, std::string>>{{"renal", "kidney"},
+                                                          {"hepatic", "liver"},
+                                                          {"pulmonary", "lung"},
+                                                          {"cardiac", "heart"},
+                                                          {"cerebral", "brain"},
+                                                          {"gastric", "stomach"},
+                                                          {"colonic", "colon"},
+                                                          {"pancreatic", "pancreas"},
+                                                          {"splenic", "spleen"},
+                                                          {"cutaneous", "skin"},
+                                                          {"mammary", "breast"},
+                                                          {"prostatic", "prostate"},
+                                                          {"ovarian", "ovary"},
+                                                          {"uterine", "uterus"},
+                                                          {"oesophageal", "oesophagus"},
+                                                          {"cerebellar", "cerebellum"},
+                                                          {"hippocampal", "hippocampus"},
+                                                          {"lymphatic", "lymph node"},
+                                                          {"testicular", "testis"},
+                                                          {"lingual", "tongue"}}) {
         INFO(adjective);
         CHECK(holds(table.expand(adjective), organ));
         CHECK_FALSE(holds(table.expand(organ), adjective));
     }
     // Disease words find the diagnoses; a diagnosis finds no other.
-    for (const std::string word : {"cancer", "cancers", "tumor", "tumour", "tumours", "neoplasm",
-                                   "malignancy"}) {
+    for (const std::string word :
+         {"cancer", "cancers", "tumor", "tumour", "tumours", "neoplasm", "malignancy"}) {
         INFO(word);
         for (const std::string diagnosis : {"carcinoma", "adenocarcinoma", "melanoma", "sarcoma",
                                             "glioma", "neuroblastoma", "leukemia", "myeloma"}) {
@@ -116,7 +129,8 @@ TEST_CASE("a group of organisms keeps only the genera the records name") {
         {"Escherichia coli BL21(DE3)", "Bdellovibrio bacteriovorus", "MLV",
          "Severe acute respiratory syndrome coronavirus 2"},
         errors);
-    CHECK(errors == std::vector<std::string>{"line 5: needs two or more spellings separated by tabs"});
+    CHECK(errors ==
+          std::vector<std::string>{"line 5: needs two or more spellings separated by tabs"});
     CHECK(table.expand("bacteria") ==
           std::vector<std::string>{"bacterium", "escherichia", "bdellovibrio"});
     CHECK(table.expand("escherichia").empty());
@@ -191,14 +205,23 @@ TEST_CASE("the builder learns abbreviations, organ names and ontology ids from t
           std::vector<std::string>{"schizosaccharomyces pombe 972h"});
 }
 
-TEST_CASE("the builder expands common names to the genera its records name, as the corpus writes them") {
+TEST_CASE(
+    "the builder expands common names to the genera its records name, as the corpus writes them") {
     VocabularyBuilder builder;
     // Organism names exactly as the CryoET mirror writes them.
-    const std::vector<std::string> organisms{
-        "Legionella pneumophila", "Bdellovibrio bacteriovorus", "Dolichospermum flos-aquae",
-        "Sulfolobus solfataricus", "Halobacterium salinarum", "Saccharomyces cerevisiae",
-        "Schizosaccharomyces pombe 972h-", "Chlamydomonas reinhardtii", "Caenorhabditis elegans",
-        "Encephalitozoon intestinalis", "Arabidopsis thaliana", "Homo sapiens", "MLV"};
+    const std::vector<std::string> organisms{"Legionella pneumophila",
+                                             "Bdellovibrio bacteriovorus",
+                                             "Dolichospermum flos-aquae",
+                                             "Sulfolobus solfataricus",
+                                             "Halobacterium salinarum",
+                                             "Saccharomyces cerevisiae",
+                                             "Schizosaccharomyces pombe 972h-",
+                                             "Chlamydomonas reinhardtii",
+                                             "Caenorhabditis elegans",
+                                             "Encephalitozoon intestinalis",
+                                             "Arabidopsis thaliana",
+                                             "Homo sapiens",
+                                             "MLV"};
     for (const auto& organism : organisms) {
         builder.observe(record(organism, "dataset", {{"organism", organism}}));
     }
@@ -228,9 +251,9 @@ TEST_CASE("the builder expands common names to the genera its records name, as t
     CHECK(table.expand("legionella").empty());
     CHECK(table.expand("bdellovibrio").empty());
     // Groups none of whose genera occur keep one, and stay known words.
-    CHECK(table.expand("slime mold") == std::vector<std::string>{"slime mould", "slime molds",
-                                                                 "slime moulds", "social amoeba",
-                                                                 "social amoebae", "dictyostelium"});
+    CHECK(table.expand("slime mold") ==
+          std::vector<std::string>{"slime mould", "slime molds", "slime moulds", "social amoeba",
+                                   "social amoebae", "dictyostelium"});
     CHECK(holds(table.expand("frog"), "xenopus"));
     // The stored table stays small: a group holds only the named genera.
     CHECK(table.expand("bacteria").size() < 10);

@@ -17,7 +17,6 @@ TEST_CASE("a vocabulary file line with one spelling is reported with its number 
     CHECK(table.max_key_tokens() == 2);
 }
 
-
 TEST_CASE("a vocabulary file line with '>' is one way: its spellings find the words after it") {
     Vocabulary table;
     std::vector<std::string> errors;
