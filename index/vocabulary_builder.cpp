@@ -63,6 +63,34 @@ Vocabulary derive_binomials(const std::vector<std::string>& organism_names) {
     return table;
 }
 
+Vocabulary organism_groups(std::string_view text, const std::vector<std::string>& organism_names,
+                           std::vector<std::string>& errors) {
+    std::vector<std::set<std::string>> named;
+    for (const auto& name : organism_names) {
+        std::set<std::string> words;
+        for (auto& t : tokenize(name)) words.insert(std::move(t.term));
+        named.push_back(std::move(words));
+    }
+    auto in_data = [&named](const std::string& genus) {
+        auto words = tokenize(genus);
+        return std::any_of(named.begin(), named.end(), [&words](const auto& organism) {
+            return std::all_of(words.begin(), words.end(),
+                               [&organism](const auto& t) { return organism.count(t.term) != 0; });
+        });
+    };
+    Vocabulary table;
+    for (auto line : Vocabulary::read_lines(text, errors)) {
+        std::vector<std::string> kept;
+        for (auto& genus : line.narrower) {
+            if (in_data(genus)) kept.push_back(std::move(genus));
+        }
+        if (kept.empty() && !line.narrower.empty()) kept.push_back(line.narrower.front());
+        line.narrower = std::move(kept);
+        table.add_line(line);
+    }
+    return table;
+}
+
 // --- what the records say --------------------------------------------------------
 
 struct VocabularyBuilder::State {
@@ -168,6 +196,9 @@ void VocabularyBuilder::observe(const Record& record) {
 Vocabulary VocabularyBuilder::finish() const {
     const State& s = *s_;
     Vocabulary table = derive_binomials(s.organisms);
+    // The built-in file has no bad line (tests/index/vocabulary_builder_test.cpp).
+    std::vector<std::string> errors;
+    table.merge(organism_groups(curated_organism_groups(), s.organisms, errors));
     // Of the long forms of one short form, those holding every word of a
     // shorter one are that one with words of the sentence around it ("cyclic
     // multiplex immunofluorescence imaging" beside "cyclic immunofluorescence").

@@ -286,7 +286,7 @@ Result<CheckedRequest> check_request(const SearchRequest& request, const ParseOp
 
 void correct_typos(CheckedRequest& checked, Spelling& spelling, const ParseOptions& options) {
     if (!checked.request->typo_tolerance) return;
-    checked.corrections = spelling.correct(checked.tree);
+    checked.corrections = spelling.correct(checked.tree, options.vocabulary);
     const auto& fixes = checked.corrections;
     bool single_fixes =
         !fixes.empty() &&

@@ -113,7 +113,7 @@ std::vector<Spelling::Candidate> Spelling::near(std::string_view word, std::size
     return out;
 }
 
-std::vector<Correction> Spelling::correct(QueryNode& tree) {
+std::vector<Correction> Spelling::correct(QueryNode& tree, const Vocabulary* vocabulary) {
     std::vector<Correction> out;
     std::vector<QueryNode*> stack{&tree};
     while (!stack.empty()) {
@@ -127,6 +127,7 @@ std::vector<Correction> Spelling::correct(QueryNode& tree) {
             }
             continue;
         }
+        if (vocabulary != nullptr && vocabulary->knows_word(n->tokens.front())) continue;
         Xapian::doccount own = matches(*n, db_);
         if (own > kRare) continue;
         std::vector<QueryNode> replacements;

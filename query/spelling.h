@@ -7,7 +7,9 @@
 // common, is replaced by the closest words of that list (Damerau-Levenshtein,
 // adjacent transpositions count one): 1 edit from 4 letters, 2 from 8.
 // Words with digits, underscores or colons are codes and ids and are never
-// corrected, nor are phrases, prefixes and exact values.
+// corrected, nor are phrases, prefixes and exact values, nor words of the
+// vocabulary's keys ("slime" of "slime mold": the vocabulary knows them,
+// whether or not the index holds them).
 #pragma once
 
 #include <xapian.h>
@@ -48,8 +50,9 @@ class Spelling {
     std::vector<Candidate> near(std::string_view word, std::size_t max);
 
     // Rewrites the words of `tree` that match nothing (or are rare beside a
-    // common close word) into their corrections; returns what it changed.
-    std::vector<Correction> correct(QueryNode& tree);
+    // common close word) into their corrections, leaving the words
+    // `vocabulary` knows (none if null) as typed; returns what it changed.
+    std::vector<Correction> correct(QueryNode& tree, const Vocabulary* vocabulary);
 
   private:
     void load();

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,22 @@ class Vocabulary {
     void add(std::string_view key, std::string_view expansion);
     // Every spelling of one concept finds the others.
     void add_group(const std::vector<std::string>& spellings);
-    // The curated file's format: '#' comments, one concept per line, its
-    // spellings separated by tabs.  Lines with fewer than two spellings are
-    // reported in `errors` ("line 7: ...") and skipped.
+
+    // One line of a curated file: `names` find each other and each of
+    // `narrower`, which find none of them ("bacteria" finds "Escherichia",
+    // "Escherichia" does not find "Bdellovibrio").
+    struct Line {
+        std::size_t number = 0;
+        std::vector<std::string> names;
+        std::vector<std::string> narrower;
+    };
+    // The curated files' format: '#' comments, one concept per line, cells
+    // separated by tabs.  A line is a group of two or more spellings, or one
+    // way: spellings, a cell ">", and the narrower words they also find.  A
+    // bad line is reported in `errors` ("line 7: ...") and skipped.
+    static std::vector<Line> read_lines(std::string_view text, std::vector<std::string>& errors);
+    void add_line(const Line& line);
+    // add_line of each of read_lines(text, errors).
     void add_file(std::string_view text, std::vector<std::string>& errors);
     void merge(const Vocabulary& other);
 
@@ -44,6 +58,9 @@ class Vocabulary {
     // Expansions of a key such as "s pombe" (several when genera share an initial).
     std::vector<std::string> expand(std::string_view key) const;
     std::size_t size() const { return entries_.size(); }
+    // Whether `token` is a word of some key ("slime" of "slime mold"): a word
+    // the table knows, which typo correction leaves as typed.
+    bool knows_word(std::string_view token) const { return key_words_.count(token) != 0; }
     // The longest key, in tokens: how far the parser needs to look.
     std::size_t max_key_tokens() const { return max_key_tokens_; }
 
@@ -51,6 +68,7 @@ class Vocabulary {
 
   private:
     std::multimap<std::string, std::string, std::less<>> entries_;
+    std::set<std::string, std::less<>> key_words_;
     std::size_t max_key_tokens_ = 0;
 };
 
