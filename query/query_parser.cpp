@@ -318,6 +318,21 @@ QueryNode spelling_node(const std::string& field, std::vector<std::string> token
     return all;
 }
 
+std::optional<QueryNode> synonym(const std::string& field, const std::vector<std::string>& tokens,
+                                 bool phrase, const Vocabulary* vocabulary);
+
+// The words of a key as typed, each word that is a key itself expanded:
+// "breast cancer" is also a breast carcinoma.
+QueryNode typed_spelling(const std::string& field, const std::vector<std::string>& tokens,
+                         bool phrase, const Vocabulary& vocabulary) {
+    QueryNode typed = spelling_node(field, tokens, phrase);
+    if (typed.kind != QueryNode::Kind::and_) return typed;
+    for (auto& word : typed.children) {
+        if (auto syn = synonym(field, word.tokens, false, &vocabulary)) word = std::move(*syn);
+    }
+    return typed;
+}
+
 // SYN(the words as typed | each spelling the vocabulary gives) when `tokens`
 // are a key of it: "S. pombe", "CRC", "fission yeast", "colon" (an HTAN
 // organ detail of "Colorectal").
@@ -335,7 +350,7 @@ std::optional<QueryNode> synonym(const std::string& field, const std::vector<std
     if (expansions.empty()) return std::nullopt;
     QueryNode syn;
     syn.kind = QueryNode::Kind::synonym;
-    syn.children.push_back(spelling_node(field, tokens, phrase));
+    syn.children.push_back(typed_spelling(field, tokens, phrase, *vocabulary));
     // Other spellings match as if typed (their words in any order): a
     // participant's "Ductal carcinoma in situ" is DCIS whatever its fields.
     for (const auto& e : expansions) syn.children.push_back(spelling_node(field, token_terms(e), false));

@@ -130,3 +130,11 @@ TEST_CASE("a word the vocabulary knows is never corrected as a typo") {
     // A word no key holds is still corrected.
     CHECK_FALSE(search("ribosme").corrections.empty());
 }
+
+TEST_CASE("the words of a longer key typed are expanded too: fission yeast is also a yeast") {
+    // "fission yeast" is a key (Schizosaccharomyces pombe); its typed words
+    // keep their own meanings, so the key's typed form is fission AND yeast-group.
+    auto read = search("fission yeast");
+    CHECK(read.parsed.find("AND(fission, SYN(yeast") != std::string::npos);
+    CHECK(ids("fission yeast") == ids("S. pombe"));
+}
