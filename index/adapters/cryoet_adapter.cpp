@@ -63,6 +63,10 @@ constexpr std::array<std::string_view, 4> kRollupNumbers{"quality", "voxel_spaci
 // Booleans that roll up as "has one": a run, dataset or deposition with no
 // ground-truth annotation has ground_truth no.
 constexpr std::array<std::string_view, 2> kRollupBooleans{"ground_truth", "curator_recommended"};
+// What a run's tilt series and tomograms inherit from the run: the objects its
+// annotations are of (rolled up), so kind:tomogram ribosome finds the
+// tomograms of runs with ribosome annotations.
+constexpr std::array<std::string_view, 2> kRunObjects{"object", "object_id"};
 constexpr std::array<std::string_view, 3> kRunCounts{"tiltseries", "tomogram", "annotation"};
 constexpr std::array<std::string_view, 4> kDatasetCounts{"run", "tiltseries", "tomogram",
                                                          "annotation"};
@@ -532,6 +536,10 @@ class CryoetAdapter final : public Adapter {
         rollup.apply(run.record, kRunCounts);
         ds_rollup.add(run.record);
         ds_rollup.merge(rollup);
+        for (auto& ts : series) inherit(ts.record, run.record, kRunObjects);
+        for (auto& c : children) {
+            if (c.record.kind == "tomogram") inherit(c.record, run.record, kRunObjects);
+        }
         if (has_run) out.push_back(std::move(run));
         for (auto& ts : series) out.push_back(std::move(ts));
         for (auto& c : children) out.push_back(std::move(c));
