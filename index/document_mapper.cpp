@@ -4,6 +4,11 @@
 // record's own values and half of it (at least 1) for inherited context and
 // rolled-up facts, so an annotation of a ribosome outranks a dataset that
 // merely contains one, and both outrank records that only inherit the words.
+// Fielded words (organ:kidney, level:"Level 2") weigh the same way: 2 for an
+// own value, 1 for an inherited or rolled-up one, so the level-2 file ranks
+// above the participant that rolls its level up.  Own keyword and boolean
+// values also get an owner term (schema.h own_term), for ranking owners first
+// under a filter.
 #include "document_mapper.h"
 
 #include <algorithm>
@@ -25,28 +30,51 @@ unsigned weight_for(const FieldSpec& spec, Origin origin) {
     return std::max(1u, spec.weight / 2);
 }
 
+// The within-document frequency of a fielded word: what the record holds
+// itself weighs twice what it inherits or rolls up.
+unsigned field_wdf(Origin origin) { return origin == Origin::own ? 2 : 1; }
+
+// Weights of one value's words: in its field, and in free text (0 = not there).
+struct WordWeights {
+    unsigned field;
+    unsigned free;
+};
+
+WordWeights weights_for(const FieldSpec& spec, Origin origin) {
+    return {field_wdf(origin), weight_for(spec, origin)};
+}
+
 class TermWriter {
   public:
     explicit TermWriter(Xapian::Document& doc) : doc_(doc) {}
 
-    // Words of `text` under `prefix` (with positions), and in free text with
-    // `free_weight` (0 = not in free text), where they are also stemmed.
-    void words(std::string_view prefix, std::string_view text, unsigned free_weight) {
+    // Words of `text` under `prefix` (with positions) with `w.field`, and in
+    // free text with `w.free` (0 = not in free text), where they are also stemmed.
+    void words(std::string_view prefix, std::string_view text, WordWeights w) {
         auto tokens = tokenize(text);
         for (const auto& t : tokens) {
             ++pos_;
-            if (!prefix.empty()) doc_.add_posting(word_term(prefix, t.term), pos_, 1);
-            if (free_weight > 0) {
-                doc_.add_posting(t.term, pos_, free_weight);
-                if (!has_digit(t.term)) doc_.add_term(stem_term(t.term), free_weight);
+            if (!prefix.empty()) doc_.add_posting(word_term(prefix, t.term), pos_, w.field);
+            if (w.free > 0) {
+                doc_.add_posting(t.term, pos_, w.free);
+                if (!has_digit(t.term)) doc_.add_term(stem_term(t.term), w.free);
             }
         }
         pos_ += kValueGap;
     }
 
+    // The whole value (filters, facets).
     void exact(std::string_view prefix, std::string_view value) {
         if (value.empty()) return;
         doc_.add_boolean_term(exact_term(prefix, value));
+    }
+    // A keyword's or boolean's whole value, and its owner term when the record
+    // holds it itself and it is a facet (what filters name; not file names,
+    // which would add a term per file for filters no one makes).
+    void exact(const FieldSpec& spec, std::string_view value, Origin origin) {
+        if (value.empty()) return;
+        doc_.add_boolean_term(exact_term(spec.prefix, value));
+        if (origin == Origin::own && is_facet(spec)) doc_.add_boolean_term(own_term(spec, value));
     }
 
   private:
@@ -117,19 +145,19 @@ Xapian::Document make_document(const Record& record) {
     const FieldSpec* source = find_field("source");
     terms.exact(source->prefix, exact_value(*source, record.source));
     const FieldSpec* title = find_field("title");
-    terms.words(title->prefix, record.title, title->weight);
+    terms.words(title->prefix, record.title, weights_for(*title, Origin::own));
 
     std::map<int, std::vector<double>> slots;
     for (const auto& v : record.values) {
         const FieldSpec* spec = find_field(v.field);
         if (spec == nullptr) continue;
-        unsigned weight = weight_for(*spec, v.origin);
+        WordWeights weight = weights_for(*spec, v.origin);
         switch (spec->type) {
             case FieldType::text:
                 terms.words(spec->prefix, v.text, weight);
                 break;
             case FieldType::keyword:
-                terms.exact(spec->prefix, exact_value(*spec, v.text));
+                terms.exact(*spec, exact_value(*spec, v.text), v.origin);
                 terms.words(spec->prefix, v.text, weight);
                 if (!v.original.empty()) terms.words(spec->prefix, v.original, weight);
                 break;
@@ -142,11 +170,11 @@ Xapian::Document make_document(const Record& record) {
                     }
                 }
                 terms.exact(spec->prefix, exact);
-                if (weight > 0) terms.words("", v.text, weight);
+                if (weight.free > 0) terms.words("", v.text, weight);
                 break;
             }
             case FieldType::boolean:
-                terms.exact(spec->prefix, v.number != 0 ? "true" : "false");
+                terms.exact(*spec, v.number != 0 ? "true" : "false", v.origin);
                 break;
             case FieldType::number:
             case FieldType::date:

@@ -621,6 +621,10 @@ std::string reference_term(const FieldSpec& spec, std::string_view exact_value) 
     return qualified_term(kReferencePrefix, spec, exact_value);
 }
 
+std::string own_term(const FieldSpec& spec, std::string_view exact_value) {
+    return qualified_term(kOwnPrefix, spec, exact_value);
+}
+
 bool is_identity_field(const FieldSpec& spec) {
     // object_id: what an annotation is of ("GO:0022626" is what a cytosolic
     // ribosome annotation annotates); a dataset listing it among its sample's

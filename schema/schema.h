@@ -19,7 +19,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases
@@ -105,7 +105,9 @@ bool is_doi(std::string_view text);
 // Conventions (Xapian's): "Q" + record id is the unique id term; user prefixes
 // start with X.  For a field with prefix P:
 //   P + word          a word of the field, with positions (phrases); fielded
-//                     words are stemmed at query time by scanning P's terms
+//                     words are stemmed at query time by scanning P's terms;
+//                     wdf 2 per occurrence in an own value, 1 in an inherited
+//                     or rolled-up one (owners rank first)
 //   P + "=" + value   the whole value (filters, exact ids, facets): for keyword
 //                     fields its compact form (letters and digits only, so
 //                     "Serial EM" = "SerialEM"), for identifiers the folded id
@@ -117,6 +119,13 @@ inline constexpr char kExactMarker = '=';
 std::string word_term(std::string_view prefix, std::string_view word);
 std::string stem_term(std::string_view word);  // "Z" + stem(word), free text only
 std::string exact_term(std::string_view prefix, std::string_view exact_value);
+// Owner terms: kOwnPrefix + field name + "=" + exact value, for the keyword
+// and boolean values a record holds itself (Origin::own), beside their exact
+// terms.  organ=kidney matches a participant and the biospecimens that inherit
+// its organ; XOWNorgan=kidney only the participant, so a query can rank the
+// owners of a filtered value first.  Boolean (no wdf, no positions).
+inline constexpr std::string_view kOwnPrefix = "XOWN";
+std::string own_term(const FieldSpec& spec, std::string_view exact_value);
 
 // The exact form of a value of `spec` as stored after P + "=": compact() for
 // keywords and booleans, normalize_identifier() for identifiers.

@@ -60,6 +60,13 @@ constexpr std::array<std::string_view, 22> kRollupKeywords{"object",
                                                            "tilting_scheme"};
 constexpr std::array<std::string_view, 4> kRollupNumbers{"quality", "voxel_spacing",
                                                          "pixel_spacing", "acceleration_voltage"};
+// Booleans that roll up as "has one": a run, dataset or deposition with no
+// ground-truth annotation has ground_truth no.
+constexpr std::array<std::string_view, 2> kRollupBooleans{"ground_truth", "curator_recommended"};
+// What a run's tilt series and tomograms inherit from the run: the objects its
+// annotations are of (rolled up), so kind:tomogram ribosome finds the
+// tomograms of runs with ribosome annotations.
+constexpr std::array<std::string_view, 2> kRunObjects{"object", "object_id"};
 constexpr std::array<std::string_view, 3> kRunCounts{"tiltseries", "tomogram", "annotation"};
 constexpr std::array<std::string_view, 4> kDatasetCounts{"run", "tiltseries", "tomogram",
                                                          "annotation"};
@@ -145,7 +152,7 @@ class CryoetAdapter final : public Adapter {
   private:
     struct Deposition {
         Read read;
-        Rollup rollup{kDepositionKeywords, {}};
+        Rollup rollup{kDepositionKeywords, {}, kRollupBooleans};
         std::set<std::string> datasets;
         std::vector<std::string> organisms;
     };
@@ -383,7 +390,7 @@ class CryoetAdapter final : public Adapter {
         ds.record.breadcrumb = {Crumb{ds.record.id, "dataset", ds.record.title}};
         set_location(ds.record, ds_id + "/", std::string(kCryoetPortal) + "datasets/" + ds_id);
 
-        Rollup rollup(kRollupKeywords, kRollupNumbers);
+        Rollup rollup(kRollupKeywords, kRollupNumbers, kRollupBooleans);
         std::vector<Read> below;
         for (const auto& run_dir : run_dirs) {
             read_run(run_dir, ds.record, has_title, rollup, below);
@@ -523,12 +530,16 @@ class CryoetAdapter final : public Adapter {
             }
         }
 
-        Rollup rollup(kRollupKeywords, kRollupNumbers);
+        Rollup rollup(kRollupKeywords, kRollupNumbers, kRollupBooleans);
         for (const auto& ts : series) rollup.add(ts.record);
         for (const auto& c : children) rollup.add(c.record);
         rollup.apply(run.record, kRunCounts);
         ds_rollup.add(run.record);
         ds_rollup.merge(rollup);
+        for (auto& ts : series) inherit(ts.record, run.record, kRunObjects);
+        for (auto& c : children) {
+            if (c.record.kind == "tomogram") inherit(c.record, run.record, kRunObjects);
+        }
         if (has_run) out.push_back(std::move(run));
         for (auto& ts : series) out.push_back(std::move(ts));
         for (auto& c : children) out.push_back(std::move(c));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "schema/schema.h"
 #include "schema/text.h"
 #include "schema/units.h"
 
@@ -57,9 +58,11 @@ bool UniqueAdder::add(std::string_view text) {
 }
 
 Rollup::Rollup(std::span<const std::string_view> keyword_fields,
-               std::span<const std::string_view> number_fields)
+               std::span<const std::string_view> number_fields,
+               std::span<const std::string_view> boolean_fields)
     : keyword_fields_(keyword_fields.begin(), keyword_fields.end()),
-      number_fields_(number_fields.begin(), number_fields.end()) {}
+      number_fields_(number_fields.begin(), number_fields.end()),
+      boolean_fields_(boolean_fields.begin(), boolean_fields.end()) {}
 
 void Rollup::collect(const Value& v) {
     auto& d = distinct_[v.field];
@@ -83,16 +86,9 @@ void Rollup::add(const Record& child) {
         if (wanted) collect(v);
         if (v.origin != Origin::own) continue;
         if (v.field == "quality" && child.kind == "tiltseries") qualities_.push_back(v.number);
-        if (v.field == "ground_truth") {
-            has_ground_truth_value_ = true;
-            if (v.number != 0) {
-                any_ground_truth_ = true;
-                ++ground_truth_count_;
-            }
-        }
-        if (v.field == "curator_recommended") {
-            has_curator_value_ = true;
-            if (v.number != 0) any_curator_ = true;
+        if (v.number != 0 && std::find(boolean_fields_.begin(), boolean_fields_.end(), v.field) !=
+                                 boolean_fields_.end()) {
+            ++true_counts_[v.field];
         }
     }
 }
@@ -103,11 +99,7 @@ void Rollup::merge(const Rollup& other) {
     }
     for (const auto& [kind, n] : other.counts_) counts_[kind] += n;
     qualities_.insert(qualities_.end(), other.qualities_.begin(), other.qualities_.end());
-    ground_truth_count_ += other.ground_truth_count_;
-    has_ground_truth_value_ = has_ground_truth_value_ || other.has_ground_truth_value_;
-    any_ground_truth_ = any_ground_truth_ || other.any_ground_truth_;
-    has_curator_value_ = has_curator_value_ || other.has_curator_value_;
-    any_curator_ = any_curator_ || other.any_curator_;
+    for (const auto& [field, n] : other.true_counts_) true_counts_[field] += n;
 }
 
 std::uint64_t Rollup::count(std::string_view kind) const {
@@ -151,12 +143,15 @@ void Rollup::apply(Record& parent, std::span<const std::string_view> count_kinds
         parent.add_number("quality_best", best, format_number(best), "", Origin::rollup);
         parent.add_number("quality_mean", mean, format_number(mean), "", Origin::rollup);
     }
-    if (has_ground_truth_value_) {
-        parent.add_bool("ground_truth", any_ground_truth_, Origin::rollup);
-        parent.add_number("ground_truth_count", static_cast<double>(ground_truth_count_),
-                          std::to_string(ground_truth_count_), "", Origin::rollup);
+    for (const auto& field : boolean_fields_) {
+        auto it = true_counts_.find(field);
+        std::uint64_t n = it == true_counts_.end() ? 0 : it->second;
+        parent.add_bool(field, n != 0, Origin::rollup);
+        std::string count_field = field + "_count";
+        if (find_field(count_field) == nullptr) continue;
+        parent.add_number(count_field, static_cast<double>(n), std::to_string(n), "",
+                          Origin::rollup);
     }
-    if (has_curator_value_) parent.add_bool("curator_recommended", any_curator_, Origin::rollup);
 }
 
 }  // namespace atlas::detail

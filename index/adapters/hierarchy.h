@@ -53,9 +53,12 @@ class UniqueAdder {
 
 class Rollup {
   public:
-    // Keyword fields whose distinct values roll up.
+    // Keyword fields whose distinct values roll up, number fields likewise, and
+    // boolean fields that roll up as "any child has it" (a dataset has a
+    // ground-truth annotation).
     explicit Rollup(std::span<const std::string_view> keyword_fields,
-                    std::span<const std::string_view> number_fields);
+                    std::span<const std::string_view> number_fields,
+                    std::span<const std::string_view> boolean_fields = {});
 
     // Counts `child` as one of `kind` and collects its own and rolled-up values.
     void add(const Record& child);
@@ -64,8 +67,11 @@ class Rollup {
 
     // Writes the collected facts into `parent` as Origin::rollup: distinct
     // values, `<kind>_count` for each counted kind in `count_kinds`,
-    // quality_best / quality_mean over all tilt-series qualities, and
-    // ground_truth / curator_recommended (true if any child is).
+    // quality_best / quality_mean over all tilt-series qualities, and each
+    // boolean field: true if any child's own value is, else false (a parent
+    // with no child that has it answers no, not nothing), with the number of
+    // true children as `<field>_count` when the schema has that field
+    // (ground_truth_count).
     void apply(Record& parent, std::span<const std::string_view> count_kinds) const;
 
     std::uint64_t count(std::string_view kind) const;
@@ -82,11 +88,8 @@ class Rollup {
     std::map<std::string, Distinct, std::less<>> distinct_;
     std::map<std::string, std::uint64_t, std::less<>> counts_;
     std::vector<double> qualities_;  // every tilt series' own quality
-    std::uint64_t ground_truth_count_ = 0;
-    bool has_ground_truth_value_ = false;
-    bool any_ground_truth_ = false;
-    bool has_curator_value_ = false;
-    bool any_curator_ = false;
+    std::vector<std::string> boolean_fields_;
+    std::map<std::string, std::uint64_t, std::less<>> true_counts_;  // own true values per field
 };
 
 }  // namespace atlas::detail

@@ -16,9 +16,11 @@
 namespace atlas::detail::hoa {
 namespace {
 
-// What organs and datasets inherit from their donor.
-constexpr std::array<std::string_view, 4> kDonorContext{"sex", "age", "age_group",
-                                                        "cause_of_death"};
+// What organs and datasets inherit from their donor: every donor fact people
+// filter or search on ("liver scans of male donors", "lung scans of donors
+// with hypertension"); not its id (they have their own) nor its date of death.
+constexpr std::array<std::string_view, 7> kDonorContext{
+    "sex", "age", "age_group", "cause_of_death", "medical_history", "body_weight", "body_height"};
 // What an organ rolls up from its datasets, and a donor from its organs and datasets.
 constexpr std::array<std::string_view, 3> kOrganKeywords{"beamline", "technique", "fixation"};
 // Voxel sizes are not rolled up: voxel_size:<5um organ:lung is asked of scans.

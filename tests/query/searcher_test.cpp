@@ -72,6 +72,45 @@ std::vector<double> numbers(const Hit& h, const std::string& field) {
     return out;
 }
 
+// The index of every bundled portal (data/sources.json).
+Searcher& portals() {
+    static Searcher s = [] {
+        auto opened = Searcher::open(test::portal_index().dir);
+        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+        return std::move(opened).value();
+    }();
+    return s;
+}
+
+SearchResult search_portals(const std::string& query, std::vector<std::string> kinds = {}) {
+    SearchRequest r;
+    r.query = query;
+    r.kinds = std::move(kinds);
+    r.limit = 1000;
+    auto result = portals().search(r);
+    REQUIRE_MESSAGE(result.ok(), query << ": " << result.error().message);
+    return std::move(result).value();
+}
+
+// The id of a hit's parent: the crumb before its own.
+std::string parent_of(const Hit& h) {
+    REQUIRE(h.breadcrumb.size() >= 2);
+    return h.breadcrumb[h.breadcrumb.size() - 2].id;
+}
+
+// True if every hit of a kind in `first` ranks above every hit of another kind.
+bool kinds_first(const SearchResult& r, const std::set<std::string>& first) {
+    bool others_seen = false;
+    for (const auto& h : r.hits) {
+        if (first.count(h.kind) == 0) {
+            others_seen = true;
+        } else if (others_seen) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // Tilt-series quality of every run in the sample, read from the files.
 std::map<std::string, double> run_qualities() {
     std::map<std::string, double> out;
@@ -201,6 +240,81 @@ TEST_CASE("fields are matched by stemmed words, phrases, compact values and exac
               search("ground_truth:no", {"annotation"}).total ==
           search("", {"annotation"}, 0).total);
     CHECK(search("kind:datasets pombe").total == 2);
+}
+
+TEST_CASE("tomograms and tilt series are found by the objects their run's annotations are of") {
+    auto runs = ids(search("object:\"cytosolic ribosome\"", {"run"}));
+    REQUIRE(runs.size() >= 10);
+    for (const std::string kind : {"tomogram", "tiltseries"}) {
+        CAPTURE(kind);
+        std::set<std::string> expected;
+        for (const auto& h : search("", {kind}).hits) {
+            if (runs.count(parent_of(h)) != 0) expected.insert(h.id);
+        }
+        REQUIRE(expected.size() >= 10);
+        CHECK(ids(search("kind:" + kind + " \"cytosolic ribosome\"")) == expected);
+        CHECK(ids(search("object:ribosome kind:" + kind)) ==
+              ids(search("object:ribosome", {kind})));
+        CHECK(ids(search("object_id:GO:0022626", {kind})) == expected);
+    }
+    // An annotation is only of what it annotates, not of its run's other objects.
+    for (const auto& h : search("object:\"cytosolic ribosome\"", {"annotation"}).hits) {
+        CHECK(values(h, "object") == std::vector<std::string>{"cytosolic ribosome"});
+    }
+}
+
+TEST_CASE("a run, dataset or deposition with no ground-truth annotation has ground truth no") {
+    for (const std::string kind : {"run", "dataset", "deposition"}) {
+        CAPTURE(kind);
+        SearchRequest r;
+        r.kinds = {kind};
+        r.filters = {test::filter("ground_truth", {}, Filter::Mode::missing)};
+        CHECK(searcher().search(r).value().total == 0);
+        CHECK(search("ground_truth:yes", {kind}).total + search("ground_truth:no", {kind}).total ==
+              search("", {kind}, 0).total);
+    }
+    // Dataset 10024 has five runs with tomograms and no annotation.
+    CHECK(ids(search("ground_truth:no", {"dataset"})).count("cryoet:dataset:10024") == 1);
+    CHECK(ids(search("ground_truth:no", {"run"})).count("cryoet:run:10024/wnj2019-02-21-1") == 1);
+}
+
+TEST_CASE("Human Organ Atlas organs and scans are found by their donor's sex and medical history") {
+    auto donors = search_portals("medical_history:hypertension", {"donor"});
+    REQUIRE(donors.total >= 3);
+    std::set<std::string> names;
+    for (const auto& h : donors.hits) names.insert(values(h, "donor").at(0));
+    for (const std::string kind : {"organ", "dataset"}) {
+        CAPTURE(kind);
+        std::set<std::string> expected;
+        for (const auto& h : search_portals("source:hoa", {kind}).hits) {
+            if (names.count(values(h, "donor").at(0)) != 0) expected.insert(h.id);
+        }
+        REQUIRE(expected.size() >= 3);
+        CHECK(ids(search_portals("medical_history:hypertension", {kind})) == expected);
+        CHECK(ids(search_portals("hypertension source:hoa", {kind})) == expected);
+        // Sex was inherited before; it still is.
+        for (const auto& h : search_portals("sex:male source:hoa", {kind}).hits) {
+            CHECK(values(h, "sex") == std::vector<std::string>{"male"});
+        }
+    }
+}
+
+TEST_CASE("a fielded query ranks the records holding the values above those rolling them up") {
+    // Level-2 CyCIF files hold both values; their participants, biospecimens
+    // and atlases roll them up.
+    for (const std::string query : {"assay:CyCIF level:\"Level 2\"", "level:\"Level 2\""}) {
+        CAPTURE(query);
+        auto r = search_portals(query);
+        REQUIRE(r.hits.size() > 20);
+        CHECK(r.hits.front().kind == "file");
+        CHECK(kinds_first(r, {"file"}));
+        CHECK(r.hits.back().kind != "file");
+    }
+    // An HTAN participant holds its sex and organ; its biospecimens and files inherit them.
+    auto colon = search_portals("organ:colon sex:female source:htan");
+    REQUIRE(colon.hits.size() > 10);
+    CHECK(colon.hits.front().kind == "participant");
+    CHECK(kinds_first(colon, {"participant"}));
 }
 
 TEST_CASE("units on range bounds meet the stored values exactly, and one unit serves both bounds") {

@@ -28,6 +28,12 @@ TEST_CASE(
             CHECK(f.slot == -1);
             CHECK(std::regex_match(std::string(f.prefix), prefix_rule));
             CHECK(prefixes.insert(f.prefix).second);
+            // Identity, reference and owner terms are no field's (XIDN begins
+            // with id's XID, but a field's words and values never go on with
+            // an upper-case letter).
+            for (auto qualified : {kIdentityPrefix, kReferencePrefix, kOwnPrefix}) {
+                CHECK(f.prefix != qualified);
+            }
         }
         if (!f.unit.empty()) {
             const Unit* unit = find_unit(f.unit);
@@ -74,6 +80,7 @@ TEST_CASE(
     CHECK(exact_value(*find_field("object_id"), "GO:0022626") == "go:0022626");
     CHECK(exact_value(*find_field("organism_id"), "NCBITaxon:284812") == "284812");
     CHECK(exact_term("XK", "run") == "XK=run");
+    CHECK(own_term(*find_field("organ"), "kidney") == "XOWNorgan=kidney");
     CHECK(word_term("XORG", "pombe") == "XORGpombe");
     CHECK(stem_term("ribosomes") == "Zribosom");
     CHECK(id_term("cryoet:dataset:10000") == "Qcryoet:dataset:10000");

@@ -217,6 +217,67 @@ TEST_CASE("datasets and runs roll up their children's facts") {
     CHECK(number(c.get("cryoet:run:10017/pda2020-11-04-1"), "tomogram_count") == 0);
 }
 
+TEST_CASE("tilt series and tomograms inherit their run's annotated objects, annotations do not") {
+    const auto& c = sample();
+    std::size_t carrying = 0;
+    for (const auto& r : c.records) {
+        if (r.kind != "tiltseries" && r.kind != "tomogram" && r.kind != "annotation") continue;
+        CAPTURE(r.id);
+        const Record& run = c.get(r.parent);
+        if (r.kind == "annotation") {
+            // Only what it is of, not its run's other objects.
+            REQUIRE(r.get("object").size() == 1);
+            CHECK(r.get("object")[0]->origin == Origin::own);
+            continue;
+        }
+        for (const char* field : {"object", "object_id"}) {
+            CHECK(texts(r, field) == texts(run, field));
+            for (const auto* v : r.get(field)) CHECK(v->origin == Origin::inherited);
+        }
+        if (r.has("object")) ++carrying;
+    }
+    CHECK(contains(texts(c.get("cryoet:tomogram:10000/TS_026/13.480/100"), "object"),
+                   "cytosolic ribosome"));
+    CHECK(contains(texts(c.get("cryoet:tiltseries:10000/TS_026/100"), "object_id"), "GO:0022626"));
+    CHECK(carrying >= 20);
+    // Inherited objects never roll back up: a run counts its annotations' objects once.
+    CHECK(texts(c.get("cryoet:run:10000/TS_026"), "object").size() == 15);
+}
+
+TEST_CASE("runs, datasets and depositions without a ground-truth annotation have ground_truth no") {
+    const auto& c = sample();
+    // Ground truth and curation of the annotations under each run, dataset and deposition.
+    std::map<std::string, std::size_t> truths, curated;
+    std::set<std::string> parents;
+    for (const auto& r : c.records) {
+        if (r.kind == "run" || r.kind == "dataset" || r.kind == "deposition") parents.insert(r.id);
+        if (r.kind != "annotation") continue;
+        const Record& run = c.get(r.parent);
+        for (const std::string& up :
+             {run.id, run.parent, "cryoet:deposition:" + r.first("deposition")}) {
+            truths[up] += r.get("ground_truth").at(0)->number != 0 ? 1 : 0;
+            curated[up] += r.get("curator_recommended").at(0)->number != 0 ? 1 : 0;
+        }
+    }
+    std::size_t without = 0;
+    for (const auto& id : parents) {
+        CAPTURE(id);
+        const Record& p = c.get(id);
+        auto gt = p.get("ground_truth");
+        REQUIRE(gt.size() == 1);
+        CHECK(gt[0]->origin == Origin::rollup);
+        CHECK((gt[0]->number != 0) == (truths[id] != 0));
+        CHECK(number(p, "ground_truth_count") == truths[id]);
+        REQUIRE(p.get("curator_recommended").size() == 1);
+        CHECK((number(p, "curator_recommended") != 0) == (curated[id] != 0));
+        if (truths[id] == 0) ++without;
+    }
+    // Dataset 10024: five runs with tomograms, no annotation at all.
+    CHECK(number(c.get("cryoet:dataset:10024"), "annotation_count") == 0);
+    CHECK(number(c.get("cryoet:dataset:10024"), "ground_truth") == 0);
+    CHECK(without >= 5);
+}
+
 TEST_CASE("a dataset with runs of different quality rolls up every value, best and mean") {
     const Record& d = sample().get("cryoet:dataset:10024");
     std::vector<double> q;

@@ -352,6 +352,27 @@ TEST_CASE("hoa: donor age, sex, weight and height; nulls are absent") {
               .origin == Origin::inherited);
 }
 
+TEST_CASE("hoa: organs and scans inherit every donor fact, medical history included") {
+    const auto& c = sample();
+    std::size_t with_history = 0;
+    for (const auto& r : c.records) {
+        if (r.kind == "donor") continue;
+        CAPTURE(r.id);
+        const Record& donor = c.get("hoa:donor:" + r.first("donor"));
+        for (const char* field : {"sex", "age", "age_group", "cause_of_death", "medical_history",
+                                  "body_weight", "body_height"}) {
+            CAPTURE(field);
+            CHECK(texts(r, field) == texts(donor, field));
+            for (const auto* v : r.get(field)) CHECK(v->origin == Origin::inherited);
+        }
+        if (r.has("medical_history")) ++with_history;
+    }
+    // LADAF-2022-13's kidney and its scan: "hypertension: Yes", "smoker: Yes".
+    auto history = texts(c.get("hoa:organ:LADAF-2022-13/kidney/1"), "medical_history");
+    CHECK(std::count(history.begin(), history.end(), "smoker: Yes") == 1);
+    CHECK(with_history > 20);
+}
+
 TEST_CASE("hoa: an age of '<18' is an age group without a number; 12 is a number under 18") {
     SampleCopy copy;
     edit(copy.file(std::string(kA129) + ".json"), "\"age\": 30,", "\"age\": \"<18\",");
