@@ -1,12 +1,12 @@
 // match_set.cpp - evaluating a checked request into its match set (match_set.h).
 #include "match_set.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <span>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "schema/text.h"
 

@@ -88,7 +88,8 @@ class PageMaker {
     std::vector<Part> parts_of(const Bitmap* within) const {
         std::vector<Part> out;
         for (const auto& t : matches_.tiers()) {
-            auto docs = within == nullptr ? t.docs : std::make_shared<const Bitmap>(*t.docs & *within);
+            auto docs =
+                within == nullptr ? t.docs : std::make_shared<const Bitmap>(*t.docs & *within);
             if (docs->empty() && matches_.tiers().size() > 1) continue;
             out.push_back({docs, t.label, docs->size()});
         }
@@ -213,7 +214,8 @@ std::vector<Part> PageMaker::group_parts() const {
             if (!seen[group[d]]) ++fresh;
             seen[group[d]] = true;
         }
-        if (fresh > 0) out.push_back({std::make_shared<const Bitmap>(Bitmap::of(keep)), t.label, fresh});
+        if (fresh > 0)
+            out.push_back({std::make_shared<const Bitmap>(Bitmap::of(keep)), t.label, fresh});
     }
     return out;
 }

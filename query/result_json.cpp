@@ -81,8 +81,8 @@ void write_breadcrumb(Writer& w, const std::vector<Breadcrumb>& crumbs) {
     w.EndArray();
 }
 
-// "explain": {"order": "relevance", "tier": "2 of 3 words" (if any), "parts": [{"query": "ribosome",
-// "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
+// "explain": {"order": "relevance", "tier": "2 of 3 words" (if any), "parts": [{"query":
+// "ribosome", "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
 void write_explanation(Writer& w, const HitExplanation& e) {
     w.Key("explain");
     w.StartObject();

@@ -8,8 +8,8 @@ using K = QueryNode::Kind;
 
 bool is_relaxable(const QueryNode& n) {
     if (n.optional) return false;
-    if (n.kind == K::synonym) return true;
-    return n.kind == K::words && n.field.empty() && !n.phrase;
+    if (!n.field.empty()) return false;
+    return n.kind == K::synonym || (n.kind == K::words && !n.phrase);
 }
 
 // A word as searched: its tokens; a synonym by its first spelling (as typed,
