@@ -173,10 +173,11 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
     if (!relaxable || id_docs_) return tiers_;
     std::vector<Bitmap> holding;
     for (const auto* w : relaxable->words) {
-        // A word no record holds is one typo tolerance could not correct, or
-        // one asked for as typed: the query stays as typed, with no result.
+        // A word no record holds, asked for as typed (no typo tolerance),
+        // keeps the query as typed: nothing.  With typo tolerance it is one
+        // that could not be corrected, and the others are shown.
         holding.push_back(evaluator.eval(*w));
-        if (holding.back().empty()) return tiers_;
+        if (holding.back().empty() && !checked.request->typo_tolerance) return tiers_;
     }
     auto levels = at_least(holding);
     Bitmap relaxed_text = evaluator.eval(relaxable->required) & levels.front();

@@ -26,8 +26,8 @@ namespace atlas::detail {
 // every filter): none finds nothing, and one or two that hold the words by
 // chance ("stomach tumours": one record) hide the records that hold most of
 // them.  Those few still come first.  (Typesense drops words below 1.)  A
-// word that no record holds is never relaxed: typo tolerance could not
-// correct it, or it was asked for as typed (match_set.cpp).
+// word no record holds is relaxed only with typo tolerance (it could not be
+// corrected); asked for as typed, the query matches as typed (match_set.cpp).
 inline constexpr std::uint64_t kRelaxBelow = 3;
 
 // A query whose words can be relaxed: the children of its root AND that are

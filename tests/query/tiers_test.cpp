@@ -340,7 +340,7 @@ TEST_CASE(
           "only 1 record has all of liver, male; then records with fewer of the 2 words");
 }
 
-TEST_CASE("a query matching as typed, one word, or a word no record holds is not relaxed") {
+TEST_CASE("a query matching as typed, one word, or a word no record holds asked as typed is not relaxed") {
     SearchResult together = search(request("ribosome membrane", 0, 10));
     CHECK_FALSE(together.relaxed.has_value());
     auto held = holding({"ribosome", "membrane"});
@@ -350,6 +350,12 @@ TEST_CASE("a query matching as typed, one word, or a word no record holds is not
     unknown.typo_tolerance = false;
     CHECK(search(unknown).total == 0);
     CHECK_FALSE(search(unknown).relaxed.has_value());
+    // With typo tolerance, a word it cannot correct leaves the others to match.
+    unknown.typo_tolerance = true;
+    SearchResult others = search(unknown);
+    REQUIRE(others.relaxed.has_value());
+    CHECK(others.relaxed->best == 1);
+    CHECK(others.total == search(request("ribosome", 0, 0)).total);
     CHECK(search(request("xylophonez", 0, 10)).total == 0);
 }
 

@@ -327,6 +327,7 @@ class Searcher {
 
 // The response as one JSON document:
 // {"query","kinds","sources","total","offset","limit","took_ms","scored","threads","parsed",
+//  "relaxed":{"words","best","of","with_all","message"} (relaxed matching only),
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
