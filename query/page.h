@@ -6,7 +6,8 @@
 // relaxed query first, then records of a kind the query names), each ranked
 // by relevance (ranking.h) or in the request's order (ordering.h); grouped by
 // dataset, the datasets of the page, each placed by its best hit (its first
-// tier's best) with its best hits.  Offsets run across the tiers exactly.  Each hit is read (hit_reader.h) and explained on request.
+// tier's best) with its best hits.  Offsets run across the tiers exactly.
+// Each hit is read (hit_reader.h) and explained on request.
 #pragma once
 
 #include "atlas/search.h"
@@ -17,7 +18,8 @@
 namespace atlas::detail {
 
 // Fills `result`'s hits, or its groups and group_total, what relaxed
-// matching did, and what ranking took (scored, threads).  Throws Xapian errors only.
+// matching did, and what ranking took (scored, threads).  Throws Xapian
+// errors only.
 void fill_page(const CheckedRequest& checked, const MatchSet& matches, OpenGeneration& gen,
                const SearcherOptions& options, SearchResult& result);
 

@@ -340,7 +340,7 @@ TEST_CASE(
           "only 1 record has all of liver, male; then records with fewer of the 2 words");
 }
 
-TEST_CASE("a query matching as typed, one word, or a word no record holds asked as typed is not relaxed") {
+TEST_CASE("all words together, one word, or an unknown word asked as typed: not relaxed") {
     SearchResult together = search(request("ribosome membrane", 0, 10));
     CHECK_FALSE(together.relaxed.has_value());
     auto held = holding({"ribosome", "membrane"});
