@@ -1,9 +1,12 @@
 // match_set.cpp - evaluating a checked request into its match set (match_set.h).
 #include "match_set.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <span>
+#include <utility>
 
 #include "schema/text.h"
 
@@ -156,7 +159,57 @@ MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
         }
     }
     m.all_ = std::make_shared<const Bitmap>(m.without({}));
+    m.tiers_ = {{m.all_, ""}};
+    if (m.all_->size() < kRelaxBelow) m.tiers_ = m.relax(checked, *gen.evaluator);
+    m.add_intent_tiers(checked, *gen.evaluator);
     return m;
+}
+
+// Relaxed matching (tiers.h): the records meeting what stays required and
+// holding at least one of the words, in tiers by how many they hold; the
+// tiers as they were when the query cannot be relaxed or gains nothing.
+std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& evaluator) {
+    auto relaxable = relaxable_words(checked.tree);
+    if (!relaxable || id_docs_) return tiers_;
+    std::vector<Bitmap> holding;
+    for (const auto* w : relaxable->words) {
+        // A word no record holds, asked for as typed (no typo tolerance),
+        // keeps the query as typed: nothing.  With typo tolerance it is one
+        // that could not be corrected, and the others are shown.
+        holding.push_back(evaluator.eval(*w));
+        if (holding.back().empty() && !checked.request->typo_tolerance) return tiers_;
+    }
+    auto levels = at_least(holding);
+    Bitmap relaxed_text = evaluator.eval(relaxable->required) & levels.front();
+    Bitmap text = std::exchange(text_, std::move(relaxed_text));
+    auto all = std::make_shared<const Bitmap>(without({}));
+    if (all->size() == all_->size()) {  // no record holds fewer words than all
+        text_ = std::move(text);
+        return tiers_;
+    }
+    std::swap(all_, all);
+    const auto n = static_cast<std::uint32_t>(levels.size());
+    RelaxedMatch r{relaxable->labels, 0, n, all->size()};
+    std::vector<Tier> tiers;
+    for (std::uint32_t j = n; j >= 1; --j) {
+        Bitmap exactly = *all_ & levels[j - 1];
+        if (j < n) exactly -= levels[j];
+        if (exactly.empty()) continue;
+        if (r.best == 0) r.best = j;
+        tiers.push_back({std::make_shared<const Bitmap>(std::move(exactly)),
+                         fmt::format("{} of {} words", j, n)});
+    }
+    relaxed_ = std::move(r);
+    ranking_tree_ = std::move(relaxable->ranking);
+    return tiers;
+}
+
+// Records of a kind the query names first, when ordered by relevance.
+void MatchSet::add_intent_tiers(const CheckedRequest& checked, Evaluator& evaluator) {
+    if (checked.intents.empty() || !checked.by_relevance) return;
+    Bitmap named;
+    for (const auto& intent : checked.intents) named |= evaluator.eval(intent);
+    tiers_ = split_tiers(tiers_, named, "a kind the query names");
 }
 
 Bitmap MatchSet::without(std::string_view field) const {

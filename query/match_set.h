@@ -5,6 +5,10 @@
 // has_children each AND in their own set of records.  Those conditions are
 // kept apart, so a facet can be counted without the conditions on its own
 // field (disjunctive facets: ticking one organism does not zero the others).
+// When fewer than kRelaxBelow records match and the query has relaxable
+// words, the query's part is relaxed to the records holding any of them
+// (tiers.h); the match set is then split in tiers: most words first, and
+// records of a kind the query names first within each (by relevance only).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,7 @@
 #include "bitmap.h"
 #include "open_generation.h"
 #include "request_check.h"
+#include "tiers.h"
 
 namespace atlas::detail {
 
@@ -51,6 +56,14 @@ class MatchSet {
     const std::vector<IdMatch>& typed_ids() const { return typed_ids_; }
     const std::shared_ptr<const Bitmap>& id_docs() const { return id_docs_; }
 
+    // The match set in page order's parts (tiers.h): all() alone when
+    // nothing tiers it.
+    const std::vector<Tier>& tiers() const { return tiers_; }
+    // Relaxed matching: what it did, and the tree that ranks the matches
+    // (the words OR'ed); null when the query matched as typed.
+    const std::optional<RelaxedMatch>& relaxed() const { return relaxed_; }
+    const QueryNode* ranking_tree() const { return relaxed_ ? &ranking_tree_ : nullptr; }
+
   private:
     // A condition of the request on one field: filters, kinds, sources.
     struct Condition {
@@ -64,6 +77,12 @@ class MatchSet {
     std::shared_ptr<const Bitmap> all_;
     std::vector<IdMatch> typed_ids_;
     std::shared_ptr<const Bitmap> id_docs_;
+    std::vector<Tier> tiers_;
+    std::optional<RelaxedMatch> relaxed_;
+    QueryNode ranking_tree_;
+
+    std::vector<Tier> relax(const CheckedRequest& checked, Evaluator& evaluator);
+    void add_intent_tiers(const CheckedRequest& checked, Evaluator& evaluator);
 };
 
 }  // namespace atlas::detail

@@ -3,12 +3,51 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "hit_reader.h"
 #include "ordering.h"
 #include "ranking.h"
 
 namespace atlas::detail {
 namespace {
+
+// A part of the page's order (a tier, tiers.h), and how many entries it
+// lists when that is known without listing them (siblings collapse: not).
+struct Part {
+    std::shared_ptr<const Bitmap> docs;
+    std::string label;
+    std::optional<std::uint64_t> listed;
+};
+
+// The entries [offset, offset + limit) of `parts` listed one after another:
+// `list(part, from, count)` lists a part's entries from `from`; `add(entry,
+// rank, label)` takes each, ranks counted from `rank`.  A part known to list
+// no more than the offset is skipped unlisted; one of unknown length before
+// the last is listed from its start, so it says how many it lists.
+template <class List, class Add>
+void across(const std::vector<Part>& parts, std::uint64_t offset, std::uint32_t limit,
+            std::uint64_t rank, const List& list, const Add& add) {
+    std::uint64_t skip = offset;
+    std::uint64_t left = limit;
+    rank += offset;
+    for (std::size_t k = 0; k < parts.size() && left > 0; ++k) {
+        const Part& part = parts[k];
+        if (part.listed && *part.listed <= skip) {
+            skip -= *part.listed;
+            continue;
+        }
+        bool from_start = !part.listed && k + 1 < parts.size();
+        auto got = list(part, static_cast<std::uint32_t>(from_start ? 0 : skip),
+                        static_cast<std::uint32_t>(from_start ? skip + left : left));
+        std::size_t first = from_start ? std::min<std::size_t>(skip, got.size()) : 0;
+        for (std::size_t i = first; i < got.size() && left > 0; ++i, --left) {
+            add(got[i], ++rank, part.label);
+        }
+        skip = from_start ? skip - first : 0;
+    }
+}
 
 // The page of one request: its stages and the result they fill.
 class PageMaker {
@@ -45,6 +84,26 @@ class PageMaker {
         return checked_.by_relevance ? "browse order" : "sort by " + request_.sort.front().field;
     }
 
+    // The tiers of `within` (a part of the match set), each listing its documents.
+    std::vector<Part> parts_of(const Bitmap* within) const {
+        std::vector<Part> out;
+        for (const auto& t : matches_.tiers()) {
+            auto docs =
+                within == nullptr ? t.docs : std::make_shared<const Bitmap>(*t.docs & *within);
+            if (docs->empty() && matches_.tiers().size() > 1) continue;
+            out.push_back({docs, t.label, docs->size()});
+        }
+        return out;
+    }
+
+    // Documents of the page's order, as Ordering lists them, from `from`.
+    std::vector<std::uint32_t> ordered(const Part& part, std::uint32_t from,
+                                       std::uint32_t count) const {
+        auto docs = ordering_.first(*part.docs, std::size_t{from} + count);
+        docs.erase(docs.begin(), docs.begin() + std::min<std::ptrdiff_t>(from, std::ssize(docs)));
+        return docs;
+    }
+
     // Why a pinned hit comes first: the typed id it is or holds.
     std::string id_reason(std::uint32_t docid) const {
         for (const auto& m : matches_.typed_ids()) {
@@ -56,14 +115,17 @@ class PageMaker {
     }
 
     void add_hit(std::vector<Hit>& to, std::uint32_t docid, std::uint64_t rank, double score,
-                 std::string order) {
+                 std::string order, const std::string& tier = {}) {
         to.push_back(reader_.read(docid, rank, score));
         reader_.explain(to.back(), docid, std::move(order));
+        if (to.back().explanation) to.back().explanation->tier = tier;
     }
 
     void ranked_hits();
     void ordered_hits();
+    std::vector<Part> group_parts() const;
     void groups();
+    void group_hits(HitGroup& hg, std::uint32_t g, std::uint64_t rank);
 
     const SearchRequest& request_;
     const CheckedRequest& checked_;
@@ -98,64 +160,114 @@ void PageMaker::ranked_hits() {
     }
     std::uint32_t left = request_.limit - static_cast<std::uint32_t>(result_.hits.size());
     if (left == 0) return;
-    std::shared_ptr<const Bitmap> rest = matches_.all();
-    if (n_pinned > 0)
-        rest = std::make_shared<const Bitmap>(*matches_.all() - (identity | reference));
-    auto from =
-        static_cast<std::uint32_t>(request_.offset > n_pinned ? request_.offset - n_pinned : 0);
-    RankedPage page =
-        ranker_->page(rest, from, left, request_.collapse ? Collapse::siblings : Collapse::none);
-    for (std::size_t i = 0; i < page.size(); ++i) {
-        add_hit(result_.hits, page[i].docid, n_pinned + from + i + 1, page[i].weight, "relevance");
-        if (request_.collapse) result_.hits.back().similar = page[i].collapsed;
+    Bitmap pinned = identity | reference;
+    auto parts = parts_of(nullptr);
+    if (n_pinned > 0) {
+        for (auto& p : parts) {
+            p.docs = std::make_shared<const Bitmap>(*p.docs - pinned);
+            p.listed = p.docs->size();
+        }
     }
+    Collapse collapse = request_.collapse ? Collapse::siblings : Collapse::none;
+    for (auto& p : parts) {
+        if (collapse == Collapse::siblings) p.listed.reset();  // known once ranked
+    }
+    auto from = request_.offset > n_pinned ? request_.offset - n_pinned : 0;
+    across(
+        parts, from, left, n_pinned,
+        [&](const Part& p, std::uint32_t at, std::uint32_t count) {
+            return ranker_->page(p.docs, at, count, collapse);
+        },
+        [&](const RankedHit& hit, std::uint64_t rank, const std::string& label) {
+            add_hit(result_.hits, hit.docid, rank, hit.weight, "relevance", label);
+            if (request_.collapse) result_.hits.back().similar = hit.collapsed;
+        });
 }
 
 void PageMaker::ordered_hits() {
     if (request_.offset >= result_.total || request_.limit == 0) return;
-    auto page = ordering_.first(*matches_.all(), std::size_t{request_.offset} + request_.limit);
-    for (std::size_t i = request_.offset; i < page.size(); ++i) {
-        add_hit(result_.hits, page[i], i + 1, 0, plain_order());
+    across(
+        parts_of(nullptr), request_.offset, request_.limit, 0,
+        [&](const Part& p, std::uint32_t at, std::uint32_t count) { return ordered(p, at, count); },
+        [&](std::uint32_t docid, std::uint64_t rank, const std::string& label) {
+            add_hit(result_.hits, docid, rank, 0, plain_order(), label);
+        });
+}
+
+// The tiers for groups: each dataset in the first tier holding a member of
+// it (where its best hit is), with all its members there, and how many
+// datasets each tier adds.  One pass over the match set.
+std::vector<Part> PageMaker::group_parts() const {
+    const auto& tiers = matches_.tiers();
+    if (tiers.size() == 1) return {{tiers.front().docs, "", result_.group_total}};
+    auto group = gen_.columns->group();
+    std::vector<bool> seen(std::size_t{gen_.columns->doc_count()} + 1, false);
+    std::vector<Part> out;
+    for (const auto& t : tiers) {
+        std::vector<std::uint32_t> keep;
+        t.docs->each([&](std::uint32_t d) {
+            if (!seen[group[d]]) keep.push_back(d);
+            return true;
+        });
+        std::uint64_t fresh = 0;
+        for (auto d : keep) {
+            if (!seen[group[d]]) ++fresh;
+            seen[group[d]] = true;
+        }
+        if (fresh > 0)
+            out.push_back({std::make_shared<const Bitmap>(Bitmap::of(keep)), t.label, fresh});
     }
+    return out;
 }
 
 // The datasets of the matches: the page's groups, each with its best hits.
 void PageMaker::groups() {
     result_.group_total = ordering_.group_count(*matches_.all());
+    if (request_.limit == 0) return;
+    auto group = gen_.columns->group();
     std::vector<std::uint32_t> page_groups;
-    if (checked_.ranked) {
-        auto group = gen_.columns->group();
-        for (const auto& hit :
-             ranker_->page(matches_.all(), request_.offset, request_.limit, Collapse::dataset)) {
-            page_groups.push_back(group[hit.docid]);
-        }
-    } else if (request_.offset < result_.group_total && request_.limit > 0) {
-        page_groups = ordering_.group_page(*matches_.all(), request_.offset, request_.limit);
-    }
+    across(
+        group_parts(), request_.offset, request_.limit, 0,
+        [&](const Part& p, std::uint32_t at, std::uint32_t count) {
+            std::vector<std::uint32_t> out;
+            if (!checked_.ranked) return ordering_.group_page(*p.docs, at, count);
+            for (const auto& hit : ranker_->page(p.docs, at, count, Collapse::dataset)) {
+                out.push_back(group[hit.docid]);
+            }
+            return out;
+        },
+        [&](std::uint32_t g, std::uint64_t, const std::string&) { page_groups.push_back(g); });
     std::uint64_t rank = request_.offset;
     for (std::uint32_t g : page_groups) {
         HitGroup hg = reader_.group(g);
-        auto members =
-            std::make_shared<const Bitmap>(Bitmap::of(gen_.columns->members(g)) & *matches_.all());
-        hg.total = members->size();
-        ++rank;
-        if (checked_.ranked) {
-            for (const auto& hit : ranker_->page(members, 0, request_.group_size, Collapse::none)) {
-                add_hit(hg.hits, hit.docid, rank, hit.weight, "relevance");
-            }
-        } else {
-            for (auto d : ordering_.first(*members, request_.group_size)) {
-                add_hit(hg.hits, d, rank, 0, plain_order());
-            }
-        }
+        group_hits(hg, g, ++rank);
         result_.groups.push_back(std::move(hg));
     }
+}
+
+// A group's best hits, in the page's order: by tier, then as ranked or ordered.
+void PageMaker::group_hits(HitGroup& hg, std::uint32_t g, std::uint64_t rank) {
+    Bitmap members = Bitmap::of(gen_.columns->members(g)) & *matches_.all();
+    hg.total = members.size();
+    std::string base = checked_.ranked ? "relevance" : plain_order();
+    across(
+        parts_of(&members), 0, request_.group_size, 0,
+        [&](const Part& p, std::uint32_t at, std::uint32_t count) {
+            if (checked_.ranked) return ranker_->page(p.docs, at, count, Collapse::none);
+            RankedPage out;
+            for (auto d : ordered(p, at, count)) out.push_back({d, 0, 0});
+            return out;
+        },
+        [&](const RankedHit& hit, std::uint64_t, const std::string& label) {
+            add_hit(hg.hits, hit.docid, rank, hit.weight, base, label);
+        });
 }
 
 }  // namespace
 
 void fill_page(const CheckedRequest& checked, const MatchSet& matches, OpenGeneration& gen,
                const SearcherOptions& options, SearchResult& result) {
+    result.relaxed = matches.relaxed();
     PageMaker(checked, matches, gen, options, result).fill();
 }
 

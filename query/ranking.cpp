@@ -49,7 +49,13 @@ Ranker::Ranker(OpenGeneration& gen, const CheckedRequest& checked, const MatchSe
                const SearcherOptions& options)
     : gen_(gen), checked_(checked), matches_(matches), options_(options) {
     // Huge match sets are ranked from the top lists when they can be.
-    candidates_ = TopCandidates::find(checked.tree, gen.db, *gen.columns);
+    candidates_ = TopCandidates::find(tree(), gen.db, *gen.columns);
+}
+
+// What ranks: the query, or with relaxed matching its words OR'ed (match_set.h).
+const QueryNode& Ranker::tree() const {
+    const QueryNode* relaxed = matches_.ranking_tree();
+    return relaxed != nullptr ? *relaxed : checked_.tree;
 }
 
 const Xapian::Query& Ranker::query() {
@@ -58,7 +64,7 @@ const Xapian::Query& Ranker::query() {
 }
 
 Xapian::Query Ranker::query_on(const Xapian::Database& db) const {
-    Xapian::Query q = build_query(checked_.tree, db, range_docs_of(gen_));
+    Xapian::Query q = build_query(tree(), db, range_docs_of(gen_));
     if (matches_.id_docs()) {
         // Records an id typed as the query names match without its words.
         q = Xapian::Query(
@@ -96,8 +102,11 @@ RankedPage Ranker::page(std::shared_ptr<const Bitmap> within, std::uint32_t offs
         within->size() + (matches_.id_docs() ? matches_.id_docs()->size() : 0);
     if (auto page = from_candidates(within, within_size, want)) return std::move(*page);
     scored_ += within_size;
-    Docs given =
-        within == matches_.all() && matches_.query_only() ? Docs::all_of_query : Docs::filtered;
+    // A relaxed query's words OR'ed match what the match set holds, but the
+    // set is given anyway: relaxing is rare, and then cheap.
+    Docs given = within == matches_.all() && matches_.query_only() && !matches_.relaxed()
+                     ? Docs::all_of_query
+                     : Docs::filtered;
     if (collapse == Collapse::siblings) {
         // Look at every match, so each hit's count of collapsed siblings is exact.
         return ranked_of(enquire(gen_.db, query(), std::move(within), given, collapse)

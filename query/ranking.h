@@ -76,6 +76,7 @@ class Ranker {
         std::uint32_t count;
         Collapse collapse;
     };
+    const QueryNode& tree() const;
     Xapian::Query query_on(const Xapian::Database& db) const;
     const Xapian::Query& query();  // on gen_.db, built once
     Xapian::Enquire enquire(const Xapian::Database& db, const Xapian::Query& query,

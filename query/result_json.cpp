@@ -1,4 +1,6 @@
 // result_json.cpp - the JSON response; the only place RapidJSON writes on the query path.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -79,13 +81,17 @@ void write_breadcrumb(Writer& w, const std::vector<Breadcrumb>& crumbs) {
     w.EndArray();
 }
 
-// "explain": {"order": "relevance", "parts": [{"query": "ribosome",
-// "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
+// "explain": {"order": "relevance", "tier": "2 of 3 words" (if any), "parts": [{"query":
+// "ribosome", "score": 3.1, "fields": ["title x6", "object x4"]}, ...]}
 void write_explanation(Writer& w, const HitExplanation& e) {
     w.Key("explain");
     w.StartObject();
     w.Key("order");
     w.String(e.order);
+    if (!e.tier.empty()) {
+        w.Key("tier");
+        w.String(e.tier);
+    }
     w.Key("parts");
     w.StartArray();
     for (const auto& p : e.parts) {
@@ -208,6 +214,24 @@ void write_corrections(Writer& w, const SearchResult& result) {
         w.EndObject();
     }
     w.EndArray();
+}
+
+// Relaxed matching: {"words", "best", "of", "with_all", "message"}.
+void write_relaxed(Writer& w, const SearchResult& result) {
+    if (!result.relaxed) return;
+    const RelaxedMatch& r = *result.relaxed;
+    w.Key("relaxed");
+    w.StartObject();
+    write_strings(w, "words", r.words);
+    w.Key("best");
+    w.Uint(r.best);
+    w.Key("of");
+    w.Uint(r.of);
+    w.Key("with_all");
+    w.Uint64(r.with_all);
+    w.Key("message");
+    w.String(to_text(r));
+    w.EndObject();
 }
 
 void write_groups(Writer& w, const SearchResult& result) {
@@ -338,6 +362,7 @@ std::string to_json(const SearchResult& result) {
     w.String(result.parsed);
     write_understood(w, result);
     write_corrections(w, result);
+    write_relaxed(w, result);
     w.Key("hits");
     w.StartArray();
     for (const auto& hit : result.hits) write_hit(w, hit);
@@ -349,6 +374,17 @@ std::string to_json(const SearchResult& result) {
     }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string to_text(const RelaxedMatch& relaxed) {
+    std::string words = fmt::format("{}", fmt::join(relaxed.words, ", "));
+    if (relaxed.with_all == 0) {
+        return fmt::format("no record has all of {}; showing records with {} of {} words", words,
+                           relaxed.best, relaxed.of);
+    }
+    return fmt::format("only {} {} all of {}; then records with fewer of the {} words",
+                       relaxed.with_all, relaxed.with_all == 1 ? "record has" : "records have",
+                       words, relaxed.of);
 }
 
 std::string to_json(const Error& error) {

@@ -120,7 +120,7 @@ std::string key_fields_text(const Hit& hit, const Style& s) {
 // the query with the score it added and the fields its words occur in.
 void add_explanation(std::vector<std::string>& out, const Hit& hit, const Style& s) {
     const auto& e = *hit.explanation;
-    std::string line = e.order;
+    std::string line = e.tier.empty() ? e.order : fmt::format("{} ({})", e.order, e.tier);
     if (!e.parts.empty()) line += fmt::format(", score {:.3f}, the sum of", hit.score);
     out.push_back(fmt::format("     {} {}", s.dim("why:"), line));
     for (const auto& p : e.parts) {
@@ -225,6 +225,12 @@ void print_understood(std::FILE* out, const SearchResult& r, const Style& style)
     std::fprintf(out, "%s\n", style.dim("read as: " + fmt::format("{}", fmt::join(parts, " \u00b7 "))).c_str());
 }
 
+// Relaxed matching, in one line: "no record has all of a, b, c; showing records with 2 of 3 words".
+void print_relaxed(std::FILE* out, const SearchResult& r, const Style& style) {
+    if (!r.relaxed) return;
+    std::fprintf(out, "%s\n", style.dim(to_text(*r.relaxed)).c_str());
+}
+
 // What was searched, and where: "\"ribosome\" (annotation, cryoet)", "all records".
 std::string searched(const SearchResult& r) {
     std::vector<std::string> scopes = r.kinds;
@@ -273,6 +279,7 @@ void print_result(std::FILE* out, const SearchResult& r, const TextLayout& layou
     Style style{layout.colour};
     print_corrections(out, r, style);
     print_understood(out, r, style);
+    print_relaxed(out, r, style);
     if (r.total == 0) {
         std::fprintf(out, "no results for %s (%.1f ms)\n", searched(r).c_str(), r.took_ms);
         return;

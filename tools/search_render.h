@@ -18,7 +18,8 @@ struct TextLayout {
     std::size_t columns = 0;  // the terminal's width; 0 when it is none
 };
 
-// A result as text: the words searched instead (typos), a header line
+// A result as text: the words searched instead (typos), what relaxed
+// matching did (one line, when the words could not all match), a header line
 // ("29 results for ... · showing 1-10"), the facets (beside the hits on a
 // terminal of 120 columns or more, else above them), then the hits or
 // groups.  With no result, one "no results for ..." line.

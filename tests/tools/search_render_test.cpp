@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -76,4 +77,28 @@ TEST_CASE("print_result says what was searched where, with no hits and with a pa
     std::string text = printed([&](std::FILE* f) { atlas::cli::print_result(f, r, {}); });
     CHECK(text.starts_with("1,234 results for all records (0.2 ms) \u00b7 showing 11-11\n\n"));
     CHECK(text.find("  1. annotation  cytosolic ribosome\n") != std::string::npos);
+}
+
+TEST_CASE("print_result says in one line when the words could not all match together") {
+    atlas::SearchResult r;
+    r.query = "ribosome membrane fungus";
+    r.total = 1;
+    r.took_ms = 0.25;
+    r.hits = {cryoet_annotation()};
+    r.relaxed = atlas::RelaxedMatch{{"ribosome", "membrane", "fungus"}, 2, 3, 0};
+    std::string text = printed([&](std::FILE* f) { atlas::cli::print_result(f, r, {}); });
+    CHECK(
+        text.starts_with("no record has all of ribosome, membrane, fungus; showing records with "
+                         "2 of 3 words\n1 result for"));
+    r.relaxed.reset();
+    text = printed([&](std::FILE* f) { atlas::cli::print_result(f, r, {}); });
+    CHECK(text.starts_with("1 result for"));
+}
+
+TEST_CASE("--explain says which tier placed a hit") {
+    atlas::Hit hit = cryoet_annotation();
+    hit.explanation = atlas::HitExplanation{"relevance", "2 of 3 words", {}};
+    auto lines = atlas::cli::hit_lines(hit, false);
+    CHECK(std::find(lines.begin(), lines.end(), "     why: relevance (2 of 3 words)") !=
+          lines.end());
 }

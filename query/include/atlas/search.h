@@ -159,6 +159,10 @@ struct HitExplanation {
     // references, each in browse order); "relevance" (BM25 over the parts
     // below); "sort by FIELD"; "browse order" (nothing to rank by).
     std::string order;
+    // The tier it is in, which comes before the order (tiers first, most
+    // words first): "2 of 3 words" (relaxed matching), "a kind the query
+    // names", both ("2 of 3 words, a kind the query names"); empty for none.
+    std::string tier;
     // Relevance: each top-level part of the query, the score it added (the
     // hit's score is their sum) and the record's fields its words occur in.
     struct Part {
@@ -235,6 +239,18 @@ struct WordReading {
     std::string as;     // "age:<40", "records of kind:tomogram first", ...
 };
 
+// Relaxed matching (SearchResult::relaxed): fewer than three records hold
+// every word of the query together (and meet its filters), so the matches
+// are the records holding at least one of them, those holding more first
+// (within as many, by relevance: rarer words weigh more).  Fielded terms,
+// phrases, exact values, ranges and exclusions stay required.
+struct RelaxedMatch {
+    std::vector<std::string> words;  // the words relaxed, as searched: "ribosome", "s pombe"
+    std::uint32_t best = 0;          // the most of them a match holds
+    std::uint32_t of = 0;            // how many words (words.size())
+    std::uint64_t with_all = 0;      // matches holding them all (fewer than three; listed first)
+};
+
 struct SearchResult {
     std::string query;
     std::vector<std::string> kinds;
@@ -257,6 +273,7 @@ struct SearchResult {
     std::vector<SpellingCorrection> corrections;  // words searched as others (typos)
     std::string did_you_mean;  // the query with each correction, when there are any
     std::vector<WordReading> understood;  // the query's plain words, read (in order)
+    std::optional<RelaxedMatch> relaxed;  // when the words could not all match together
     std::vector<Hit> hits;            // without group_by
     std::string group_by;             // with group_by: the groups of this page
     std::uint64_t group_total = 0;    //   groups in the whole result (exact)
@@ -320,6 +337,7 @@ class Searcher {
 // The response as one JSON document:
 // {"query","kinds","sources","total","offset","limit","took_ms","scored","threads","parsed",
 //  "understood":[{"words","what","as"}] (when plain words were read),
+//  "relaxed":{"words","best","of","with_all","message"} (relaxed matching only),
 //  "hits":[{"rank","id","kind","source","title","breadcrumb":[{"id","kind","label"}],
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
@@ -338,6 +356,10 @@ Result<SearchRequest> request_from_json(std::string_view json);
 
 // The request as JSON, in the form request_from_json reads.
 std::string to_json(const SearchRequest& request);
+
+// What relaxed matching did, as one line for people: "no record has all of
+// ribosome, membrane, fungus; showing records with 2 of 3 words".
+std::string to_text(const RelaxedMatch& relaxed);
 
 // Highlighted text as HTML (escaped, <mark> around matches).
 std::string to_html(const Highlighted& text);
