@@ -160,15 +160,21 @@ MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
     }
     m.all_ = std::make_shared<const Bitmap>(m.without({}));
     m.tiers_ = {{m.all_, ""}};
-    if (m.all_->size() < kRelaxBelow) m.tiers_ = m.relax(checked, *gen.evaluator);
-    m.add_intent_tiers(checked, *gen.evaluator);
+    // The kinds the query names are what it asks for: too few of them
+    // holding every word relaxes it ("H&E stories of colorectal cancer":
+    // stories rarely say cancer, participants do).
+    std::optional<Bitmap> named = named_kinds(checked, *gen.evaluator);
+    std::uint64_t with_all = named ? (*m.all_ & *named).size() : m.all_->size();
+    if (with_all < kRelaxBelow) m.tiers_ = m.relax(checked, *gen.evaluator, with_all);
+    if (named) m.tiers_ = kind_first(m.tiers_, *named, "a kind the query names");
     return m;
 }
 
 // Relaxed matching (tiers.h): the records meeting what stays required and
 // holding at least one of the words, in tiers by how many they hold; the
 // tiers as they were when the query cannot be relaxed or gains nothing.
-std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& evaluator) {
+std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& evaluator,
+                                  std::uint64_t with_all) {
     auto relaxable = relaxable_words(checked.tree);
     if (!relaxable || id_docs_) return tiers_;
     std::vector<Bitmap> holding;
@@ -189,7 +195,7 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
     }
     std::swap(all_, all);
     const auto n = static_cast<std::uint32_t>(levels.size());
-    RelaxedMatch r{relaxable->labels, 0, n, all->size()};
+    RelaxedMatch r{relaxable->labels, 0, n, with_all};
     std::vector<Tier> tiers;
     for (std::uint32_t j = n; j >= 1; --j) {
         Bitmap exactly = *all_ & levels[j - 1];
@@ -204,12 +210,13 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
     return tiers;
 }
 
-// Records of a kind the query names first, when ordered by relevance.
-void MatchSet::add_intent_tiers(const CheckedRequest& checked, Evaluator& evaluator) {
-    if (checked.intents.empty() || !checked.by_relevance) return;
+// The records of the kinds the query names, when it names some and is
+// ordered by relevance (they come first).
+std::optional<Bitmap> MatchSet::named_kinds(const CheckedRequest& checked, Evaluator& evaluator) {
+    if (checked.intents.empty() || !checked.by_relevance) return std::nullopt;
     Bitmap named;
     for (const auto& intent : checked.intents) named |= evaluator.eval(intent);
-    tiers_ = split_tiers(tiers_, named, "a kind the query names");
+    return named;
 }
 
 Bitmap MatchSet::without(std::string_view field) const {

@@ -81,8 +81,9 @@ class MatchSet {
     std::optional<RelaxedMatch> relaxed_;
     QueryNode ranking_tree_;
 
-    std::vector<Tier> relax(const CheckedRequest& checked, Evaluator& evaluator);
-    void add_intent_tiers(const CheckedRequest& checked, Evaluator& evaluator);
+    std::vector<Tier> relax(const CheckedRequest& checked, Evaluator& evaluator,
+                            std::uint64_t with_all);
+    static std::optional<Bitmap> named_kinds(const CheckedRequest& checked, Evaluator& evaluator);
 };
 
 }  // namespace atlas::detail

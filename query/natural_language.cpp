@@ -218,12 +218,19 @@ struct KindWords {
     std::vector<std::string_view> intents;
 };
 
+// Files that are images, by format (HTAN's imaging levels are OME-TIFF).
+constexpr std::string_view kImageFiles =
+    "kind:file format:(OME-TIFF OR tiff OR tif OR svs OR ndpi OR czi OR png OR jpg OR jpeg)";
+
 const std::vector<KindWords>& kind_words() {
     static const std::vector<KindWords> table = {
         {{"tomogram", "tomograms"}, {"kind:tomogram"}},
         {{"tilt series", "tiltseries", "tilt-series"}, {"kind:tiltseries"}},
-        {{"annotation", "annotations", "segmentation", "segmentations", "point", "points"},
-         {"kind:annotation"}},
+        {{"annotation", "annotations"}, {"kind:annotation"}},
+        {{"segmentation", "segmentations", "mask", "masks"},
+         {"kind:annotation shape:(SegmentationMask OR InstanceSegmentation)"}},
+        {{"point", "points", "particle", "particles"},
+         {"kind:annotation shape:(Point OR OrientedPoint)"}},
         {{"dataset", "datasets"}, {"kind:dataset"}},
         {{"run", "runs"}, {"kind:run"}},
         {{"deposition", "depositions"}, {"kind:deposition"}},
@@ -232,7 +239,7 @@ const std::vector<KindWords>& kind_words() {
         {{"organ", "organs"}, {"kind:organ"}},
         {{"file", "files"}, {"kind:file"}},
         {{"data"}, {"kind:file", "kind:dataset"}},
-        {{"image", "images", "slide", "slides"}, {"kind:file", "kind:story"}},
+        {{"image", "images", "slide", "slides"}, {kImageFiles, "kind:story"}},
         {{"patient", "patients", "case", "cases", "participant", "participants"},
          {"kind:participant", "kind:donor"}},
         {{"specimen", "specimens", "biospecimen", "biospecimens", "sample", "samples"},

@@ -67,23 +67,27 @@ std::vector<Bitmap> at_least(const std::vector<Bitmap>& sets) {
     return out;
 }
 
-std::vector<Tier> split_tiers(const std::vector<Tier>& tiers, const Bitmap& first,
-                              const std::string& label) {
+std::vector<Tier> kind_first(const std::vector<Tier>& tiers, const Bitmap& first,
+                             const std::string& label) {
     auto joined = [](const std::string& a, const std::string& b) {
         return a.empty() ? b : b.empty() ? a : a + ", " + b;
     };
-    std::vector<Tier> out;
+    std::vector<Tier> in, out;
     for (const auto& t : tiers) {
-        auto in = std::make_shared<const Bitmap>(*t.docs & first);
-        if (in->size() == t.docs->size()) {  // the same set: keep it (ranking.h's all())
-            out.push_back({t.docs, joined(t.label, label)});
+        auto part = std::make_shared<const Bitmap>(*t.docs & first);
+        if (part->size() == t.docs->size()) {  // the same set: keep it (ranking.h's all())
+            in.push_back({t.docs, joined(t.label, label)});
             continue;
         }
-        auto rest = in->empty() ? t.docs : std::make_shared<const Bitmap>(*t.docs - first);
-        if (!in->empty()) out.push_back({std::move(in), joined(t.label, label)});
-        out.push_back({std::move(rest), t.label});
+        if (part->empty()) {
+            out.push_back(t);
+            continue;
+        }
+        out.push_back({std::make_shared<const Bitmap>(*t.docs - first), t.label});
+        in.push_back({std::move(part), joined(t.label, label)});
     }
-    return out;
+    in.insert(in.end(), out.begin(), out.end());
+    return in;
 }
 
 }  // namespace atlas::detail

@@ -56,10 +56,11 @@ struct Tier {
     std::string label;
 };
 
-// Each tier of `tiers` split in two: its documents in `first` (labelled
-// `label` too), then the others; empty parts are left out, and a part that
-// is the whole tier keeps its bitmap.
-std::vector<Tier> split_tiers(const std::vector<Tier>& tiers, const Bitmap& first,
-                              const std::string& label);
+// The tiers' documents in `first` (labelled `label` too), tier by tier,
+// then the others, tier by tier: a record of a kind the query names holding
+// one of its words comes before other records holding them all.  Empty
+// parts are left out; a part that is a whole tier keeps its bitmap.
+std::vector<Tier> kind_first(const std::vector<Tier>& tiers, const Bitmap& first,
+                             const std::string& label);
 
 }  // namespace atlas::detail

@@ -94,6 +94,8 @@ TEST_CASE("kind words name the kinds that rank first; stopwords are loose; the r
     CHECK(tomograms.intents == std::vector<std::string>{"kind:tomogram"});
     CHECK(only({"tilt", "series"}).intents == std::vector<std::string>{"kind:tiltseries"});
     CHECK(only({"scans"}).intents == std::vector<std::string>{"kind:dataset source:hoa"});
+    CHECK(only({"segmentations"}).intents ==
+          std::vector<std::string>{"kind:annotation shape:(SegmentationMask OR InstanceSegmentation)"});
     CHECK(only({"patients"}).intents ==
           std::vector<std::string>{"kind:participant", "kind:donor"});
     CHECK(only({"ground", "truth"}).query == "(ground_truth:yes OR \"ground truth\")");

@@ -397,3 +397,27 @@ TEST_CASE("siblings collapsed: pages across the tiers are slices of one list, na
         }
     }
 }
+
+TEST_CASE("too few records of a kind the words name holding every word relax the query; that kind first") {
+    // 48 records hold CyCIF and colorectal; two of them are stories.  Asked
+    // for stories, the query is relaxed, and a story holding one of the
+    // words comes before a file holding both.
+    SearchResult together = search(request("CyCIF colorectal", 0, kMaxLimit));
+    CHECK_FALSE(together.relaxed.has_value());
+    SearchResult stories = search(request("CyCIF colorectal stories", 0, kMaxLimit));
+    REQUIRE(stories.relaxed.has_value());
+    CHECK(stories.relaxed->with_all == 2);
+    CHECK(stories.total > together.total);
+    std::size_t first_other = 0;
+    while (first_other < stories.hits.size() && stories.hits[first_other].kind == "story") {
+        ++first_other;
+    }
+    REQUIRE(first_other >= 3);
+    REQUIRE(first_other < stories.hits.size());
+    for (std::size_t i = first_other; i < stories.hits.size(); ++i) {
+        CHECK(stories.hits[i].kind != "story");
+    }
+    auto both = test::hit_ids(together);
+    CHECK(std::find(both.begin(), both.end(), stories.hits[2].id) == both.end());
+    CHECK(std::find(both.begin(), both.end(), stories.hits[first_other].id) != both.end());
+}
