@@ -126,7 +126,7 @@ TEST_CASE("the judged set has 60+ queries, 6+ per class, each with a rule and gr
     }
 }
 
-TEST_CASE("every rule of the judged set runs on the sample; 30+ queries and every portal judged") {
+TEST_CASE("every rule of the judged set runs on the sample - 30+ queries and every portal judged") {
     JudgmentCatalog& catalog = sample_catalog();
     std::size_t evaluated = 0;
     std::set<std::string> sources;

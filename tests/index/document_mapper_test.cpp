@@ -95,7 +95,7 @@ TEST_CASE(
     CHECK(weighed_once.count("annotation") == 0);
 }
 
-TEST_CASE("own keyword and boolean values get an owner term; inherited and rolled-up ones do not") {
+TEST_CASE("own keyword and boolean values get an owner term - inherited and rolled-up ones do not") {
     auto level = holders("level", "Level 2");
     CHECK(kinds_of(level.owners) == std::set<std::string>{"file"});
     CHECK(kinds_of(level.all).count("participant") == 1);

@@ -507,7 +507,7 @@ TEST_CASE("numbers that overflow are reported, and the catalog stays valid JSON"
     CHECK(rows > 10);
 }
 
-TEST_CASE("ill-formed UTF-8 in a file is repaired and reported; the output stays valid JSON") {
+TEST_CASE("ill-formed UTF-8 in a file is repaired and reported - the output stays valid JSON") {
     test::TempDir dir;
     fs::path src = dir.path() / "src";
     test::copy_tree(test::sample_cryoet() / "10440", src / "10440");
@@ -573,7 +573,7 @@ TEST_CASE("a FIFO, a wrong-typed required field and a second annotation file are
     CHECK(hits(dir.path() / "index", "id:cryoet:annotation:10000/TS_027/13.480/102") == 1);
 }
 
-TEST_CASE("an unreadable kept record is a warning; an unreadable catalog stops the build") {
+TEST_CASE("an unreadable kept record is a warning - an unreadable catalog stops the build") {
     test::TempDir dir;
     fs::path src = copy_corpus(dir.path() / "src");
     fs::path index = dir.path() / "index";

@@ -1003,7 +1003,7 @@ TEST_CASE(
     }
 }
 
-TEST_CASE("Two has_children entries may be met by different children; one must be met by one") {
+TEST_CASE("Two has_children entries may be met by different children - one must be met by one") {
     Catalog& db = catalog();
     // In the sample, dataset 10155 has ground-truth annotations and an annotation
     // of a cell, but no ground-truth annotation of a cell.

@@ -202,7 +202,7 @@ TEST_CASE("the query's words are marked in the title and the snippet of the reco
 }
 
 TEST_CASE(
-    "explain under relevance gives each part of the query and its score; they sum to the hit's") {
+    "explain under relevance gives each part of the query and its score - they sum to the hit's") {
     SearchRequest r;
     r.query = "ribosome S. pombe";
     r.explain = true;

@@ -346,7 +346,7 @@ TEST_CASE("a dataset id typed as the whole query adds the dataset and every reco
     CHECK_SAME_IDS(ids(*m.all()), all);
 }
 
-TEST_CASE("an id shared by a dataset and a deposition identifies both; words are never ids") {
+TEST_CASE("an id shared by a dataset and a deposition identifies both - words are never ids") {
     SearchRequest r;
     r.query = "10000";
     auto c = test::checked(r, gen());

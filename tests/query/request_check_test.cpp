@@ -310,7 +310,7 @@ TEST_CASE("a request is ranked only by relevance and only when its query has wor
     CHECK_FALSE(ranked("ribosome", {{"title", false}}));
 }
 
-TEST_CASE("a sort comes out as its field and direction; relevance is no field") {
+TEST_CASE("a sort comes out as its field and direction - relevance is no field") {
     SearchRequest r;
     r.sort = {{"quality", true}};
     auto c = passed(r);
@@ -412,7 +412,7 @@ TEST_CASE("each facet comes with its field, numbers and dates included") {
     }
 }
 
-TEST_CASE("the query comes out parsed; an empty one matches every record") {
+TEST_CASE("the query comes out parsed - an empty one matches every record") {
     SearchRequest r;
     r.query = "ribosome quality:>=4";
     auto c = passed(r);

@@ -180,7 +180,7 @@ TEST_CASE("at_least counts the sets each document is in") {
     CHECK(levels[2] == Bitmap::range(8, 10));
 }
 
-TEST_CASE("free words and synonyms relax; fields, phrases, exact values and exclusions stay") {
+TEST_CASE("free words and synonyms relax - fields, phrases, exact values and exclusions stay") {
     auto tree = [](const std::string& q) {
         SearchRequest r = request(q, 0, 0);
         return test::checked(r, gen()).tree;
@@ -315,7 +315,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "relaxed, fielded terms stay required; with few records holding every word, those come first") {
+    "relaxed, fielded terms stay required - with few records holding every word, those come first") {
     SearchResult r = search(request("organism:pombe ribosome kidney", 0, kMaxLimit));
     REQUIRE(r.relaxed.has_value());
     CHECK(r.relaxed->words == std::vector<std::string>{"ribosome", "kidney"});
@@ -326,16 +326,17 @@ TEST_CASE(
     CHECK(std::set<std::string>(want.begin(), want.end()) ==
           std::set<std::string>(got.begin(), got.end()));
 
-    // One record holds both: it comes first, then those holding one.
-    SearchResult both = search(request("liver male", 0, kMaxLimit));
-    auto held = holding({"liver", "male"});
+    // One record holds both words ("+male": the word, not the sex): it comes
+    // first, then those holding one.
+    SearchResult both = search(request("liver +male", 0, kMaxLimit));
+    auto held = holding({"liver", "+male"});
     auto all_of = test::record_ids(gen().db, held[0] & held[1]);
     REQUIRE(all_of.size() == 1);
     REQUIRE(both.relaxed.has_value());
     CHECK(both.relaxed->with_all == 1);
     CHECK(both.relaxed->best == 2);
     CHECK(both.hits.front().id == *all_of.begin());
-    CHECK(both.total == search(request("liver OR male", 0, 0)).total);
+    CHECK(both.total == search(request("liver OR +male", 0, 0)).total);
     CHECK(to_text(*both.relaxed) ==
           "only 1 record has all of liver, male; then records with fewer of the 2 words");
 }
@@ -398,7 +399,7 @@ TEST_CASE("siblings collapsed: pages across the tiers are slices of one list, na
     }
 }
 
-TEST_CASE("too few records of a kind the words name holding every word relax the query; that kind first") {
+TEST_CASE("too few records of a kind the words name holding every word relax the query - that kind first") {
     // 48 records hold CyCIF and colorectal; two of them are stories.  Asked
     // for stories, the query is relaxed, and a story holding one of the
     // words comes before a file holding both.

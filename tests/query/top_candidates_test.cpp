@@ -111,7 +111,7 @@ TEST_CASE("in_page_order puts higher scores first, then the tie rank, then the d
     CHECK_FALSE(detail::in_page_order(tie, 1.0, 2, 1.0, 2));
 }
 
-TEST_CASE("a query whose weighted parts are terms with lists has candidates; others have none") {
+TEST_CASE("a query whose weighted parts are terms with lists has candidates - others have none") {
     for (const auto& query : kListed) {
         CAPTURE(query);
         auto c = find(query);

@@ -144,7 +144,7 @@ TEST_CASE("csv: column() ignores case and spaces around header names") {
     CHECK(t.header[0] == " Rating ");
 }
 
-TEST_CASE("csv: read_csv_file reads a file; a missing, oversized or directory path is io") {
+TEST_CASE("csv: read_csv_file reads a file - a missing, oversized or directory path is io") {
     test::TempDir dir;
     fs::path file = dir.path() / "manifest.csv";
     test::write_file(file, "\xEF\xBB\xBF" "name,drs_uri\r\n\"a \"\"b\"\".tif\",drs://h/1\r\n");

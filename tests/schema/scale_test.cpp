@@ -121,7 +121,7 @@ TEST_CASE("scale: the quality levels are the portal's five, with the issue's des
     }
 }
 
-TEST_CASE("scale: quality, quality_best and quality_mean are rated; no other number field is") {
+TEST_CASE("scale: quality, quality_best and quality_mean are rated - no other number field is") {
     const std::set<std::string_view> rated{"quality", "quality_best", "quality_mean"};
     auto quality = field_scale(field("quality"));
     REQUIRE_FALSE(quality.empty());

@@ -87,7 +87,7 @@ TEST_CASE("parse_options stops at the first error or when the table says it is d
     CHECK(stopped.stop);
 }
 
-TEST_CASE("parse_options without words calls every non-option unknown; switches may ignore =") {
+TEST_CASE("parse_options without words calls every non-option unknown - switches may ignore =") {
     auto g = toy_grammar(false, true);
     Toy t;
     CHECK(parse_options(g, {"x"}, t) == "unknown 'x'");

@@ -301,7 +301,7 @@ TEST_CASE("hoa: causes of death spelled Covid or COVID-19 become COVID-19, origi
     CHECK(ds_cause.original == "Covid");
 }
 
-TEST_CASE("hoa: donor age, sex, weight and height; nulls are absent") {
+TEST_CASE("hoa: donor age, sex, weight and height - nulls are absent") {
     const auto& c = sample();
     auto raw = load(sample_root() / "metadata" /
                     "LADAF-2020-27_heart_complete-organ_19.89um_bm18.json")["donor"]
@@ -373,7 +373,7 @@ TEST_CASE("hoa: organs and scans inherit every donor fact, medical history inclu
     CHECK(with_history > 20);
 }
 
-TEST_CASE("hoa: an age of '<18' is an age group without a number; 12 is a number under 18") {
+TEST_CASE("hoa: an age of '<18' is an age group without a number - 12 is a number under 18") {
     SampleCopy copy;
     edit(copy.file(std::string(kA129) + ".json"), "\"age\": 30,", "\"age\": \"<18\",");
     edit(copy.file("LADAF-2022-13_kidney_1_complete-organ_15.77um_bm18.json"), "\"age\": 85,",
@@ -543,7 +543,7 @@ TEST_CASE("hoa: organs and donors roll up their datasets' facts and counts") {
     CHECK(texts(c.get("hoa:donor:LADAF-2020-27"), "organ").size() == 3);
 }
 
-TEST_CASE("hoa: unknown keys, wrong types and units in strings are warnings; records are kept") {
+TEST_CASE("hoa: unknown keys, wrong types and units in strings are warnings - records are kept") {
     SampleCopy copy;
     const std::string a129 = std::string(kA129) + ".json";
     edit(copy.file(a129), "{\n", "{\n  \"curator_note\": \"x\",\n");

@@ -129,7 +129,7 @@ TEST_CASE("Minerva: every channel group and channel of an exhibit is a marker") 
     CHECK(std::binary_search(markers.begin(), markers.end(), "Ki67"));
 }
 
-TEST_CASE("Minerva: an empty Header gives the exhibit name as title; a Name is the title") {
+TEST_CASE("Minerva: an empty Header gives the exhibit name as title - a Name is the title") {
     auto crc02 = load(exhibit("HTA-CRCATLAS-1", "crc02-overview"));
     REQUIRE(std::string(crc02["Header"].GetString()).empty());
     REQUIRE_FALSE(crc02.HasMember("Name"));

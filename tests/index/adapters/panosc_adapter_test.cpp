@@ -110,7 +110,7 @@ TEST_CASE("PaNOSC: the search-api fixture gives a record per entity of every kin
     }
 }
 
-TEST_CASE("PaNOSC: ids are pids; a file is named by its dataset and its name") {
+TEST_CASE("PaNOSC: ids are pids - a file is named by its dataset and its name") {
     const auto& c = sample();
     for (const auto& [pid, doc] : fixture_model("Dataset")) {
         const Record& r = c.get("panosc:dataset:" + pid);
@@ -174,7 +174,7 @@ TEST_CASE("PaNOSC: a document has its members as authors and its datasets' facts
     CHECK(only(doc, "photon_energy").origin == Origin::rollup);
 }
 
-TEST_CASE("PaNOSC: a document's DOI-shaped pid is its DOI; a dataset's handle is not") {
+TEST_CASE("PaNOSC: a document's DOI-shaped pid is its DOI - a dataset's handle is not") {
     const auto& c = sample();
     for (const auto& [pid, doc] : fixture_model("Document")) {
         CAPTURE(pid);
