@@ -84,6 +84,7 @@ void HitReader::explain(Hit& hit, std::uint32_t docid, std::string order) const 
             one.set_weighting_scheme(bm25());
             Xapian::MSet m = one.get_mset(0, 1);
             if (!m.empty()) p.score = m.begin().get_weight();
+            if (part.optional) p.score *= kOptionalWeight;  // as the whole query weighs it
             p.fields = fields_with_words(gen_.db, docid, part);
             e.parts.push_back(std::move(p));
         }

@@ -2,6 +2,7 @@
 #include "match_set.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -165,16 +166,86 @@ MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
     // stories rarely say cancer, participants do).
     std::optional<Bitmap> named = named_kinds(checked, *gen.evaluator);
     std::uint64_t with_all = named ? (*m.all_ & *named).size() : m.all_->size();
-    if (with_all < kRelaxBelow) m.tiers_ = m.relax(checked, *gen.evaluator, with_all);
+    if (with_all < kRelaxBelow) {
+        m.tiers_ = m.relax(checked, *gen.evaluator, with_all, named ? &*named : nullptr);
+    }
     if (named) m.tiers_ = kind_first(m.tiers_, *named, "a kind the query names");
+    if (auto owners = filter_owners(checked, *gen.evaluator)) {
+        m.tiers_ = kind_first(m.tiers_, *owners, "holds a filtered value itself");
+    }
     return m;
 }
+
+// The records holding a value the request's filters name as their own (not
+// inherited or rolled up): under a filter on a field that rolls up, the
+// owners come first (the level-2 files before the participants above them).
+std::optional<Bitmap> MatchSet::filter_owners(const CheckedRequest& checked, Evaluator& evaluator) {
+    if (!checked.by_relevance) return std::nullopt;
+    std::optional<Bitmap> owners;
+    for (const auto& f : checked.filters) {
+        if (f.mode != Filter::Mode::any || !is_facet(*f.spec)) continue;
+        for (const auto& v : f.values) {
+            if (v.kind != QueryNode::Kind::exact || v.prefix) continue;
+            if (!owners) owners.emplace();
+            *owners |= evaluator.term_docs(own_term(*f.spec, v.value));
+        }
+    }
+    return owners;
+}
+
+namespace {
+
+// The kinds the query names, for a person: "story", "file or story".
+std::string kind_names(const std::vector<QueryNode>& intents) {
+    std::vector<std::string> names;
+    std::vector<const QueryNode*> stack;
+    for (const auto& i : intents) stack.push_back(&i);
+    while (!stack.empty()) {
+        const QueryNode* n = stack.back();
+        stack.pop_back();
+        if (n->kind == QueryNode::Kind::exact && n->field == "kind" &&
+            std::find(names.begin(), names.end(), n->value) == names.end()) {
+            names.push_back(n->value);
+        }
+        for (const auto& c : n->children) stack.push_back(&c);
+    }
+    std::sort(names.begin(), names.end());
+    return fmt::format("{}", fmt::join(names, " or "));
+}
+
+// Keeps the kMaxRelaxedWords rarest of `holding` (and their labels); the
+// records of the others must hold them all (`required`).
+void keep_rarest(std::vector<Bitmap>& holding, std::vector<std::string>& labels, Bitmap& required) {
+    if (holding.size() <= kMaxRelaxedWords) return;
+    std::vector<std::size_t> order(holding.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return holding[a].size() < holding[b].size();
+    });
+    std::vector<Bitmap> kept;
+    std::vector<std::string> kept_labels;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        std::size_t i = order[k];
+        if (k >= kMaxRelaxedWords) {
+            required &= holding[i];
+            continue;
+        }
+        kept.push_back(std::move(holding[i]));
+        kept_labels.push_back(std::move(labels[i]));
+    }
+    holding = std::move(kept);
+    labels = std::move(kept_labels);
+}
+
+}  // namespace
 
 // Relaxed matching (tiers.h): the records meeting what stays required and
 // holding at least one of the words, in tiers by how many they hold; the
 // tiers as they were when the query cannot be relaxed or gains nothing.
+// When the query names kinds and enough other records hold every word, only
+// records of those kinds are relaxed (`named`): the others keep every word.
 std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& evaluator,
-                                  std::uint64_t with_all) {
+                                  std::uint64_t with_all, const Bitmap* named) {
     auto relaxable = relaxable_words(checked.tree);
     if (!relaxable || id_docs_) return tiers_;
     std::vector<Bitmap> holding;
@@ -185,8 +256,11 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
         holding.push_back(evaluator.eval(*w));
         if (holding.back().empty() && !checked.request->typo_tolerance) return tiers_;
     }
+    Bitmap required = evaluator.eval(relaxable->required);
+    keep_rarest(holding, relaxable->labels, required);
     auto levels = at_least(holding);
-    Bitmap relaxed_text = evaluator.eval(relaxable->required) & levels.front();
+    Bitmap relaxed_text = required & levels.front();
+    if (named != nullptr && all_->size() >= kRelaxBelow) relaxed_text = text_ | (relaxed_text & *named);
     Bitmap text = std::exchange(text_, std::move(relaxed_text));
     auto all = std::make_shared<const Bitmap>(without({}));
     if (all->size() == all_->size()) {  // no record holds fewer words than all
@@ -195,7 +269,7 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
     }
     std::swap(all_, all);
     const auto n = static_cast<std::uint32_t>(levels.size());
-    RelaxedMatch r{relaxable->labels, 0, n, with_all};
+    RelaxedMatch r{relaxable->labels, 0, n, with_all, kind_names(checked.intents)};
     std::vector<Tier> tiers;
     for (std::uint32_t j = n; j >= 1; --j) {
         Bitmap exactly = *all_ & levels[j - 1];

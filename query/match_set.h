@@ -82,8 +82,9 @@ class MatchSet {
     QueryNode ranking_tree_;
 
     std::vector<Tier> relax(const CheckedRequest& checked, Evaluator& evaluator,
-                            std::uint64_t with_all);
+                            std::uint64_t with_all, const Bitmap* named);
     static std::optional<Bitmap> named_kinds(const CheckedRequest& checked, Evaluator& evaluator);
+    static std::optional<Bitmap> filter_owners(const CheckedRequest& checked, Evaluator& evaluator);
 };
 
 }  // namespace atlas::detail

@@ -138,6 +138,7 @@ constexpr std::array kComparators = {
     Comparator{"until", Op::le, "released"},
     Comparator{"in", Op::within, "released"},
     Comparator{"during", Op::within, "released"},
+    Comparator{"from", Op::within, "released"},
 };
 
 // Unit words find_unit() does not know.
@@ -321,7 +322,13 @@ bool is_date_text(std::string_view text) {
         }
         return year >= 1900 && year <= 2100;
     }
-    return text.size() >= 7 && text[4] == '-' && is_date_text(text.substr(0, 4));
+    // 2023-06 or 2023-06-01: digits where digits go.
+    if ((text.size() != 7 && text.size() != 10) || !is_date_text(text.substr(0, 4))) return false;
+    for (std::size_t i = 4; i < text.size(); ++i) {
+        bool dash = i == 4 || i == 7;
+        if (dash != (text[i] == '-') || (!dash && (text[i] < '0' || text[i] > '9'))) return false;
+    }
+    return true;
 }
 
 // A number as typed ("40", "10um", "4.26µm"), and a unit word after it.
@@ -425,6 +432,7 @@ class Reader {
             std::optional<Reading> r = comparison(i);
             if (!r) r = flag(i);
             if (!r) r = kind(i);
+            if (r && r->as == Reading::As::kind && modifies(out, i)) r->intents.clear();
             if (!r && contains(kStopwords, words_[i])) r = reading(Reading::As::stopword, i, i + 1);
             if (!r) {
                 ++i;
@@ -437,6 +445,20 @@ class Reader {
     }
 
   private:
+    // A kind word after "of", "from" or "with" that follows another kind word
+    // says whose, not what: "liver scans of male donors" asks for scans.
+    bool modifies(const std::vector<Reading>& before, std::size_t at) const {
+        auto kind = std::find_if(before.rbegin(), before.rend(), [](const Reading& r) {
+            return r.as == Reading::As::kind && !r.intents.empty();
+        });
+        if (kind == before.rend()) return false;
+        constexpr std::array<std::string_view, 3> kWhose = {"of", "from", "with"};
+        for (std::size_t i = kind->end; i < at; ++i) {
+            if (contains(kWhose, words_[i])) return true;
+        }
+        return false;
+    }
+
     // [quantity words] [filler] comparator amount [and amount]
     std::optional<Reading> comparison(std::size_t begin) const {
         std::size_t at = begin;
@@ -514,6 +536,7 @@ std::string describe_reading(const Reading& reading) {
         case Reading::As::flag:
             return reading.query;
         case Reading::As::kind: {
+            if (reading.intents.empty()) return "optional (whose, not what)";
             std::string kinds;
             for (const auto& intent : reading.intents) {
                 if (!kinds.empty()) kinds += " or ";

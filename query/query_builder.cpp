@@ -15,8 +15,6 @@ namespace {
 // (searcher.cpp scores a huge set in halves).
 Xapian::Query match_all() { return Xapian::Query(std::string()); }
 
-// What an optional word weighs beside a required one.
-constexpr double kOptionalWeight = 0.05;
 
 // Expansion limits: a prefix or a stem never turns into an unbounded OR.
 constexpr std::size_t kMaxWildcardTerms = 200;

@@ -20,6 +20,12 @@ namespace atlas::detail {
 // (MultiValueRangeSource).
 using RangeDocs = std::function<Xapian::Query(const QueryNode& range)>;
 
+// What an optional word (QueryNode::optional: a stopword, a kind word)
+// weighs beside a required one: enough to order records that match the rest
+// equally, not enough to lift a record above a better match of the rest
+// ("the" is rare in metadata, so its full BM25 weight is large).
+inline constexpr double kOptionalWeight = 0.02;
+
 // Builds the Xapian query for `node`.  Fielded words are stemmed against the
 // index's own terms (each field's words are stored unstemmed, see schema.h),
 // so `db` is needed.  Throws only Xapian errors.

@@ -702,7 +702,8 @@ class Parser {
         if (vocabulary == nullptr || vocabulary->size() == 0) return;
         std::vector<QueryNode> out;
         for (std::size_t i = 0; i < parts.size(); ++i) {
-            const QueryNode* first = words_of(parts[i]);
+            // A key never starts at a loose word: "all" is no leukemia.
+            const QueryNode* first = parts[i].optional ? nullptr : words_of(parts[i]);
             std::optional<QueryNode> best;
             std::size_t best_end = i;
             if (first != nullptr) {
@@ -775,16 +776,30 @@ struct PlainRun {
     std::vector<Reading> readings;
 };
 
+// Which lexemes are plain words: not inside a field's group (title:(...)).
+std::vector<bool> plain_lexemes(const std::vector<Lexeme>& lexemes) {
+    std::vector<bool> plain(lexemes.size(), false);
+    std::vector<bool> fielded{false};  // per open group: inside a field's
+    for (std::size_t i = 0; i < lexemes.size(); ++i) {
+        const Lexeme& l = lexemes[i];
+        if (l.type == Lexeme::Type::open) fielded.push_back(fielded.back() || !l.field.empty());
+        if (l.type == Lexeme::Type::close && fielded.size() > 1) fielded.pop_back();
+        plain[i] = !fielded.back() && is_plain(lexemes, i);
+    }
+    return plain;
+}
+
 std::vector<PlainRun> plain_runs(const std::vector<Lexeme>& lexemes) {
     std::vector<PlainRun> runs;
+    std::vector<bool> plain = plain_lexemes(lexemes);
     for (std::size_t i = 0; i < lexemes.size();) {
-        if (!is_plain(lexemes, i)) {
+        if (!plain[i]) {
             ++i;
             continue;
         }
         PlainRun run{i, i, {}};
         std::vector<std::string_view> typed;
-        for (; run.end < lexemes.size() && is_plain(lexemes, run.end); ++run.end) {
+        for (; run.end < lexemes.size() && plain[run.end]; ++run.end) {
             typed.push_back(lexemes[run.end].text);
         }
         run.readings = read_plain_words(typed);
@@ -807,7 +822,9 @@ bool has_required_part(const std::vector<Lexeme>& lexemes, const std::vector<Pla
     for (std::size_t i = 0; i < lexemes.size(); ++i) {
         const Lexeme& l = lexemes[i];
         bool term = l.type == Lexeme::Type::word || l.type == Lexeme::Type::phrase;
-        if (term && !l.negated && !loose[i]) return true;
+        bool punctuation = l.type == Lexeme::Type::word && l.field.empty() &&
+                           l.text.find(':') == std::string::npos && tokenize(l.text).empty();
+        if (term && !l.negated && !loose[i] && !punctuation) return true;
     }
     return false;
 }
@@ -835,9 +852,16 @@ std::string required_kind_query(const std::string& words, const Reading& r) {
     return out + ")";
 }
 
+// The query language alone, plain words taken as typed: what readings are
+// written in (an intent of "points" holds the word Point).
+Result<QueryNode> parse_language(std::string_view text) {
+    static const ParseOptions kNone;
+    return Parser(Lexer(text).run(), kNone).parse();
+}
+
 void add_intents(const Reading& r, ReadQuery& out) {
     for (const auto& text : r.intents) {
-        auto node = parse_query(text);
+        auto node = parse_language(text);
         if (!node.ok()) continue;
         std::string key = node.value().describe();
         bool seen = std::any_of(out.intents.begin(), out.intents.end(),
@@ -846,18 +870,20 @@ void add_intents(const Reading& r, ReadQuery& out) {
     }
 }
 
-// Applies one reading of lexemes [begin, end) to `into`.
 // How the loose words of a query are taken: kind words and stopwords are
 // optional when something else is required; else kind words are required
-// (as their words or their kinds), and stopwords only when nothing else is
-// there (a query of "the who" still searches them).
+// (as their words or their kinds, any of them: "tomograms and tilt series"),
+// and stopwords only when nothing else is there (a query of "the who" still
+// searches them).
 struct Looseness {
     bool kinds_required = false;
     bool stopwords_required = false;
+    int kind_groups = 0;  // required kind groups written so far
 };
 
+// Applies one reading of lexemes [begin, end) to `into`.
 void apply_reading(const Reading& r, std::vector<Lexeme>& lexemes, std::size_t begin,
-                   std::size_t end, Looseness loose, std::vector<Lexeme>& into, ReadQuery& out) {
+                   std::size_t end, Looseness& loose, std::vector<Lexeme>& into, ReadQuery& out) {
     std::string words = words_text(lexemes, begin, end);
     std::string replacement;
     switch (r.as) {
@@ -872,7 +898,10 @@ void apply_reading(const Reading& r, std::vector<Lexeme>& lexemes, std::size_t b
         case Reading::As::stopword:
             break;
     }
-    if (!replacement.empty() && parse_query(replacement).ok()) {
+    if (!replacement.empty() && parse_language(replacement).ok()) {
+        if (r.as == Reading::As::kind && loose.kind_groups++ > 0) {
+            into.push_back(lexemes_of("OR").front());
+        }
         auto more = lexemes_of(replacement);
         into.insert(into.end(), more.begin(), more.end());
         out.understood.push_back({words, std::string(describe_what(r)),

@@ -216,7 +216,7 @@ void write_corrections(Writer& w, const SearchResult& result) {
     w.EndArray();
 }
 
-// Relaxed matching: {"words", "best", "of", "with_all", "message"}.
+// Relaxed matching: {"words", "best", "of", "with_all", "among" (when kinds decided), "message"}.
 void write_relaxed(Writer& w, const SearchResult& result) {
     if (!result.relaxed) return;
     const RelaxedMatch& r = *result.relaxed;
@@ -229,6 +229,10 @@ void write_relaxed(Writer& w, const SearchResult& result) {
     w.Uint(r.of);
     w.Key("with_all");
     w.Uint64(r.with_all);
+    if (!r.among.empty()) {
+        w.Key("among");
+        w.String(r.among);
+    }
     w.Key("message");
     w.String(to_text(r));
     w.EndObject();
@@ -378,13 +382,14 @@ std::string to_json(const SearchResult& result) {
 
 std::string to_text(const RelaxedMatch& relaxed) {
     std::string words = fmt::format("{}", fmt::join(relaxed.words, ", "));
+    std::string record = relaxed.among.empty() ? "record" : relaxed.among + " record";
     if (relaxed.with_all == 0) {
-        return fmt::format("no record has all of {}; showing records with {} of {} words", words,
-                           relaxed.best, relaxed.of);
+        return fmt::format("no {} has all of {}; showing records with {} of {} words", record,
+                           words, relaxed.best, relaxed.of);
     }
-    return fmt::format("only {} {} all of {}; then records with fewer of the {} words",
-                       relaxed.with_all, relaxed.with_all == 1 ? "record has" : "records have",
-                       words, relaxed.of);
+    return fmt::format("only {} {}{} all of {}; then records with fewer of the {} words",
+                       relaxed.with_all, record, relaxed.with_all == 1 ? " has" : "s have", words,
+                       relaxed.of);
 }
 
 std::string to_json(const Error& error) {

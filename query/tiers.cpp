@@ -17,7 +17,13 @@ bool is_relaxable(const QueryNode& n) {
 std::string label_of(const QueryNode& n) {
     if (n.kind == K::synonym && !n.children.empty()) return label_of(n.children.front());
     std::string out;
-    for (const auto& t : n.tokens) out += (out.empty() ? "" : " ") + t;
+    auto add = [&out](const std::string& word) {
+        if (!out.empty()) out += ' ';
+        out += word;
+    };
+    for (const auto& t : n.tokens) add(t);
+    // A spelling of several words ("colorectal cancer"): each word's label.
+    for (const auto& c : n.children) add(label_of(c));
     if (out.empty()) out = n.describe();
     return out;
 }

@@ -34,6 +34,11 @@ inline constexpr std::uint64_t kRelaxBelow = 3;
 // required free-text words (one word, not a phrase, no field) or synonyms
 // (one concept); fielded terms, phrases, exact values, ranges and
 // exclusions stay required.
+// At most this many words are relaxed, the rarest (what a record holding
+// them shares least by chance); the others stay required.  Counting "at
+// least j of n" costs n^2/2 bitmap operations.
+inline constexpr std::size_t kMaxRelaxedWords = 12;
+
 struct Relaxable {
     std::vector<const QueryNode*> words;  // into the tree; at least two
     std::vector<std::string> labels;      // each as searched: "ribosome", "s pombe"

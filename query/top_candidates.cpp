@@ -28,7 +28,8 @@ std::optional<std::vector<std::string>> weighted_terms(const QueryNode& tree,
     }
     std::vector<std::string> terms;
     for (const QueryNode* part : parts) {
-        if (part->kind == K::range) continue;  // ranges add no weight
+        if (part->optional) return std::nullopt;  // scaled in the query: not the lists' weights
+        if (part->kind == K::range) continue;     // ranges add no weight
         if (part->kind == K::words && !part->phrase && !part->prefix) {
             auto t = single_word_terms(*part, db);
             if (t.size() != 1) return std::nullopt;

@@ -88,7 +88,7 @@ TEST_CASE("a comparison needs something to compare: else its words stay words") 
     CHECK(read({"in", "vitro"})[0].as == Reading::As::stopword);
 }
 
-TEST_CASE("kind words name the kinds that rank first; stopwords are loose; the rest is left") {
+TEST_CASE("kind words name the kinds that rank first - stopwords are loose - the rest is left") {
     auto tomograms = only({"Tomograms"});
     CHECK(tomograms.as == Reading::As::kind);
     CHECK(tomograms.intents == std::vector<std::string>{"kind:tomogram"});
@@ -155,4 +155,43 @@ TEST_CASE("on the bundled portals, plain words find what the query language find
     auto understood = search("donors younger than 60").understood;
     REQUIRE(understood.size() == 2);
     CHECK(understood[1].as == "age:<60");
+}
+
+TEST_CASE("what the review found: intents written in words, fields' groups, loose words in keys") {
+    // An intent holding a kind word (shape:Point) is read as the language, once.
+    auto points = detail::read_query("ribosome points");
+    REQUIRE(points.ok());
+    REQUIRE(points.value().intents.size() == 1);
+    CHECK(points.value().intents[0].describe().find("shape") != std::string::npos);
+    // Words in a field's group are that field's words, never read.
+    auto fielded = detail::read_query("title:(tomograms of female donors)");
+    REQUIRE(fielded.ok());
+    CHECK(fielded.value().understood.empty());
+    CHECK(fielded.value().intents.empty());
+    CHECK(fielded.value().tree.describe().find("kind") == std::string::npos);
+    // Several kind words alone: records of any of the kinds.
+    auto kinds = detail::read_query("tomograms and tilt series");
+    REQUIRE(kinds.ok());
+    CHECK(kinds.value().tree.kind == detail::QueryNode::Kind::or_);
+    CHECK(kinds.value().intents.size() == 2);
+    // A kind word after "of" says whose: "liver scans of male donors" asks for scans.
+    auto whose = detail::read_query("liver scans of male donors");
+    REQUIRE(whose.ok());
+    REQUIRE(whose.value().intents.size() == 1);
+    CHECK(whose.value().intents[0].describe().find("hoa") != std::string::npos);
+    // Punctuation is not a required word.
+    auto dot = detail::read_query("tomograms .");
+    REQUIRE(dot.ok());
+    CHECK(dot.value().tree.describe() == "OR(tomograms, kind=tomogram)");
+    // Dates are digits; "from" a year is that year.
+    CHECK(read({"after", "2023-zz"}).empty());
+    CHECK(only({"from", "2022"}).query == "release_date:2022");
+}
+
+TEST_CASE("a loose word never starts a vocabulary key, and the kinds alone are any of them") {
+    // "all" is a key of the sample's vocabulary (ALL: acute lymphoblastic
+    // leukemia); typed as a loose word it is not that.
+    CHECK(search("all datasets").total == search("kind:dataset OR +datasets").total);
+    CHECK(search("tomograms and tilt series").total ==
+          search("+tomograms OR kind:tomogram OR (+tilt +series) OR kind:tiltseries").total);
 }

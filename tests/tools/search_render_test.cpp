@@ -85,7 +85,7 @@ TEST_CASE("print_result says in one line when the words could not all match toge
     r.total = 1;
     r.took_ms = 0.25;
     r.hits = {cryoet_annotation()};
-    r.relaxed = atlas::RelaxedMatch{{"ribosome", "membrane", "fungus"}, 2, 3, 0};
+    r.relaxed = atlas::RelaxedMatch{{"ribosome", "membrane", "fungus"}, 2, 3, 0, ""};
     std::string text = printed([&](std::FILE* f) { atlas::cli::print_result(f, r, {}); });
     CHECK(
         text.starts_with("no record has all of ribosome, membrane, fungus; showing records with "

@@ -249,6 +249,9 @@ struct RelaxedMatch {
     std::uint32_t best = 0;          // the most of them a match holds
     std::uint32_t of = 0;            // how many words (words.size())
     std::uint64_t with_all = 0;      // matches holding them all (fewer than three; listed first)
+    // The kinds the query names ("story"), when their records decided it: then
+    // with_all counts those records, and only they are relaxed.
+    std::string among;
 };
 
 struct SearchResult {
