@@ -422,3 +422,25 @@ TEST_CASE("too few records of a kind the words name holding every word relax the
     CHECK(std::find(both.begin(), both.end(), stories.hits[2].id) == both.end());
     CHECK(std::find(both.begin(), both.end(), stories.hits[first_other].id) != both.end());
 }
+
+TEST_CASE("under a filter, the records holding the value themselves come first") {
+    // HTAN's organ is a participant's own value; atlases roll it up,
+    // biospecimens and files inherit it.  Browsing with organ=Colorectal
+    // lists the participants first (browse order alone puts atlases first).
+    SearchRequest r = request("", 0, kMaxLimit);
+    r.filters.push_back(test::filter("organ", {"Colorectal"}));
+    SearchResult all = search(r);
+    SearchRequest owners_only = r;
+    owners_only.kinds = {"participant"};
+    SearchResult owners = search(owners_only);
+    REQUIRE(owners.total > 0);
+    REQUIRE(all.total > owners.total);
+    REQUIRE(all.hits.size() == all.total);
+    auto ids = test::hit_ids(all);
+    std::vector<std::string> first(ids.begin(), ids.begin() + owners.total);
+    auto want = test::hit_ids(owners);
+    CHECK(std::set<std::string>(first.begin(), first.end()) ==
+          std::set<std::string>(want.begin(), want.end()));
+    CHECK(all.hits.front().explanation->tier == "holds a filtered value itself");
+    CHECK(all.hits[owners.total].explanation->tier.empty());
+}
