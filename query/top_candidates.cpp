@@ -18,13 +18,23 @@ namespace {
 std::optional<std::vector<std::string>> weighted_terms(const QueryNode& tree,
                                                        const Xapian::Database& db) {
     using K = QueryNode::Kind;
+    // The parts that weigh: an AND's positive children, an OR's children
+    // (a relaxed query's words: a match lacking a term has weight 0 for it,
+    // below its cap, so the lists' bounds hold for OR as for AND).
     std::vector<const QueryNode*> parts;
+    auto add = [&parts](const QueryNode& n) {
+        if (n.kind != K::or_) {
+            parts.push_back(&n);
+            return;
+        }
+        for (const auto& c : n.children) parts.push_back(&c);
+    };
     if (tree.kind == K::and_) {
         for (const auto& c : tree.children) {
-            if (c.kind != K::not_) parts.push_back(&c);
+            if (c.kind != K::not_) add(c);
         }
     } else {
-        parts.push_back(&tree);
+        add(tree);
     }
     std::vector<std::string> terms;
     for (const QueryNode* part : parts) {

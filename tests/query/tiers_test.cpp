@@ -444,3 +444,27 @@ TEST_CASE("under a filter, the records holding the value themselves come first")
     CHECK(all.hits.front().explanation->tier == "holds a filtered value itself");
     CHECK(all.hits[owners.total].explanation->tier.empty());
 }
+
+TEST_CASE("a relaxed query ranks each tier from the top lists as scoring every match does") {
+    // Words no record (or too few) holds together, each frequent enough to
+    // have lists: the words OR'ed rank each tier, from the lists when they
+    // prove the page, and every page equals the one scoring every match gives.
+    test::TempDir tmp;
+    test::build_portals_with_top_lists(tmp.path() / "index", 40, 30);
+    auto listed = test::open_current((tmp.path() / "index").string());
+    std::size_t fewer = 0, relaxed = 0;
+    for (const char* query : {"defocus carcinoma", "lamella breast", "htan defocus treatment"}) {
+        CAPTURE(query);
+        for (std::uint32_t offset : {0u, 3u, 17u}) {
+            CAPTURE(offset);
+            SearchResult got = tiered(*listed, request(query, offset, 10), {});
+            SearchResult want = tiered(gen(), request(query, offset, 10), {});
+            CHECK(got.total == want.total);
+            CHECK(test::hit_ids(got) == test::hit_ids(want));
+            if (got.scored < got.total) ++fewer;
+        }
+        if (search(request(query, 0, 0)).relaxed) ++relaxed;
+    }
+    CHECK(relaxed == 3);
+    CHECK(fewer > 0);  // the lists were used
+}
