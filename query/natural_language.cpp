@@ -147,14 +147,30 @@ struct UnitWord {
     std::string_view unit;
 };
 constexpr std::array kUnitWords = {
-    UnitWord{"years old", "y"},   UnitWord{"year old", "y"},      UnitWord{"year", "y"},
-    UnitWord{"yrs", "y"},         UnitWord{"micrometers", "um"},  UnitWord{"micrometer", "um"},
-    UnitWord{"micrometres", "um"}, UnitWord{"micrometre", "um"},  UnitWord{"nanometers", "nm"},
-    UnitWord{"nanometer", "nm"},  UnitWord{"nanometres", "nm"},   UnitWord{"nanometre", "nm"},
-    UnitWord{"millimeters", "mm"}, UnitWord{"millimetres", "mm"}, UnitWord{"kilograms", "kg"},
-    UnitWord{"kilovolts", "kV"},  UnitWord{"seconds", "s"},       UnitWord{"angstrom", "A"},
-    UnitWord{"degrees celsius", "C"}, UnitWord{"degree celsius", "C"}, UnitWord{"degrees c", "C"},
-    UnitWord{"degrees kelvin", "K"}, UnitWord{"degrees fahrenheit", "F"}, UnitWord{"degrees f", "F"},
+    UnitWord{"years old", "y"},
+    UnitWord{"year old", "y"},
+    UnitWord{"year", "y"},
+    UnitWord{"yrs", "y"},
+    UnitWord{"micrometers", "um"},
+    UnitWord{"micrometer", "um"},
+    UnitWord{"micrometres", "um"},
+    UnitWord{"micrometre", "um"},
+    UnitWord{"nanometers", "nm"},
+    UnitWord{"nanometer", "nm"},
+    UnitWord{"nanometres", "nm"},
+    UnitWord{"nanometre", "nm"},
+    UnitWord{"millimeters", "mm"},
+    UnitWord{"millimetres", "mm"},
+    UnitWord{"kilograms", "kg"},
+    UnitWord{"kilovolts", "kV"},
+    UnitWord{"seconds", "s"},
+    UnitWord{"angstrom", "A"},
+    UnitWord{"degrees celsius", "C"},
+    UnitWord{"degree celsius", "C"},
+    UnitWord{"degrees c", "C"},
+    UnitWord{"degrees kelvin", "K"},
+    UnitWord{"degrees fahrenheit", "F"},
+    UnitWord{"degrees f", "F"},
 };
 
 // The quantity a unit implies: "10 microns" is a voxel size, "40 years" an age.
@@ -182,13 +198,13 @@ std::string_view implied_by_unit(const Unit& unit) {
 }
 
 // Words of a run that make a bare number an age: "donors over 60".
-constexpr std::array<std::string_view, 12> kPersonWords = {
-    "donor",  "donors",  "patient", "patients", "participant", "participants",
-    "people", "persons", "person",  "men",      "women",       "cases"};
+constexpr auto kPersonWords = std::to_array<std::string_view>(
+    {"donor", "donors", "patient", "patients", "participant", "participants", "people", "persons",
+     "person", "men", "women", "cases"});
 
 // Words between a quantity's name and its comparator: "quality of at least 4".
-constexpr std::array<std::string_view, 8> kFiller = {"is", "are", "of", "was", "with", "a", "an",
-                                                     "the"};
+constexpr auto kFiller =
+    std::to_array<std::string_view>({"is", "are", "of", "was", "with", "a", "an", "the"});
 
 // --- flags, kinds, stopwords ------------------------------------------------------------
 
@@ -258,17 +274,16 @@ const std::vector<KindWords>& kind_words() {
 // put between the things they name ("stories showing CD8", "datasets measured
 // under 30 °C").  "not", "no" and "without" are not here: they mean
 // something, and are left as words.
-constexpr std::array<std::string_view, 70> kStopwords = {
-    "a",         "about",    "acquired", "all",     "an",        "and",      "any",
-    "are",       "as",       "at",       "be",      "by",        "collected", "contain",
-    "containing", "contains", "do",      "does",    "find",      "for",      "from",
-    "get",       "give",     "has",      "have",    "having",    "i",        "imaged",
-    "in",        "into",     "is",       "it",      "its",       "list",     "me",
-    "measured",  "my",       "of",       "on",      "or",        "our",      "please",
-    "recorded",  "search",   "show",     "showing", "shows",     "some",     "taken",
-    "that",      "the",      "their",    "there",   "these",     "this",     "those",
-    "to",        "using",    "want",     "was",     "we",        "were",     "what",
-    "where",     "which",    "who",      "whose",   "with",      "within",   "looking"};
+constexpr auto kStopwords = std::to_array<std::string_view>(
+    {"a",     "about",  "acquired", "all",      "an",        "and",     "any",        "are",
+     "as",    "at",     "be",       "by",       "collected", "contain", "containing", "contains",
+     "do",    "does",   "find",     "for",      "from",      "get",     "give",       "has",
+     "have",  "having", "i",        "imaged",   "in",        "into",    "is",         "it",
+     "its",   "list",   "me",       "measured", "my",        "of",      "on",         "or",
+     "our",   "please", "recorded", "search",   "show",      "showing", "shows",      "some",
+     "taken", "that",   "the",      "their",    "there",     "these",   "this",       "those",
+     "to",    "using",  "want",     "was",      "we",        "were",    "what",       "where",
+     "which", "who",    "whose",    "with",     "within",    "looking"});
 
 // --- matching -------------------------------------------------------------------------
 
@@ -286,9 +301,8 @@ std::size_t spells(const std::vector<std::string>& words, std::size_t at, std::s
 }
 
 template <typename Table, typename Words>
-std::pair<const typename Table::value_type*, std::size_t> longest(const Table& table,
-                                                                   const std::vector<std::string>& words,
-                                                                   std::size_t at, Words words_of) {
+std::pair<const typename Table::value_type*, std::size_t> longest(
+    const Table& table, const std::vector<std::string>& words, std::size_t at, Words words_of) {
     const typename Table::value_type* best = nullptr;
     std::size_t best_n = 0;
     for (const auto& entry : table) {
@@ -333,9 +347,9 @@ bool is_date_text(std::string_view text) {
 
 // A number as typed ("40", "10um", "4.26µm"), and a unit word after it.
 struct Amount {
-    std::string number;         // the number as typed, without a unit
+    std::string number;  // the number as typed, without a unit
     const Unit* unit = nullptr;
-    std::size_t words = 0;      // words used, the unit's included
+    std::size_t words = 0;  // words used, the unit's included
 };
 
 std::optional<Amount> amount_at(const std::vector<std::string>& words,
@@ -473,7 +487,8 @@ class Reader {
         at += a->words;
         std::optional<Amount> hi;
         if (cmp->op == Op::between) {
-            if (at >= words_.size() || (words_[at] != "and" && words_[at] != "to")) return std::nullopt;
+            if (at >= words_.size() || (words_[at] != "and" && words_[at] != "to"))
+                return std::nullopt;
             hi = amount_at(words_, typed_, at + 1);
             if (!hi) return std::nullopt;
             at += 1 + hi->words;
@@ -512,7 +527,8 @@ class Reader {
     }
 
     std::optional<Reading> kind(std::size_t begin) const {
-        auto [k, n] = longest(kind_words(), words_, begin, [](const KindWords& e) { return e.words; });
+        auto [k, n] =
+            longest(kind_words(), words_, begin, [](const KindWords& e) { return e.words; });
         if (k == nullptr) return std::nullopt;
         Reading r = reading(Reading::As::kind, begin, begin + n);
         for (auto intent : k->intents) r.intents.emplace_back(intent);

@@ -67,8 +67,7 @@ TEST_CASE("comparisons in words become ranges on the field they name or imply") 
     CHECK(only({"above", "900", "eV"}).query == "photon_energy:>900eV");
     CHECK(only({"below", "80", "kelvin"}).query == "sample_temperature:<80K");
     CHECK(only({"larger", "than", "1", "GB"}).query == "file_size:>1GB");
-    CHECK(only({"under", "50", "nanometers"}).query ==
-          "(voxel_size:<50nm OR voxel_spacing:<50nm)");
+    CHECK(only({"under", "50", "nanometers"}).query == "(voxel_size:<50nm OR voxel_spacing:<50nm)");
     CHECK(only({"younger", "than", "40"}).as == Reading::As::comparison);
 }
 
@@ -95,9 +94,9 @@ TEST_CASE("kind words name the kinds that rank first - stopwords are loose - the
     CHECK(only({"tilt", "series"}).intents == std::vector<std::string>{"kind:tiltseries"});
     CHECK(only({"scans"}).intents == std::vector<std::string>{"kind:dataset source:hoa"});
     CHECK(only({"segmentations"}).intents ==
-          std::vector<std::string>{"kind:annotation shape:(SegmentationMask OR InstanceSegmentation)"});
-    CHECK(only({"patients"}).intents ==
-          std::vector<std::string>{"kind:participant", "kind:donor"});
+          std::vector<std::string>{
+              "kind:annotation shape:(SegmentationMask OR InstanceSegmentation)"});
+    CHECK(only({"patients"}).intents == std::vector<std::string>{"kind:participant", "kind:donor"});
     CHECK(only({"ground", "truth"}).query == "(ground_truth:yes OR \"ground truth\")");
     CHECK(only({"Female"}).query == "(sex:female OR \"female\")");
     CHECK(only({"below", "30", "degrees", "celsius"}).query == "sample_temperature:<30°C");
