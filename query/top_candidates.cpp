@@ -27,7 +27,12 @@ std::optional<std::vector<std::string>> weighted_terms(const QueryNode& tree,
             parts.push_back(&n);
             return;
         }
-        for (const auto& c : n.children) parts.push_back(&c);
+        for (const auto& c : n.children) {
+            // An exact value OR'ed ("tomograms": the word, or kind=tomogram)
+            // weighs nothing: its matches score 0 there, below every cap.
+            if (c.kind == K::exact && !c.prefix) continue;
+            parts.push_back(&c);
+        }
     };
     if (tree.kind == K::and_) {
         for (const auto& c : tree.children) {

@@ -98,7 +98,8 @@ const std::vector<std::string> kListed = {"breast",
                                           "primary cell culture",
                                           "primary cell defocus",
                                           "breast OR carcinoma",
-                                          "htan OR treatment OR chemotherapy"};
+                                          "htan OR treatment OR chemotherapy",
+                                          "+breast OR kind:participant"};
 
 }  // namespace
 
