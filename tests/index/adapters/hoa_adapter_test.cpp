@@ -303,9 +303,10 @@ TEST_CASE("hoa: causes of death spelled Covid or COVID-19 become COVID-19, origi
 
 TEST_CASE("hoa: donor age, sex, weight and height - nulls are absent") {
     const auto& c = sample();
-    auto raw = load(sample_root() / "metadata" /
-                    "LADAF-2020-27_heart_complete-organ_19.89um_bm18.json")["donor"]
-                   .GetObject();
+    // The document outlives the view into it.
+    auto doc =
+        load(sample_root() / "metadata" / "LADAF-2020-27_heart_complete-organ_19.89um_bm18.json");
+    auto raw = doc["donor"].GetObject();
     const Record& d = c.get("hoa:donor:LADAF-2020-27");
     const Value& age = only(d, "age");
     CHECK(age.number == doctest::Approx(raw["age"].GetInt() * seconds_per_year()));
