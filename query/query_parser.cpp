@@ -900,7 +900,9 @@ void apply_reading(const Reading& r, std::vector<Lexeme>& lexemes, std::size_t b
     }
     if (!replacement.empty() && parse_language(replacement).ok()) {
         if (r.as == Reading::As::kind && loose.kind_groups++ > 0) {
-            into.push_back(lexemes_of("OR").front());
+            Lexeme any;
+            any.type = Lexeme::Type::op_or;
+            into.push_back(std::move(any));
         }
         auto more = lexemes_of(replacement);
         into.insert(into.end(), more.begin(), more.end());

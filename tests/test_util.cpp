@@ -63,6 +63,15 @@ const PortalIndex& portal_index() {
     return index;
 }
 
+Searcher& portal_searcher() {
+    static Searcher s = [] {
+        auto opened = Searcher::open(portal_index().dir);
+        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+        return std::move(opened).value();
+    }();
+    return s;
+}
+
 std::uint64_t build_portals_with_top_lists(const std::filesystem::path& out, std::uint32_t min_freq,
                                   std::uint32_t length) {
     auto sources = read_sources_file(std::string(ATLAS_DATA_DIR) + "/sources.json");

@@ -45,6 +45,9 @@ struct PortalIndex {
 };
 const PortalIndex& portal_index();
 
+// A Searcher on portal_index(), opened once per test process.
+Searcher& portal_searcher();
+
 // Builds every bundled portal (data/sources.json) into `out` with top lists
 // for terms in at least `min_freq` records, `length` documents long
 // (index/top_lists.h; small values so the sample's 1,300 records have them).

@@ -33,15 +33,10 @@ Reading only(const std::vector<std::string_view>& words) {
 }
 
 SearchResult search(const std::string& query, std::uint32_t limit = 10) {
-    static auto searcher = [] {
-        auto s = Searcher::open(test::portal_index().dir);
-        REQUIRE(s.ok());
-        return std::move(s).value();
-    }();
     SearchRequest request;
     request.query = query;
     request.limit = limit;
-    auto r = searcher.search(request);
+    auto r = test::portal_searcher().search(request);
     REQUIRE_MESSAGE(r.ok(), query);
     return std::move(r).value();
 }

@@ -33,15 +33,6 @@ SearchResult page_of(const SearchRequest& request) {
     return result;
 }
 
-SearchRequest request(std::string query, std::uint32_t offset, std::uint32_t limit) {
-    SearchRequest r;
-    r.query = std::move(query);
-    r.offset = offset;
-    r.limit = limit;
-    r.explain = true;
-    return r;
-}
-
 std::vector<std::string> orders(const SearchResult& r) {
     std::vector<std::string> out;
     for (const auto& h : r.hits) out.push_back(h.explanation ? h.explanation->order : "");
@@ -52,7 +43,7 @@ std::vector<std::string> orders(const SearchResult& r) {
 
 TEST_CASE(
     "a dataset id typed as the query lists what it identifies, then what holds it, then the rest") {
-    SearchResult r = page_of(request("10000", 0, 60));
+    SearchResult r = page_of(test::explained_request("10000", 0, 60));
     REQUIRE(r.hits.size() == 60);
     CHECK(r.hits[0].id == "cryoet:dataset:10000");
     auto why = orders(r);
@@ -72,9 +63,9 @@ TEST_CASE(
 }
 
 TEST_CASE("pages of a query with typed ids are slices of one order, across the pinned edge") {
-    SearchResult whole = page_of(request("10000", 0, 80));
+    SearchResult whole = page_of(test::explained_request("10000", 0, 80));
     for (std::uint32_t offset : {1u, 7u, 30u, 55u}) {
-        SearchResult part = page_of(request("10000", offset, 12));
+        SearchResult part = page_of(test::explained_request("10000", offset, 12));
         CAPTURE(offset);
         REQUIRE(part.hits.size() == 12);
         for (std::size_t i = 0; i < part.hits.size(); ++i) {
@@ -87,10 +78,11 @@ TEST_CASE("pages of a query with typed ids are slices of one order, across the p
 TEST_CASE("an offset past the last match and a limit of 0 give no hits, ranked or not") {
     for (std::string query : {"ribosome", ""}) {
         CAPTURE(query);
-        SearchResult all = page_of(request(query, 0, 1000));
+        SearchResult all = page_of(test::explained_request(query, 0, 1000));
         REQUIRE(all.total > 0);
-        CHECK(page_of(request(query, static_cast<std::uint32_t>(all.total), 10)).hits.empty());
-        CHECK(page_of(request(query, 0, 0)).hits.empty());
+        CHECK(page_of(test::explained_request(query, static_cast<std::uint32_t>(all.total), 10))
+                  .hits.empty());
+        CHECK(page_of(test::explained_request(query, 0, 0)).hits.empty());
         CHECK(all.hits.size() == std::min<std::uint64_t>(all.total, 1000));
     }
 }
@@ -98,7 +90,7 @@ TEST_CASE("an offset past the last match and a limit of 0 give no hits, ranked o
 TEST_CASE("grouped by dataset, a page counts every dataset and lists each one's own best hits") {
     for (std::string query : {"ribosome", ""}) {
         CAPTURE(query);
-        SearchRequest r = request(query, 0, 5);
+        SearchRequest r = test::explained_request(query, 0, 5);
         r.group_by = "dataset";
         r.group_size = 2;
         SearchResult page = page_of(r);

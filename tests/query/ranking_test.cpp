@@ -22,14 +22,7 @@ using namespace atlas;
 
 namespace {
 
-Searcher& searcher() {
-    static Searcher s = [] {
-        auto opened = Searcher::open(test::portal_index().dir);
-        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
-        return std::move(opened).value();
-    }();
-    return s;
-}
+Searcher& searcher() { return test::portal_searcher(); }
 
 SearchResult search(const std::string& query, std::uint32_t limit = 10, bool explain = false,
                     std::uint32_t offset = 0) {

@@ -73,14 +73,7 @@ std::vector<double> numbers(const Hit& h, const std::string& field) {
 }
 
 // The index of every bundled portal (data/sources.json).
-Searcher& portals() {
-    static Searcher s = [] {
-        auto opened = Searcher::open(test::portal_index().dir);
-        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
-        return std::move(opened).value();
-    }();
-    return s;
-}
+Searcher& portals() { return test::portal_searcher(); }
 
 SearchResult search_portals(const std::string& query, std::vector<std::string> kinds = {}) {
     SearchRequest r;

@@ -43,6 +43,17 @@ inline detail::CheckedRequest checked(const SearchRequest& request, detail::Open
     return std::move(out).value();
 }
 
+// A request for a page of `query` whose hits say why they are where they are.
+inline SearchRequest explained_request(std::string query, std::uint32_t offset,
+                                       std::uint32_t limit) {
+    SearchRequest r;
+    r.query = std::move(query);
+    r.offset = offset;
+    r.limit = limit;
+    r.explain = true;
+    return r;
+}
+
 // The docid of the record `id` (its unique id term).
 inline std::uint32_t docid_of(const Xapian::Database& db, const std::string& id) {
     auto it = db.postlist_begin(id_term(id));

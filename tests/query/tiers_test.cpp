@@ -30,23 +30,7 @@ detail::OpenGeneration& gen() {
     return *g;
 }
 
-Searcher& searcher() {
-    static Searcher s = [] {
-        auto opened = Searcher::open(test::portal_index().dir);
-        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
-        return std::move(opened).value();
-    }();
-    return s;
-}
-
-SearchRequest request(std::string query, std::uint32_t offset, std::uint32_t limit) {
-    SearchRequest r;
-    r.query = std::move(query);
-    r.offset = offset;
-    r.limit = limit;
-    r.explain = true;
-    return r;
-}
+Searcher& searcher() { return test::portal_searcher(); }
 
 SearchResult search(const SearchRequest& r) {
     auto got = searcher().search(r);
@@ -104,7 +88,7 @@ std::vector<std::string> kind_first(const SearchRequest& base,
 // with a match of a named kind by their best such match, then the others.
 std::vector<std::string> groups_kind_first(const std::string& query,
                                            const std::vector<std::string>& named) {
-    SearchRequest first = request(query, 0, kMaxLimit);
+    SearchRequest first = test::explained_request(query, 0, kMaxLimit);
     first.group_by = "dataset";
     first.kinds = named;
     SearchRequest rest = first;
@@ -162,7 +146,7 @@ void check_pages(detail::OpenGeneration& g, const SearchRequest& base,
 std::vector<Bitmap> holding(const std::vector<std::string>& words) {
     std::vector<Bitmap> out;
     for (const auto& w : words) {
-        SearchRequest r = request(w, 0, 0);
+        SearchRequest r = test::explained_request(w, 0, 0);
         auto checked = test::checked(r, gen());
         out.push_back(gen().evaluator->eval(checked.tree));
     }
@@ -182,7 +166,7 @@ TEST_CASE("at_least counts the sets each document is in") {
 
 TEST_CASE("free words and synonyms relax - fields, phrases, exact values and exclusions stay") {
     auto tree = [](const std::string& q) {
-        SearchRequest r = request(q, 0, 0);
+        SearchRequest r = test::explained_request(q, 0, 0);
         return test::checked(r, gen()).tree;
     };
     auto q = tree("ribosome S. pombe membrane organism:cerevisiae \"fatty acid\" -kidney");
@@ -205,7 +189,7 @@ TEST_CASE("records of a named kind come first, each tier by relevance, pages exa
              {"carcinoma", {"participant"}}}) {
         CAPTURE(query);
         CAPTURE(named.front());
-        SearchRequest base = request(query, 0, 0);
+        SearchRequest base = test::explained_request(query, 0, 0);
         auto whole = kind_first(base, named);
         check_pages(gen(), base, named, whole, {});
         SearcherOptions split;  // every tier scored in halves on two threads
@@ -218,7 +202,7 @@ TEST_CASE("with nothing to rank, records of a named kind come first, each tier i
     for (const auto& [source, named] : std::vector<std::pair<std::string, std::string>>{
              {"cryoet", "tomogram"}, {"hoa", "organ"}, {"htan", "participant"}}) {
         CAPTURE(source);
-        SearchRequest base = request("", 0, 0);
+        SearchRequest base = test::explained_request("", 0, 0);
         base.sources = {source};
         check_pages(gen(), base, {named}, kind_first(base, {named}), {});
         base.limit = 1;
@@ -237,9 +221,9 @@ TEST_CASE("top lists rank each tier of a named kind as scoring every match does"
                                                           {"cell", "file"},
                                                           {"breast carcinoma", "file"}}) {
         CAPTURE(query);
-        SearchRequest base = request(query, 0, 0);
+        SearchRequest base = test::explained_request(query, 0, 0);
         check_pages(*listed, base, {named}, kind_first(base, {named}), {});
-        SearchResult first = tiered(*listed, request(query, 0, 5), {named});
+        SearchResult first = tiered(*listed, test::explained_request(query, 0, 5), {named});
         if (first.scored < first.total) ++fewer;
     }
     CHECK(fewer > 0);  // the lists were used
@@ -253,12 +237,12 @@ TEST_CASE("grouped by dataset, a dataset is listed once, where its best hit's ti
         REQUIRE(whole.size() > 6);
         for (std::uint32_t offset : {0u, 2u, 4u}) {
             CAPTURE(offset);
-            SearchRequest r = request(query, offset, 3);
+            SearchRequest r = test::explained_request(query, offset, 3);
             r.group_by = "dataset";
             r.group_size = 4;
             SearchResult page = tiered(gen(), r, named);
             CHECK(page.group_total == whole.size());
-            CHECK(page.total == search(request(query, 0, 0)).total);
+            CHECK(page.total == search(test::explained_request(query, 0, 0)).total);
             std::vector<std::string> want(
                 whole.begin() + offset,
                 whole.begin() + std::min<std::size_t>(offset + 3, whole.size()));
@@ -281,7 +265,7 @@ TEST_CASE(
     auto levels = detail::at_least(held);
     REQUIRE(levels[2].empty());  // no record holds all three
     REQUIRE_FALSE(levels[1].empty());
-    SearchResult relaxed = search(request("ribosome pombe kidney", 0, kMaxLimit));
+    SearchResult relaxed = search(test::explained_request("ribosome pombe kidney", 0, kMaxLimit));
     REQUIRE(relaxed.relaxed.has_value());
     CHECK(relaxed.relaxed->words == words);
     CHECK(relaxed.relaxed->best == 2);
@@ -291,7 +275,7 @@ TEST_CASE(
           "no record has all of ribosome, pombe, kidney; showing records with 2 of 3 words");
     // The matches: any of the words; the order: most words first, then by
     // relevance over the words OR'ed (rarer words weigh more).
-    SearchResult any = search(request("ribosome OR pombe OR kidney", 0, kMaxLimit));
+    SearchResult any = search(test::explained_request("ribosome OR pombe OR kidney", 0, kMaxLimit));
     CHECK(relaxed.total == any.total);
     REQUIRE(any.hits.size() == any.total);
     std::vector<std::string> want;
@@ -308,27 +292,30 @@ TEST_CASE(
     // Pages across the edge of the tiers are slices of the whole.
     auto edge = static_cast<std::uint32_t>(levels[1].size());
     for (std::uint32_t offset : {edge - 2, edge, edge + 1}) {
-        SearchResult page = search(request("ribosome pombe kidney", offset, 4));
+        SearchResult page = search(test::explained_request("ribosome pombe kidney", offset, 4));
         for (std::size_t i = 0; i < page.hits.size(); ++i)
             CHECK(page.hits[i].id == want[offset + i]);
     }
 }
 
 TEST_CASE(
-    "relaxed, fielded terms stay required - with few records holding every word, those come first") {
-    SearchResult r = search(request("organism:pombe ribosome kidney", 0, kMaxLimit));
+    "relaxed, fielded terms stay required - with few records holding every word, those come "
+    "first") {
+    SearchResult r =
+        search(test::explained_request("organism:pombe ribosome kidney", 0, kMaxLimit));
     REQUIRE(r.relaxed.has_value());
     CHECK(r.relaxed->words == std::vector<std::string>{"ribosome", "kidney"});
     CHECK(r.relaxed->best == 1);
     auto got = test::hit_ids(r);
     CHECK(got.size() == r.total);
-    auto want = test::hit_ids(search(request("organism:pombe (ribosome OR kidney)", 0, kMaxLimit)));
+    auto want = test::hit_ids(
+        search(test::explained_request("organism:pombe (ribosome OR kidney)", 0, kMaxLimit)));
     CHECK(std::set<std::string>(want.begin(), want.end()) ==
           std::set<std::string>(got.begin(), got.end()));
 
     // One record holds both words ("+male": the word, not the sex): it comes
     // first, then those holding one.
-    SearchResult both = search(request("liver +male", 0, kMaxLimit));
+    SearchResult both = search(test::explained_request("liver +male", 0, kMaxLimit));
     auto held = holding({"liver", "+male"});
     auto all_of = test::record_ids(gen().db, held[0] & held[1]);
     REQUIRE(all_of.size() == 1);
@@ -336,18 +323,18 @@ TEST_CASE(
     CHECK(both.relaxed->with_all == 1);
     CHECK(both.relaxed->best == 2);
     CHECK(both.hits.front().id == *all_of.begin());
-    CHECK(both.total == search(request("liver OR +male", 0, 0)).total);
+    CHECK(both.total == search(test::explained_request("liver OR +male", 0, 0)).total);
     CHECK(to_text(*both.relaxed) ==
           "only 1 record has all of liver, male; then records with fewer of the 2 words");
 }
 
 TEST_CASE("all words together, one word, or an unknown word asked as typed: not relaxed") {
-    SearchResult together = search(request("ribosome membrane", 0, 10));
+    SearchResult together = search(test::explained_request("ribosome membrane", 0, 10));
     CHECK_FALSE(together.relaxed.has_value());
     auto held = holding({"ribosome", "membrane"});
     CHECK(together.total == (held[0] & held[1]).size());
     CHECK(together.total >= detail::kRelaxBelow);
-    SearchRequest unknown = request("ribosome xylophonez", 0, 10);
+    SearchRequest unknown = test::explained_request("ribosome xylophonez", 0, 10);
     unknown.typo_tolerance = false;
     CHECK(search(unknown).total == 0);
     CHECK_FALSE(search(unknown).relaxed.has_value());
@@ -356,22 +343,23 @@ TEST_CASE("all words together, one word, or an unknown word asked as typed: not 
     SearchResult others = search(unknown);
     REQUIRE(others.relaxed.has_value());
     CHECK(others.relaxed->best == 1);
-    CHECK(others.total == search(request("ribosome", 0, 0)).total);
-    CHECK(search(request("xylophonez", 0, 10)).total == 0);
+    CHECK(others.total == search(test::explained_request("ribosome", 0, 0)).total);
+    CHECK(search(test::explained_request("xylophonez", 0, 10)).total == 0);
 }
 
 TEST_CASE("the relaxed member in JSON, with the line people read") {
-    SearchResult r = search(request("ribosome pombe kidney", 0, 1));
+    SearchResult r = search(test::explained_request("ribosome pombe kidney", 0, 1));
     std::string json = to_json(r);
     CHECK(json.find("\"relaxed\":{\"words\":[\"ribosome\",\"pombe\",\"kidney\"],\"best\":2,"
                     "\"of\":3,\"with_all\":0,\"message\":\"no record has all of ribosome, pombe, "
                     "kidney; showing records with 2 of 3 words\"}") != std::string::npos);
     CHECK(json.find("\"tier\":\"2 of 3 words\"") != std::string::npos);
-    CHECK(to_json(search(request("ribosome", 0, 1))).find("\"relaxed\"") == std::string::npos);
+    CHECK(to_json(search(test::explained_request("ribosome", 0, 1))).find("\"relaxed\"") ==
+          std::string::npos);
 }
 
 TEST_CASE("siblings collapsed: pages across the tiers are slices of one list, named kind first") {
-    SearchRequest base = request("ribosome", 0, kMaxLimit);
+    SearchRequest base = test::explained_request("ribosome", 0, kMaxLimit);
     base.collapse = true;
     SearchResult whole = tiered(gen(), base, {"run"});
     REQUIRE(whole.hits.size() > 8);
@@ -399,13 +387,16 @@ TEST_CASE("siblings collapsed: pages across the tiers are slices of one list, na
     }
 }
 
-TEST_CASE("too few records of a kind the words name holding every word relax the query - that kind first") {
+TEST_CASE(
+    "too few records of a kind the words name holding every word relax the query - that kind "
+    "first") {
     // 48 records hold CyCIF and colorectal; two of them are stories.  Asked
     // for stories, the query is relaxed, and a story holding one of the
     // words comes before a file holding both.
-    SearchResult together = search(request("CyCIF colorectal", 0, kMaxLimit));
+    SearchResult together = search(test::explained_request("CyCIF colorectal", 0, kMaxLimit));
     CHECK_FALSE(together.relaxed.has_value());
-    SearchResult stories = search(request("CyCIF colorectal stories", 0, kMaxLimit));
+    SearchResult stories =
+        search(test::explained_request("CyCIF colorectal stories", 0, kMaxLimit));
     REQUIRE(stories.relaxed.has_value());
     CHECK(stories.relaxed->with_all == 2);
     CHECK(stories.total > together.total);
@@ -427,7 +418,7 @@ TEST_CASE("under a filter, the records holding the value themselves come first")
     // HTAN's organ is a participant's own value; atlases roll it up,
     // biospecimens and files inherit it.  Browsing with organ=Colorectal
     // lists the participants first (browse order alone puts atlases first).
-    SearchRequest r = request("", 0, kMaxLimit);
+    SearchRequest r = test::explained_request("", 0, kMaxLimit);
     r.filters.push_back(test::filter("organ", {"Colorectal"}));
     SearchResult all = search(r);
     SearchRequest owners_only = r;
@@ -457,13 +448,13 @@ TEST_CASE("a relaxed query ranks each tier from the top lists as scoring every m
         CAPTURE(query);
         for (std::uint32_t offset : {0u, 3u, 17u}) {
             CAPTURE(offset);
-            SearchResult got = tiered(*listed, request(query, offset, 10), {});
-            SearchResult want = tiered(gen(), request(query, offset, 10), {});
+            SearchResult got = tiered(*listed, test::explained_request(query, offset, 10), {});
+            SearchResult want = tiered(gen(), test::explained_request(query, offset, 10), {});
             CHECK(got.total == want.total);
             CHECK(test::hit_ids(got) == test::hit_ids(want));
             if (got.scored < got.total) ++fewer;
         }
-        if (search(request(query, 0, 0)).relaxed) ++relaxed;
+        if (search(test::explained_request(query, 0, 0)).relaxed) ++relaxed;
     }
     CHECK(relaxed == 3);
     CHECK(fewer > 0);  // the lists were used

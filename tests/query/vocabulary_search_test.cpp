@@ -14,14 +14,7 @@ using test::Ids;
 
 namespace {
 
-Searcher& searcher() {
-    static Searcher s = [] {
-        auto opened = Searcher::open(test::portal_index().dir);
-        REQUIRE_MESSAGE(opened.ok(), opened.error().message);
-        return std::move(opened).value();
-    }();
-    return s;
-}
+Searcher& searcher() { return test::portal_searcher(); }
 
 SearchResult search(const std::string& query) {
     SearchRequest r;
