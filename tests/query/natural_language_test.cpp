@@ -189,3 +189,17 @@ TEST_CASE("a loose word never starts a vocabulary key, and the kinds alone are a
     CHECK(search("tomograms and tilt series").total ==
           search("+tomograms OR kind:tomogram OR (+tilt +series) OR kind:tiltseries").total);
 }
+
+TEST_CASE("a loose word typed again adds nothing: the query reads as if typed once") {
+    std::string repeated;
+    for (int i = 0; i < 500; ++i) repeated += "the tomograms ";
+    auto many = detail::read_query(repeated);
+    auto once = detail::read_query("the tomograms");
+    REQUIRE(many.ok());
+    REQUIRE(once.ok());
+    CHECK(many.value().tree.describe() == once.value().tree.describe());
+    CHECK(many.value().understood.size() == once.value().understood.size());
+    auto ribosome = detail::read_query("ribosome " + repeated);
+    REQUIRE(ribosome.ok());
+    CHECK(ribosome.value().tree.describe() == "AND(ribosome, ~the, ~tomograms)");
+}
