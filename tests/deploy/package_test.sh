@@ -13,7 +13,11 @@
 #   - runs atlas-index.service's own ExecStart= line, paths mapped into the
 #     root, over the shipped /etc/atlas-search/sources.json (the sample in
 #     /usr/share/atlas-search/sample): exit 0, and the extracted atlas-search
-#     finds records in the index it built.
+#     finds records in the index it built;
+#   - runs atlas-search.service's ExecStart= line with the shipped
+#     /etc/default/atlas-search (on a free port) over that index: it listens,
+#     /ready says the sample's records (when curl is there), and SIGTERM ends it
+#     with exit 0.
 # Exits 77 (skipped) only when dpkg-deb or systemd-analyze is missing
 # (.ci/install-deps installs dpkg-dev and systemd).  About 10 s.
 set -eu
@@ -34,7 +38,13 @@ for tool in dpkg-deb systemd-analyze; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/atlas-package-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+server=""
+cleanup() {
+    if [ -n "$server" ]; then kill -KILL "$server" 2>/dev/null || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 failures=0
 fail() {
     echo "FAIL: $*" >&2
@@ -91,7 +101,7 @@ depends=$(field Depends)
 echo "Depends: $depends"
 [ -n "$depends" ] || fail "Depends: is empty"
 # What the tools link (ldd): each library's Debian 12 package must be a dependency.
-for lib in libxapian30 libsqlite3-0 libfmt9 libroaring0 zlib1g libstdc++6 libc6; do
+for lib in libxapian30 libsqlite3-0 libfmt9 libroaring0 libcpp-httplib0.11 zlib1g libstdc++6 libc6; do
     case " $depends," in
         *" $lib "* | *" $lib,"*) ;;
         *) fail "Depends: lacks $lib" ;;
@@ -186,6 +196,62 @@ if [ -e "$tmp/state/index/CURRENT" ]; then
     esac
 else
     fail "the build published no index (no $tmp/state/index/CURRENT)"
+fi
+
+# --- the server's command line, over that index ------------------------------
+# ExecStart= with ATLAS_SERVE_ARGS from the shipped /etc/default/atlas-search,
+# its port made 0 (a free one: tests run side by side); then SIGTERM, which it
+# must answer by exiting 0 well within the unit's TimeoutStopSec=.
+exec_start=$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/atlas-search.service")
+serve_args=$(sed -n 's/^ATLAS_SERVE_ARGS="\(.*\)"$/\1/p' "$root/etc/default/atlas-search")
+echo "atlas-search.service runs: $exec_start, ATLAS_SERVE_ARGS=\"$serve_args\""
+serve_args=$(printf '%s\n' "$serve_args" | sed 's/--port [0-9]*/--port 0/')
+command=$(printf '%s\n' "$exec_start" | sed -e "s|^/usr/bin/|$root/usr/bin/|" \
+    -e "s|/var/lib/atlas-search/|$tmp/state/|" -e "s|\$ATLAS_SERVE_ARGS|$serve_args|")
+# shellcheck disable=SC2086  # the unit's words, split as systemd splits them
+$command >"$tmp/serve.out" 2>"$tmp/serve.err" &
+server=$!
+url=""
+for _ in $(seq 300); do  # up to 30 s: CI machines are shared
+    url=$(sed -n 's|^listening on \(http://[^ ]*\)$|\1|p' "$tmp/serve.out")
+    [ -n "$url" ] && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$url" ]; then
+    cat "$tmp/serve.out" "$tmp/serve.err" >&2
+    fail "the server did not start"
+else
+    echo "  $url"
+    if command -v curl >/dev/null 2>&1; then
+        ready=$(curl -s -f "$url/ready") || fail "GET /ready: $ready"
+        case "$ready" in
+            *'"ready":true'*'"records":1328'*) echo "  /ready: $ready" ;;
+            *) fail "GET /ready: '$ready', expected ready with the sample's 1,328 records" ;;
+        esac
+    else
+        echo "  (no curl: /ready not asked)"
+    fi
+    # wait, not a kill -0 loop (an exited child stays a zombie until waited
+    # for); a watchdog kills it after the unit's TimeoutStopSec=30s.
+    (
+        sleep 30 &
+        sleeping=$!
+        trap 'kill "$sleeping"; exit 0' TERM
+        wait "$sleeping" && kill -KILL "$server"
+    ) >/dev/null 2>&1 &
+    watchdog=$!
+    kill -TERM "$server"
+    rc=0
+    wait "$server" || rc=$?
+    kill "$watchdog" 2>/dev/null || true
+    server=""
+    case "$rc" in
+        0) echo "  SIGTERM: exited 0" ;;
+        137) fail "the server still ran 30 s after SIGTERM" ;;
+        *) fail "the server exited $rc on SIGTERM" ;;
+    esac
+    [ "$rc" -eq 0 ] || cat "$tmp/serve.err" >&2
 fi
 
 if [ "$failures" -ne 0 ]; then
