@@ -2,6 +2,7 @@
 // limits, caching, admission, generations and shutdown (server/).
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -149,6 +150,12 @@ TEST_CASE("server: the caps on a request's cost answer 400, 413 and 414") {
     REQUIRE(nested);
     CHECK(nested->status == 400);
     CHECK(nested->body.find("has_children depth is 5") != std::string::npos);
+
+    std::vector<std::string> runs(33, R"({"kind":"run"})");
+    auto wide = s.post("/v1/search", fmt::format(R"({{"has_children":[{}]}})", fmt::join(runs, ",")));
+    REQUIRE(wide);
+    CHECK(wide->status == 400);
+    CHECK(wide->body.find("has_children count (all levels) is 33; at most 32") != std::string::npos);
 
     auto body = s.post("/v1/search", std::string(70 * 1024, ' '));
     REQUIRE(body);
