@@ -1,13 +1,16 @@
 // http_server.cpp - Server: cpp-httplib set up with our routes, admission, logs and shutdown.
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <regex>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 
 #include "admission.h"
@@ -39,6 +42,33 @@ std::string utc_time() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections
+// (64 clients starting at once, or reconnecting) overflows it, and the kernel
+// drops their handshakes, which clients retry only after a second or more.
+// It gives no access to its socket, so the listening socket bound to `port`
+// is found among the process's descriptors and listened on again with the
+// system's largest backlog (Linux takes a second listen() as a new backlog).
+void raise_backlog(int port) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+        int fd = std::atoi(entry.path().filename().c_str());
+        int listening = 0;
+        socklen_t size = sizeof listening;
+        sockaddr_storage addr{};
+        socklen_t addr_size = sizeof addr;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening ||
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_size) != 0) {
+            continue;
+        }
+        int bound = addr.ss_family == AF_INET
+                        ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
+                        : addr.ss_family == AF_INET6
+                              ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
+                              : -1;
+        if (bound == port) ::listen(fd, SOMAXCONN);
+    }
 }
 
 }  // namespace
@@ -198,6 +228,7 @@ Result<Server> Server::start(const ServeOptions& options) {
         return Error{Errc::unavailable,
                      fmt::format("cannot listen on {}:{}", options.bind, options.port)};
     }
+    raise_backlog(impl->port);
     Impl* raw = impl.get();
     impl->listener = std::thread([raw] { raw->http.listen_after_bind(); });
     return Server(std::move(impl));

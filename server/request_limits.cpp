@@ -57,16 +57,17 @@ Status check_filters(std::string_view member, const std::vector<Filter>& filters
     return {};
 }
 
-Status check_children(const std::vector<ChildFilter>& children, std::size_t depth) {
+// Each child filter is a match set of its own: the whole tree is bounded, not
+// each level (32 children of 32 children... would be a million).
+Status check_children(const std::vector<ChildFilter>& children, std::size_t depth,
+                      std::size_t& seen) {
     if (children.empty()) return {};
     if (depth > kMaxChildDepth) return too_much("has_children depth", depth, kMaxChildDepth);
-    if (children.size() > kMaxFilters) {
-        return too_much("has_children count", children.size(), kMaxFilters);
-    }
     for (const auto& c : children) {
+        if (++seen > kMaxFilters) return too_much("has_children count (all levels)", seen, kMaxFilters);
         if (auto s = check_query("has_children query", c.query); !s.ok()) return s;
         if (auto s = check_filters("has_children filters", c.filters); !s.ok()) return s;
-        if (auto s = check_children(c.children, depth + 1); !s.ok()) return s;
+        if (auto s = check_children(c.children, depth + 1, seen); !s.ok()) return s;
     }
     return {};
 }
@@ -76,7 +77,8 @@ Status check_children(const std::vector<ChildFilter>& children, std::size_t dept
 Status check_limits(const SearchRequest& r) {
     if (auto s = check_query("query", r.query); !s.ok()) return s;
     if (auto s = check_filters("filters", r.filters); !s.ok()) return s;
-    if (auto s = check_children(r.has_children, 1); !s.ok()) return s;
+    std::size_t children = 0;
+    if (auto s = check_children(r.has_children, 1, children); !s.ok()) return s;
     if (r.facets.size() > kMaxFacets) return too_much("facets count", r.facets.size(), kMaxFacets);
     if (r.kinds.size() > kMaxFilterValues) {
         return too_much("kinds count", r.kinds.size(), kMaxFilterValues);
