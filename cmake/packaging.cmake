@@ -40,8 +40,8 @@ install(FILES ${ATLAS_DEPLOY_DIR}/systemd/atlas-search.service
               ${ATLAS_DEPLOY_DIR}/systemd/atlas-index.timer
         DESTINATION /lib/systemd/system)
 
-# Conffiles (listed in the control archive's conffiles below): dpkg keeps the
-# operator's edits on upgrade and asks before replacing them.
+# Conffiles (listed in deploy/debian/conffiles): dpkg keeps the operator's
+# edits on upgrade and asks before replacing them.
 install(FILES ${ATLAS_DEPLOY_DIR}/debian/sources.json DESTINATION /etc/atlas-search)
 install(FILES ${ATLAS_DEPLOY_DIR}/debian/atlas-search.default
         DESTINATION /etc/default RENAME atlas-search)
@@ -57,15 +57,6 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/cryoet ${PROJECT_SOURCE_DIR}/data/h
         PATTERN "*.py" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/data/README.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/atlas-search/sample)
-
-# The control archive's extra files, made executable where dpkg runs them.
-set(ATLAS_CONTROL_DIR ${PROJECT_BINARY_DIR}/deb-control)
-file(WRITE ${ATLAS_CONTROL_DIR}/conffiles "/etc/atlas-search/sources.json\n/etc/default/atlas-search\n")
-foreach(script postinst prerm postrm)
-  file(COPY ${ATLAS_DEPLOY_DIR}/debian/${script} DESTINATION ${ATLAS_CONTROL_DIR}
-       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
-                        WORLD_READ WORLD_EXECUTE)
-endforeach()
 
 set(ATLAS_PACKAGE_MAINTAINER
     "Seed 8615e3f3 maintainers <maintainers@users.noreply.b-seed-8615e3f3.example>"
@@ -93,9 +84,11 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends from the binaries' libraries (dpkg-shlibdeps: libxapian30, libsqlite3-0,
 # libfmt9, libroaring0, zlib1g, libstdc++6, libc6, ...), never a hand-kept list.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The control archive's extra files, read from deploy/debian/ when cpack runs;
+# STRICT_PERMISSION gives them dpkg's modes (0755 scripts, 0644 conffiles).
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    ${ATLAS_CONTROL_DIR}/conffiles ${ATLAS_CONTROL_DIR}/postinst
-    ${ATLAS_CONTROL_DIR}/prerm ${ATLAS_CONTROL_DIR}/postrm)
+    ${ATLAS_DEPLOY_DIR}/debian/conffiles ${ATLAS_DEPLOY_DIR}/debian/postinst
+    ${ATLAS_DEPLOY_DIR}/debian/prerm ${ATLAS_DEPLOY_DIR}/debian/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # `package_source` (include(CPack) makes it): the sources, not the build trees.
 set(CPACK_SOURCE_GENERATOR TGZ)
