@@ -583,7 +583,7 @@ def test_facet_search(server, field, params):
     body = check(get(server, f"/v1/facets/{field}", params), "/v1/facets/{field}", "get", 200)
     assert body["field"] == field
     assert body["prefix"] == params.get("prefix", "")
-    assert len(body["values"]) <= int(params.get("size", 10))
+    assert len(body["values"]) <= int(params.get("size", 1000))
     if field in ("quality", "voxel_spacing", "release_date"):
         assert all("from" in v and "to" in v for v in body["values"])
     if field == "voxel_spacing":
@@ -732,6 +732,10 @@ def test_bad_requests(server):
     check_error(search_raw(server, {"q": "x", "limit": "ten"}), "/v1/search", "get", 400, mentions=["limit"])
     check_error(search_raw(server, {"q": "x", "group": "run"}), "/v1/search", "get", 400, mentions=["run"])
     check_error(search_raw(server, {"q": "(ribosome"}), "/v1/search", "get", 400, "invalid_query")
+    check_error(search_raw(server, {"q": "x", "limt": "5"}), "/v1/search", "get", 400, "invalid_request",
+                mentions=["limt"])
+    check_error(search_raw(server, {"q": "x", "explain": "yes please"}), "/v1/search", "get", 400,
+                mentions=["explain"])
     check_error(search_raw(server, {"q": "x", "kind": "nokind"}), "/v1/search", "get", 400, "invalid_query",
                 mentions=["nokind"])
 
@@ -809,6 +813,11 @@ LIMITS = [
     ("group_size 0", {"group_by": "dataset", "group_size": 1}, {"group_by": "dataset", "group_size": 0}, True,
      ["group_size"]),
     ("has_children depth", nested_children(4), nested_children(5), True, ["has_children"]),
+    ("has_children count", {"has_children": [{"kind": "run"}] * 32}, {"has_children": [{"kind": "run"}] * 33},
+     True, ["has_children"]),
+    ("kinds", {"kinds": ["dataset"] * 256}, {"kinds": ["dataset"] * 257}, True, ["kinds"]),
+    ("sort keys", {"sort": ["title"] * 32}, {"sort": ["title"] * 33}, True, ["sort"]),
+    ("snippet_bytes", {"snippet_bytes": 2000}, {"snippet_bytes": 2001}, True, ["snippet_bytes", "2001"]),
 ]
 
 
