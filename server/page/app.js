@@ -1,0 +1,1 @@
+// app.js - the search page (placeholder until the page lands).
