@@ -153,6 +153,14 @@ Result<Searcher> Searcher::open(const std::string& index_dir, const SearcherOpti
     }
 }
 
+Status Searcher::refresh() {
+    try {
+        return impl_->refresh();
+    } catch (...) {
+        return detail::current_error();
+    }
+}
+
 std::uint64_t Searcher::record_count() const { return impl_->gen->db.get_doccount(); }
 std::vector<std::string> Searcher::kinds() const { return impl_->gen->kinds; }
 std::string Searcher::generation() const { return impl_->gen->dir; }

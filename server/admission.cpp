@@ -27,9 +27,10 @@ bool AdmissionQueue::rejecting() { return tl_rejecting; }
 void AdmissionQueue::enqueue(std::function<void()> task) {
     {
         std::lock_guard lock(mutex_);
-        // Waiting beyond the idle workers is what the queue bounds.
+        // Waiting beyond the free workers is what the queue bounds.
+        std::size_t free = serving_.workers.size() - busy_;
         std::size_t waiting = serving_.tasks.size() + 1;
-        if (waiting > idle_ && waiting - idle_ > queue_) {
+        if (waiting > free && waiting - free > queue_) {
             rejecting_.tasks.push_back(std::move(task));
             rejected_.fetch_add(1, std::memory_order_relaxed);
         } else {
@@ -45,14 +46,17 @@ void AdmissionQueue::work(Lane& lane, bool rejects) {
         std::function<void()> task;
         {
             std::unique_lock lock(mutex_);
-            if (!rejects) ++idle_;
             ready_.wait(lock, [&] { return stopping_ || !lane.tasks.empty(); });
-            if (!rejects) --idle_;
             if (lane.tasks.empty()) return;  // stopping, nothing left
             task = std::move(lane.tasks.front());
             lane.tasks.pop_front();
+            if (!rejects) ++busy_;
         }
         task();
+        if (!rejects) {
+            std::lock_guard lock(mutex_);
+            --busy_;
+        }
     }
 }
 

@@ -44,7 +44,7 @@ class AdmissionQueue : public httplib::TaskQueue {
     std::mutex mutex_;
     std::condition_variable ready_;
     bool stopping_ = false;
-    unsigned idle_ = 0;  // workers of the serving lane waiting for a task
+    std::size_t busy_ = 0;  // workers of the serving lane running a task
     Lane serving_;
     Lane rejecting_;
 };

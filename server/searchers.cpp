@@ -14,6 +14,12 @@ Result<std::unique_ptr<Searcher>> SearcherPool::take() {
         if (!idle_.empty()) {
             auto s = std::move(idle_.back());
             idle_.pop_back();
+            lock.unlock();
+            // What it answers next is of the latest generation, searched or not.
+            if (auto fresh = s->refresh(); !fresh.ok()) {
+                give_back(nullptr);
+                return fresh.error();
+            }
             return s;
         }
     }

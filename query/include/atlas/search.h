@@ -320,6 +320,10 @@ class Searcher {
     // counts every match exactly.
     Result<SearchResult> search(const SearchRequest& request);
 
+    // Opens the latest published generation if atlas-index has swapped in a
+    // new one since (search() does this first).  Errors: as open().
+    Status refresh();
+
     // Records in the open generation.
     std::uint64_t record_count() const;
     // Kinds that have records in the open generation, sorted.
