@@ -39,10 +39,11 @@
     https: 'One URL per line: fetch them with curl or wget.',
   };
   const FORMAT_FILE = { s3: 'download.sh', drs: 'manifest-drs.csv', doi: 'dois.txt', https: 'urls.txt' };
-  const LINK_LABELS = [
-    ['portal', 'Portal'], ['https', 'HTTPS'], ['drs', 'DRS'], ['doi', 'DOI'],
-    ['neuroglancer', 'Neuroglancer'], ['mrc', 'MRC'], ['zarr', 'Zarr'],
-  ];
+  const LINK_NAMES = {
+    s3: 'S3', gcs: 'GCS', drs: 'DRS', portal: 'Portal', https: 'HTTPS', doi: 'DOI', neuroglancer: 'Neuroglancer',
+    viewer: 'Viewer', synapse: 'Synapse', pubmed: 'PubMed', mrc: 'MRC', zarr: 'Zarr', related: 'Related',
+  };
+  const LINK_ORDER = ['portal', 'https', 'drs', 'gcs', 'doi', 'neuroglancer', 'viewer', 'synapse', 'pubmed', 'zarr', 'mrc', 'related'];
 
   const $ = (id) => document.getElementById(id);
   const els = {
@@ -418,6 +419,10 @@
       p.append(again);
       els.messages.append(p);
     }
+    if (Array.isArray(body.understood) && body.understood.length) {
+      const read = body.understood.filter((u) => u.what !== 'optional').map((u) => u.words + ' → ' + u.as);
+      if (read.length) els.messages.append(el('p', { class: 'notice subtle', id: 'understood', text: 'Read as: ' + read.join(' · ') }));
+    }
     if (body.relaxed && body.relaxed.message) {
       els.messages.append(el('p', { class: 'notice', id: 'relaxed', text: body.relaxed.message }));
     }
@@ -491,27 +496,33 @@
     return out;
   }
 
+  // Where to get a hit: its main storage URI shown whole with a Copy button
+  // (S3, else Google Cloud Storage, else DRS), then the other links: http(s)
+  // ones as links, s3:// gs:// drs:// ones as Copy buttons.
   function renderLinks(links) {
     const box = el('div', { class: 'links' });
-    const copyable = (label, value) => {
-      const wrap = el('span', { class: 'copyable' });
-      const code = el('code', { text: value });
-      const b = el('button', { type: 'button', class: 'copy', text: 'Copy', 'aria-label': 'Copy ' + label + ' ' + value });
+    const first = (v) => (Array.isArray(v) ? v[0] : v);
+    const copyable = (label, value, shown) => {
+      const wrap = el('span', { class: shown ? 'copyable main' : 'copyable' });
+      wrap.append(el('span', { class: 'link-label', text: label }));
+      if (shown) wrap.append(el('code', { text: value }));
+      const b = el('button', { type: 'button', class: 'copy', text: shown ? 'Copy' : 'Copy URI', title: value, 'aria-label': 'Copy ' + label + ' ' + value });
       b.addEventListener('click', () => copyText(value, b));
-      wrap.append(el('span', { class: 'link-label', text: label }), code, b);
+      wrap.append(b);
       return wrap;
     };
-    if (typeof links.s3 === 'string') box.append(copyable('S3', links.s3));
-    for (const [rel, label] of LINK_LABELS) {
-      const value = links[rel];
-      if (value === undefined || value === null) continue;
-      const list = Array.isArray(value) ? value : [value];
+    const main = ['s3', 'gcs', 'drs'].find((rel) => typeof first(links[rel]) === 'string');
+    if (main) box.append(copyable(LINK_NAMES[main], first(links[main]), true));
+    for (const rel of LINK_ORDER) {
+      if (rel === main || links[rel] === undefined || links[rel] === null) continue;
+      const list = Array.isArray(links[rel]) ? links[rel] : [links[rel]];
+      const label = LINK_NAMES[rel] || rel;
       list.slice(0, 3).forEach((v, i) => {
-        if (rel === 'drs' && typeof v === 'string' && v.startsWith('drs://')) { box.append(copyable('DRS', v)); return; }
-        const href = rel === 'doi' ? doiHref(v) : safeHref(v);
-        if (!href) return;
+        if (typeof v !== 'string') return;
         const text = list.length > 1 ? label + ' ' + (i + 1) : label;
-        box.append(el('a', { href, rel: 'noopener', target: '_blank', class: 'link', text, title: v }));
+        const href = rel === 'doi' ? doiHref(v) : safeHref(v);
+        if (href) box.append(el('a', { href, rel: 'noopener', target: '_blank', class: 'link', text, title: v }));
+        else if (/^(s3|gs|drs):\/\//.test(v)) box.append(copyable(text, v, false));
       });
     }
     return box.childNodes.length ? box : null;

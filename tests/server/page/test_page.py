@@ -333,3 +333,33 @@ def test_a_long_facet_has_a_search_box(browser, server):
     box.send_keys('Cy')
     wait(browser, lambda d: facet_counts(d, 'assay') == expected,
          lambda: f'the facet search shows {facet_counts(browser, "assay")}, the server {expected}')
+
+
+def test_relaxed_matching_says_so(browser, server):
+    open_page(browser, server, '?q=ribosome%20lung')
+    answer = server.search({'query': 'ribosome lung', 'limit': 20})
+    message = answer['relaxed']['message']
+    assert 'ribosome' in message and 'lung' in message
+    wait_range(browser, count_range(0, 20, answer['total']))
+    assert browser.find_element(By.ID, 'relaxed').text == message
+    assert not css(browser, '#did-you-mean')
+
+
+def test_htan_download_is_a_drs_csv(browser, server):
+    open_page(browser, server, '?source=htan&kind=file')
+    request = {'query': '', 'filters': [{'field': 'source', 'values': ['htan']}, {'field': 'kind', 'values': ['file']}]}
+    found = server.search({**request, 'limit': 20})
+    wait_range(browser, count_range(0, 20, found['total']))
+    # A file hit shows its DRS URI whole.
+    drs = [c.text for c in css(browser, '#hits .copyable.main code')]
+    assert drs and all(d.startswith('drs://') for d in drs), drs[:3]
+    browser.find_element(By.ID, 'download-button').click()
+    dialog = browser.find_element(By.ID, 'download-dialog')
+    wait(browser, lambda d: dialog.get_attribute('data-format') == 'drs' and dialog.get_attribute('data-loaded') == 'yes',
+         'the DRS manifest never loaded')
+    lines = browser.find_element(By.ID, 'manifest-text').text.splitlines()
+    assert lines[0] == 'name,drs_uri'
+    rows = [l for l in lines[1:] if l and not l.startswith('#')]
+    assert rows and all(re.match(r'[^,]+,drs://\S+$', r) for r in rows), rows[:3]
+    assert [l for l in lines if l] == [l for l in server.manifest('drs', request).splitlines() if l]
+    assert browser.find_element(By.ID, 'manifest-link').get_attribute('download').endswith('.csv')
