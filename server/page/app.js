@@ -233,6 +233,7 @@
   let searchSeq = 0;
   let searchAbort = null;
   let typeTimer = 0;
+  let staleAnswers = 0;
 
   async function runSearch() {
     const seq = ++searchSeq;
@@ -245,7 +246,10 @@
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(request), signal: searchAbort.signal,
       });
-      if (seq !== searchSeq) return;   // a newer search was started: this answer is stale
+      if (seq !== searchSeq) {   // a newer search was started: this answer is stale
+        document.body.dataset.staleAnswers = String(++staleAnswers);
+        return;
+      }
       showError('');
       lastResponse = body;
       render(body);
@@ -773,7 +777,7 @@
       min, minSel, el('span', { class: 'dash', 'aria-hidden': 'true', text: '–' }),
       el('label', { for: 'range-' + field + '-max', class: 'visually-hidden', text: 'Maximum ' + fieldLabel(field) + (unit ? ' in ' + unit : '') }),
       el('label', { for: 'range-' + field + '-max-select', class: 'visually-hidden', text: 'Maximum ' + fieldLabel(field) }),
-      max, maxSel, unit ? el('span', { class: 'unit', text: unit }) : null, apply, clear);
+      max, maxSel, ...(unit ? [el('span', { class: 'unit', text: unit })] : []), apply, clear);
     const buckets = el('ul', { class: 'buckets' });
     section.append(heading, form, buckets);
     const panel = { section, form, min, max, minSel, maxSel, buckets, rated: false };

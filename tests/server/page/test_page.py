@@ -363,3 +363,40 @@ def test_htan_download_is_a_drs_csv(browser, server):
     assert rows and all(re.match(r'[^,]+,drs://\S+$', r) for r in rows), rows[:3]
     assert [l for l in lines if l] == [l for l in server.manifest('drs', request).splitlines() if l]
     assert browser.find_element(By.ID, 'manifest-link').get_attribute('download').endswith('.csv')
+
+
+# Holds the page's search for `query` until window.__release() is called;
+# the request itself goes out at once and ignores the page's abort.
+HOLD_SEARCH = '''
+const query = arguments[0];
+const fetchFirst = window.fetch.bind(window);
+window.__held = [];
+window.__release = () => window.__held.splice(0).forEach((go) => go());
+window.fetch = (url, options) => {
+  const body = options && options.body ? JSON.parse(options.body) : {};
+  if (String(url).startsWith('/v1/search') && body.query === query) {
+    const answer = fetchFirst(url, Object.assign({}, options, {signal: undefined}));
+    return new Promise((resolve, reject) => window.__held.push(() => answer.then(resolve, reject)));
+  }
+  return fetchFirst(url, options);
+};
+'''
+
+
+def test_a_late_answer_to_an_older_query_is_dropped(browser, server):
+    open_page(browser, server)
+    browser.execute_script(HOLD_SEARCH, 'lung')
+    type_query(browser, 'lung')
+    wait(browser, lambda d: d.execute_script('return window.__held.length') == 1, 'the search for lung never went out')
+    type_query(browser, 'ribosome')
+    ribosome = server.search({'query': 'ribosome', 'limit': 20})
+    wait_range(browser, count_range(0, 20, ribosome['total']))
+    wait_hits(browser, [h['id'] for h in ribosome['hits']])
+    browser.execute_script('window.__release()')
+    # Either the page says it dropped the answer, or (broken) it shows it.
+    wait(browser, lambda d: d.execute_script('return document.body.dataset.staleAnswers') == '1'
+         or hit_ids(d) != [h['id'] for h in ribosome['hits']],
+         'the answer for lung never reached the page')
+    assert hit_ids(browser) == [h['id'] for h in ribosome['hits']]
+    assert range_text(browser) == count_range(0, 20, ribosome['total'])
+    assert browser.find_element(By.ID, 'q').get_attribute('value') == 'ribosome'
