@@ -400,3 +400,13 @@ def test_a_late_answer_to_an_older_query_is_dropped(browser, server):
     assert hit_ids(browser) == [h['id'] for h in ribosome['hits']]
     assert range_text(browser) == count_range(0, 20, ribosome['total'])
     assert browser.find_element(By.ID, 'q').get_attribute('value') == 'ribosome'
+
+
+def test_sorting_by_release_date(browser, server):
+    open_page(browser, server, '?q=ribosome')
+    Select(browser.find_element(By.ID, 'sort')).select_by_visible_text('Release date, newest first')
+    newest = server.search({'query': 'ribosome', 'sort': 'release_date:desc', 'limit': 20})
+    relevance = server.search({'query': 'ribosome', 'limit': 20})
+    assert [h['id'] for h in newest['hits']] != [h['id'] for h in relevance['hits']]
+    wait_hits(browser, [h['id'] for h in newest['hits']])
+    assert 'sort=release_date%3Adesc' in browser.current_url
