@@ -978,12 +978,14 @@
     els.dialog.dataset.format = format;
     els.dialog.dataset.loaded = '';
     let text;
+    let headers = new Headers();
     try {
       const response = await fetch('/v1/manifest?format=' + encodeURIComponent(format), {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(manifestRequest(state)),
       });
       text = await response.text();
+      headers = response.headers;
       if (!response.ok) {
         let message = 'The server answered ' + response.status + '.';
         try { const body = JSON.parse(text); if (body.error && body.error.message) message = body.error.message; } catch (e) { /* not JSON */ }
@@ -997,10 +999,19 @@
     }
     if (seq !== manifestSeq) return;
     const lines = text.split('\n').filter((l) => l.length);
-    const missing = lines.filter((l) => l.startsWith('#')).length;
-    const routes = lines.length - missing;
-    els.manifestStatus.textContent = fmtInt(routes) + (routes === 1 ? ' line' : ' lines') +
-      (missing ? '; ' + fmtInt(missing) + ' records have no ' + format + ' route (listed with #)' : '') + '.';
+    // The server counts records with a route and without (X-Atlas-Records,
+    // X-Atlas-Skipped); without those headers, count the lines.
+    const withRoute = parseInt(headers.get('X-Atlas-Records') || '', 10);
+    const skipped = parseInt(headers.get('X-Atlas-Skipped') || '', 10);
+    if (Number.isFinite(withRoute) && Number.isFinite(skipped)) {
+      els.manifestStatus.textContent = fmtInt(withRoute) + (withRoute === 1 ? ' record' : ' records') + ' with a ' + format + ' route' +
+        (skipped ? '; ' + fmtInt(skipped) + ' without one, listed with # and the reason' : '') + '.';
+    } else {
+      const missing = lines.filter((l) => l.startsWith('#')).length;
+      const routes = lines.length - missing;
+      els.manifestStatus.textContent = fmtInt(routes) + (routes === 1 ? ' line' : ' lines') +
+        (missing ? '; ' + fmtInt(missing) + ' lines starting with # (records without a ' + format + ' route)' : '') + '.';
+    }
     const shown = lines.length > SHOWN_MANIFEST_LINES
       ? lines.slice(0, SHOWN_MANIFEST_LINES).join('\n') + '\n… ' + fmtInt(lines.length - SHOWN_MANIFEST_LINES) + ' more lines in the file'
       : lines.join('\n');
