@@ -111,6 +111,21 @@ std::string reason(const Hit& hit, ManifestFormat format) {
     return fmt::format("no {} link", rel_of(format));
 }
 
+// What make_manifest reads of a hit: its id, title, links and the fields
+// reason() and the DRS rows name.
+Hit slim(Hit&& hit) {
+    Hit kept;
+    kept.id = std::move(hit.id);
+    kept.title = std::move(hit.title);
+    kept.links = std::move(hit.links);
+    for (auto& f : hit.fields) {
+        if (f.name == "data_access" || f.name == "synapse_id" || f.name == "file_name") {
+            kept.fields.push_back(std::move(f));
+        }
+    }
+    return kept;
+}
+
 }  // namespace
 
 std::optional<ManifestFormat> parse_manifest_format(std::string_view name) {
@@ -192,6 +207,44 @@ Manifest make_manifest(const std::vector<Hit>& hits, ManifestFormat format) {
         }
     }
     return m;
+}
+
+Result<std::uint64_t> for_each_page(Searcher& searcher, SearchRequest request, std::uint64_t most,
+                                    const std::function<bool(std::vector<Hit>&)>& page) {
+    request.limit = kMaxLimit;
+    std::uint64_t handed = 0;
+    while (handed < most) {
+        auto result = searcher.search(request);
+        if (!result.ok()) return result.error();
+        auto& hits = result.value().hits;
+        bool last = hits.size() < request.limit ||
+                    request.offset + std::uint64_t{request.limit} >= result.value().total ||
+                    request.offset + std::uint64_t{request.limit} > kMaxOffset;
+        if (hits.size() > most - handed) {
+            hits.resize(most - handed);
+            last = true;
+        }
+        handed += hits.size();
+        if (!page(hits) || last) break;
+        request.offset += request.limit;
+    }
+    return handed;
+}
+
+Result<WholeManifest> manifest_of(Searcher& searcher, const SearchRequest& request,
+                                  ManifestFormat format, std::uint64_t most) {
+    std::vector<Hit> hits;
+    // One more than asked for says whether there are more.
+    auto handed = for_each_page(searcher, request, most + 1, [&](std::vector<Hit>& page) {
+        for (auto& h : page) hits.push_back(slim(std::move(h)));
+        return true;
+    });
+    if (!handed.ok()) return handed.error();
+    WholeManifest whole;
+    whole.truncated = hits.size() > most;
+    if (whole.truncated) hits.resize(most);
+    whole.manifest = make_manifest(hits, format);
+    return whole;
 }
 
 }  // namespace atlas

@@ -269,6 +269,31 @@ std::string facet_key(const FacetResult& f) {
     return f.prefix.empty() ? f.field : f.field + ":" + f.prefix;
 }
 
+// One value of a facet: {"value", "count", "label"?}, and for numeric
+// buckets "key" (what a filter on the bucket takes: "10..20"), "from", "to".
+void write_facet_value(Writer& w, const FacetResult& f, const FacetCount& v) {
+    w.StartObject();
+    w.Key("value");
+    w.String(v.value);
+    if (f.numeric && !v.key.empty()) {
+        w.Key("key");
+        w.String(v.key);
+    }
+    w.Key("count");
+    w.Uint64(v.count);
+    if (!v.label.empty()) {
+        w.Key("label");
+        w.String(v.label);
+    }
+    if (f.numeric) {
+        w.Key("from");
+        w.Double(v.lo);
+        w.Key("to");
+        w.Double(v.hi);
+    }
+    w.EndObject();
+}
+
 // "facets": {"<field>": [{"value", "count"}...]}, the shape portals bind to a list.
 void write_facet_values(Writer& w, const std::vector<FacetResult>& facets) {
     w.Key("facets");
@@ -276,27 +301,26 @@ void write_facet_values(Writer& w, const std::vector<FacetResult>& facets) {
     for (const auto& f : facets) {
         write_key(w, facet_key(f));
         w.StartArray();
-        for (const auto& v : f.values) {
-            w.StartObject();
-            w.Key("value");
-            w.String(v.value);
-            w.Key("count");
-            w.Uint64(v.count);
-            if (!v.label.empty()) {
-                w.Key("label");
-                w.String(v.label);
-            }
-            if (f.numeric) {
-                w.Key("from");
-                w.Double(v.lo);
-                w.Key("to");
-                w.Double(v.hi);
-            }
-            w.EndObject();
-        }
+        for (const auto& v : f.values) write_facet_value(w, f, v);
         w.EndArray();
     }
     w.EndObject();
+}
+
+// What is beyond a facet's list: "label", "unit"?, "other", "missing", "distinct".
+void write_facet_summary(Writer& w, const FacetResult& f) {
+    w.Key("label");
+    w.String(f.label);
+    if (!f.unit.empty()) {
+        w.Key("unit");
+        w.String(f.unit);
+    }
+    w.Key("other");
+    w.Uint64(f.other);
+    w.Key("missing");
+    w.Uint64(f.missing);
+    w.Key("distinct");
+    w.Uint64(f.distinct);
 }
 
 // "facet_totals": what is beyond each facet's list.
@@ -306,18 +330,7 @@ void write_facet_totals(Writer& w, const std::vector<FacetResult>& facets) {
     for (const auto& f : facets) {
         write_key(w, facet_key(f));
         w.StartObject();
-        w.Key("label");
-        w.String(f.label);
-        if (!f.unit.empty()) {
-            w.Key("unit");
-            w.String(f.unit);
-        }
-        w.Key("other");
-        w.Uint64(f.other);
-        w.Key("missing");
-        w.Uint64(f.missing);
-        w.Key("distinct");
-        w.Uint64(f.distinct);
+        write_facet_summary(w, f);
         w.EndObject();
     }
     w.EndObject();
@@ -376,6 +389,32 @@ std::string to_json(const SearchResult& result) {
         write_facet_values(w, result.facets);
         write_facet_totals(w, result.facets);
     }
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string to_json(const Hit& hit) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    write_hit(w, hit);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string to_json(const FacetResult& facet) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("field");
+    w.String(facet.field);
+    if (!facet.prefix.empty()) {
+        w.Key("prefix");
+        w.String(facet.prefix);
+    }
+    w.Key("values");
+    w.StartArray();
+    for (const auto& v : facet.values) write_facet_value(w, facet, v);
+    w.EndArray();
+    write_facet_summary(w, facet);
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -156,6 +156,13 @@ Result<Searcher> Searcher::open(const std::string& index_dir, const SearcherOpti
 std::uint64_t Searcher::record_count() const { return impl_->gen->db.get_doccount(); }
 std::vector<std::string> Searcher::kinds() const { return impl_->gen->kinds; }
 std::string Searcher::generation() const { return impl_->gen->dir; }
+std::string Searcher::built_at() const {
+    try {
+        return impl_->gen->db.get_metadata(std::string(kMetaBuiltAt));
+    } catch (const Xapian::Error&) {
+        return {};
+    }
+}
 
 Result<SearchResult> Searcher::search(const SearchRequest& request) {
     try {

@@ -16,9 +16,11 @@
 #include "atlas/manifest.h"
 #include "atlas/portals.h"
 #include "atlas/search.h"
+#include "atlas/server.h"
 #include "cli_util.h"
 #include "search_args.h"
 #include "search_render.h"
+#include "serve_args.h"
 
 namespace {
 
@@ -46,40 +48,28 @@ std::optional<std::string> read_all(const std::string& path) {
     return text;
 }
 
-// The hits a manifest lists: the page --limit asked for, else every hit
-// (page by page, as far as kMaxOffset allows).
-atlas::Result<std::vector<atlas::Hit>> manifest_hits(atlas::Searcher& searcher,
-                                                     atlas::SearchRequest request,
-                                                     bool limit_given) {
-    std::vector<atlas::Hit> hits;
-    if (limit_given) {
-        auto result = searcher.search(request);
+// The manifest of the page --limit asked for, else of every hit (page by
+// page, as far as kMaxOffset allows).
+atlas::Result<atlas::Manifest> manifest(atlas::Searcher& searcher,
+                                        const atlas::cli::SearchArgs& args) {
+    if (args.limit_given) {
+        auto result = searcher.search(args.request);
         if (!result.ok()) return result.error();
-        return std::move(result.value().hits);
+        return atlas::make_manifest(result.value().hits, *args.manifest);
     }
-    request.limit = atlas::kMaxLimit;
-    while (true) {
-        auto result = searcher.search(request);
-        if (!result.ok()) return result.error();
-        auto& page = result.value().hits;
-        for (auto& h : page) hits.push_back(std::move(h));
-        if (page.size() < request.limit || hits.size() >= result.value().total ||
-            request.offset + request.limit > atlas::kMaxOffset) {
-            return hits;
-        }
-        request.offset += request.limit;
-    }
+    auto whole = atlas::manifest_of(searcher, args.request, *args.manifest, UINT64_MAX - 1);
+    if (!whole.ok()) return whole.error();
+    return std::move(whole.value().manifest);
 }
 
 int search(const atlas::cli::SearchArgs& args) {
     auto searcher = atlas::Searcher::open(atlas::cli::index_dir(args.index));
     if (!searcher.ok()) return fail(searcher.error(), args.json_errors);
     if (args.manifest) {
-        auto hits = manifest_hits(searcher.value(), args.request, args.limit_given);
-        if (!hits.ok()) return fail(hits.error(), args.json_errors);
-        atlas::Manifest m = atlas::make_manifest(hits.value(), *args.manifest);
-        atlas::cli::print_manifest(stdout, stderr, m);
-        return m.records > 0 ? kExitHits : kExitNoHits;
+        auto m = manifest(searcher.value(), args);
+        if (!m.ok()) return fail(m.error(), args.json_errors);
+        atlas::cli::print_manifest(stdout, stderr, m.value());
+        return m.value().records > 0 ? kExitHits : kExitNoHits;
     }
     auto result = searcher.value().search(args.request);
     if (!result.ok()) return fail(result.error(), args.json_errors);
@@ -93,10 +83,46 @@ int search(const atlas::cli::SearchArgs& args) {
     return r.total > 0 ? kExitHits : kExitNoHits;
 }
 
+// `atlas-search serve ...`: the HTTP server, until SIGTERM or SIGINT.
+int serve(const std::vector<std::string>& arguments) {
+    auto parsed = atlas::cli::parse_serve_args(arguments);
+    if (!parsed.ok()) {
+        std::fprintf(stderr, "atlas-search serve: %s (see atlas-search serve --help)\n",
+                     parsed.error().message.c_str());
+        return kExitError;
+    }
+    atlas::cli::ServeArgs args = std::move(parsed).value();
+    if (args.help) {
+        std::fputs(atlas::cli::serve_usage().c_str(), stdout);
+        return kExitHits;
+    }
+    args.options.index_dir = atlas::cli::index_dir(args.index);
+    std::FILE* log = args.access_log == "-"     ? stderr
+                     : args.access_log == "off" ? nullptr
+                                                : std::fopen(args.access_log.c_str(), "a");
+    if (log == nullptr && args.access_log != "off") {
+        std::fprintf(stderr, "atlas-search serve: cannot open the access log '%s'\n",
+                     args.access_log.c_str());
+        return kExitError;
+    }
+    args.options.access_log = log;
+    atlas::Server::wait_for_signals();
+    auto server = atlas::Server::start(args.options);
+    if (!server.ok()) return fail(server.error(), false);
+    std::fprintf(stdout, "listening on http://%s:%d\n", args.options.bind.c_str(),
+                 server.value().port());
+    std::fflush(stdout);
+    server.value().wait();
+    return kExitHits;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using Action = atlas::cli::SearchArgs::Action;
+    if (argc > 1 && std::string_view(argv[1]) == "serve") {
+        return serve(std::vector<std::string>(argv + 2, argv + argc));
+    }
     auto parsed = atlas::cli::parse_search_args(std::vector<std::string>(argv + 1, argv + argc));
     if (!parsed.ok()) {
         return fail({atlas::Errc::invalid_request, parsed.error().message}, parsed.error().json);

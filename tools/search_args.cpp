@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "atlas/portals.h"
+#include "atlas/request_text.h"
 
 namespace atlas::cli {
 namespace {
@@ -19,51 +20,6 @@ struct State {
 };
 
 using Outcome = std::optional<std::string>;  // a usage error, or nothing
-
-// Appends the comma-separated items of `value` ("dataset,run") to `out`.
-void split_into(const std::string& value, std::vector<std::string>& out) {
-    std::size_t start = 0;
-    while (start <= value.size()) {
-        auto comma = value.find(',', start);
-        std::string k =
-            value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!k.empty()) out.push_back(k);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-}
-
-// "organism=S. pombe,E. coli" (any), "organism!=E. coli" (none), "organism=*"
-// (exists), "organism!=*" (missing).  A comma inside a value is written "\,".
-std::optional<Filter> parse_filter(const std::string& text) {
-    auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) return std::nullopt;
-    Filter f;
-    bool negated = text[eq - 1] == '!';
-    f.field = text.substr(0, negated ? eq - 1 : eq);
-    if (f.field.empty()) return std::nullopt;
-    std::string rest = text.substr(eq + 1);
-    if (rest == "*") {
-        f.mode = negated ? Filter::Mode::missing : Filter::Mode::exists;
-        return f;
-    }
-    f.mode = negated ? Filter::Mode::none : Filter::Mode::any;
-    std::string value;
-    for (std::size_t i = 0; i < rest.size(); ++i) {
-        if (rest[i] == '\\' && i + 1 < rest.size() && rest[i + 1] == ',') {
-            value += ',';
-            ++i;
-        } else if (rest[i] == ',') {
-            if (!value.empty()) f.values.push_back(value);
-            value.clear();
-        } else {
-            value += rest[i];
-        }
-    }
-    if (!value.empty()) f.values.push_back(value);
-    if (f.values.empty()) return std::nullopt;
-    return f;
-}
 
 // A whole decimal number from 0 to `max`; `out` is left alone otherwise.
 bool parse_count(const std::string* text, std::uint32_t max, std::uint32_t& out) {
@@ -79,33 +35,17 @@ std::string shown(const std::string* value) { return value == nullptr ? "" : *va
 
 Outcome set_filter(State& s, const std::string* value) {
     if (value == nullptr) return "--filter needs FIELD=VALUE[,VALUE...]";
-    auto f = parse_filter(*value);
-    if (!f) {
-        return fmt::format(
-            "--filter takes FIELD=VALUE[,VALUE...], FIELD!=VALUE, FIELD=* or FIELD!=*, not '{}'",
-            *value);
-    }
-    s.args.request.filters.push_back(std::move(*f));
+    auto f = filter_from_text(*value);
+    if (!f.ok()) return "--filter " + f.error().message;
+    s.args.request.filters.push_back(std::move(f).value());
     return std::nullopt;
 }
 
 Outcome set_facets(State& s, const std::string* value) {
     if (value == nullptr) return "--facets needs FIELD[:SIZE][,FIELD[:SIZE]...]";
-    std::vector<std::string> items;
-    split_into(*value, items);
-    for (const auto& item : items) {
-        FacetRequest f;
-        auto colon = item.find(':');
-        f.field = item.substr(0, colon);
-        if (colon != std::string::npos) {
-            std::string size = item.substr(colon + 1);
-            if (!parse_count(&size, kMaxFacetSize, f.size)) {
-                return fmt::format("--facets: '{}' is not FIELD or FIELD:SIZE (at most {})", item,
-                                   kMaxFacetSize);
-            }
-        }
-        s.args.request.facets.push_back(std::move(f));
-    }
+    auto facets = facets_from_text(*value);
+    if (!facets.ok()) return "--facets: " + facets.error().message;
+    for (auto& f : facets.value()) s.args.request.facets.push_back(std::move(f));
     return std::nullopt;
 }
 
@@ -123,22 +63,9 @@ Outcome set_facet_search(State& s, const std::string* value) {
 
 Outcome set_sort(State& s, const std::string* value) {
     if (value == nullptr || value->empty()) return "--sort needs FIELD[:asc|:desc]";
-    SortKey k;
-    auto colon = value->find(':');
-    k.field = value->substr(0, colon);
-    std::string order = colon == std::string::npos ? "" : value->substr(colon + 1);
-    if (order == "asc") {
-        k.descending = false;
-    } else if (order == "desc") {
-        k.descending = true;
-    } else if (order.empty()) {
-        // Newest, best, most first; names from A.
-        k.descending =
-            k.field != "title" && k.field != "id" && k.field != "kind" && k.field != "relevance";
-    } else {
-        return fmt::format("--sort takes FIELD, FIELD:asc or FIELD:desc, not '{}'", *value);
-    }
-    s.args.request.sort = {k};
+    auto key = sort_from_text(*value);
+    if (!key.ok()) return "--sort " + key.error().message;
+    s.args.request.sort = {std::move(key).value()};
     return std::nullopt;
 }
 
@@ -186,7 +113,7 @@ std::vector<Option<State>> query_options() {
          .synopsis = Synopsis::repeatable,
          .set = [](State& s, const std::string* v) -> Outcome {
              if (v == nullptr) return "--kind needs a kind (dataset, run, annotation, ...)";
-             split_into(*v, s.args.request.kinds);
+             append_list(*v, s.args.request.kinds);
              return std::nullopt;
          }},
         {.name = "--source",
@@ -196,7 +123,7 @@ std::vector<Option<State>> query_options() {
          .synopsis = Synopsis::repeatable,
          .set = [](State& s, const std::string* v) -> Outcome {
              if (v == nullptr) return fmt::format("--source needs a source ({})", portal_names());
-             split_into(*v, s.args.request.sources);
+             append_list(*v, s.args.request.sources);
              return std::nullopt;
          }},
         {.name = "--filter",

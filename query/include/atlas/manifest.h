@@ -11,6 +11,8 @@
 // dbGaP is controlled access), never silently dropped.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +38,24 @@ struct Manifest {
 };
 
 Manifest make_manifest(const std::vector<Hit>& hits, ManifestFormat format);
+
+// Runs `request` page after page (kMaxLimit hits each, from its offset) and
+// hands each page to `page`, until the result set ends, `page` returns false,
+// `most` hits were handed over (the last page is cut there) or kMaxOffset is
+// reached.  What a manifest of a whole result set reads, without holding it
+// all.  Returns the hits handed over; errors: as Searcher::search.
+Result<std::uint64_t> for_each_page(Searcher& searcher, SearchRequest request, std::uint64_t most,
+                                    const std::function<bool(std::vector<Hit>&)>& page);
+
+// The manifest of the whole result set of `request` from its offset (its
+// limit is ignored), read page by page, at most `most` records; `truncated`
+// says whether there were more.  Of each hit it keeps only what a manifest
+// reads, so 10^5 records take a few tens of MB.  Errors: as Searcher::search.
+struct WholeManifest {
+    Manifest manifest;
+    bool truncated = false;
+};
+Result<WholeManifest> manifest_of(Searcher& searcher, const SearchRequest& request,
+                                  ManifestFormat format, std::uint64_t most);
 
 }  // namespace atlas

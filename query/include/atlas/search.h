@@ -326,6 +326,8 @@ class Searcher {
     std::vector<std::string> kinds() const;
     // The generation directory being searched.
     std::string generation() const;
+    // When atlas-index built the open generation (ISO 8601, UTC), or "".
+    std::string built_at() const;
 
     Searcher(Searcher&&) noexcept;
     Searcher& operator=(Searcher&&) noexcept;
@@ -345,6 +347,13 @@ class Searcher {
 //           "snippet","score","fields":{..},"links":{..}}]}
 // "snippet" is HTML: the text escaped, matched words in <mark>...</mark>.
 std::string to_json(const SearchResult& result);
+
+// One hit as the JSON object `to_json(SearchResult)` writes in "hits".
+std::string to_json(const Hit& hit);
+
+// One facet as {"field","label","prefix"?,"unit"?,"values":[{"value","key"?,"count",
+// "label"?,"from"?,"to"?}],"other","missing","distinct"} (a facet-value search).
+std::string to_json(const FacetResult& facet);
 
 // Reads a request from JSON (README "The structured request"):
 // {"query": "...", "kinds": [...], "sources": [...],

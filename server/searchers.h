@@ -1,0 +1,44 @@
+// searchers.h - the Searchers the server's workers share, and the slots to search in.
+//
+// A Searcher is used by one thread at a time; opening one costs a few ms.
+// The pool keeps up to `slots` of them, each following new generations as
+// Searcher::search does, and lends one per search: at most `slots` searches
+// run at once (the cores), the other workers wait for a slot, so a burst
+// queues instead of slowing every search down.  Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "atlas/search.h"
+
+namespace atlas::server {
+
+class SearcherPool {
+  public:
+    SearcherPool(std::string index_dir, unsigned slots);
+
+    // Runs `use` with a searcher of the index's current generation, waiting
+    // for a free slot.  Errors: Searcher::open's when none can be opened (no
+    // index yet: not_found).
+    Status with_searcher(const std::function<void(Searcher&)>& use);
+
+    const std::string& index_dir() const { return index_dir_; }
+
+  private:
+    Result<std::unique_ptr<Searcher>> take();
+    void give_back(std::unique_ptr<Searcher> searcher);
+
+    std::string index_dir_;
+    unsigned slots_;
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    unsigned busy_ = 0;
+    std::vector<std::unique_ptr<Searcher>> idle_;
+};
+
+}  // namespace atlas::server
