@@ -580,7 +580,7 @@
       const b = el('button', {
         type: 'button', role: 'tab', class: 'tab', id: 'tab-' + (name || 'all'),
         'aria-selected': selected === name ? 'true' : 'false', tabindex: selected === name ? '0' : '-1',
-        'data-source': name, 'data-focus-key': 'tab|' + name,
+        'data-source': name, 'data-focus-key': 'tab|' + name, 'aria-controls': 'results',
       }, el('span', { text: label }), el('span', { class: 'count', text: count === undefined ? '' : fmtInt(count) }));
       b.addEventListener('click', () => {
         state.sources = name ? [name] : [];
