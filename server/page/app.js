@@ -195,6 +195,9 @@
       sort: s.sort || 'relevance',
       offset: (s.page - 1) * s.size,
       limit: s.size,
+      // Near-identical siblings (one annotation in each of 16 runs) once, with
+      // "and N more like it", as the terminal shows them; totals count them all.
+      collapse: true,
     };
     if (s.exact) req.typo_tolerance = false;
     return req;
