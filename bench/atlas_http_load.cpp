@@ -230,6 +230,49 @@ std::string row(int connections, const Run& http, const Run& local) {
                        qps(local) / std::max(qps(http), 1e-9), http.failed + http.wrong_totals);
 }
 
+// What the runs found: the table, and anything that went wrong.
+struct Outcome {
+    std::string table =
+        "| connections | HTTP QPS | HTTP p50 ms | HTTP p99 ms | in-process QPS | in-process p50 ms | "
+        "in-process p99 ms | in-process / HTTP QPS | failed or wrong |\n"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    std::uint64_t problems = 0;
+    std::string first_problem;
+    int rebuild_failures = 0;
+};
+
+// Each connection count over HTTP (during the rebuilds at the largest), then in-process.
+Outcome run_all(const Options& o, int port, const std::vector<Request>& requests) {
+    Outcome out;
+    int most = *std::max_element(o.connections.begin(), o.connections.end());
+    std::atomic<bool> rebuilt{false};
+    std::atomic<int> rebuild_failures{0};
+    for (int c : o.connections) {
+        bool swapping = !o.rebuild.empty() && c == most;
+        std::thread rebuilder;
+        if (swapping) rebuilder = rebuild_loop(o.rebuild, o.rebuilds, rebuilt, rebuild_failures);
+        auto seconds = for_seconds(o.seconds);
+        Run http = over_http(port, c, requests, swapping ? std::function<bool()>([&] {
+            return rebuilt.load() && seconds();
+        }) : seconds);
+        if (rebuilder.joinable()) rebuilder.join();
+        Run local = in_process(o.index, c, requests, for_seconds(o.seconds));
+        out.problems += http.failed + http.wrong_totals;
+        if (out.first_problem.empty()) out.first_problem = http.first_problem;
+        out.table += row(c, http, local) + "\n";
+        std::printf("%d connections%s: HTTP %zu requests, %.0f QPS, p50 %.2f ms, p99 %.2f ms; "
+                    "in-process %.0f QPS, p50 %.2f ms, p99 %.2f ms; failed %llu, wrong totals %llu\n",
+                    c, swapping ? fmt::format(" during {} rebuilds", o.rebuilds).c_str() : "",
+                    http.ms.size(), qps(http), percentile(http.ms, 0.5), percentile(http.ms, 0.99),
+                    qps(local), percentile(local.ms, 0.5), percentile(local.ms, 0.99),
+                    static_cast<unsigned long long>(http.failed),
+                    static_cast<unsigned long long>(http.wrong_totals));
+        std::fflush(stdout);
+    }
+    out.rebuild_failures = rebuild_failures.load();
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -245,46 +288,16 @@ int main(int argc, char** argv) {
     serve.access_log = nullptr;
     auto server = atlas::Server::start(serve);
     if (!server.ok()) return usage(server.error().message);
-    int port = server.value().port();
 
-    std::string table =
-        "| connections | HTTP QPS | HTTP p50 ms | HTTP p99 ms | in-process QPS | in-process p50 ms | "
-        "in-process p99 ms | in-process / HTTP QPS | failed or wrong |\n"
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-    std::uint64_t problems = 0;
-    std::string first_problem;
-    std::atomic<bool> rebuilt{false};
-    std::atomic<int> rebuild_failures{0};
-    for (int c : o->connections) {
-        bool swapping = !o->rebuild.empty() && c == most;
-        std::thread rebuilder;
-        if (swapping) rebuilder = rebuild_loop(o->rebuild, o->rebuilds, rebuilt, rebuild_failures);
-        auto seconds = for_seconds(o->seconds);
-        Run http = over_http(port, c, *requests, swapping ? std::function<bool()>([&] {
-            return rebuilt.load() && seconds();
-        }) : seconds);
-        if (rebuilder.joinable()) rebuilder.join();
-        Run local = in_process(o->index, c, *requests, for_seconds(o->seconds));
-        problems += http.failed + http.wrong_totals;
-        if (first_problem.empty()) first_problem = http.first_problem;
-        table += row(c, http, local) + "\n";
-        std::printf("%d connections%s: HTTP %zu requests, %.0f QPS, p50 %.2f ms, p99 %.2f ms; "
-                    "in-process %.0f QPS, p50 %.2f ms, p99 %.2f ms; failed %llu, wrong totals %llu\n",
-                    c, swapping ? fmt::format(" during {} rebuilds", o->rebuilds).c_str() : "",
-                    http.ms.size(), qps(http), percentile(http.ms, 0.5), percentile(http.ms, 0.99),
-                    qps(local), percentile(local.ms, 0.5), percentile(local.ms, 0.99),
-                    static_cast<unsigned long long>(http.failed),
-                    static_cast<unsigned long long>(http.wrong_totals));
-        std::fflush(stdout);
-    }
-    std::printf("\n%s", table.c_str());
+    Outcome outcome = run_all(*o, server.value().port(), *requests);
+    std::printf("\n%s", outcome.table.c_str());
     if (!o->report.empty()) {
         if (std::FILE* f = std::fopen(o->report.c_str(), "w")) {
-            std::fprintf(f, "%s", table.c_str());
+            std::fprintf(f, "%s", outcome.table.c_str());
             std::fclose(f);
         }
     }
-    if (rebuild_failures > 0) std::printf("%d rebuilds failed\n", rebuild_failures.load());
-    if (problems > 0) std::printf("first problem: %s\n", first_problem.c_str());
-    return problems > 0 || rebuild_failures > 0 ? 1 : 0;
+    if (outcome.rebuild_failures > 0) std::printf("%d rebuilds failed\n", outcome.rebuild_failures);
+    if (outcome.problems > 0) std::printf("first problem: %s\n", outcome.first_problem.c_str());
+    return outcome.problems > 0 || outcome.rebuild_failures > 0 ? 1 : 0;
 }

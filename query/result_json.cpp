@@ -406,10 +406,8 @@ std::string to_json(const FacetResult& facet) {
     w.StartObject();
     w.Key("field");
     w.String(facet.field);
-    if (!facet.prefix.empty()) {
-        w.Key("prefix");
-        w.String(facet.prefix);
-    }
+    w.Key("prefix");
+    w.String(facet.prefix);
     w.Key("values");
     w.StartArray();
     for (const auto& v : facet.values) write_facet_value(w, facet, v);

@@ -218,7 +218,7 @@ Result<Server> Server::start(const ServeOptions& options) {
     // The index is opened now to say at once what is wrong with it; with no
     // index yet the server still starts (/ready answers 503 until one is built).
     auto probe = impl->state.searchers.with_searcher([](Searcher&) {});
-    if (!probe.ok() && probe.error().code != Errc::not_found) return probe.error();
+    if (!probe.ok() && probe.error().code != Errc::unavailable) return probe.error();
     impl->set_up();
     impl->port = options.port == 0 ? impl->http.bind_to_any_port(options.bind)
                                    : (impl->http.bind_to_port(options.bind, options.port)

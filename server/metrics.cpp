@@ -47,24 +47,32 @@ std::string Metrics::text(const IndexGauges& index) const {
         add(fmt::format("atlas_http_request_duration_seconds_count{{route=\"{}\"}} {}", route,
                         h.count));
     }
-    add("# HELP atlas_http_requests_in_flight Requests being answered now.");
-    add("# TYPE atlas_http_requests_in_flight gauge");
-    add(fmt::format("atlas_http_requests_in_flight {}", in_flight.load()));
-    add("# HELP atlas_http_rejected_total Connections answered 503 because every worker and queue place was taken.");
-    add("# TYPE atlas_http_rejected_total counter");
-    add(fmt::format("atlas_http_rejected_total {}", rejected.load()));
-    add("# HELP atlas_index_open Whether an index generation is open (1) or none can be (0).");
-    add("# TYPE atlas_index_open gauge");
-    add(fmt::format("atlas_index_open {}", index.open ? 1 : 0));
-    add("# HELP atlas_index_records Records in the generation being served.");
-    add("# TYPE atlas_index_records gauge");
-    add(fmt::format("atlas_index_records {}", index.records));
-    add("# HELP atlas_index_generation The number of the generation being served (gen-NNNNNN).");
-    add("# TYPE atlas_index_generation gauge");
-    add(fmt::format("atlas_index_generation {}", index.generation));
-    add("# HELP atlas_index_built_timestamp_seconds When the generation being served was built.");
-    add("# TYPE atlas_index_built_timestamp_seconds gauge");
-    add(fmt::format("atlas_index_built_timestamp_seconds {}", index.built_at_seconds));
+    // One value each: what it is, its Prometheus type and its value.
+    struct Single {
+        std::string_view name, type, help;
+        double value;
+    };
+    for (const auto& m : {
+             Single{"atlas_http_requests_in_flight", "gauge", "Requests being answered now.",
+                    static_cast<double>(in_flight.load())},
+             Single{"atlas_http_rejected_total", "counter",
+                    "Connections answered 503 because every worker and queue place was taken.",
+                    static_cast<double>(rejected.load())},
+             Single{"atlas_index_open", "gauge",
+                    "Whether an index generation is open (1) or none can be (0).",
+                    index.open ? 1.0 : 0.0},
+             Single{"atlas_index_records", "gauge", "Records in the generation being served.",
+                    static_cast<double>(index.records)},
+             Single{"atlas_index_generation", "gauge",
+                    "The number of the generation being served (gen-NNNNNN).",
+                    static_cast<double>(index.generation)},
+             Single{"atlas_index_built_timestamp_seconds", "gauge",
+                    "When the generation being served was built.", index.built_at_seconds},
+         }) {
+        add(fmt::format("# HELP {} {}", m.name, m.help));
+        add(fmt::format("# TYPE {} {}", m.name, m.type));
+        add(fmt::format("{} {}", m.name, m.value));
+    }
     return out;
 }
 

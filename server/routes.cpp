@@ -279,8 +279,7 @@ void ready_route(State& state, const httplib::Request&, httplib::Response& res) 
                                     json_string(searcher.built_at()), searcher.record_count()),
                         "application/json");
     });
-    if (!status.ok()) reply_error(res, status.error().code == Errc::not_found ? 503 : http_status(status.error().code),
-                                  errc_name(status.error().code), status.error().message);
+    if (!status.ok()) reply_error(res, status.error());
 }
 
 void metrics_route(State& state, const httplib::Request&, httplib::Response& res) {

@@ -30,6 +30,11 @@ Result<std::unique_ptr<Searcher>> SearcherPool::take() {
     auto opened = Searcher::open(index_dir_, options);
     if (!opened.ok()) {
         give_back(nullptr);
+        // No index yet is a server not ready (503: a load balancer tries
+        // another), not a missing resource.
+        if (opened.error().code == Errc::not_found) {
+            return Error{Errc::unavailable, opened.error().message};
+        }
         return opened.error();
     }
     return std::make_unique<Searcher>(std::move(opened).value());

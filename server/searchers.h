@@ -23,8 +23,8 @@ class SearcherPool {
     SearcherPool(std::string index_dir, unsigned slots);
 
     // Runs `use` with a searcher of the index's current generation, waiting
-    // for a free slot.  Errors: Searcher::open's when none can be opened (no
-    // index yet: not_found).
+    // for a free slot.  Errors: Searcher::open's when none can be opened, but
+    // unavailable for no index yet (Searcher::open's not_found).
     Status with_searcher(const std::function<void(Searcher&)>& use);
 
     const std::string& index_dir() const { return index_dir_; }

@@ -355,6 +355,10 @@ TEST_CASE("server: it follows a new generation without a restart, and starts bef
     auto none = s.get("/ready");
     REQUIRE(none);
     CHECK(none->status == 503);
+    auto search_none = s.get("/v1/search?q=lung");
+    REQUIRE(search_none);
+    CHECK(search_none->status == 503);  // not ready: a load balancer tries another
+    CHECK(search_none->get_header_value("Retry-After") == "1");
 
     auto built = test::run_tool(test::atlas_index_bin(),
                                 {"build", "--source", "cryoet=" + test::sample_cryoet().string(),

@@ -355,7 +355,7 @@ std::string to_json(const SearchResult& result);
 // One hit as the JSON object `to_json(SearchResult)` writes in "hits".
 std::string to_json(const Hit& hit);
 
-// One facet as {"field","label","prefix"?,"unit"?,"values":[{"value","key"?,"count",
+// One facet as {"field","prefix","label","unit"?,"values":[{"value","key"?,"count",
 // "label"?,"from"?,"to"?}],"other","missing","distinct"} (a facet-value search).
 std::string to_json(const FacetResult& facet);
 

@@ -1,0 +1,911 @@
+"""The server's OpenAPI description (server/openapi.json) against real responses.
+
+Starts `$ATLAS_SEARCH_BIN serve --index $ATLAS_TEST_INDEXES/portals --port 0`, fetches
+/openapi.json from it (it must be the repository's file), sends real requests to every
+route, in many shapes, and validates each response body against the schema that the
+document gives for that route, method, status and content type.  A member the
+document does not list where it says additionalProperties: false, a wrong type, a
+missing required member or an undocumented status fails the test.
+
+Dialect: OpenAPI 3.1.0, whose Schema Objects *are* JSON Schema 2020-12 (the document
+says so in jsonSchemaDialect).  That lets one validator, jsonschema's
+Draft202012Validator, check responses with exactly the document's semantics: no
+OpenAPI-3.0 `nullable` to translate, and `const`, type lists, `dependentRequired`
+(`corrections` comes with `did_you_mean`, `groups` with `group_by`) and `if`/`then`
+(`ready: true` comes with the generation) mean what they say.  The document has no
+recursive schema (has_children's four levels are spelt out), so `$ref`s are resolved
+by inlining, the same with any jsonschema version (Debian 12 ships 4.10).
+
+Standard library + jsonschema + pytest only.  Run by ctest (tests/server/openapi.cmake):
+  /usr/bin/python3 -m pytest -q tests/server/openapi
+with ATLAS_SEARCH_BIN (the atlas-search binary) and ATLAS_TEST_INDEXES (the folder
+tests/build_test_indexes.sh fills) in the environment.
+"""
+
+import copy
+import gzip
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import urllib.parse
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+DOC_PATH = REPO / "server" / "openapi.json"
+DOC = json.loads(DOC_PATH.read_text(encoding="utf-8"))
+SCHEMAS = DOC["components"]["schemas"]
+SOURCES = ["cryoet", "htan", "hoa", "panosc", "minerva"]
+
+# The routes of the HTTP contract, with their methods.
+CONTRACT_ROUTES = {
+    "/v1/search": {"get", "post"},
+    "/v1/records/{id}": {"get"},
+    "/v1/facets/{field}": {"get"},
+    "/v1/manifest": {"get", "post"},
+    "/v1/fields": {"get"},
+    "/v1/stats": {"get"},
+    "/health": {"get"},
+    "/ready": {"get"},
+    "/metrics": {"get"},
+    "/openapi.json": {"get"},
+    "/": {"get"},
+    "/page/{file}": {"get"},
+}
+# Routes that read parameters or a body, and so can refuse them (400).
+BAD_REQUEST_ROUTES = {"/v1/search", "/v1/records/{id}", "/v1/facets/{field}", "/v1/manifest"}
+ETAG_ROUTES = {("/v1/search", "get"), ("/v1/search", "post"), ("/v1/records/{id}", "get"),
+               ("/v1/facets/{field}", "get"), ("/v1/fields", "get"), ("/v1/stats", "get")}
+
+# (path template, method, status) of every response validated, for the last test.
+VALIDATED = set()
+
+
+# --------------------------------------------------------------------- the document
+def deref(node, seen=()):
+    """`node` with every "$ref" (all of them "#/...") replaced by what it points to."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = node["$ref"]
+            assert target.startswith("#/"), f"external $ref {target}"
+            assert target not in seen, f"recursive $ref {target}"
+            value = DOC
+            for part in target[2:].split("/"):
+                value = value[part.replace("~1", "/").replace("~0", "~")]
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            out = deref(value, seen + (target,))
+            return {"allOf": [out, deref(rest, seen)]} if rest else out
+        return {k: deref(v, seen) for k, v in node.items()}
+    if isinstance(node, list):
+        return [deref(v, seen) for v in node]
+    return node
+
+
+_validators = {}
+
+
+def validator(schema):
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _validators:
+        _validators[key] = jsonschema.Draft202012Validator(deref(schema))
+    return _validators[key]
+
+
+def schema_errors(schema, instance):
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:400]}"
+            for e in validator(schema).iter_errors(instance)]
+
+
+def component(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# --------------------------------------------------------------------- the server
+class Server:
+    def __init__(self, index_dir, extra=()):
+        binary = os.environ.get("ATLAS_SEARCH_BIN")
+        if not binary:
+            pytest.fail("ATLAS_SEARCH_BIN is not set (ctest sets it: tests/server/openapi.cmake)")
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--index", str(index_dir), "--bind", "127.0.0.1", "--port", "0", *extra],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.stderr)
+        line = []
+        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()))
+        reader.start()
+        reader.join(30)
+        first = line[0].decode("utf-8", "replace") if line else ""
+        m = re.fullmatch(r"listening on http://([^\s:]+|\[[0-9a-fA-F:]+\]):([0-9]+)\n", first)
+        if not m:
+            self.stop()
+            raise RuntimeError(f"serve printed {first!r} first, not 'listening on http://HOST:PORT'; "
+                               f"stderr: {self.stderr_text()[-2000:]}")
+        self.host, self.port = m.group(1).strip("[]"), int(m.group(2))
+        assert self.port != 0
+
+    def stderr_text(self):
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace")
+
+    def stop(self, timeout=20):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def request(self, method, target, body=None, headers=None, decode=True):
+        """(status, headers, body bytes); the body gunzipped when the server gzipped it."""
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            hdrs = dict(headers or {})
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body).encode()
+                hdrs.setdefault("Content-Type", "application/json")
+            elif isinstance(body, str):
+                body = body.encode()
+            try:
+                conn.request(method, target, body=body, headers=hdrs)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server may answer (413) and close before it has read all of a body
+            resp = conn.getresponse()
+            data = resp.read()
+            if decode and resp.getheader("Content-Encoding") == "gzip":
+                data = gzip.decompress(data)
+            return resp.status, resp.headers, data
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def indexes():
+    value = os.environ.get("ATLAS_TEST_INDEXES")
+    if not value:
+        pytest.fail("ATLAS_TEST_INDEXES is not set (ctest sets it: tests/server/openapi.cmake)")
+    return Path(value)
+
+
+@pytest.fixture(scope="module")
+def server(indexes):
+    s = Server(indexes / "portals")
+    yield s
+    rc = s.stop()
+    assert rc == 0, f"serve exited {rc} on SIGTERM; stderr: {s.stderr_text()[-2000:]}"
+
+
+# --------------------------------------------------------------------- checking a response
+def media_type(value):
+    return (value or "").split(";")[0].strip().lower()
+
+
+def check(response, template, method, expect=None):
+    """Validates a response against the document's entry for (template, method, status).
+
+    Returns the parsed JSON body (or the text of a text body)."""
+    status, headers, body = response
+    if expect is not None:
+        assert status == expect, f"{method.upper()} {template}: {status}, not {expect}: {body[:600]!r}"
+    op = DOC["paths"][template][method]
+    entry = op["responses"].get(str(status)) or op["responses"].get("default")
+    assert entry is not None, (f"{method.upper()} {template} answered {status}, which the document "
+                               f"does not list: {body[:300]!r}")
+    entry = deref(entry)
+    VALIDATED.add((template, method, status))
+    for name, header in entry.get("headers", {}).items():
+        if header.get("required") and headers.get(name) is None:
+            pytest.fail(f"{method.upper()} {template} {status}: no {name} header")
+    if (template, method) in ETAG_ROUTES and status in (200, 304):
+        assert headers.get("ETag"), f"{method.upper()} {template} {status}: no ETag"
+    if status == 503 and headers.get("Retry-After") is not None:
+        assert re.fullmatch(r"[0-9]+", headers["Retry-After"]), headers["Retry-After"]
+    content = entry.get("content")
+    if not content:
+        assert body == b"", f"{method.upper()} {template} {status}: a body where none is documented"
+        return None
+    got = headers.get("Content-Type")
+    matches = [k for k in content if media_type(k) == media_type(got)]
+    assert matches, (f"{method.upper()} {template} {status}: Content-Type {got!r}, documented: "
+                     f"{list(content)}")
+    schema = content[matches[0]]["schema"]
+    if media_type(got) == "application/json":
+        try:
+            parsed = json.loads(body)
+        except ValueError as e:
+            pytest.fail(f"{method.upper()} {template} {status}: not JSON ({e}): {body[:300]!r}")
+        errors = schema_errors(schema, parsed)
+        assert not errors, (f"{method.upper()} {template} {status} does not match the document:\n  "
+                            + "\n  ".join(errors[:20]))
+        return parsed
+    text = body.decode("utf-8")
+    assert not schema_errors(schema, text)
+    return text
+
+
+def check_error(response, template, method, status, code=None, mentions=()):
+    body = check(response, template, method, expect=status)
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    for word in mentions:
+        assert word in body["error"]["message"], f"{word!r} not in {body['error']['message']!r}"
+    return body
+
+
+def get(server, path, params=None, headers=None):
+    target = path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    return server.request("GET", target, headers=headers)
+
+
+def search_get(server, params, expect=200, headers=None):
+    return check(get(server, "/v1/search", params, headers), "/v1/search", "get", expect)
+
+
+def search_post(server, body, expect=200, headers=None):
+    if expect == 200:
+        errors = schema_errors(DOC["paths"]["/v1/search"]["post"]["requestBody"]["content"]
+                               ["application/json"]["schema"], body)
+        assert not errors, f"the document refuses a request the server takes: {body}: {errors}"
+    return check(server.request("POST", "/v1/search", body=body, headers=headers), "/v1/search", "post",
+                 expect)
+
+
+def record_target(record_id):
+    return "/v1/records/" + urllib.parse.quote(record_id, safe="")
+
+
+# ===================================================================== the document itself
+def walk(node, path=""):
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from walk(v, f"{path}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from walk(v, f"{path}/{i}")
+
+
+def test_document_is_openapi_3_1():
+    assert DOC["openapi"] == "3.1.0"
+    assert DOC["jsonSchemaDialect"] == "https://json-schema.org/draft/2020-12/schema"
+    assert DOC["info"]["title"] and DOC["info"]["version"]
+    meta = jsonschema.Draft202012Validator
+    for name, schema in SCHEMAS.items():
+        meta.check_schema(schema)
+        meta.check_schema(deref(schema))
+    # Every $ref resolves (deref asserts), and none is external.
+    for path, node in walk(DOC):
+        if isinstance(node, dict) and "$ref" in node:
+            deref(node)
+    for group in ("parameters", "responses", "headers"):
+        for name, item in DOC["components"][group].items():
+            deref(item)
+
+
+def test_every_object_schema_says_what_else_it_takes():
+    # additionalProperties false, or a schema for the members it does not name: an
+    # object schema without it would let anything through.
+    loose = [path for path, node in walk(SCHEMAS)
+             if isinstance(node, dict) and node.get("type") == "object"
+             and "additionalProperties" not in node]
+    assert loose == []
+    for name in ("SearchRequest", "Filter", "ChildFilter", "SearchResponse", "Hit", "Breadcrumb",
+                 "FacetValue", "FacetTotals", "Group", "RecordResponse", "FacetSearchResponse",
+                 "Fields", "FieldInfo", "SourceInfo", "Stats", "Ready", "Health", "Error"):
+        assert SCHEMAS[name]["additionalProperties"] is False, name
+
+
+def test_document_describes_the_contract():
+    assert set(DOC["paths"]) == set(CONTRACT_ROUTES)
+    for template, methods in CONTRACT_ROUTES.items():
+        item = DOC["paths"][template]
+        assert {m for m in item if m in ("get", "post", "put", "delete", "patch", "head")} == methods
+        for method in methods:
+            op = item[method]
+            statuses = set(op["responses"])
+            assert {"200", "405", "414", "503"} <= statuses, (template, method, statuses)
+            assert ("400" in statuses) == (template in BAD_REQUEST_ROUTES), (template, method)
+            if "requestBody" in op:
+                assert "413" in statuses, (template, method)
+            if (template, method) in ETAG_ROUTES:
+                assert "304" in statuses, (template, method)
+                assert "ETag" in op["responses"]["200"]["headers"], (template, method)
+            for status, entry in op["responses"].items():
+                entry = deref(entry)
+                if status not in ("200", "304"):
+                    schema = entry["content"]["application/json"]["schema"]
+                    assert not schema_errors(schema, {"error": {"code": "internal", "message": "x"}})
+    for template in ("/v1/records/{id}", "/v1/facets/{field}"):
+        assert "404" in DOC["paths"][template]["get"]["responses"]
+    assert "Retry-After" in deref(DOC["components"]["responses"]["Unavailable"])["headers"]
+    # The limits, in the schema where a schema can say them.
+    req = SCHEMAS["SearchRequest"]["properties"]
+    assert req["limit"]["maximum"] == 1000
+    assert req["offset"]["maximum"] == 10000
+    assert req["query"]["maxLength"] == 2048
+    assert req["filters"]["maxItems"] == 32 and req["facets"]["maxItems"] == 32
+    assert req["group_size"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 3}
+    assert SCHEMAS["Filter"]["properties"]["values"]["oneOf"][1]["maxItems"] == 256
+    assert SCHEMAS["FacetRequest"]["oneOf"][1]["properties"]["size"]["maximum"] == 1000
+    assert "offset + limit ≤ 10,000" in SCHEMAS["SearchRequest"]["description"]
+    assert "Retry-After" in SCHEMAS["SearchRequest"]["description"]
+    # The request's members are those request_from_json reads (query/request_json.cpp).
+    source = (REPO / "query" / "request_json.cpp").read_text(encoding="utf-8")
+    block = re.search(r'only_members\(doc, where,\s*\{([^}]*)\}', source).group(1)
+    assert set(re.findall(r'"([a-z_]+)"', block)) == set(req)
+    assert set(SCHEMAS["Filter"]["properties"]) == set(
+        re.findall(r'"([a-z_]+)"', re.search(r'\{"field", "values", "value", "mode"\}', source).group(0)))
+    codes = set(SCHEMAS["ErrorCode"]["enum"])
+    assert codes == {"invalid_request", "invalid_query", "not_found", "unavailable", "io", "corrupt",
+                     "schema_mismatch", "internal", "too_large", "uri_too_long", "method_not_allowed",
+                     "overloaded"}
+
+
+# ===================================================================== the CLI's JSON
+CLI_REQUESTS = [
+    {"query": "lung", "facets": ["organ", "quality", "voxel_spacing:5", {"field": "organism", "prefix": "Sch"}],
+     "limit": 20},
+    {"query": "ribosome", "group_by": "dataset", "group_size": 2, "limit": 5, "explain": True},
+    {"query": "ribosme"},
+    {"query": "ribosome membrane kidney", "explain": True},
+    {"query": "tomograms of the human lung younger than 40"},
+    {"query": "ribosome", "collapse": True, "kinds": ["annotation"], "limit": 50},
+    {"query": "", "limit": 1000, "explain": True},
+    {"query": "", "limit": 1000, "offset": 1000},
+]
+
+
+@pytest.mark.parametrize("request_body", CLI_REQUESTS, ids=lambda r: r["query"] or "(all)")
+def test_cli_request_json_matches_search_response(indexes, request_body):
+    binary = os.environ["ATLAS_SEARCH_BIN"]
+    out = subprocess.run([binary, "--index", str(indexes / "portals"), "--request", "-"],
+                         input=json.dumps(request_body), capture_output=True, text=True, timeout=120)
+    assert out.returncode in (0, 1), out.stderr
+    errors = schema_errors(component("SearchResponse"), json.loads(out.stdout))
+    assert not errors, "\n".join(errors[:20])
+
+
+def test_schemas_refuse_what_they_do_not_list(indexes):
+    """The test would see a member the document does not list, or a wrong type."""
+    binary = os.environ["ATLAS_SEARCH_BIN"]
+    request_body = {"query": "ribosome", "facets": ["organism", "quality"], "limit": 2, "explain": True,
+                    "group_by": "dataset"}
+    out = subprocess.run([binary, "--index", str(indexes / "portals"), "--request", "-"],
+                         input=json.dumps(request_body), capture_output=True, text=True, timeout=120)
+    good = json.loads(out.stdout)
+    assert not schema_errors(component("SearchResponse"), good)
+
+    def spoilt(change):
+        doc = copy.deepcopy(good)
+        change(doc)
+        return schema_errors(component("SearchResponse"), doc)
+
+    hit = ["groups", 0, "hits", 0]
+
+    def at(doc, path):
+        for p in path:
+            doc = doc[p]
+        return doc
+
+    cases = {
+        "extra top member": lambda d: d.update(extra=1),
+        "extra hit member": lambda d: at(d, hit).update(extra=1),
+        "extra breadcrumb member": lambda d: at(d, hit + ["breadcrumb", 0]).update(extra=1),
+        "extra explain member": lambda d: at(d, hit + ["explain"]).update(extra=1),
+        "extra group member": lambda d: at(d, ["groups", 0]).update(extra=1),
+        "extra facet value member": lambda d: d["facets"]["quality"][0].update(lo=1),
+        "extra facet totals member": lambda d: d["facet_totals"]["organism"].update(extra=1),
+        "total a string": lambda d: d.update(total=str(d["total"])),
+        "score a string": lambda d: at(d, hit).update(score="1.5"),
+        "rank 0": lambda d: at(d, hit).update(rank=0),
+        "count negative": lambda d: d["facets"]["organism"][0].update(count=-1),
+        "links a list": lambda d: at(d, hit).update(links=[]),
+        "field value an object of another shape": lambda d: at(d, hit + ["fields"]).update(x={"v": 1}),
+        "no hits": lambda d: d.pop("hits"),
+        "groups without group_by": lambda d: d.pop("group_by"),
+    }
+    for name, change in cases.items():
+        assert spoilt(change), f"the schema let through: {name}"
+    error = {"error": {"code": "invalid_request", "message": "x"}}
+    assert not schema_errors(component("Error"), error)
+    assert schema_errors(component("Error"), {"error": {"code": "nope", "message": "x"}})
+    assert schema_errors(component("Error"), {"error": {"code": "internal", "message": "x"}, "more": 1})
+    assert schema_errors(component("Error"), {"error": {"code": "internal", "message": "a\nb"}})
+
+
+# ===================================================================== the served document
+def test_served_document_is_the_file(server):
+    status, headers, body = get(server, "/openapi.json")
+    served = check((status, headers, body), "/openapi.json", "get", 200)
+    assert served == DOC, "GET /openapi.json is not server/openapi.json"
+    assert body.strip() == DOC_PATH.read_bytes().strip()
+
+
+# ===================================================================== search
+GET_SEARCHES = [
+    {"q": "lung", "facets": "organ,quality,voxel_spacing:5,release_date"},
+    {"q": "ribosome", "kind": "dataset,run", "source": "cryoet"},
+    {"q": "ribosome", "kind": ["dataset", "annotation"]},
+    {"q": "ribosome", "filter": ["organism=Schizosaccharomyces pombe 972h-,Saccharomyces cerevisiae",
+                                 "quality=>=4"], "facets": "organism:20,quality"},
+    {"q": "", "filter": ["deposition=*", "organism!=Homo sapiens"], "kind": "dataset"},
+    {"q": "", "filter": "tissue!=*", "source": ["htan", "hoa"], "limit": "3"},
+    {"q": "", "sort": "release_date:desc", "kind": "dataset", "limit": "5"},
+    {"q": "ribosome", "sort": "title", "offset": "5", "limit": "5"},
+    {"q": "ribosome", "group": "dataset", "limit": "3", "explain": "1"},
+    {"q": "ribosome S. pombe", "explain": "1"},
+    {"q": "ribosme"},
+    {"q": "ribosome membrane kidney"},
+    {"q": "tomograms of the human lung younger than 40"},
+    {"q": "", "limit": "0", "facets": "source,kind,organism:50,quality,voxel_spacing,release_date"},
+    {"q": "", "limit": "1000"},
+]
+
+
+@pytest.mark.parametrize("params", GET_SEARCHES, ids=lambda p: urllib.parse.urlencode(p, doseq=True)[:60])
+def test_get_search(server, params):
+    body = search_get(server, params)
+    assert body["query"] == params["q"]
+    if "limit" in params:
+        assert body["limit"] == int(params["limit"])
+
+
+POST_SEARCHES = [
+    {"query": "lung", "facets": ["organ", "quality", "voxel_spacing:5", "release_date",
+                                 {"field": "organism", "prefix": "Sch", "size": 5}]},
+    {"query": "ribosome", "kinds": ["dataset"],
+     "filters": [{"field": "organism", "values": ["Schizosaccharomyces pombe 972h-", "Saccharomyces cerevisiae"]},
+                 {"field": "quality", "values": [">=4"]},
+                 {"field": "deposition", "mode": "exists"}],
+     "has_children": [{"kind": "annotation",
+                       "filters": [{"field": "ground_truth", "values": [True]},
+                                   {"field": "object", "values": ["cytosolic ribosome"]}]}],
+     "facets": ["organism", {"field": "quality", "size": 5}, "release_date", {"field": "author", "prefix": "Ma"}],
+     "sort": "release_date:desc", "group_by": "", "group_size": 3, "offset": 0, "limit": 2},
+    {"query": "", "kinds": "dataset", "has_children": [{"kind": "run", "query": "",
+                                                        "has_children": [{"kind": "annotation", "query": "ribosome"}]}]},
+    {"query": "", "filters": [{"field": "quality", "values": 5}, {"field": "ground_truth", "value": True}]},
+    {"query": "", "filters": [{"field": "organism", "values": ["Homo sapiens"], "mode": "none"},
+                              {"field": "tissue", "mode": "missing"}], "sources": ["hoa", "htan"]},
+    {"query": "ribosome", "sort": [{"field": "quality", "order": "desc"}]},
+    {"query": "ribosome", "sort": {"field": "title"}},
+    {"query": "", "sort": ["release_date:asc"], "kinds": "dataset"},
+    {"query": "ribosome", "group_by": "dataset", "group_size": 2, "limit": 4, "offset": 1, "explain": True},
+    {"query": "ribosme", "typo_tolerance": True},
+    {"query": "ribosme", "typo_tolerance": False},
+    {"query": "ribosome membrane kidney", "explain": True},
+    {"query": "tomograms of the human lung younger than 40", "explain": True},
+    {"query": "ribosome", "kinds": ["annotation"], "collapse": True, "limit": 50},
+    {"q": "lung", "snippet_bytes": 40},
+    {"query": "source:htan", "kinds": ["publication"], "limit": 20},
+    {"query": "", "limit": 1000, "offset": 1000, "explain": True},
+    {},
+]
+
+
+@pytest.mark.parametrize("request_body", POST_SEARCHES, ids=lambda r: json.dumps(r)[:60])
+def test_post_search(server, request_body):
+    search_post(server, request_body)
+
+
+def test_post_search_is_the_cli_response(server, indexes):
+    """`POST /v1/search` answers exactly what `atlas-search --request` prints (but took_ms)."""
+    binary = os.environ["ATLAS_SEARCH_BIN"]
+    for request_body in POST_SEARCHES[:12]:
+        served = search_post(server, request_body)
+        out = subprocess.run([binary, "--index", str(indexes / "portals"), "--request", "-"],
+                             input=json.dumps(request_body), capture_output=True, text=True, timeout=120)
+        printed = json.loads(out.stdout)
+        for d in (served, printed):
+            d.pop("took_ms")
+        assert served == printed, json.dumps(request_body)
+
+
+def test_get_and_post_search_agree(server):
+    by_get = search_get(server, {"q": "ribosome", "kind": "dataset,annotation", "source": "cryoet",
+                                 "filter": ["quality=>=4"], "facets": "organism:20,quality",
+                                 "sort": "release_date:desc", "offset": "2", "limit": "7"})
+    by_post = search_post(server, {"query": "ribosome", "kinds": ["dataset", "annotation"],
+                                   "sources": ["cryoet"], "filters": [{"field": "quality", "values": [">=4"]}],
+                                   "facets": ["organism:20", "quality"], "sort": "release_date:desc",
+                                   "offset": 2, "limit": 7})
+    for d in (by_get, by_post):
+        d.pop("took_ms")
+    assert by_get == by_post
+
+
+def test_every_optional_shape_was_seen(server):
+    """The shapes the schema describes as optional come back from the server (and so are checked)."""
+    seen = {}
+    seen["facets"] = search_post(server, {"query": "lung", "facets": ["organ", "voxel_spacing"]})
+    assert seen["facets"]["facets"]["organ"] and seen["facets"]["facet_totals"]["voxel_spacing"]["unit"]
+    typo = search_get(server, {"q": "ribosme"})
+    assert typo["corrections"] == [{"from": "ribosme", "to": ["ribosome"]}] and typo["did_you_mean"]
+    relaxed = search_get(server, {"q": "ribosome membrane kidney"})
+    assert relaxed["relaxed"]["of"] == 3 and relaxed["relaxed"]["message"]
+    words = search_get(server, {"q": "tomograms of the human lung younger than 40"})
+    assert {u["what"] for u in words["understood"]} >= {"kind", "optional", "range"}
+    explained = search_get(server, {"q": "ribosome S. pombe", "explain": "1"})
+    assert all(h["explain"]["parts"] for h in explained["hits"])
+    grouped = search_get(server, {"q": "ribosome", "group": "dataset", "limit": "3"})
+    assert grouped["group_by"] == "dataset" and grouped["groups"] and grouped["hits"] == []
+    assert grouped["group_total"] >= len(grouped["groups"])
+    collapsed = search_post(server, {"query": "ribosome", "kinds": ["annotation"], "collapse": True, "limit": 50})
+    assert any(h.get("similar") for h in collapsed["hits"])
+    more = search_post(server, {"query": "source:htan", "kinds": ["publication"], "limit": 20})
+    assert any(h.get("fields_more") for h in more["hits"])
+    everything = search_get(server, {"q": "", "limit": "1000"})
+    assert {h["source"] for h in everything["hits"]} == set(SOURCES)
+    assert any(isinstance(v, dict) and "label" in v
+               for h in everything["hits"] for vs in h["fields"].values()
+               for v in (vs if isinstance(vs, list) else [vs]))
+
+
+# ===================================================================== records
+def test_records_of_each_source(server):
+    for source in SOURCES:
+        body = search_get(server, {"q": "", "source": source, "limit": "3"})
+        assert body["hits"], source
+        for hit in body["hits"]:
+            response = server.request("GET", record_target(hit["id"]))
+            record = check(response, "/v1/records/{id}", "get", 200)
+            assert record["record"]["id"] == hit["id"]
+            assert record["record"]["fields"] == hit["fields"]
+            assert record["record"]["links"] == hit["links"]
+    dataset = check(server.request("GET", record_target("cryoet:dataset:10000")), "/v1/records/{id}", "get", 200)
+    assert dataset["children"].get("run", 0) > 0 and dataset["children"].get("annotation", 0) > 0
+
+
+def test_record_not_found(server):
+    check_error(server.request("GET", record_target("cryoet:dataset:99999999")), "/v1/records/{id}", "get",
+                404, "not_found")
+    check_error(server.request("GET", record_target("no such id / at all")), "/v1/records/{id}", "get", 404)
+
+
+# ===================================================================== facets
+FACET_SEARCHES = [
+    ("organism", {"prefix": "Sch"}),
+    ("organism", {}),
+    ("organism", {"prefix": "homo", "q": "lung", "size": "3"}),
+    ("author", {"prefix": "Ma", "filter": "quality=>=4", "size": "50"}),
+    ("quality", {}),
+    ("voxel_spacing", {"q": "ribosome"}),
+    ("release_date", {"filter": ["organism=Schizosaccharomyces pombe 972h-"]}),
+    ("ground_truth", {}),
+    ("organ", {"prefix": "lu", "size": "1000"}),
+]
+
+
+@pytest.mark.parametrize("field,params", FACET_SEARCHES, ids=lambda x: str(x))
+def test_facet_search(server, field, params):
+    body = check(get(server, f"/v1/facets/{field}", params), "/v1/facets/{field}", "get", 200)
+    assert body["field"] == field
+    assert body["prefix"] == params.get("prefix", "")
+    assert len(body["values"]) <= int(params.get("size", 1000))
+    if field in ("quality", "voxel_spacing", "release_date"):
+        assert all("from" in v and "to" in v for v in body["values"])
+    if field == "voxel_spacing":
+        assert body["unit"]
+
+
+def test_facet_search_errors(server):
+    r = get(server, "/v1/facets/no_such_field", {"prefix": "a"})
+    check(r, "/v1/facets/{field}", "get")
+    assert r[0] in (400, 404)
+    check_error(get(server, "/v1/facets/organism", {"size": "1001"}), "/v1/facets/{field}", "get", 400,
+                mentions=["size", "1001"])
+
+
+# ===================================================================== index routes
+def test_fields(server):
+    body = check(get(server, "/v1/fields"), "/v1/fields", "get", 200)
+    names = {f["name"] for f in body["fields"]}
+    assert {"organism", "quality", "voxel_spacing", "release_date"} <= names
+    assert {s["name"] for s in body["sources"]} == set(SOURCES)
+    assert "dataset" in body["kinds"]
+
+
+def test_stats_and_ready(server):
+    stats = check(get(server, "/v1/stats"), "/v1/stats", "get", 200)
+    assert set(stats["sources"]) == set(SOURCES)
+    assert stats["records"] == sum(s["records"] for s in stats["sources"].values())
+    for s in stats["sources"].values():
+        assert s["records"] == sum(s["kinds"].values())
+    everything = search_get(server, {"q": "", "limit": "0"})
+    assert stats["records"] == everything["total"]
+    ready = check(get(server, "/ready"), "/ready", "get", 200)
+    assert ready["ready"] is True
+    assert ready["records"] == stats["records"] and ready["generation"] == stats["generation"]
+    health = check(get(server, "/health"), "/health", "get", 200)
+    assert health == {"status": "ok"}
+
+
+def test_not_ready_without_an_index(tmp_path):
+    """A server over a folder with no index yet starts, and is not ready: 503 on every search route."""
+    empty = Server(tmp_path)
+    try:
+        check(empty.request("GET", "/ready"), "/ready", "get", 503)
+        check(empty.request("GET", "/health"), "/health", "get", 200)
+        for target, template in (("/v1/search?q=lung", "/v1/search"), ("/v1/stats", "/v1/stats"),
+                                 (record_target("cryoet:dataset:10000"), "/v1/records/{id}")):
+            r = empty.request("GET", target)
+            check(r, template, "get")
+            assert r[0] == 503, (target, r[0])
+        check(empty.request("GET", "/v1/fields"), "/v1/fields", "get", 200)
+    finally:
+        assert empty.stop() == 0
+
+
+# ===================================================================== ETag, gzip
+def test_etag_and_not_modified(server):
+    cases = [("GET", "/v1/search?q=ribosome&facets=organism", None, "/v1/search", "get"),
+             ("POST", "/v1/search", {"query": "ribosome", "facets": ["organism"]}, "/v1/search", "post"),
+             ("GET", record_target("cryoet:dataset:10000"), None, "/v1/records/{id}", "get"),
+             ("GET", "/v1/facets/organism?prefix=Sch", None, "/v1/facets/{field}", "get"),
+             ("GET", "/v1/fields", None, "/v1/fields", "get"),
+             ("GET", "/v1/stats", None, "/v1/stats", "get")]
+    for method, target, body, template, op in cases:
+        first = server.request(method, target, body=body)
+        check(first, template, op, 200)
+        etag = first[1]["ETag"]
+        again = server.request(method, target, body=body, headers={"If-None-Match": etag})
+        check(again, template, op, 304)
+        other = server.request(method, target, body=body, headers={"If-None-Match": '"not-it"'})
+        check(other, template, op, 200)
+
+
+def test_gzip(server):
+    for target, template in (("/v1/search?q=lung&limit=50", "/v1/search"), ("/v1/fields", "/v1/fields"),
+                             ("/v1/stats", "/v1/stats")):
+        raw = server.request("GET", target, headers={"Accept-Encoding": "gzip"}, decode=False)
+        assert raw[1].get("Content-Encoding") == "gzip", target
+        unzipped = (raw[0], raw[1], gzip.decompress(raw[2]))
+        check(unzipped, template, "get", 200)
+        plain = server.request("GET", target)
+        assert plain[1].get("Content-Encoding") is None
+        check(plain, template, "get", 200)
+
+
+# ===================================================================== manifests, metrics, page
+def test_manifest(server):
+    status, headers, body = get(server, "/v1/manifest", {"format": "s3", "q": "ribosome", "kind": "dataset"})
+    text = check((status, headers, body), "/v1/manifest", "get", 200)
+    assert media_type(headers["Content-Type"]) == "text/plain"
+    lines = [l for l in text.splitlines() if l]
+    assert lines and all(l.startswith("aws s3 ") or l.startswith("# ") for l in lines), lines[:5]
+    text = check(server.request("POST", "/v1/manifest?format=doi",
+                                body={"query": "", "sources": ["hoa"], "kinds": ["dataset"]}),
+                 "/v1/manifest", "post", 200)
+    assert any(l.startswith("10.") or "doi.org" in l for l in text.splitlines())
+    check_error(get(server, "/v1/manifest", {"format": "zip", "q": "lung"}), "/v1/manifest", "get", 400,
+                mentions=["format"])
+    check_error(server.request("POST", "/v1/manifest?format=s3", body={"query": "x", "feild": 1}),
+                "/v1/manifest", "post", 400, "invalid_request", mentions=["feild"])
+    text = check(get(server, "/v1/manifest", {"format": "https", "q": "lung", "source": "hoa"}),
+                 "/v1/manifest", "get", 200)
+    assert any(l.startswith("https://") for l in text.splitlines())
+    text = check(get(server, "/v1/manifest", {"format": "drs", "q": "source:htan", "kind": "file", "limit": "50"}),
+                 "/v1/manifest", "get", 200)
+    assert any(re.match(r"# htan:file:\S+: ", l) for l in text.splitlines())
+
+
+def test_metrics(server):
+    status, headers, body = get(server, "/metrics")
+    check((status, headers, body), "/metrics", "get", 200)
+    assert headers["Content-Type"].replace(" ", "").startswith("text/plain;version=0.0.4")
+    assert re.search(rb"^# (HELP|TYPE) \w+", body, re.M)
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            assert re.fullmatch(r'[a-zA-Z_:][a-zA-Z0-9_:]*'
+                                r'(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? \S+( -?[0-9]+)?', line), line
+
+
+def test_search_page(server):
+    status, headers, body = get(server, "/")
+    check((status, headers, body), "/", "get", 200)
+    assert b"<html" in body.lower()
+    for asset in re.findall(rb'(?:src|href)="/page/([A-Za-z0-9_.-]+)"', body):
+        check(get(server, "/page/" + asset.decode()), "/page/{file}", "get", 200)
+    check_error(get(server, "/page/no-such-file.js"), "/page/{file}", "get", 404, "not_found")
+
+
+# ===================================================================== errors
+def test_unknown_member(server):
+    check_error(server.request("POST", "/v1/search", body={"query": "x", "feild": 1}), "/v1/search", "post",
+                400, "invalid_request", mentions=["feild"])
+    check_error(server.request("POST", "/v1/search",
+                               body={"query": "x", "filters": [{"feild": "organism", "values": ["a"]}]}),
+                "/v1/search", "post", 400, "invalid_request", mentions=["feild"])
+    assert schema_errors(component("SearchRequest"), {"query": "x", "feild": 1})
+
+
+def test_bad_requests(server):
+    check_error(server.request("POST", "/v1/search", body="{not json"), "/v1/search", "post", 400,
+                "invalid_request")
+    check_error(server.request("POST", "/v1/search", body=[1, 2]), "/v1/search", "post", 400, "invalid_request")
+    check_error(server.request("POST", "/v1/search", body={"limit": "ten"}), "/v1/search", "post", 400,
+                "invalid_request", mentions=["limit"])
+    check_error(search_raw(server, {"q": "autor:Ma"}), "/v1/search", "get", 400, "invalid_query",
+                mentions=["autor"])
+    check_error(server.request("POST", "/v1/search", body={"query": "x", "facets": ["autor"]}), "/v1/search",
+                "post", 400, mentions=["autor"])
+    check_error(search_raw(server, {"q": "x", "filter": "autor=Ma"}), "/v1/search", "get", 400,
+                mentions=["autor"])
+    check_error(search_raw(server, {"q": "x", "filter": "organism"}), "/v1/search", "get", 400,
+                "invalid_request", mentions=["filter"])
+    check_error(search_raw(server, {"q": "x", "sort": "nope:desc"}), "/v1/search", "get", 400, mentions=["nope"])
+    check_error(search_raw(server, {"q": "x", "limit": "ten"}), "/v1/search", "get", 400, mentions=["limit"])
+    check_error(search_raw(server, {"q": "x", "group": "run"}), "/v1/search", "get", 400, mentions=["run"])
+    check_error(search_raw(server, {"q": "quality:>=banana"}), "/v1/search", "get", 400, "invalid_query",
+                mentions=["banana"])
+    check_error(search_raw(server, {"q": "AND"}), "/v1/search", "get", 400, "invalid_query")
+    check_error(server.request("POST", "/v1/search", body={"sort": ["title", "id"]}), "/v1/search", "post", 400,
+                "invalid_request", mentions=["sort"])
+    assert schema_errors(component("SearchRequest"), {"sort": ["title", "id"]})
+    check_error(search_raw(server, {"q": "x", "limt": "5"}), "/v1/search", "get", 400, "invalid_request",
+                mentions=["limt"])
+    check_error(search_raw(server, {"q": "x", "explain": "yes please"}), "/v1/search", "get", 400,
+                mentions=["explain"])
+    check_error(search_raw(server, {"q": "x", "kind": "nokind"}), "/v1/search", "get", 400, "invalid_query",
+                mentions=["nokind"])
+
+
+def search_raw(server, params):
+    return get(server, "/v1/search", params)
+
+
+def test_unknown_route_and_wrong_method(server):
+    for target in ("/v2/search", "/v1/searches", "/v1/records", "/nope", "/v1/facets"):
+        status, headers, body = server.request("GET", target)
+        assert status == 404, (target, status)
+        parsed = json.loads(body)
+        assert not schema_errors(component("Error"), parsed), parsed
+        assert parsed["error"]["code"] == "not_found"
+    for method, target, template in (("DELETE", "/v1/search", "/v1/search"), ("PUT", "/v1/search", "/v1/search"),
+                                     ("POST", "/v1/stats", "/v1/stats"), ("POST", "/v1/fields", "/v1/fields"),
+                                     ("POST", "/health", "/health"), ("DELETE", record_target("cryoet:dataset:10000"),
+                                                                      "/v1/records/{id}")):
+        op = "get" if "get" in DOC["paths"][template] else "post"
+        r = server.request(method, target, body=b"" if method != "DELETE" else None)
+        check_error(r, template, op, 405, "method_not_allowed")
+        assert r[1].get("Allow"), (method, target)
+
+
+def test_too_large_body(server):
+    body = json.dumps({"query": "lung " + "a" * (70 * 1024)}).encode()
+    check_error(server.request("POST", "/v1/search", body=body, headers={"Content-Type": "application/json"}),
+                "/v1/search", "post", 413, "too_large")
+    check_error(server.request("POST", "/v1/manifest?format=s3", body=body,
+                               headers={"Content-Type": "application/json"}),
+                "/v1/manifest", "post", 413, "too_large")
+
+
+def test_too_long_uri(server):
+    check_error(get(server, "/v1/search", {"q": "lung " + "a" * 9000}), "/v1/search", "get", 414, "uri_too_long")
+    check_error(get(server, "/v1/facets/organism", {"prefix": "a" * 9000}), "/v1/facets/{field}", "get", 414,
+                "uri_too_long")
+
+
+def test_overloaded(indexes):
+    """Beyond its workers and queue the server answers 503 `overloaded` with Retry-After at once.
+
+    `--threads 1 --queue 0` and a connection that never finishes its request hold the only
+    worker (flags of serve beyond the contract's; README "Serve it")."""
+    import socket
+    import time
+    s = Server(indexes / "portals", ["--threads", "1", "--queue", "0"])
+    # A connection that comes before the worker waits for one is told 503 too: at the
+    # start ("listening on" is printed before the worker waits) and right after each
+    # answer (admission.cpp counts a worker idle only once it waits again).
+    for _ in range(50):
+        time.sleep(0.1)
+        if s.request("GET", "/health")[0] == 200:
+            break
+    time.sleep(0.2)
+    hold = socket.create_connection((s.host, s.port))
+    try:
+        hold.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        time.sleep(0.3)
+        for method, target, body, template, op in (
+                ("GET", "/v1/search?q=lung", None, "/v1/search", "get"),
+                ("POST", "/v1/search", {"query": "lung"}, "/v1/search", "post"),
+                ("GET", "/v1/stats", None, "/v1/stats", "get"),
+                ("GET", "/ready", None, "/ready", "get")):
+            r = s.request(method, target, body=body)
+            check_error(r, template, op, 503, "overloaded")
+            assert re.fullmatch(r"[0-9]+", r[1].get("Retry-After") or ""), r[1].get("Retry-After")
+    finally:
+        hold.close()
+        assert s.stop() == 0
+
+
+# ===================================================================== limits
+def nested_children(depth):
+    node = {"kind": "annotation"}
+    kinds = ["run", "tomogram", "annotation", "run", "tomogram", "annotation"]
+    for level in range(depth - 1):
+        node = {"kind": kinds[level], "has_children": [node]}
+    return {"query": "", "kinds": ["dataset"], "has_children": [node]}
+
+
+def many_facets(n):
+    return {"query": "", "limit": 0,
+            "facets": [{"field": "organism", "prefix": f"{chr(97 + i % 26)}{i}"} for i in range(n)]}
+
+
+# (name, request at the limit, request over it, in the schema too, words the message names)
+LIMITS = [
+    ("limit", {"limit": 1000}, {"limit": 1001}, True, ["limit", "1001"]),
+    ("offset+limit", {"offset": 9000, "limit": 1000}, {"offset": 9001, "limit": 1000}, False, ["offset"]),
+    ("offset", {"offset": 10000, "limit": 0}, {"offset": 10001, "limit": 0}, True, ["offset", "10001"]),
+    ("query bytes", {"query": "a" * 2048}, {"query": "a" * 2049}, True, ["query"]),
+    ("query words", {"query": " ".join(f"w{i}" for i in range(64))},
+     {"query": " ".join(f"w{i}" for i in range(65))}, False, ["query"]),
+    ("parentheses", {"query": "(" * 16 + "ribosome" + ")" * 16},
+     {"query": "(" * 17 + "ribosome" + ")" * 17}, False, []),
+    ("filters", {"filters": [{"field": "organism", "mode": "exists"}] * 32},
+     {"filters": [{"field": "organism", "mode": "exists"}] * 33}, True, ["filters"]),
+    ("filter values", {"filters": [{"field": "organism", "values": [f"v{i}" for i in range(256)]}]},
+     {"filters": [{"field": "organism", "values": [f"v{i}" for i in range(257)]}]}, True, ["filters", "257"]),
+    ("facets", many_facets(32), many_facets(33), True, ["facets"]),
+    ("facet size", {"facets": [{"field": "organism", "size": 1000}]},
+     {"facets": [{"field": "organism", "size": 1001}]}, True, ["organism", "1001"]),
+    ("facet size text", {"facets": ["organism:1000"]}, {"facets": ["organism:1001"]}, True, ["1001"]),
+    ("group_size", {"group_by": "dataset", "group_size": 100}, {"group_by": "dataset", "group_size": 101}, True,
+     ["group_size", "101"]),
+    ("group_size 0", {"group_by": "dataset", "group_size": 1}, {"group_by": "dataset", "group_size": 0}, True,
+     ["group_size"]),
+    ("has_children depth", nested_children(4), nested_children(5), True, ["has_children"]),
+    ("has_children count", {"has_children": [{"kind": "run"}] * 32}, {"has_children": [{"kind": "run"}] * 33},
+     True, ["has_children"]),
+    ("kinds", {"kinds": ["dataset"] * 256}, {"kinds": ["dataset"] * 257}, True, ["kinds"]),
+    ("sort keys", {"sort": ["title"]}, {"sort": ["title", "id"]}, True, ["sort"]),
+    ("snippet_bytes", {"snippet_bytes": 2000}, {"snippet_bytes": 2001}, True, ["snippet_bytes", "2001"]),
+]
+
+
+@pytest.mark.parametrize("name,at_limit,over,in_schema,mentions", LIMITS, ids=[x[0] for x in LIMITS])
+def test_limits(server, name, at_limit, over, in_schema, mentions):
+    search_post(server, at_limit)
+    check_error(server.request("POST", "/v1/search", body=over), "/v1/search", "post", 400, mentions=mentions)
+    if in_schema:
+        assert schema_errors(component("SearchRequest"), over), f"the document takes {name} over its limit"
+
+
+def test_get_limits(server):
+    search_get(server, {"q": "", "limit": "1000"})
+    check_error(search_raw(server, {"q": "", "limit": "1001"}), "/v1/search", "get", 400, mentions=["limit", "1001"])
+    check_error(search_raw(server, {"q": "", "offset": "9991", "limit": "10"}), "/v1/search", "get", 400,
+                mentions=["offset"])
+    check_error(search_raw(server, {"q": "", "filter": [f"organism=v{i}" for i in range(33)]}), "/v1/search",
+                "get", 400, mentions=["filter", "33"])
+    check_error(search_raw(server, {"q": "", "facets": "organism:1001"}), "/v1/search", "get", 400,
+                mentions=["1001"])
+    limit = DOC["components"]["parameters"]["limit"]["schema"]
+    assert not schema_errors(limit, 1000) and schema_errors(limit, 1001)
+
+
+# ===================================================================== last
+def test_every_route_was_validated():
+    missing = [(t, m) for t, methods in CONTRACT_ROUTES.items() for m in methods if (t, m, 200) not in VALIDATED]
+    assert missing == [], f"no 200 response validated for {missing}"
+    statuses = {s for _, _, s in VALIDATED}
+    assert {200, 304, 400, 404, 405, 413, 414} <= statuses, sorted(statuses)
+
+
+def test_sigterm_and_access_log(indexes):
+    s = Server(indexes / "portals")
+    check(s.request("GET", "/health"), "/health", "get", 200)
+    check(s.request("GET", "/v1/search?q=lung"), "/v1/search", "get", 200)
+    assert s.stop() == 0
+    log = [l for l in s.stderr_text().splitlines() if re.search(r' (GET|POST|PUT|DELETE|HEAD) "/', l)]
+    assert len(log) == 2, log
+    assert '"/health"' in log[0] and '"/v1/search?q=lung"' in log[1], log
