@@ -117,7 +117,7 @@ Parsed<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
 }
 
 std::string serve_usage() {
-    std::string out = "usage: atlas-search serve";
+    std::string out = "usage: atlas-search serve ";
     std::vector<std::string> items;
     for (const auto& o : grammar().options) {
         auto item = synopsis_item(o.name, o.placeholder, o.synopsis);
