@@ -233,9 +233,15 @@ Result<std::uint64_t> for_each_page(Searcher& searcher, SearchRequest request, s
 
 Result<WholeManifest> manifest_of(Searcher& searcher, const SearchRequest& request,
                                   ManifestFormat format, std::uint64_t most) {
+    // A manifest lists every record, siblings included, and reads no facet or
+    // explanation: neither is computed again on each page.
+    SearchRequest plain = request;
+    plain.facets.clear();
+    plain.explain = false;
+    plain.collapse = false;
     std::vector<Hit> hits;
     // One more than asked for says whether there are more.
-    auto handed = for_each_page(searcher, request, most + 1, [&](std::vector<Hit>& page) {
+    auto handed = for_each_page(searcher, plain, most + 1, [&](std::vector<Hit>& page) {
         for (auto& h : page) hits.push_back(slim(std::move(h)));
         return true;
     });

@@ -5,7 +5,9 @@ namespace atlas::server {
 namespace {
 
 thread_local bool tl_rejecting = false;
-constexpr unsigned kRejectingWorkers = 2;
+// Each waits out a silent connection's keep-alive timeout before the next:
+// a few more than the serving workers need keep "come back later" prompt.
+constexpr unsigned kRejectingWorkers = 8;
 
 }  // namespace
 
@@ -23,6 +25,11 @@ AdmissionQueue::AdmissionQueue(unsigned threads, unsigned queue,
 AdmissionQueue::~AdmissionQueue() { shutdown(); }
 
 bool AdmissionQueue::rejecting() { return tl_rejecting; }
+
+std::size_t AdmissionQueue::waiting() {
+    std::lock_guard lock(mutex_);
+    return serving_.tasks.size();
+}
 
 void AdmissionQueue::enqueue(std::function<void()> task) {
     {

@@ -32,6 +32,9 @@ class AdmissionQueue : public httplib::TaskQueue {
     // Whether the calling thread is a rejecting worker.
     static bool rejecting();
 
+    // Connections waiting for a serving worker.
+    std::size_t waiting();
+
   private:
     struct Lane {  // workers and the tasks they take
         std::deque<std::function<void()>> tasks;

@@ -78,7 +78,9 @@ struct Server::Impl {
     server::State state;
     httplib::Server http;
     std::thread listener;
+    server::AdmissionQueue* queue = nullptr;  // owned by `http`
     std::atomic<bool> stopped{false};
+    std::atomic<bool> draining{false};
     int port = 0;
 
     explicit Impl(const ServeOptions& o)
@@ -99,7 +101,8 @@ struct Server::Impl {
 
 void Server::Impl::set_up() {
     http.new_task_queue = [this] {
-        return new server::AdmissionQueue(options.threads, options.queue, state.metrics.rejected);
+        queue = new server::AdmissionQueue(options.threads, options.queue, state.metrics.rejected);
+        return queue;
     };
     http.set_payload_max_length(server::kMaxBodyBytes);  // beyond: 413
     http.set_keep_alive_max_count(options.keep_alive_requests);
@@ -154,6 +157,7 @@ httplib::Server::HandlerResponse Server::Impl::before(const httplib::Request& re
     tl_current = {Clock::now(), "other", true};
     state.metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
     allow_origin(req, res);
+    if (draining) res.set_header("Connection", "close");  // stopping: no next request here
     if (!server::AdmissionQueue::rejecting()) return httplib::Server::HandlerResponse::Unhandled;
     tl_current.route = "rejected";
     res.set_header("Connection", "close");
@@ -167,19 +171,30 @@ httplib::Server::HandlerResponse Server::Impl::before(const httplib::Request& re
 void Server::Impl::on_error(const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {
+        std::string allow;
         for (const auto& route : server::routes()) {
-            if (std::regex_match(req.path, std::regex(route.pattern))) {
-                res.set_header("Allow", route.method);
-                return server::reply_error(res, 405, "method_not_allowed",
-                                           fmt::format("{} does not take {}", req.path, req.method));
+            if (!std::regex_match(req.path, std::regex(route.pattern))) continue;
+            if (allow.find(route.method) == std::string::npos) {
+                allow += (allow.empty() ? "" : ", ") + std::string(route.method);
             }
+        }
+        if (!allow.empty()) {
+            res.set_header("Allow", allow);
+            return server::reply_error(res, 405, "method_not_allowed",
+                                       fmt::format("{} takes {}, not {}", req.path, allow, req.method));
         }
         return server::reply_error(res, 404, "not_found",
                                    fmt::format("no route {} {}", req.method, req.path));
     }
     if (res.status == 413) {
-        return server::reply_error(res, 413, "too_large",
-                                   fmt::format("the body is over {} bytes", server::kMaxBodyBytes));
+        // cpp-httplib reads a form-encoded body (curl -d without a Content-Type)
+        // only up to 8 KiB.
+        bool form = req.get_header_value("Content-Type") == "application/x-www-form-urlencoded";
+        return server::reply_error(
+            res, 413, "too_large",
+            form ? "a form-encoded body is at most 8192 bytes: send JSON as application/json "
+                   "(at most 65536 bytes)"
+                 : fmt::format("the body is over {} bytes", server::kMaxBodyBytes));
     }
     if (res.status == 414) {
         return server::reply_error(res, 414, "uri_too_long", "the URI is over 8192 bytes");
@@ -236,8 +251,19 @@ Result<Server> Server::start(const ServeOptions& options) {
 
 int Server::port() const { return impl_->port; }
 
+// Connections accepted but not yet read are closed unanswered by cpp-httplib's
+// stop() (it checks the listener before reading), so stop() first lets the
+// queue drain, for at most kDrainSeconds, telling each client answered that
+// the connection closes; then it stops accepting.
+constexpr int kDrainSeconds = 5;
+
 void Server::stop() {
     impl_->stopped = true;
+    impl_->draining = true;
+    for (int i = 0; i < kDrainSeconds * 100 && impl_->queue != nullptr && impl_->queue->waiting() > 0;
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     // cpp-httplib's stop() does nothing before its loop runs: wait for it.
     for (int i = 0; i < 500 && !impl_->http.is_running() && impl_->listener.joinable(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));

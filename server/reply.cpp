@@ -108,12 +108,34 @@ std::string etag_of(const httplib::Request& req, std::string_view generation) {
     return fmt::format("\"{}-{:016x}\"", std::filesystem::path(generation).filename().string(), f.h);
 }
 
+// Whether an If-None-Match header ("a", W/"b", or *) names `etag`; weak
+// and strong forms compare alike (a proxy that gzips makes ours weak).
+bool etag_matches(std::string_view header, std::string_view etag) {
+    auto bare = [](std::string_view t) {
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        if (t.starts_with("W/")) t.remove_prefix(2);
+        return t;
+    };
+    std::string_view ours = bare(etag);
+    for (std::size_t start = 0; start <= header.size();) {
+        auto comma = header.find(',', start);
+        auto one = bare(header.substr(start, comma == std::string_view::npos ? header.npos : comma - start));
+        if (one == ours || one == "*") return true;
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return false;
+}
+
 void reply_json(const httplib::Request& req, httplib::Response& res, std::string body,
                 std::string_view generation) {
-    std::string etag = etag_of(req, generation);
+    // Weak: the same answer gzipped or not is one representation to a cache.
+    std::string etag = "W/" + etag_of(req, generation);
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", "no-cache");  // revalidate: a new generation changes it
-    if (req.get_header_value("If-None-Match") == etag) {
+    res.set_header("Vary", "Accept-Encoding");
+    if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
         res.status = 304;
         return;
     }

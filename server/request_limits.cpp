@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace atlas::server {
 namespace {
 
@@ -29,6 +31,19 @@ std::size_t deepest_nesting(std::string_view text) {
         if (c == ')' && depth > 0) --depth;
     }
     return deepest;
+}
+
+std::size_t wildcards(const SearchRequest& r) {
+    std::size_t n = std::count(r.query.begin(), r.query.end(), '*');
+    std::vector<const ChildFilter*> todo;
+    for (const auto& c : r.has_children) todo.push_back(&c);
+    while (!todo.empty()) {
+        const ChildFilter* c = todo.back();
+        todo.pop_back();
+        n += std::count(c->query.begin(), c->query.end(), '*');
+        for (const auto& g : c->children) todo.push_back(&g);
+    }
+    return n;
 }
 
 Status check_query(std::string_view member, std::string_view query) {
@@ -89,6 +104,10 @@ Status check_limits(const SearchRequest& r) {
     if (r.sort.size() > kMaxFilters) return too_much("sort keys", r.sort.size(), kMaxFilters);
     if (std::uint64_t window = std::uint64_t{r.offset} + r.limit; window > kMaxWindow) {
         return too_much("offset + limit", window, kMaxWindow);
+    }
+    if (auto n = wildcards(r); n > kMaxWildcards) return too_much("wildcards (*)", n, kMaxWildcards);
+    if (r.explain && r.limit > kMaxExplainLimit) {
+        return too_much("limit with explain", r.limit, kMaxExplainLimit);
     }
     if (r.snippet_bytes > kMaxSnippetBytes) {
         return too_much("snippet_bytes", r.snippet_bytes, kMaxSnippetBytes);

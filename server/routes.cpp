@@ -158,8 +158,10 @@ void record_route(State& state, const httplib::Request& req, httplib::Response& 
     request.limit = 1;
     auto status = state.searchers.with_searcher([&](Searcher& searcher) {
         auto result = search(searcher, request);
-        if (!result.ok()) return reply_error(res, result.error());
-        if (result.value().hits.empty()) {
+        // An id no record can have (a control character) is no record either.
+        bool none = !result.ok() && result.error().code == Errc::invalid_query;
+        if (!result.ok() && !none) return reply_error(res, result.error());
+        if (none || result.value().hits.empty()) {
             return reply_error(res, 404, "not_found", fmt::format("no record '{}'", id));
         }
         const Hit& hit = result.value().hits.front();
@@ -273,7 +275,7 @@ void health_route(State&, const httplib::Request&, httplib::Response& res) {
 }
 
 void ready_route(State& state, const httplib::Request&, httplib::Response& res) {
-    auto status = state.searchers.with_searcher([&](Searcher& searcher) {
+    auto status = state.searchers.with_status_searcher([&](Searcher& searcher) {
         res.set_content(fmt::format("{{\"ready\":true,\"generation\":{},\"built_at\":{},\"records\":{}}}",
                                     json_string(generation_name(searcher)),
                                     json_string(searcher.built_at()), searcher.record_count()),
@@ -284,7 +286,7 @@ void ready_route(State& state, const httplib::Request&, httplib::Response& res) 
 
 void metrics_route(State& state, const httplib::Request&, httplib::Response& res) {
     IndexGauges index;
-    (void)state.searchers.with_searcher([&](Searcher& searcher) { index = gauges(searcher); });
+    (void)state.searchers.with_status_searcher([&](Searcher& searcher) { index = gauges(searcher); });
     res.set_content(state.metrics.text(index), "text/plain; version=0.0.4");
 }
 

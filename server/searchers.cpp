@@ -6,6 +6,41 @@ namespace atlas::server {
 SearcherPool::SearcherPool(std::string index_dir, unsigned slots)
     : index_dir_(std::move(index_dir)), slots_(std::max(slots, 1u)) {}
 
+namespace {
+
+// A searcher of `index_dir` on one thread; no index yet is unavailable.
+Result<std::unique_ptr<Searcher>> open_searcher(const std::string& index_dir) {
+    // One thread per search: the slots already keep the cores busy.
+    SearcherOptions options;
+    options.threads = 1;
+    auto opened = Searcher::open(index_dir, options);
+    if (!opened.ok()) {
+        // No index yet is a server not ready (503: a load balancer tries
+        // another), not a missing resource.
+        if (opened.error().code == Errc::not_found) {
+            return Error{Errc::unavailable, opened.error().message};
+        }
+        return opened.error();
+    }
+    return std::make_unique<Searcher>(std::move(opened).value());
+}
+
+}  // namespace
+
+Status SearcherPool::with_status_searcher(const std::function<void(Searcher&)>& use) {
+    std::lock_guard lock(status_mutex_);
+    if (!status_) {
+        auto opened = open_searcher(index_dir_);
+        if (!opened.ok()) return opened.error();
+        status_ = std::move(opened).value();
+    } else if (auto fresh = status_->refresh(); !fresh.ok()) {
+        status_.reset();
+        return fresh.error();
+    }
+    use(*status_);
+    return {};
+}
+
 Result<std::unique_ptr<Searcher>> SearcherPool::take() {
     {
         std::unique_lock lock(mutex_);
@@ -23,21 +58,10 @@ Result<std::unique_ptr<Searcher>> SearcherPool::take() {
             return s;
         }
     }
-    // Opened outside the lock: the other slots go on meanwhile.  One thread
-    // per search: the slots already keep the cores busy.
-    SearcherOptions options;
-    options.threads = 1;
-    auto opened = Searcher::open(index_dir_, options);
-    if (!opened.ok()) {
-        give_back(nullptr);
-        // No index yet is a server not ready (503: a load balancer tries
-        // another), not a missing resource.
-        if (opened.error().code == Errc::not_found) {
-            return Error{Errc::unavailable, opened.error().message};
-        }
-        return opened.error();
-    }
-    return std::make_unique<Searcher>(std::move(opened).value());
+    // Opened outside the lock: the other slots go on meanwhile.
+    auto opened = open_searcher(index_dir_);
+    if (!opened.ok()) give_back(nullptr);
+    return opened;
 }
 
 void SearcherPool::give_back(std::unique_ptr<Searcher> searcher) {

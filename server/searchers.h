@@ -27,6 +27,11 @@ class SearcherPool {
     // unavailable for no index yet (Searcher::open's not_found).
     Status with_searcher(const std::function<void(Searcher&)>& use);
 
+    // Runs `use` with a searcher of its own, not one of the slots: for
+    // /ready and /metrics, which read what is open and must answer while
+    // every slot is searching.  Errors: as with_searcher.
+    Status with_status_searcher(const std::function<void(Searcher&)>& use);
+
     const std::string& index_dir() const { return index_dir_; }
 
   private:
@@ -39,6 +44,8 @@ class SearcherPool {
     std::condition_variable freed_;
     unsigned busy_ = 0;
     std::vector<std::unique_ptr<Searcher>> idle_;
+    std::mutex status_mutex_;
+    std::unique_ptr<Searcher> status_;
 };
 
 }  // namespace atlas::server

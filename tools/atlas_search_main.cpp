@@ -109,8 +109,10 @@ int serve(const std::vector<std::string>& arguments) {
     atlas::Server::wait_for_signals();
     auto server = atlas::Server::start(args.options);
     if (!server.ok()) return fail(server.error(), false);
-    std::fprintf(stdout, "listening on http://%s:%d\n", args.options.bind.c_str(),
-                 server.value().port());
+    // An IPv6 address goes in brackets in a URL.
+    bool v6 = args.options.bind.find(':') != std::string::npos;
+    std::fprintf(stdout, "listening on http://%s%s%s:%d\n", v6 ? "[" : "", args.options.bind.c_str(),
+                 v6 ? "]" : "", server.value().port());
     std::fflush(stdout);
     server.value().wait();
     return kExitHits;

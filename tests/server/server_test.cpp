@@ -31,6 +31,10 @@ struct Running {
         REQUIRE_MESSAGE(started.ok(), (started.ok() ? "" : started.error().message));
         server = std::make_unique<Server>(std::move(started).value());
         client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+        // One connection, as a backend keeps: each request is logged and
+        // counted before the next is read (a new connection per request may
+        // reach another worker before the last one's counting is done).
+        client->set_keep_alive(true);
     }
     httplib::Result get(const std::string& target, httplib::Headers headers = {}) {
         return client->Get(target.c_str(), headers);
@@ -151,6 +155,16 @@ TEST_CASE("server: the caps on a request's cost answer 400, 413 and 414") {
     CHECK(nested->status == 400);
     CHECK(nested->body.find("has_children depth is 5") != std::string::npos);
 
+    auto wild = s.get("/v1/search?q=a*%20OR%20b*%20OR%20c*%20OR%20d*%20OR%20e*%20OR%20f*%20OR%20g*%20OR%20h*%20OR%20i*");
+    REQUIRE(wild);
+    CHECK(wild->status == 400);
+    CHECK(wild->body.find("wildcards (*) is 9; at most 8") != std::string::npos);
+
+    auto explained = s.get("/v1/search?q=ribosome&explain=1&limit=51");
+    REQUIRE(explained);
+    CHECK(explained->status == 400);
+    CHECK(explained->body.find("limit with explain is 51; at most 50") != std::string::npos);
+
     std::vector<std::string> runs(33, R"({"kind":"run"})");
     auto wide = s.post("/v1/search", fmt::format(R"({{"has_children":[{}]}})", fmt::join(runs, ",")));
     REQUIRE(wide);
@@ -179,7 +193,7 @@ TEST_CASE("server: unknown routes are 404 and wrong methods 405, as JSON") {
     REQUIRE(wrong);
     CHECK(wrong->status == 405);
     CHECK(wrong->body.find("\"method_not_allowed\"") != std::string::npos);
-    CHECK(!wrong->get_header_value("Allow").empty());
+    CHECK(wrong->get_header_value("Allow") == "GET, POST");
 }
 
 TEST_CASE("server: an ETag names the generation and the request, and If-None-Match gets 304") {
@@ -195,6 +209,12 @@ TEST_CASE("server: an ETag names the generation and the request, and If-None-Mat
     auto other = s.get("/v1/search?q=liver");
     REQUIRE(other);
     CHECK(other->get_header_value("ETag") != etag);
+    CHECK(first->get_header_value("Vary") == "Accept-Encoding");
+    // A proxy that gzips makes it weak, and a cache may send several.
+    std::string strong = etag.substr(etag.find('"'));
+    auto listed = s.get("/v1/search?q=lung", {{"If-None-Match", "\"other\", " + strong}});
+    REQUIRE(listed);
+    CHECK(listed->status == 304);
     auto changed = s.get("/v1/search?q=liver", {{"If-None-Match", etag}});
     REQUIRE(changed);
     CHECK(changed->status == 200);
@@ -223,6 +243,9 @@ TEST_CASE("server: a record in full with its children's counts, and 404 for none
     REQUIRE(missing);
     CHECK(missing->status == 404);
     CHECK(missing->body.find("no record 'cryoet:dataset:99999999'") != std::string::npos);
+    auto control = s.get("/v1/records/%00");
+    REQUIRE(control);
+    CHECK(control->status == 404);
 }
 
 TEST_CASE("server: facet-value search counts what the query and the other filters match") {
@@ -408,6 +431,43 @@ TEST_CASE("server: stop() lets a request in flight finish") {
     s.server->wait();
     httplib::Client after("127.0.0.1", s.server->port());
     CHECK(!after.Get("/health"));  // no longer listening
+}
+
+// Reads from `fd` until `text` has arrived (or the connection ends).
+std::string read_until(int fd, std::string_view text) {
+    std::string got;
+    char buf[4096];
+    for (ssize_t n = 0; got.find(text) == std::string::npos && (n = ::read(fd, buf, sizeof buf)) > 0;) {
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
+TEST_CASE("server: stop() answers the connections waiting for a worker too") {
+    ServeOptions options;
+    options.threads = 1;
+    options.queue = 4;
+    Running s(options);
+    int first = idle_connection(s.server->port());
+    std::string head = "GET /health HTTP/1.1\r\nHost: test\r\n";
+    REQUIRE(::write(first, head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the only worker reads it
+    int waiting = idle_connection(s.server->port());
+    std::string whole = head + "\r\n";
+    REQUIRE(::write(waiting, whole.data(), whole.size()) == static_cast<ssize_t>(whole.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // queued behind it
+    std::thread stopper([&] { s.server->stop(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(::write(first, "\r\n", 2) == 2);
+    std::string one = read_until(first, R"({"status":"ok"})");
+    ::close(first);  // frees the worker for the waiting connection
+    std::string two = read_until(waiting, R"({"status":"ok"})");
+    ::close(waiting);
+    stopper.join();
+    CHECK(one.starts_with("HTTP/1.1 200"));
+    CHECK(one.find("Connection: close") != std::string::npos);  // stopping: no next request
+    CHECK(two.starts_with("HTTP/1.1 200"));
+    CHECK(two.find(R"({"status":"ok"})") != std::string::npos);
 }
 
 TEST_CASE("server: atlas-search serve prints where it listens and exits 0 on SIGTERM") {

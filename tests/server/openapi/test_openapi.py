@@ -486,7 +486,8 @@ POST_SEARCHES = [
     {"query": "ribosome", "kinds": ["annotation"], "collapse": True, "limit": 50},
     {"q": "lung", "snippet_bytes": 40},
     {"query": "source:htan", "kinds": ["publication"], "limit": 20},
-    {"query": "", "limit": 1000, "offset": 1000, "explain": True},
+    {"query": "", "limit": 50, "offset": 1000, "explain": True},
+    {"query": "", "limit": 1000, "offset": 1000},
     {},
 ]
 
@@ -869,6 +870,10 @@ LIMITS = [
     ("kinds", {"kinds": ["dataset"] * 256}, {"kinds": ["dataset"] * 257}, True, ["kinds"]),
     ("sort keys", {"sort": ["title"]}, {"sort": ["title", "id"]}, True, ["sort"]),
     ("snippet_bytes", {"snippet_bytes": 2000}, {"snippet_bytes": 2001}, True, ["snippet_bytes", "2001"]),
+    ("wildcards", {"query": " OR ".join(f"{c}*" for c in "abcdefgh")},
+     {"query": " OR ".join(f"{c}*" for c in "abcdefghi")}, False, ["wildcards", "9"]),
+    ("limit with explain", {"limit": 50, "explain": True}, {"limit": 51, "explain": True}, False,
+     ["explain", "51"]),
 ]
 
 
