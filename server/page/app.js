@@ -115,10 +115,11 @@
       else s.filters.push(f);
     }
     s.sort = p.get('sort') || 'relevance';
-    const page = parseInt(p.get('page') || '1', 10);
-    s.page = Number.isFinite(page) && page >= 1 ? page : 1;
     const size = parseInt(p.get('size') || '', 10);
     s.size = PAGE_SIZES.includes(size) ? size : DEFAULT_SIZE;
+    // A link to a page past the deepest the server pages to opens that one.
+    const page = parseInt(p.get('page') || '1', 10);
+    s.page = Number.isFinite(page) && page >= 1 ? Math.min(page, Math.floor(MAX_WINDOW / s.size)) : 1;
     s.exact = p.get('exact') === '1';
     return s;
   }
