@@ -78,7 +78,8 @@ struct Server::Impl {
     server::State state;
     httplib::Server http;
     std::thread listener;
-    server::AdmissionQueue* queue = nullptr;  // owned by `http`
+    // Owned by `http`, which deletes it when its loop ends: null from then on.
+    std::atomic<server::AdmissionQueue*> queue{nullptr};
     std::atomic<bool> stopped{false};
     std::atomic<bool> draining{false};
     int port = 0;
@@ -101,8 +102,9 @@ struct Server::Impl {
 
 void Server::Impl::set_up() {
     http.new_task_queue = [this] {
-        queue = new server::AdmissionQueue(options.threads, options.queue, state.metrics.rejected);
-        return queue;
+        auto* made = new server::AdmissionQueue(options.threads, options.queue, state.metrics.rejected);
+        queue = made;
+        return made;
     };
     http.set_payload_max_length(server::kMaxBodyBytes);  // beyond: 413
     http.set_keep_alive_max_count(options.keep_alive_requests);
@@ -245,7 +247,10 @@ Result<Server> Server::start(const ServeOptions& options) {
     }
     raise_backlog(impl->port);
     Impl* raw = impl.get();
-    impl->listener = std::thread([raw] { raw->http.listen_after_bind(); });
+    impl->listener = std::thread([raw] {
+        raw->http.listen_after_bind();
+        raw->queue = nullptr;
+    });
     return Server(std::move(impl));
 }
 
@@ -258,10 +263,11 @@ int Server::port() const { return impl_->port; }
 constexpr int kDrainSeconds = 5;
 
 void Server::stop() {
-    impl_->stopped = true;
+    if (impl_->stopped.exchange(true)) return;  // once: the destructor stops too
     impl_->draining = true;
-    for (int i = 0; i < kDrainSeconds * 100 && impl_->queue != nullptr && impl_->queue->waiting() > 0;
-         ++i) {
+    for (int i = 0; i < kDrainSeconds * 100; ++i) {
+        server::AdmissionQueue* queue = impl_->queue;
+        if (queue == nullptr || queue->waiting() == 0) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     // cpp-httplib's stop() does nothing before its loop runs: wait for it.
