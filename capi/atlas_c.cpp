@@ -315,7 +315,7 @@ std::string manifest_json_text(std::string_view format, const atlas::WholeManife
 
 extern "C" {
 
-const char* atlas_code_name(atlas_code code) {
+const char* atlas_code_name(atlas_code code) noexcept {
     switch (code) {
         case ATLAS_OK:
             return "ok";
@@ -334,14 +334,14 @@ const char* atlas_code_name(atlas_code code) {
     return "unknown";
 }
 
-const char* atlas_version(void) { return ATLAS_VERSION; }
+const char* atlas_version(void) noexcept { return ATLAS_VERSION; }
 
-int atlas_schema_version(void) { return atlas::schema_version(); }
+int atlas_schema_version(void) noexcept { return atlas::schema_version(); }
 
-void atlas_free(void* p) { std::free(p); }
+void atlas_free(void* p) noexcept { std::free(p); }
 
 atlas_code atlas_searcher_open(const char* index_dir, const char* options_json,
-                               atlas_searcher** searcher, char** errptr) {
+                               atlas_searcher** searcher, char** errptr) noexcept {
     static constexpr const char* kFn = "atlas_searcher_open";
     if (searcher != nullptr) *searcher = nullptr;
     return guard(kFn, errptr, [&] {
@@ -375,14 +375,14 @@ atlas_code atlas_searcher_open(const char* index_dir, const char* options_json,
     });
 }
 
-void atlas_searcher_close(atlas_searcher* searcher) {
+void atlas_searcher_close(atlas_searcher* searcher) noexcept {
     // ~Searcher closes Xapian databases and joins no thread; nothing it does
     // throws, and a destructor that did would end the program anyway.
     delete searcher;
 }
 
 atlas_code atlas_search(atlas_searcher* searcher, const char* request_json, char** response,
-                        char** errptr) {
+                        char** errptr) noexcept {
     static constexpr const char* kFn = "atlas_search";
     if (response != nullptr) *response = nullptr;
     return guard(kFn, errptr, [&] {
@@ -398,7 +398,7 @@ atlas_code atlas_search(atlas_searcher* searcher, const char* request_json, char
 
 atlas_code atlas_facet_values(atlas_searcher* searcher, const char* field, const char* prefix,
                               const char* request_json, uint32_t size, char** facet_json,
-                              char** errptr) {
+                              char** errptr) noexcept {
     static constexpr const char* kFn = "atlas_facet_values";
     if (facet_json != nullptr) *facet_json = nullptr;
     return guard(kFn, errptr, [&] {
@@ -428,7 +428,7 @@ atlas_code atlas_facet_values(atlas_searcher* searcher, const char* field, const
 }
 
 atlas_code atlas_manifest(atlas_searcher* searcher, const char* request_json, const char* format,
-                          uint64_t most, char** manifest_json, char** errptr) {
+                          uint64_t most, char** manifest_json, char** errptr) noexcept {
     static constexpr const char* kFn = "atlas_manifest";
     if (manifest_json != nullptr) *manifest_json = nullptr;
     return guard(kFn, errptr, [&] {
@@ -451,7 +451,8 @@ atlas_code atlas_manifest(atlas_searcher* searcher, const char* request_json, co
 }
 
 atlas_code atlas_build_index(const char* sources_file, const char* out_dir,
-                             const char* options_json, char** report_json, char** errptr) {
+                             const char* options_json, char** report_json,
+                             char** errptr) noexcept {
     static constexpr const char* kFn = "atlas_build_index";
     if (report_json != nullptr) *report_json = nullptr;
     return guard(kFn, errptr, [&] {

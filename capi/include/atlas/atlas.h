@@ -64,6 +64,12 @@ extern "C" {
 #else
 #define ATLAS_C_EXPORT
 #endif
+/* Seen from C++, every function is noexcept: the promise below, in the type. */
+#ifdef __cplusplus
+#define ATLAS_NOEXCEPT noexcept
+#else
+#define ATLAS_NOEXCEPT
+#endif
 
 /* What went wrong, and so what to do next.  ATLAS_OK is 0; the others mirror
  * atlas::Errc in its order (atlas_code_name gives the same names as
@@ -84,19 +90,19 @@ typedef enum atlas_code {
 /* "ok", "invalid_request", "invalid_query", "not_found", "unavailable",
  * "schema_mismatch", "corrupt", "io", "internal", "no_memory"; "unknown" for
  * any other value.  Static: do not free. */
-ATLAS_C_EXPORT const char* atlas_code_name(atlas_code code);
+ATLAS_C_EXPORT const char* atlas_code_name(atlas_code code) ATLAS_NOEXCEPT;
 
 /* The library's version, "0.1.0" (the project's; the SONAME's number is its
  * ABI).  Static: do not free. */
-ATLAS_C_EXPORT const char* atlas_version(void);
+ATLAS_C_EXPORT const char* atlas_version(void) ATLAS_NOEXCEPT;
 
 /* The schema version this library writes and reads: an index built with
  * another is refused (ATLAS_ERR_SCHEMA_MISMATCH). */
-ATLAS_C_EXPORT int atlas_schema_version(void);
+ATLAS_C_EXPORT int atlas_schema_version(void) ATLAS_NOEXCEPT;
 
 /* Frees a string this library returned (a response, a report, a message).
  * NULL is a harmless no-op. */
-ATLAS_C_EXPORT void atlas_free(void* p);
+ATLAS_C_EXPORT void atlas_free(void* p) ATLAS_NOEXCEPT;
 
 /* --- searching ------------------------------------------------------------ */
 
@@ -113,10 +119,11 @@ typedef struct atlas_searcher atlas_searcher; /* opaque */
  * (being swapped: retry), IO, INVALID_REQUEST (options).  Cost: opens files
  * and reads the index's vocabulary (a few KB). */
 ATLAS_C_EXPORT atlas_code atlas_searcher_open(const char* index_dir, const char* options_json,
-                                              atlas_searcher** searcher, char** errptr);
+                                              atlas_searcher** searcher,
+                                              char** errptr) ATLAS_NOEXCEPT;
 
 /* Closes a searcher and frees it.  NULL is a harmless no-op. */
-ATLAS_C_EXPORT void atlas_searcher_close(atlas_searcher* searcher);
+ATLAS_C_EXPORT void atlas_searcher_close(atlas_searcher* searcher) ATLAS_NOEXCEPT;
 
 /* Runs one request against the latest published generation (the searcher
  * follows atlas-index to each new one) and stores the response in *response:
@@ -129,7 +136,7 @@ ATLAS_C_EXPORT void atlas_searcher_close(atlas_searcher* searcher);
  * (the message names the word, field or value), UNAVAILABLE, IO, CORRUPT.
  * Cost: one search; counts every match exactly. */
 ATLAS_C_EXPORT atlas_code atlas_search(atlas_searcher* searcher, const char* request_json,
-                                       char** response, char** errptr);
+                                       char** response, char** errptr) ATLAS_NOEXCEPT;
 
 /* The values of one facet that start with `prefix` (a facet panel's search
  * box), counted over the records matching `request_json` (NULL or "" = every
@@ -141,7 +148,8 @@ ATLAS_C_EXPORT atlas_code atlas_search(atlas_searcher* searcher, const char* req
  * Errors: as atlas_search (a field that does not facet: INVALID_REQUEST). */
 ATLAS_C_EXPORT atlas_code atlas_facet_values(atlas_searcher* searcher, const char* field,
                                              const char* prefix, const char* request_json,
-                                             uint32_t size, char** facet_json, char** errptr);
+                                             uint32_t size, char** facet_json,
+                                             char** errptr) ATLAS_NOEXCEPT;
 
 /* The download manifest of the whole result set of `request_json` (its
  * offset on; its limit is ignored), read page by page, at most `most`
@@ -157,7 +165,7 @@ ATLAS_C_EXPORT atlas_code atlas_facet_values(atlas_searcher* searcher, const cha
  * search per 1000 records; memory for what the manifest keeps. */
 ATLAS_C_EXPORT atlas_code atlas_manifest(atlas_searcher* searcher, const char* request_json,
                                          const char* format, uint64_t most, char** manifest_json,
-                                         char** errptr);
+                                         char** errptr) ATLAS_NOEXCEPT;
 
 /* --- building ------------------------------------------------------------- */
 
@@ -184,7 +192,7 @@ ATLAS_C_EXPORT atlas_code atlas_manifest(atlas_searcher* searcher, const char* r
  * file once; blocks until the build ends. */
 ATLAS_C_EXPORT atlas_code atlas_build_index(const char* sources_file, const char* out_dir,
                                             const char* options_json, char** report_json,
-                                            char** errptr);
+                                            char** errptr) ATLAS_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */
