@@ -63,6 +63,10 @@ set(ATLAS_PACKAGE_MAINTAINER
     CACHE STRING "The Debian package's Maintainer: field")
 
 set(CPACK_GENERATOR DEB)
+# The package holds the tools and what they serve: the default install
+# component only.  The shared library, headers, pkg-config file and CMake
+# package (component dev, capi/CMakeLists.txt) are what `cmake --install` adds.
+set(CPACK_INSTALL_CMAKE_PROJECTS "${PROJECT_BINARY_DIR};${PROJECT_NAME};Unspecified;/")
 set(CPACK_PACKAGE_NAME atlas-search)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "atlas-search")
