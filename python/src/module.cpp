@@ -125,7 +125,7 @@ class PySearcher {
         return out;
     }
 
-    // For python/overhead.py: the nanoseconds C++ alone takes to answer the
+    // For python/bench/overhead.py: the nanoseconds C++ alone takes to answer the
     // request (Searcher::search + to_json, the request parsed beforehand), so
     // Python's cost on top can be measured in the same process, interleaved.
     std::uint64_t time_search(const std::string& request_json) {

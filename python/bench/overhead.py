@@ -2,7 +2,7 @@
 Searcher::search + to_json on the same requests, in one process, interleaved request
 by request on the same Searcher (so both see the same caches and the same machine load).
 
-    PYTHONPATH=build/py/python /usr/bin/python3 python/overhead.py INDEX WORKLOAD.jsonl [ROUNDS]
+    PYTHONPATH=build/py/python /usr/bin/python3 python/bench/overhead.py INDEX WORKLOAD.jsonl [ROUNDS]
 
 WORKLOAD is the benchmark's (bench/: JSON lines with a "request" object each).
 Prints the median and mean microseconds of each and of the difference.
