@@ -457,7 +457,7 @@ def test_the_gil_is_released_while_the_library_works(tmp_path, data_dir):
 
     def build():
         start = time.perf_counter()
-        atlas_search.build_index({"cryoet": data_dir / "cryoet"}, tmp_path / "index")
+        atlas_search.build_index(data_dir / "sources.json", tmp_path / "index")  # every portal
         took.append(time.perf_counter() - start)
 
     worker = threading.Thread(target=build)
@@ -470,5 +470,5 @@ def test_the_gil_is_released_while_the_library_works(tmp_path, data_dir):
         last = now
         time.sleep(0.001)
     worker.join()
-    assert took and took[0] > 0.2, took
+    assert took and took[0] > 0.1, took  # long enough for the pauses to tell
     assert longest < took[0] / 2, (longest, took)
