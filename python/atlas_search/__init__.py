@@ -7,7 +7,7 @@ The atlas-search C++ library (Xapian + SQLite), embedded: open an index that
     >>> s = atlas_search.Searcher("build/index")
     >>> r = s.search("ribosome S. pombe", facets=["organism"], limit=3)
     >>> r["total"], r["hits"][0]["id"]
-    (29, 'cryoet:annotation:10000/TS_026/13.480/101')
+    (55, 'cryoet:annotation:10000/TS_026/13.480/101')
 
 Results are plain dicts and lists with exactly the shape of the JSON that
 ``atlas-search --request`` prints (README, "The structured request").  Errors
