@@ -369,11 +369,12 @@ def test_ill_formed_utf8_and_surrogates_are_refused(searcher):
 
 # Requests of the kinds the benchmark sends (keyword, filtered, faceted, sorted, browse), on
 # the sample.  PAGES asks for pages of 20 hits: reading a page's JSON (~57 KB) into dicts
-# holds the GIL for ~0.25 ms, about 0.3 of a search on the sample, which bounds two threads
-# to ~1.55x (Amdahl); COUNTS asks for 2 hits a page, and there the fixed cost of a call
-# (~0.09 ms) is ~0.4 of the sample's short searches.  So the issue's 1.6x is measured and
-# printed here, not asserted (see the report of the branch): what is asserted is that most
-# of a search runs without the GIL.
+# holds the GIL for ~0.25 ms, about 0.3 of a search on the sample; COUNTS asks for 2 hits a
+# page, and there the fixed cost of a call (~0.09 ms) is ~0.4 of the sample's short
+# searches.  Two threads can still use both cores (each holds the GIL under half its time):
+# on the benchmark's requests at 10^5, idle, python/bench/threads.py measured 1.96x.  Speed
+# is measured and printed here, not asserted (the CI machine is shared); what is asserted is
+# that the GIL is released while the library works.
 PAGES = [
     {"query": "ribosome S. pombe", "limit": 20},
     {"query": "", "kinds": ["dataset"], "facets": ["organism", "quality", "release_date"], "limit": 20},
@@ -444,7 +445,7 @@ def test_two_threads_on_counts_measured(index_dir, capsys):
 
 
 def test_two_threads_on_pages_of_20_hits_measured(index_dir, capsys):
-    """Measured, not asserted: the GIL-held share bounds it below 1.6x (see PAGES)."""
+    """Measured and printed, not asserted (see PAGES)."""
     load = os.getloadavg()[0]
     ratio, gil, ones, twos = two_thread_speedup(index_dir, workload(800))
     report(capsys, "pages of 20 hits", ratio, gil, ones, twos, load)
