@@ -137,6 +137,12 @@ void Server::Impl::add_routes() {
     }
     http.Options(".*", [this](const httplib::Request& req, httplib::Response& res) {
         tl_current.route = "preflight";
+        bool known = std::any_of(server::routes().begin(), server::routes().end(), [&](const auto& r) {
+            return std::regex_match(req.path, std::regex(r.pattern));
+        });
+        if (!known) {
+            return server::reply_error(res, 404, "not_found", fmt::format("no route {}", req.path));
+        }
         res.status = 204;
         allow_origin(req, res);
         res.set_header("Access-Control-Allow-Methods", "GET, POST");

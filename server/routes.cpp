@@ -173,6 +173,17 @@ void record_route(State& state, const httplib::Request& req, httplib::Response& 
 }
 
 void facet_route(State& state, const httplib::Request& req, httplib::Response& res) {
+    // What narrows the counted records, and the facet's own; not a page or an order.
+    static const std::set<std::string> taken = {"q",      "kind", "source", "filter",
+                                                "typo_tolerance", "prefix", "size"};
+    for (const auto& [name, value] : req.params) {
+        if (taken.count(name) == 0) {
+            return reply_error(res, 400, "invalid_request",
+                               fmt::format("/v1/facets/{{field}} does not take parameter '{}' (takes "
+                                           "q, kind, source, filter, typo_tolerance, prefix, size)",
+                                           name));
+        }
+    }
     auto request = read_request(req, {"prefix", "size"});
     if (!request.ok()) return reply_error(res, request.error());
     FacetRequest facet{.field = req.matches[1], .size = 20, .prefix = req.get_param_value("prefix")};

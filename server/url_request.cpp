@@ -97,12 +97,21 @@ const std::map<std::string, Setter, std::less<>>& setters() {
     return table;
 }
 
+// The parameters that add to a list when repeated; any other takes one value.
+bool repeatable(std::string_view name) {
+    return name == "kind" || name == "source" || name == "filter" || name == "facets";
+}
+
 }  // namespace
 
 Result<SearchRequest> request_from_url(const UrlParams& params, const std::set<std::string>& also) {
     SearchRequest request;
     for (const auto& [name, value] : params) {
         if (also.count(name) > 0) continue;
+        if (auto n = params.count(name); n > 1 && !repeatable(name)) {
+            return Error{Errc::invalid_request,
+                         fmt::format("parameter '{}' is given {} times; it takes one value", name, n)};
+        }
         auto it = setters().find(name);
         if (it == setters().end()) {
             std::vector<std::string_view> known;

@@ -6,7 +6,9 @@
 //   q, kind, source (comma-separated and/or repeated), filter (repeated),
 //   facets, sort, offset, limit, group (dataset), group_size, explain (1|0),
 //   typo_tolerance (1|0), collapse (1|0), snippet_bytes.
-// An unknown parameter is an error, as an unknown member of a JSON request is.
+// An unknown parameter is an error, as an unknown member of a JSON request is,
+// and so is a parameter of one value given twice (kind, source, filter and
+// facets add up).
 #pragma once
 
 #include <map>

@@ -107,6 +107,19 @@ TEST_CASE("server: a bad request is one JSON line naming the member or parameter
     CHECK(unknown->body.find("unknown parameter 'limt'") != std::string::npos);
     CHECK(unknown->body.starts_with("{\"error\":{\"code\":\"invalid_request\""));
 
+    auto twice = s.get("/v1/search?q=x&limit=1&limit=2");
+    REQUIRE(twice);
+    CHECK(twice->status == 400);
+    CHECK(twice->body.find("parameter 'limit' is given 2 times") != std::string::npos);
+    auto kinds = s.get("/v1/search?q=ribosome&kind=run&kind=annotation");
+    REQUIRE(kinds);
+    CHECK(kinds->status == 200);  // lists add up
+
+    auto paged = s.get("/v1/facets/organism?prefix=sch&limit=5");
+    REQUIRE(paged);
+    CHECK(paged->status == 400);
+    CHECK(paged->body.find("does not take parameter 'limit'") != std::string::npos);
+
     auto member = s.post("/v1/search", R"({"query":"x","limt":5})");
     REQUIRE(member);
     CHECK(member->status == 400);
@@ -194,6 +207,13 @@ TEST_CASE("server: unknown routes are 404 and wrong methods 405, as JSON") {
     CHECK(wrong->status == 405);
     CHECK(wrong->body.find("\"method_not_allowed\"") != std::string::npos);
     CHECK(wrong->get_header_value("Allow") == "GET, POST");
+
+    auto preflight = s.client->Options("/v1/search");
+    REQUIRE(preflight);
+    CHECK(preflight->status == 204);
+    auto nowhere = s.client->Options("/v2/nowhere");
+    REQUIRE(nowhere);
+    CHECK(nowhere->status == 404);
 }
 
 TEST_CASE("server: an ETag names the generation and the request, and If-None-Match gets 304") {
