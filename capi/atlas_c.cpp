@@ -209,108 +209,6 @@ std::string read_flag(const rapidjson::Value& v, bool& out) {
     return "";
 }
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_counts(Writer& w, const std::map<std::string, std::uint64_t>& counts) {
-    w.StartObject();
-    for (const auto& [name, n] : counts) {
-        w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
-        w.Uint64(n);
-    }
-    w.EndObject();
-}
-
-std::string report_json_text(const atlas::BuildReport& r) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartObject();
-    w.Key("index_dir");
-    w.String(r.index_dir);
-    w.Key("generation");
-    w.String(r.generation);
-    w.Key("records");
-    w.Uint64(r.records);
-    w.Key("rejected");
-    w.Uint64(r.rejected);
-    w.Key("carried_over");
-    w.Uint64(r.carried_over);
-    w.Key("warnings");
-    w.Uint64(r.warnings);
-    w.Key("seconds");
-    w.Double(r.seconds);
-    w.Key("index_bytes");
-    w.Uint64(r.index_bytes);
-    w.Key("top_lists");
-    w.Uint64(r.top_lists);
-    w.Key("records_per_kind");
-    write_counts(w, r.records_per_kind);
-    w.Key("records_per_source");
-    w.StartObject();
-    for (const auto& [source, kinds] : r.records_per_source) {
-        w.Key(source.c_str(), static_cast<rapidjson::SizeType>(source.size()));
-        write_counts(w, kinds);
-    }
-    w.EndObject();
-    w.Key("issues");
-    w.StartArray();
-    for (const auto& issue : r.issues) {
-        w.StartObject();
-        w.Key("severity");
-        w.String(issue.severity == atlas::Severity::error ? "error" : "warning");
-        w.Key("source");
-        w.String(issue.source);
-        w.Key("file");
-        w.String(issue.file);
-        w.Key("record");
-        w.String(issue.record);
-        w.Key("field");
-        w.String(issue.field);
-        w.Key("message");
-        w.String(issue.message);
-        w.Key("carried_over");
-        w.Bool(issue.carried_over);
-        w.Key("line");
-        w.String(issue.to_line());
-        w.EndObject();
-    }
-    w.EndArray();
-    w.Key("notes");
-    w.StartArray();
-    for (const auto& note : r.notes) w.String(note);
-    w.EndArray();
-    w.EndObject();
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
-std::string manifest_json_text(std::string_view format, const atlas::WholeManifest& whole) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartObject();
-    w.Key("format");
-    w.String(format.data(), static_cast<rapidjson::SizeType>(format.size()));
-    w.Key("records");
-    w.Uint64(whole.manifest.records);
-    w.Key("truncated");
-    w.Bool(whole.truncated);
-    w.Key("lines");
-    w.StartArray();
-    for (const auto& line : whole.manifest.lines) w.String(line);
-    w.EndArray();
-    w.Key("skipped");
-    w.StartArray();
-    for (const auto& s : whole.manifest.skipped) {
-        w.StartObject();
-        w.Key("id");
-        w.String(s.id);
-        w.Key("reason");
-        w.String(s.reason);
-        w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
 }  // namespace
 
 extern "C" {
@@ -446,7 +344,7 @@ atlas_code atlas_manifest(atlas_searcher* searcher, const char* request_json, co
         auto whole = atlas::manifest_of(searcher->searcher, request.value(), *parsed,
                                         most == 0 ? UINT64_MAX - 1 : most);
         if (!whole.ok()) return fail(errptr, whole.error());
-        return deliver(manifest_json, manifest_json_text(format, whole.value()), errptr);
+        return deliver(manifest_json, atlas::to_json(whole.value(), *parsed), errptr);
     });
 }
 
@@ -475,7 +373,7 @@ atlas_code atlas_build_index(const char* sources_file, const char* out_dir,
         options.out_dir = out_dir;
         auto report = atlas::build_index(options);
         if (!report.ok()) return fail(errptr, report.error());
-        return deliver(report_json, report_json_text(report.value()), errptr);
+        return deliver(report_json, atlas::to_json(report.value()), errptr);
     });
 }
 

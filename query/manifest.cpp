@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
@@ -251,6 +253,36 @@ Result<WholeManifest> manifest_of(Searcher& searcher, const SearchRequest& reque
     if (whole.truncated) hits.resize(most);
     whole.manifest = make_manifest(hits, format);
     return whole;
+}
+
+std::string to_json(const WholeManifest& whole, ManifestFormat format) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("format");
+    std::string_view name = rel_of(format);
+    w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    w.Key("records");
+    w.Uint64(whole.manifest.records);
+    w.Key("truncated");
+    w.Bool(whole.truncated);
+    w.Key("lines");
+    w.StartArray();
+    for (const auto& line : whole.manifest.lines) w.String(line);
+    w.EndArray();
+    w.Key("skipped");
+    w.StartArray();
+    for (const auto& s : whole.manifest.skipped) {
+        w.StartObject();
+        w.Key("id");
+        w.String(s.id);
+        w.Key("reason");
+        w.String(s.reason);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace atlas

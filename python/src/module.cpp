@@ -57,6 +57,12 @@ atlas::SearcherOptions options_with(unsigned threads) {
     return options;
 }
 
+// The library's JSON as Python objects (for the calls whose answers are not
+// searches: a manifest, a build's report).  Call with the GIL held.
+py::dict json_loads(const std::string& text) {
+    return py::module_::import("json").attr("loads")(py::bytes(text));
+}
+
 class PySearcher {
   public:
     PySearcher(const std::string& path, unsigned threads) : path_(path) {
@@ -107,21 +113,9 @@ class PySearcher {
         }
         if (error) raise_error(*error);
         if (!whole->ok()) raise_error(whole->error());
-        const auto& m = whole->value();
-        py::list lines;
-        for (const auto& line : m.manifest.lines) lines.append(py::str(line));
-        py::list skipped;
-        for (const auto& s : m.manifest.skipped) {
-            py::dict item;
-            item["id"] = s.id;
-            item["reason"] = s.reason;
-            skipped.append(item);
-        }
-        py::dict out;
-        out["lines"] = lines;
-        out["skipped"] = skipped;
-        out["records"] = m.manifest.records;
-        out["truncated"] = m.truncated;
+        // The library's JSON (atlas::to_json), decoded; "format" is the caller's own.
+        py::dict out = json_loads(atlas::to_json(whole->value(), *format));
+        out.attr("pop")("format");
         return out;
     }
 
@@ -208,49 +202,6 @@ class PySearcher {
     std::optional<atlas::Searcher> searcher_;
 };
 
-const char* severity_name(atlas::Severity s) {
-    return s == atlas::Severity::error ? "error" : "warning";
-}
-
-py::dict report_dict(const atlas::BuildReport& r) {
-    py::dict out;
-    out["index_dir"] = r.index_dir;
-    out["generation"] = r.generation;
-    out["records"] = r.records;
-    out["rejected"] = r.rejected;
-    out["carried_over"] = r.carried_over;
-    out["warnings"] = r.warnings;
-    py::dict per_kind;
-    for (const auto& [kind, n] : r.records_per_kind) per_kind[py::str(kind)] = n;
-    out["records_per_kind"] = per_kind;
-    py::dict per_source;
-    for (const auto& [source, kinds] : r.records_per_source) {
-        py::dict k;
-        for (const auto& [kind, n] : kinds) k[py::str(kind)] = n;
-        per_source[py::str(source)] = k;
-    }
-    out["records_per_source"] = per_source;
-    py::list issues;
-    for (const auto& issue : r.issues) {
-        py::dict i;
-        i["severity"] = severity_name(issue.severity);
-        i["source"] = issue.source;
-        i["file"] = issue.file;
-        i["record"] = issue.record;
-        i["field"] = issue.field;
-        i["message"] = issue.message;
-        i["carried_over"] = issue.carried_over;
-        i["line"] = issue.to_line();
-        issues.append(i);
-    }
-    out["issues"] = issues;
-    out["seconds"] = r.seconds;
-    out["index_bytes"] = r.index_bytes;
-    out["top_lists"] = r.top_lists;
-    out["notes"] = r.notes;
-    return out;
-}
-
 // sources: a sources file's path (str) or [(name, path), ...].
 py::dict build_index(const py::object& sources, const std::string& out, bool allow_shrink,
                      bool fresh) {
@@ -288,7 +239,7 @@ py::dict build_index(const py::object& sources, const std::string& out, bool all
         }
     }
     if (error) raise_error(*error);
-    return report_dict(*report);
+    return json_loads(atlas::to_json(*report));
 }
 
 py::dict filter_from_text(const std::string& text) {

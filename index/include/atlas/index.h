@@ -118,6 +118,12 @@ struct BuildReport {
 // file once; memory is bounded by the largest dataset, not the corpus.
 Result<BuildReport> build_index(const BuildOptions& options);
 
+// The report as one JSON object: {"index_dir","generation","records","rejected",
+// "carried_over","warnings","seconds","index_bytes","top_lists","records_per_kind":{..},
+// "records_per_source":{source:{kind:n}},"issues":[{"severity","source","file","record",
+// "field","message","carried_over","line"}],"notes":[..]}.
+std::string to_json(const BuildReport& report);
+
 // Counts per kind and the ingest report of the current generation, read from
 // its catalog.  Errors: not_found, schema_mismatch, corrupt.
 struct IndexStats {

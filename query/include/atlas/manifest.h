@@ -58,4 +58,8 @@ struct WholeManifest {
 Result<WholeManifest> manifest_of(Searcher& searcher, const SearchRequest& request,
                                   ManifestFormat format, std::uint64_t most);
 
+// A whole manifest as one JSON object, for the C API and the bindings:
+// {"format","records","truncated","lines":[..],"skipped":[{"id","reason"}]}.
+std::string to_json(const WholeManifest& whole, ManifestFormat format);
+
 }  // namespace atlas
