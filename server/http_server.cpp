@@ -86,7 +86,7 @@ struct Server::Impl {
 
     explicit Impl(const ServeOptions& o)
         : options(o),
-          state{options, server::SearcherPool(options.index_dir, searching_slots(o)), {}} {}
+          state{options, server::SearcherPool(options.index_dir, searching_slots(o)), {}, {}} {}
 
     static unsigned searching_slots(const ServeOptions& o) {
         return o.searching > 0 ? o.searching : std::max(1u, std::thread::hardware_concurrency());
@@ -156,7 +156,7 @@ void Server::Impl::allow_origin(const httplib::Request& req, httplib::Response& 
     const auto& allowed = options.cors_origins;
     if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) return;
     res.set_header("Access-Control-Allow-Origin", origin);
-    res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After");
+    res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Total-Count");
     res.set_header("Vary", "Origin");
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "assets.h"
+#include "panosc_routes.h"
 #include "atlas/manifest.h"
 #include "atlas/portals.h"
 #include "atlas/request_text.h"
@@ -315,22 +316,27 @@ void asset_route(State&, const httplib::Request& req, httplib::Response& res) {
 }  // namespace
 
 const std::vector<Route>& routes() {
-    static const std::vector<Route> table = {
-        {"GET", "/v1/search", "/v1/search", search_route},
-        {"POST", "/v1/search", "/v1/search", search_route},
-        {"GET", "/v1/records/{id}", R"(/v1/records/(.+))", record_route},
-        {"GET", "/v1/facets/{field}", R"(/v1/facets/([^/]+))", facet_route},
-        {"GET", "/v1/manifest", "/v1/manifest", manifest_route},
-        {"POST", "/v1/manifest", "/v1/manifest", manifest_route},
-        {"GET", "/v1/fields", "/v1/fields", fields_route},
-        {"GET", "/v1/stats", "/v1/stats", stats_route},
-        {"GET", "/health", "/health", health_route},
-        {"GET", "/ready", "/ready", ready_route},
-        {"GET", "/metrics", "/metrics", metrics_route},
-        {"GET", "/openapi.json", "/openapi.json", asset_route},
-        {"GET", "/", "/", asset_route},
-        {"GET", "/page/{file}", R"(/page/[A-Za-z0-9_.-]+)", asset_route},
-    };
+    static const std::vector<Route> table = [] {
+        std::vector<Route> all = {
+            {"GET", "/v1/search", "/v1/search", search_route},
+            {"POST", "/v1/search", "/v1/search", search_route},
+            {"GET", "/v1/records/{id}", R"(/v1/records/(.+))", record_route},
+            {"GET", "/v1/facets/{field}", R"(/v1/facets/([^/]+))", facet_route},
+            {"GET", "/v1/manifest", "/v1/manifest", manifest_route},
+            {"POST", "/v1/manifest", "/v1/manifest", manifest_route},
+            {"GET", "/v1/fields", "/v1/fields", fields_route},
+            {"GET", "/v1/stats", "/v1/stats", stats_route},
+            {"GET", "/health", "/health", health_route},
+            {"GET", "/ready", "/ready", ready_route},
+            {"GET", "/metrics", "/metrics", metrics_route},
+            {"GET", "/openapi.json", "/openapi.json", asset_route},
+            {"GET", "/", "/", asset_route},
+            {"GET", "/page/{file}", R"(/page/[A-Za-z0-9_.-]+)", asset_route},
+        };
+        auto api = panosc_routes();  // /api: the PaNOSC search API
+        all.insert(all.end(), api.begin(), api.end());
+        return all;
+    }();
     return table;
 }
 

@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include "atlas/panosc.h"
 #include "atlas/server.h"
 #include "metrics.h"
 #include "searchers.h"
@@ -14,6 +15,7 @@ struct State {
     const ServeOptions& options;
     SearcherPool searchers;
     Metrics metrics;
+    panosc::Api panosc;  // /api (panosc_routes.h)
 };
 
 // One route: its method, its pattern as metrics and logs name it, the

@@ -1,0 +1,208 @@
+// panosc/api.cpp - find, find by id and count: candidates, where, includes, order, page.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+#include <unordered_map>
+
+#include "atlas/manifest.h"
+#include "atlas/panosc.h"
+#include "database.h"
+#include "filter.h"
+#include "relations.h"
+#include "schema/panosc_format.h"
+
+namespace atlas::panosc {
+
+using namespace detail;
+
+namespace {
+
+struct Collection {
+    Model model;
+    std::string_view collection;  // the REST path's name
+    const char* name;
+};
+constexpr std::array<Collection, 3> kCollections{{
+    {Model::dataset, "Datasets", "Dataset"},
+    {Model::document, "Documents", "Document"},
+    {Model::instrument, "Instruments", "Instrument"},
+}};
+
+// One object a request may answer with.
+struct Candidate {
+    std::uint32_t index = 0;
+    double score = 0;
+    std::optional<Resolved> resolved;  // when an inner join had to be checked
+};
+
+// The objects whose records match `query`, best first, with their records'
+// best score; objects no record stands for match by their text fields.
+Result<std::vector<Candidate>> ranked(Searcher& searcher, const Database& db, Model model,
+                                     std::string_view query) {
+    std::vector<Candidate> out;
+    std::vector<bool> seen(db.objects(model).size(), false);
+    if (!db.sources(model).empty()) {
+        SearchRequest request;
+        request.query = std::string(query);
+        request.sources.assign(db.sources(model).begin(), db.sources(model).end());
+        request.kinds.assign(db.kinds(model).begin(), db.kinds(model).end());
+        auto pages = for_each_page(searcher, request, kMaxRanked, [&](std::vector<Hit>& hits) {
+            for (const auto& hit : hits) {
+                const auto* objects = db.of_record(model, hit.id);
+                if (objects == nullptr) continue;
+                for (auto i : *objects) {
+                    if (seen[i]) continue;
+                    seen[i] = true;
+                    out.push_back(Candidate{i, hit.score, std::nullopt});
+                }
+            }
+            return true;
+        });
+        if (!pages.ok()) return pages.error();
+    }
+    Where text;
+    text.kind = Where::Kind::text;
+    text.text = std::string(query);
+    const auto& objects = db.objects(model);
+    for (std::uint32_t i = 0; i < objects.size(); ++i) {
+        if (!seen[i] && objects[i].records.empty() &&
+            holds(text, entity_of(model), *objects[i].json, db)) {
+            out.push_back(Candidate{i, 0, std::nullopt});
+        }
+    }
+    return out;
+}
+
+Result<std::vector<Candidate>> candidates(Searcher& searcher, const Database& db, Model model,
+                                          std::string_view query) {
+    if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        return ranked(searcher, db, model, query);
+    }
+    std::vector<Candidate> all(db.objects(model).size());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i].index = i;
+    return all;
+}
+
+// The candidates the where and the inner joins keep, in the scope's order.
+std::vector<Candidate> matching(const Database& db, Model model, const Scope& scope,
+                                std::vector<Candidate> in) {
+    const auto& objects = db.objects(model);
+    const Entity entity = entity_of(model);
+    const bool inner = joins(scope);
+    std::vector<Candidate> out;
+    for (auto& c : in) {
+        const Object& o = objects[c.index];
+        if (scope.has_where && !holds(scope.where, entity, *o.json, db)) continue;
+        if (inner) {
+            c.resolved = resolve(db, Node{entity, o.json, &o}, scope);
+            if (!c.resolved) continue;
+        }
+        out.push_back(std::move(c));
+    }
+    if (!scope.order.empty()) {
+        std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
+            return before(scope.order, *objects[a.index].json, a.score, *objects[b.index].json,
+                          b.score);
+        });
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<Model> model_of_collection(std::string_view name) {
+    for (const auto& c : kCollections) {
+        if (c.collection == name) return c.model;
+    }
+    return std::nullopt;
+}
+
+const char* model_name(Model model) { return kCollections[static_cast<std::size_t>(model)].name; }
+
+struct Api::Impl {
+    std::mutex mutex;
+    std::string generation;
+    std::shared_ptr<const Database> db;
+
+    // The Database of the searcher's generation, read once per generation.
+    Result<std::shared_ptr<const Database>> database(Searcher& searcher) {
+        std::string gen = searcher.generation();
+        std::lock_guard lock(mutex);
+        if (db && gen == generation) return db;
+        auto loaded = Database::load(gen + "/" + std::string(kPanoscFile));
+        if (!loaded.ok()) return loaded.error();
+        generation = gen;
+        db = loaded.value();
+        return db;
+    }
+};
+
+Api::Api() : impl_(std::make_unique<Impl>()) {}
+Api::~Api() = default;
+Api::Api(Api&&) noexcept = default;
+Api& Api::operator=(Api&&) noexcept = default;
+
+Result<std::string> Api::find(Searcher& searcher, Model model, std::string_view filter,
+                              std::string_view query, std::uint64_t* total) {
+    auto scope = parse_filter(filter);
+    if (!scope.ok()) return scope.error();
+    if (auto s = check_includes(entity_of(model), scope.value()); !s.ok()) return s.error();
+    auto db = impl_->database(searcher);
+    if (!db.ok()) return db.error();
+    const Database& d = *db.value();
+    auto found = candidates(searcher, d, model, query);
+    if (!found.ok()) return found.error();
+    auto kept = matching(d, model, scope.value(), std::move(found).value());
+    if (total != nullptr) *total = kept.size();
+
+    const bool scored = !query.empty();
+    const std::size_t from = std::min<std::size_t>(scope.value().skip, kept.size());
+    const std::size_t to = std::min<std::size_t>(kept.size(), from + scope.value().limit.value_or(kMaxLimit));
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartArray();
+    for (std::size_t i = from; i < to; ++i) {
+        auto& c = kept[i];
+        const Object& o = d.objects(model)[c.index];
+        if (!c.resolved) c.resolved = resolve(d, Node{entity_of(model), o.json, &o}, scope.value(), true);
+        write(*c.resolved, scope.value().fields, scored ? c.score : 0.0, w);
+    }
+    w.EndArray();
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<std::string> Api::find_by_id(Searcher& searcher, Model model, std::string_view pid,
+                                    std::string_view filter) {
+    auto scope = parse_filter(filter);
+    if (!scope.ok()) return scope.error();
+    if (auto s = check_includes(entity_of(model), scope.value()); !s.ok()) return s.error();
+    auto db = impl_->database(searcher);
+    if (!db.ok()) return db.error();
+    const Object* o = db.value()->find(model, pid);
+    if (o == nullptr) {
+        return Error{Errc::not_found, fmt::format("Unknown \"{}\" id \"{}\".", model_name(model), pid)};
+    }
+    auto resolved = resolve(*db.value(), Node{entity_of(model), o->json, o}, scope.value(), true);
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    write(*resolved, scope.value().fields, 0.0, w);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<std::uint64_t> Api::count(Searcher& searcher, Model model, std::string_view where,
+                                 std::string_view query) {
+    auto w = parse_where(where);
+    if (!w.ok()) return w.error();
+    auto db = impl_->database(searcher);
+    if (!db.ok()) return db.error();
+    auto found = candidates(searcher, *db.value(), model, query);
+    if (!found.ok()) return found.error();
+    Scope scope;
+    scope.where = std::move(w).value();
+    scope.has_where = !scope.where.empty();
+    return static_cast<std::uint64_t>(
+        matching(*db.value(), model, scope, std::move(found).value()).size());
+}
+
+}  // namespace atlas::panosc

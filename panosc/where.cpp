@@ -1,0 +1,379 @@
+// panosc/where.cpp - evaluating where trees on objects: comparisons, patterns, words, units.
+#include "where.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/text.h"
+#include "schema/units.h"
+
+namespace atlas::panosc::detail {
+namespace {
+
+// The fields `text` searches, per entity (the reference's text indexes).
+struct TextFields {
+    Entity entity;
+    std::array<std::string_view, 2> fields;
+};
+constexpr std::array<TextFields, 10> kTextFields{{
+    {Entity::dataset, {"title", ""}},
+    {Entity::document, {"title", "summary"}},
+    {Entity::instrument, {"name", "facility"}},
+    {Entity::parameter, {"name", "value"}},
+    {Entity::sample, {"name", "description"}},
+    {Entity::technique, {"name", ""}},
+    {Entity::file, {"name", ""}},
+    {Entity::member, {"role", ""}},
+    {Entity::person, {"fullName", ""}},
+    {Entity::affiliation, {"name", ""}},
+}};
+
+constexpr std::array<const char*, 10> kEntityNames{
+    "Dataset", "Document", "Instrument", "Parameter", "Sample",
+    "Technique", "File", "Member", "Person", "Affiliation"};
+
+const Json* member(const Json& object, std::string_view name) {
+    if (!object.IsObject()) return nullptr;
+    auto it = object.FindMember(
+        rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
+    return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+std::optional<double> number_of_text(std::string_view text) {
+    auto parsed = parse_number_text(text);
+    if (!parsed || !parsed->unit.empty()) return std::nullopt;
+    return parsed->value;
+}
+
+// -1, 0, 1; nullopt when the two cannot be compared (a string and a boolean).
+std::optional<int> compare(const Json* value, const Scalar& s) {
+    auto sign = [](auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); };
+    if (value == nullptr || value->IsNull()) {
+        return s.type == Scalar::Type::null ? std::optional<int>(0) : std::nullopt;
+    }
+    switch (s.type) {
+        case Scalar::Type::null:
+            return std::nullopt;
+        case Scalar::Type::boolean:
+            if (!value->IsBool()) return std::nullopt;
+            return sign(value->GetBool(), s.boolean);
+        case Scalar::Type::number:
+            if (value->IsNumber()) return sign(value->GetDouble(), s.number);
+            if (value->IsString()) {
+                if (auto n = number_of_text(value->GetString())) return sign(*n, s.number);
+            }
+            return std::nullopt;
+        case Scalar::Type::string:
+            if (value->IsString()) {
+                return sign(std::string_view(value->GetString(), value->GetStringLength()),
+                            std::string_view(s.string));
+            }
+            if (value->IsNumber()) {
+                if (auto n = number_of_text(s.string)) return sign(value->GetDouble(), *n);
+            }
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+bool is_negative(Op op) {
+    return op == Op::neq || op == Op::nin || op == Op::nlike || op == Op::nilike;
+}
+
+// The condition on one value (never an array).
+bool holds_on(const Where& leaf, const Json* value) {
+    auto is = [&](const Scalar& s, auto test) {
+        auto c = compare(value, s);
+        return c.has_value() && test(*c);
+    };
+    auto equal = [&](const Scalar& s) { return is(s, [](int c) { return c == 0; }); };
+    auto text = [&]() -> std::string_view {
+        return value != nullptr && value->IsString()
+                   ? std::string_view(value->GetString(), value->GetStringLength())
+                   : std::string_view{};
+    };
+    const auto& ops = leaf.operands;
+    switch (leaf.op) {
+        case Op::eq: return equal(ops[0]);
+        case Op::neq: return !equal(ops[0]);
+        case Op::gt: return is(ops[0], [](int c) { return c > 0; });
+        case Op::gte: return is(ops[0], [](int c) { return c >= 0; });
+        case Op::lt: return is(ops[0], [](int c) { return c < 0; });
+        case Op::lte: return is(ops[0], [](int c) { return c <= 0; });
+        case Op::between:
+            return is(ops[0], [](int c) { return c >= 0; }) && is(ops[1], [](int c) { return c <= 0; });
+        case Op::inq: return std::any_of(ops.begin(), ops.end(), equal);
+        case Op::nin: return std::none_of(ops.begin(), ops.end(), equal);
+        case Op::like: return value != nullptr && value->IsString() && like(text(), ops[0].string, false);
+        case Op::nlike: return !(value != nullptr && value->IsString() && like(text(), ops[0].string, false));
+        case Op::ilike: return value != nullptr && value->IsString() && like(text(), ops[0].string, true);
+        case Op::nilike: return !(value != nullptr && value->IsString() && like(text(), ops[0].string, true));
+    }
+    return false;
+}
+
+// A list holds a positive condition if one element does, a negative one if all do.
+bool leaf_holds(const Where& leaf, const Json* value) {
+    if (value == nullptr || !value->IsArray()) return holds_on(leaf, value);
+    auto each = [&](const Json& v) { return holds_on(leaf, &v); };
+    const auto& a = value->GetArray();
+    return is_negative(leaf.op) ? std::all_of(a.begin(), a.end(), each)
+                                : std::any_of(a.begin(), a.end(), each);
+}
+
+// A technique's name and its PaNET id stand for each other: `name` "x-ray
+// absorption" finds the techniques with that PaNET id, whatever their name,
+// and `panetId` "PaNET01227" or its URI the technique so named.
+bool technique_is(const Json& technique, const Scalar& s, const Database& db) {
+    if (s.type != Scalar::Type::string) return false;
+    auto name = string_member(technique, "name");
+    auto panet = bare_panet_id(string_member(technique, "panetId"));
+    if (!name.empty() && fold(name) == fold(s.string)) return true;
+    if (panet.empty()) return false;
+    if (panet == bare_panet_id(s.string)) return true;
+    const auto* ids = db.panet_ids_of(s.string);
+    return ids != nullptr && ids->count(std::string(panet)) > 0;
+}
+
+std::optional<bool> technique_leaf(const Where& leaf, const Json& technique, const Database& db) {
+    if (leaf.property != "name" && leaf.property != "panetId") return std::nullopt;
+    auto is = [&](const Scalar& s) { return technique_is(technique, s, db); };
+    switch (leaf.op) {
+        case Op::eq: return is(leaf.operands[0]);
+        case Op::neq: return !is(leaf.operands[0]);
+        case Op::inq: return std::any_of(leaf.operands.begin(), leaf.operands.end(), is);
+        case Op::nin: return std::none_of(leaf.operands.begin(), leaf.operands.end(), is);
+        default: return std::nullopt;
+    }
+}
+
+std::vector<std::string> stems(std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& t : tokenize(text)) out.push_back(stem(t.term));
+    return out;
+}
+
+bool text_holds(const std::string& query, Entity entity, const Json& object) {
+    auto words = stems(query);
+    if (words.empty()) return true;
+    std::vector<std::string> have;
+    for (const auto& tf : kTextFields) {
+        if (tf.entity != entity) continue;
+        for (auto field : tf.fields) {
+            if (field.empty()) continue;
+            const Json* v = member(object, field);
+            if (v != nullptr && v->IsString()) {
+                auto s = stems(std::string_view(v->GetString(), v->GetStringLength()));
+                have.insert(have.end(), s.begin(), s.end());
+            }
+        }
+    }
+    return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+        return std::find(have.begin(), have.end(), w) != have.end();
+    });
+}
+
+// --- parameters ---------------------------------------------------------------------
+
+// A parameter's value as a number in the unit it names, when it has both.
+struct Measured {
+    double canonical = 0;
+    Dimension dimension = Dimension::none;
+};
+
+std::optional<Measured> measured(const Json& parameter) {
+    const Json* value = member(parameter, "value");
+    std::string unit(string_member(parameter, "unit"));
+    double number = 0;
+    if (value != nullptr && value->IsNumber()) {
+        number = value->GetDouble();
+    } else if (value != nullptr && value->IsString()) {
+        auto parsed = parse_number_text(value->GetString());  // "93 keV"
+        if (!parsed) return std::nullopt;
+        number = parsed->value;
+        if (!parsed->unit.empty()) unit = parsed->unit;
+    } else {
+        return std::nullopt;
+    }
+    const Unit* u = find_unit(unit);
+    if (u == nullptr || u->dimension == Dimension::none) return std::nullopt;
+    return Measured{to_canonical(number, *u), u->dimension};
+}
+
+// The unit a group of conditions names ({"unit": "eV"}), if it is one we know.
+const Unit* named_unit(const std::vector<const Where*>& group) {
+    for (const Where* w : group) {
+        if (w->kind == Where::Kind::leaf && w->property == "unit" && w->op == Op::eq &&
+            w->operands[0].type == Scalar::Type::string) {
+            const Unit* u = find_unit(w->operands[0].string);
+            if (u != nullptr && u->dimension != Dimension::none) return u;
+        }
+    }
+    return nullptr;
+}
+
+// A value condition compared in SI: the operands in `unit`, the parameter in its own.
+bool value_holds_in_si(const Where& leaf, const Measured& m, const Unit& unit) {
+    Where si = leaf;
+    for (auto& s : si.operands) {
+        if (s.type == Scalar::Type::string) {
+            if (auto n = number_of_text(s.string)) {
+                s.type = Scalar::Type::number;
+                s.number = *n;
+            }
+        }
+        if (s.type == Scalar::Type::number) s.number = to_canonical(s.number, unit);
+    }
+    rapidjson::Value v(m.canonical);
+    return holds_on(si, &v);
+}
+
+bool group_holds(const std::vector<const Where*>& group, const Json& parameter) {
+    const Unit* unit = named_unit(group);
+    std::optional<Measured> m;
+    if (unit != nullptr) m = measured(parameter);
+    const bool in_si = m && m->dimension == unit->dimension;
+    return std::all_of(group.begin(), group.end(), [&](const Where* w) {
+        if (w->kind == Where::Kind::text) return text_holds(w->text, Entity::parameter, parameter);
+        if (in_si && w->property == "unit" && w->op == Op::eq) return true;
+        if (in_si && w->property == "value") return value_holds_in_si(*w, *m, *unit);
+        return leaf_holds(*w, member(parameter, w->property));
+    });
+}
+
+bool some_parameter(const std::vector<const Where*>& group, const Json& parameters) {
+    if (!parameters.IsArray()) return false;
+    for (const auto& p : parameters.GetArray()) {
+        if (group_holds(group, p)) return true;
+    }
+    return false;
+}
+
+bool is_condition(const Where& w) { return w.kind == Where::Kind::leaf || w.kind == Where::Kind::text; }
+
+}  // namespace
+
+const char* entity_name(Entity entity) { return kEntityNames[static_cast<std::size_t>(entity)]; }
+
+bool holds(const Where& where, Entity entity, const Json& object, const Database& db) {
+    switch (where.kind) {
+        case Where::Kind::all:
+            return std::all_of(where.children.begin(), where.children.end(),
+                               [&](const Where& w) { return holds(w, entity, object, db); });
+        case Where::Kind::any:
+            return std::any_of(where.children.begin(), where.children.end(),
+                               [&](const Where& w) { return holds(w, entity, object, db); });
+        case Where::Kind::text:
+            return text_holds(where.text, entity, object);
+        case Where::Kind::leaf:
+            if (entity == Entity::technique) {
+                if (auto t = technique_leaf(where, object, db)) return *t;
+            }
+            return leaf_holds(where, member(object, where.property));
+    }
+    return false;
+}
+
+bool parameters_hold(const Where& where, const Json& parameters) {
+    if (is_condition(where)) return some_parameter({&where}, parameters);
+    if (where.kind == Where::Kind::any) {
+        return std::any_of(where.children.begin(), where.children.end(),
+                           [&](const Where& w) { return parameters_hold(w, parameters); });
+    }
+    if (std::all_of(where.children.begin(), where.children.end(), is_condition)) {
+        std::vector<const Where*> group;
+        for (const auto& w : where.children) group.push_back(&w);
+        return group.empty() || some_parameter(group, parameters);
+    }
+    return std::all_of(where.children.begin(), where.children.end(),
+                       [&](const Where& w) { return parameters_hold(w, parameters); });
+}
+
+// --- like ---------------------------------------------------------------------------
+
+namespace {
+
+struct Atom {
+    enum class Kind { literal, one, run };
+    Kind kind = Kind::literal;
+    char c = 0;
+};
+
+std::vector<Atom> compile(std::string_view p) {
+    std::vector<Atom> atoms;
+    const bool sql = p.find('%') != std::string_view::npos;
+    bool start = sql, end = sql;
+    std::size_t i = 0;
+    if (!sql && !p.empty() && p.front() == '^') start = true, i = 1;
+    if (!sql && p.size() > i && p.back() == '$' && (p.size() < 2 || p[p.size() - 2] != '\\')) {
+        end = true;
+        p.remove_suffix(1);
+    }
+    if (!start) atoms.push_back({Atom::Kind::run});
+    for (; i < p.size(); ++i) {
+        char c = p[i];
+        if (c == '\\' && i + 1 < p.size()) {
+            atoms.push_back({Atom::Kind::literal, p[++i]});
+        } else if (sql && c == '%') {
+            atoms.push_back({Atom::Kind::run});
+        } else if (sql && c == '_') {
+            atoms.push_back({Atom::Kind::one});
+        } else if (!sql && c == '.' && i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '+')) {
+            if (p[++i] == '+') atoms.push_back({Atom::Kind::one});
+            atoms.push_back({Atom::Kind::run});
+        } else if (!sql && c == '.') {
+            atoms.push_back({Atom::Kind::one});
+        } else {
+            atoms.push_back({Atom::Kind::literal, c});
+        }
+    }
+    if (!end) atoms.push_back({Atom::Kind::run});
+    return atoms;
+}
+
+char lower(char c, bool blind) {
+    return blind ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+}
+
+// One UTF-8 character from t[i].
+std::size_t next_char(std::string_view t, std::size_t i) {
+    ++i;
+    while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i;
+    return i;
+}
+
+}  // namespace
+
+bool like(std::string_view text, std::string_view pattern, bool case_blind) {
+    const auto atoms = compile(pattern);
+    // Wildcard matching with one back-up point (the last run): linear in
+    // practice, text x pattern at worst.
+    std::size_t t = 0, a = 0, star = SIZE_MAX, star_t = 0;
+    while (t < text.size()) {
+        if (a < atoms.size() && atoms[a].kind == Atom::Kind::run) {
+            star = a++;
+            star_t = t;
+        } else if (a < atoms.size() && atoms[a].kind == Atom::Kind::one) {
+            ++a;
+            t = next_char(text, t);
+        } else if (a < atoms.size() && lower(atoms[a].c, case_blind) == lower(text[t], case_blind)) {
+            ++a;
+            ++t;
+        } else if (star != SIZE_MAX) {
+            a = star + 1;
+            star_t = next_char(text, star_t);
+            t = star_t;
+        } else {
+            return false;
+        }
+    }
+    while (a < atoms.size() && atoms[a].kind == Atom::Kind::run) ++a;
+    return a == atoms.size();
+}
+
+}  // namespace atlas::panosc::detail
