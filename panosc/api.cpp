@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <unordered_map>
 
@@ -79,8 +80,13 @@ Result<std::vector<Candidate>> candidates(Searcher& searcher, const Database& db
     if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         return ranked(searcher, db, model, query);
     }
-    std::vector<Candidate> all(db.objects(model).size());
+    // LoopBack's order when the filter gives none: by id (the pid).
+    const auto& objects = db.objects(model);
+    std::vector<Candidate> all(objects.size());
     for (std::uint32_t i = 0; i < all.size(); ++i) all[i].index = i;
+    std::sort(all.begin(), all.end(), [&](const Candidate& a, const Candidate& b) {
+        return objects[a.index].pid < objects[b.index].pid;
+    });
     return all;
 }
 
@@ -113,7 +119,12 @@ std::vector<Candidate> matching(const Database& db, Model model, const Scope& sc
 
 std::optional<Model> model_of_collection(std::string_view name) {
     for (const auto& c : kCollections) {
-        if (c.collection == name) return c.model;
+        // "Datasets" and "datasets" (paths are case-blind in LoopBack; clients write both).
+        if (!name.empty() && name.substr(1) == c.collection.substr(1) &&
+            std::tolower(static_cast<unsigned char>(name[0])) ==
+                std::tolower(static_cast<unsigned char>(c.collection[0]))) {
+            return c.model;
+        }
     }
     return std::nullopt;
 }
@@ -186,7 +197,7 @@ Result<std::string> Api::find_by_id(Searcher& searcher, Model model, std::string
     auto resolved = resolve(*db.value(), Node{entity_of(model), o->json, o}, scope.value(), true);
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
-    write(*resolved, scope.value().fields, 0.0, w);
+    write(*resolved, scope.value().fields, std::nullopt, w);  // as the reference: no score
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 

@@ -373,15 +373,27 @@ bool Fields::shows(std::string_view property) const {
     return except.count(p) == 0;
 }
 
+namespace {
+
+// An empty filter, or null, is no filter (as LoopBack reads them).
+bool no_filter(std::string_view json) {
+    auto begin = json.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return true;
+    auto end = json.find_last_not_of(" \t\r\n");
+    return json.substr(begin, end - begin + 1) == "null";
+}
+
+}  // namespace
+
 Result<Scope> parse_filter(std::string_view json) {
-    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return Scope{};
+    if (no_filter(json)) return Scope{};
     auto doc = parse_json(json, "filter");
     if (!doc.ok()) return doc.error();
     return Reader().scope(doc.value(), "filter", 0);
 }
 
 Result<Where> parse_where(std::string_view json) {
-    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return Where{};
+    if (no_filter(json)) return Where{};
     auto doc = parse_json(json, "where");
     if (!doc.ok()) return doc.error();
     return Reader().where(doc.value(), "where", 0);

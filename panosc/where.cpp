@@ -158,22 +158,24 @@ std::vector<std::string> stems(std::string_view text) {
     return out;
 }
 
+// `text` as the reference reads it (the whole text inside one field, any case)
+// or word by word (each word, in any inflection, in one of the fields).
 bool text_holds(const std::string& query, Entity entity, const Json& object) {
     auto words = stems(query);
-    if (words.empty()) return true;
     std::vector<std::string> have;
+    const std::string whole = fold(query);
     for (const auto& tf : kTextFields) {
         if (tf.entity != entity) continue;
         for (auto field : tf.fields) {
-            if (field.empty()) continue;
-            const Json* v = member(object, field);
-            if (v != nullptr && v->IsString()) {
-                auto s = stems(std::string_view(v->GetString(), v->GetStringLength()));
-                have.insert(have.end(), s.begin(), s.end());
-            }
+            const Json* v = field.empty() ? nullptr : member(object, field);
+            if (v == nullptr || !v->IsString()) continue;
+            std::string_view text(v->GetString(), v->GetStringLength());
+            if (fold(text).find(whole) != std::string::npos) return true;
+            auto s = stems(text);
+            have.insert(have.end(), s.begin(), s.end());
         }
     }
-    return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+    return !words.empty() && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
         return std::find(have.begin(), have.end(), w) != have.end();
     });
 }

@@ -109,9 +109,9 @@ void by_id_route(State& state, const httplib::Request& req, httplib::Response& r
 
 std::vector<Route> panosc_routes() {
     return {
-        {"GET", "/api/{Models}/count", R"(/api/(Datasets|Documents|Instruments)/count)", count_route},
-        {"GET", "/api/{Models}", R"(/api/(Datasets|Documents|Instruments))", find_route},
-        {"GET", "/api/{Models}/{pid}", R"(/api/(Datasets|Documents|Instruments)/(.+))", by_id_route},
+        {"GET", "/api/{Models}/count", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments)/count)", count_route},
+        {"GET", "/api/{Models}", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments))", find_route},
+        {"GET", "/api/{Models}/{pid}", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments)/(.+))", by_id_route},
     };
 }
 

@@ -3,7 +3,8 @@
 //   GET /api/{Datasets|Documents|Instruments}?filter=<LoopBack JSON>&query=<words>
 //   GET /api/{Models}/count?where=<JSON>&query=<words>     -> {"count": N}
 //   GET /api/{Models}/{pid}?filter=<JSON>                   (the pid URL-encoded)
-// Answers and errors as the reference (LoopBack) gives them: bare JSON arrays,
+// (/api/datasets too: LoopBack's paths are case-blind.)  Answers and errors as the
+// reference (LoopBack) gives them: bare JSON arrays,
 // {"error":{"statusCode","name","message","code"}} (404 MODEL_NOT_FOUND).
 #pragma once
 
