@@ -22,6 +22,9 @@ using Json = rapidjson::Value;
 
 constexpr std::size_t kMaxValues = 256;  // inq / nin operands
 constexpr std::size_t kMaxShown = 60;    // bytes of a value quoted in a message
+// A pattern is matched against every candidate's text: bound how many and how long.
+constexpr std::size_t kMaxPatterns = 8;
+constexpr std::size_t kMaxPatternBytes = 128;
 
 constexpr std::array<std::pair<std::string_view, Op>, 13> kOps{{
     {"eq", Op::eq},
@@ -90,6 +93,8 @@ class Reader {
     Status order(const Json& v, const std::string& path, std::vector<Order>& out);
     Status fields(const Json& v, const std::string& path, Fields& out);
     Result<std::uint32_t> count(const Json& v, const std::string& path, std::uint32_t most);
+
+    std::size_t patterns_ = 0;
 };
 
 Status Reader::deeper(const std::string& path, int depth) const {
@@ -186,6 +191,13 @@ Result<Where> Reader::leaf(const std::string& property, Op op, const Json& value
         bool pattern = op == Op::like || op == Op::nlike || op == Op::ilike || op == Op::nilike;
         if (pattern && s.value().type != Scalar::Type::string) {
             return refuse(path, fmt::format("{} is not a string pattern", shown(value)));
+        }
+        if (pattern && s.value().string.size() > kMaxPatternBytes) {
+            return refuse(path, fmt::format("the pattern is {} bytes, over the limit of {}",
+                                            s.value().string.size(), kMaxPatternBytes));
+        }
+        if (pattern && ++patterns_ > kMaxPatterns) {
+            return refuse(path, fmt::format("more than {} patterns in one filter", kMaxPatterns));
         }
         w.operands.push_back(std::move(s).value());
         return w;

@@ -346,6 +346,13 @@ TEST_CASE("panosc: a filter that cannot be read is refused, naming the member an
     for (int i = 0; i < 40; ++i) deep += "]}";
     deep += "}";
     CHECK(refusal(Model::dataset, deep).message.find("nested more than") != std::string::npos);
+    // A pattern is matched against every candidate: how many and how long are bounded.
+    std::string long_pattern = R"({"where":{"title":{"like":")" + std::string(200, '%') + "\"}}}";
+    CHECK(refusal(Model::dataset, long_pattern).message.find("over the limit of 128") != std::string::npos);
+    std::string many = R"({"where":{"or":[)";
+    for (int i = 0; i < 9; ++i) many += std::string(i ? "," : "") + R"({"title":{"ilike":"a%b"}})";
+    many += "]}}";
+    CHECK(refusal(Model::dataset, many).message.find("more than 8 patterns") != std::string::npos);
     CHECK(refusal(Model::dataset, std::string(9000, ' ') + "{}").message.find("over the limit") !=
           std::string::npos);
 }

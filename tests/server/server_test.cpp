@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "atlas/manifest.h"
+#include "atlas/panosc.h"
 #include "atlas/server.h"
 #include "test_util.h"
 
@@ -528,6 +529,77 @@ TEST_CASE("server: atlas-search serve prints where it listens and exits 0 on SIG
     CHECK(usage.exit_code == 2);
     CHECK(usage.err == "atlas-search serve: --port takes a whole number from 0 to 65535, not "
                        "'70000' (see atlas-search serve --help)\n");
+}
+
+// ------------------------------------------------------------------ /api: the PaNOSC search API
+
+TEST_CASE("server: /api answers what the PaNOSC library answers, as the reference's clients read it") {
+    ServeOptions options;
+    options.cors_origins = {"https://search.panosc.eu"};
+    Running s(options);
+    const std::string filter =
+        R"({"include":[{"relation":"techniques","scope":{"where":{"name":"x-ray absorption"}}}]})";
+    panosc::Api api;
+    auto expected = api.find(test::portal_searcher(), panosc::Model::dataset, filter, "");
+    REQUIRE(expected.ok());
+    auto found = s.get("/api/Datasets?filter=" + httplib::detail::encode_query_param(filter),
+                       {{"Origin", "https://search.panosc.eu"}, {"Accept-Encoding", "gzip"}});
+    REQUIRE(found);
+    CHECK(found->status == 200);
+    CHECK(found->body == expected.value());
+    CHECK(found->body.starts_with("[{\"pid\":\"20.500.12269/panosc-dataset3\""));
+    CHECK(found->get_header_value("X-Total-Count") == "2");
+    CHECK(found->get_header_value("Content-Encoding") == "gzip");
+    CHECK(found->get_header_value("Access-Control-Allow-Origin") == "https://search.panosc.eu");
+    CHECK(found->get_header_value("Access-Control-Expose-Headers").find("X-Total-Count") != std::string::npos);
+
+    // The pid URL-encoded, as clients send it; paths as LoopBack reads them, any first letter.
+    for (const char* path : {"/api/Datasets/20.500.12269%2Fpanosc-dataset1",
+                             "/api/datasets/20.500.12269%2Fpanosc-dataset1"}) {
+        auto one = s.get(path);
+        REQUIRE(one);
+        CHECK(one->status == 200);
+        CHECK(one->body.starts_with("{\"pid\":\"20.500.12269/panosc-dataset1\",\"title\":\"PaNOSC Test Dataset 1\""));
+    }
+    auto count = s.get("/api/Instruments/count?where=" + httplib::detail::encode_query_param(R"({"facility":"ESS"})"));
+    REQUIRE(count);
+    CHECK(count->body == "{\"count\":15}");
+}
+
+TEST_CASE("server: /api errors are LoopBack's: 404 MODEL_NOT_FOUND, 400 for a filter it cannot read") {
+    Running s;
+    auto missing = s.get("/api/Documents/10.5072%2Fnope");
+    REQUIRE(missing);
+    CHECK(missing->status == 404);
+    CHECK(missing->body == R"({"error":{"statusCode":404,"name":"Error","message":"Unknown \"Document\" id \"10.5072/nope\".","code":"MODEL_NOT_FOUND"}})");
+    auto unparsable = s.get("/api/Datasets?filter=%7Bbad");
+    REQUIRE(unparsable);
+    CHECK(unparsable->status == 400);
+    CHECK(unparsable->body.starts_with(R"({"error":{"statusCode":400,)"));
+    CHECK(unparsable->body.find("filter is not valid JSON") != std::string::npos);
+    auto unknown = s.get("/api/Datasets?filtr=%7B%7D");
+    REQUIRE(unknown);
+    CHECK(unknown->status == 400);
+    CHECK(unknown->body.find("does not take parameter 'filtr'") != std::string::npos);
+    auto twice = s.get("/api/Datasets?filter=%7B%7D&filter=null");
+    REQUIRE(twice);
+    CHECK(twice->status == 400);
+    auto long_query = s.get("/api/Datasets?query=" + std::string(3000, 'a'));
+    REQUIRE(long_query);
+    CHECK(long_query->status == 400);  // the same caps as a search
+    auto other_model = s.get("/api/Samples");
+    REQUIRE(other_model);
+    CHECK(other_model->status == 404);
+}
+
+TEST_CASE("server: /api query= ranks and scores, the Human Organ Atlas first for lung") {
+    Running s;
+    auto ranked = s.get("/api/Datasets?query=lung&filter=" + httplib::detail::encode_query_param(R"({"limit":5})"));
+    REQUIRE(ranked);
+    REQUIRE(ranked->status == 200);
+    CHECK(ranked->body.starts_with("[{\"pid\":\"hoa:dataset:"));
+    CHECK(ranked->body.find("\"score\":0.0") == std::string::npos);  // every one scored
+    CHECK(ranked->body.find("\"score\":") != std::string::npos);
 }
 
 }  // namespace atlas
