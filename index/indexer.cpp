@@ -19,9 +19,11 @@
 #include "column_writer.h"
 #include "document_mapper.h"
 #include "generation.h"
+#include "panosc_export.h"
 #include "schema/column_format.h"
 #include "schema/current_error.h"
 #include "schema/layout.h"
+#include "schema/panosc_format.h"
 #include "schema/schema.h"
 #include "schema/text.h"
 #include "shard_writer.h"
@@ -118,13 +120,13 @@ std::string utc_now() {
     return buf;
 }
 
-// Receives records from the adapters and writes both stores.
+// Receives records from the adapters and writes both stores and the PaNOSC file.
 class Builder final : public RecordSink {
   public:
-    Builder(Catalog& catalog, ShardWriter& shards, Catalog* previous, BuildReport& report,
-            const BuildOptions& options)
-        : catalog_(catalog), shards_(shards), previous_(previous), report_(report),
-          options_(options) {}
+    Builder(Catalog& catalog, ShardWriter& shards, PanoscExport& panosc, Catalog* previous,
+            BuildReport& report, const BuildOptions& options)
+        : catalog_(catalog), shards_(shards), panosc_(panosc), previous_(previous),
+          report_(report), options_(options) {}
 
     void set_source(std::string name) {
         source_ = std::move(name);
@@ -229,9 +231,24 @@ class Builder final : public RecordSink {
         ++per_source_[record.source];
         ++per_adapter_[source_];
         vocabulary_.observe(record);
+        export_panosc(record);
+        if (!status_.ok()) return;
         status_ = shards_.add(std::move(record));
         if (!status_.ok()) return;
         tick();
+    }
+
+    // The record's lines of the PaNOSC file.  A line of its own that cannot be
+    // read is reported and left out; the record itself is good.
+    void export_panosc(const Record& record) {
+        Status s = panosc_.add(record);
+        if (s.ok()) return;
+        if (s.error().code != Errc::corrupt) {
+            status_ = s;
+            return;
+        }
+        report_issue(IssueContext{this, record.source, record.file, record.id},
+                     Severity::warning, "panosc", s.error().message);
     }
 
     void tick() {
@@ -257,6 +274,7 @@ class Builder final : public RecordSink {
 
     Catalog& catalog_;
     ShardWriter& shards_;
+    PanoscExport& panosc_;
     Catalog* previous_;
     BuildReport& report_;
     const BuildOptions& options_;
@@ -286,7 +304,9 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     if (!catalog.ok()) return catalog.error();
     auto shards = ShardWriter::create(tmp / kXapianDir, default_shard_count());
     if (!shards.ok()) return shards.error();
-    Builder builder(catalog.value(), *shards.value(), previous, report, options);
+    auto panosc = PanoscExport::create(tmp / kPanoscFile);
+    if (!panosc.ok()) return panosc.error();
+    Builder builder(catalog.value(), *shards.value(), *panosc.value(), previous, report, options);
 
     std::vector<std::unique_ptr<Adapter>> adapters;
     std::uint64_t total = 0;
@@ -361,6 +381,7 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     report.top_lists = lists.value().size();
     builder.columns().set_top_lists(std::move(lists).value());
     if (auto s = builder.columns().write((tmp / kColumnFile).string()); !s.ok()) return s.error();
+    if (auto s = panosc.value()->finish(); !s.ok()) return s.error();
     if (auto s = catalog.value().finish(); !s.ok()) return s.error();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;

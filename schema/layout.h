@@ -21,7 +21,8 @@ inline constexpr std::string_view kMetaBuiltAt = "atlas.built_at";
 inline constexpr std::string_view kMetaSources = "atlas.sources";
 
 // <index>/CURRENT -> gen-000007 (a symlink swapped by rename), and in each generation
-// <gen>/catalog.sqlite, <gen>/xapian/ and <gen>/columns.atlas (kColumnFile, column_format.h).
+// <gen>/catalog.sqlite, <gen>/xapian/, <gen>/columns.atlas (kColumnFile, column_format.h)
+// and <gen>/panosc.jsonl (kPanoscFile, panosc_format.h).
 inline constexpr std::string_view kCurrentLink = "CURRENT";
 inline constexpr std::string_view kCatalogFile = "catalog.sqlite";
 inline constexpr std::string_view kXapianDir = "xapian";

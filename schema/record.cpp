@@ -180,6 +180,7 @@ std::string to_json(const Record& r) {
         w.EndObject();
     }
     w.EndArray();
+    if (!r.panosc.empty()) write_member(w, "panosc", r.panosc);
     w.EndObject();
     return text.str();
 }
@@ -245,6 +246,7 @@ Result<Record> record_from_json(std::string_view json) {
             if (l.IsObject()) r.links.push_back(Link{get_string(l, "rel"), get_string(l, "url")});
         }
     }
+    r.panosc = get_string(doc, "panosc");
     return r;
 }
 

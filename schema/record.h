@@ -50,6 +50,10 @@ struct Record {
     std::vector<Crumb> breadcrumb;     // ancestors, root first, then the record itself
     std::vector<Value> values;
     std::vector<Link> links;
+    // This record's line of the PaNOSC file without "record" (panosc_format.h),
+    // or empty: set by the adapters that read PaNOSC dumps, whose rows are the
+    // model's own and are kept as the source wrote them.
+    std::string panosc;
 
     // Appends a value; empty text, invalid dates and non-finite numbers are
     // ignored (adapters report them before they get here).
@@ -80,7 +84,10 @@ bool parse_iso_date(std::string_view iso, double& days);
 // The record as catalog JSON: values grouped by field, in first-seen order:
 // {"id":..,"source":..,"kind":..,"parent":..,"title":..,"file":..,"aliases":[..],
 //  "breadcrumb":[{"id","kind","label"}],"fields":{"organism":[{"text":..}],..},
-//  "links":[{"rel","url"}]}
+//  "links":[{"rel","url"}],"panosc":".."}
+// "panosc" (Record::panosc, a JSON text kept as a string) is written only
+// when non-empty, so every other record's JSON and content hash stay as they
+// were before it existed.
 std::string to_json(const Record& record);
 
 // Parses catalog JSON written by to_json.  Errors: corrupt.

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "hierarchy.h"
+#include "panosc_objects.h"
 #include "schema/schema.h"
 #include "schema/units.h"
 
@@ -265,6 +266,7 @@ class DumpBuilder {
         build_files();
         roll_up_documents();
         count_uses();
+        attach_objects();
         return records();
     }
 
@@ -570,6 +572,22 @@ class DumpBuilder {
                                Origin::rollup);
             }
         }
+    }
+
+    // The dump's own rows, as the PaNOSC file keeps them (panosc_objects.h).
+    // A key given twice keeps its first row, as the records do.
+    void attach_objects() {
+        ObjectWriter objects(t_);
+        auto attach = [&](std::string_view model, std::map<std::string, Record>& records,
+                          std::string (ObjectWriter::*line)(const Row&) const) {
+            for (const auto& row : t_.of(model)) {
+                Record& rec = records.at(row.key);
+                if (rec.panosc.empty()) rec.panosc = (objects.*line)(row);
+            }
+        };
+        attach("Dataset", datasets_, &ObjectWriter::dataset);
+        attach("Document", documents_, &ObjectWriter::document);
+        attach("Instrument", instruments_, &ObjectWriter::instrument);
     }
 
     std::vector<Record> records() {

@@ -6,7 +6,9 @@
 // instrument, techniques, samples and parameters, one record per file, and
 // the instruments, techniques and samples, each with parent, breadcrumb,
 // inherited context and roll-ups.  A relation that names no row of the same
-// dump is reported and left out.
+// dump is reported and left out.  Documents, datasets and instruments also
+// carry their rows as the PaNOSC file keeps them (Record::panosc,
+// panosc_objects.h).
 #pragma once
 
 #include <map>

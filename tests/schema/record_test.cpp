@@ -71,3 +71,24 @@ TEST_CASE("adding empty text and bad dates adds nothing") {
     CHECK(r.values.empty());
     CHECK(r.first("organism").empty());
 }
+
+TEST_CASE("a record's PaNOSC line survives the round trip and is absent when empty") {
+    Record r;
+    r.id = "panosc:dataset:ds1";
+    r.source = "panosc";
+    r.kind = "dataset";
+    std::string without = to_json(r);
+    CHECK(without.find("panosc\":") == std::string::npos);
+    CHECK(record_from_json(without).value().panosc.empty());
+
+    r.panosc = R"({"model":"Dataset","documents":[],"object":{"pid":"ds1","size":3}})";
+    std::string with = to_json(r);
+    // A string member at the end: the records without one keep their JSON and hash.
+    CHECK(with.ends_with(R"(,"panosc":"{\"model\":\"Dataset\",\"documents\":[],)"
+                         R"(\"object\":{\"pid\":\"ds1\",\"size\":3}}"})"));
+    CHECK(with.substr(0, without.size() - 1) == without.substr(0, without.size() - 1));
+    auto back = record_from_json(with);
+    REQUIRE(back.ok());
+    CHECK(back.value().panosc == r.panosc);
+    CHECK(to_json(back.value()) == with);
+}
