@@ -368,7 +368,8 @@ Result<rapidjson::Document> parse_json(std::string_view text, std::string_view w
                                                         text.size(), kMaxFilterBytes)};
     }
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(),
+                                                                                  text.size());
     if (doc.HasParseError()) {
         return Error{Errc::invalid_request,
                      fmt::format("{} is not valid JSON (at byte {}: {})", what, doc.GetErrorOffset(),
