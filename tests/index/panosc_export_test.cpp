@@ -269,7 +269,7 @@ TEST_CASE("records carried over from the previous generation keep their PaNOSC l
     CHECK(texts(read_lines(dir.path() / "index")) == texts(before));
 }
 
-TEST_CASE("a record's own PaNOSC line is written with its id; a damaged one is reported") {
+TEST_CASE("a record's own PaNOSC line is written with its id, and a damaged one is reported") {
     test::TempDir dir;
     auto record = [](const std::string& id, const std::string& panosc) {
         std::string escaped;
