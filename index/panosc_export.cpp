@@ -37,8 +37,8 @@ struct PanoscExport::Lines {
         std::string text = line.str();
         text.push_back('\n');
         if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
-            status = Error{Errc::io, fmt::format("cannot write '{}': {}", path,
-                                                 std::strerror(errno))};
+            status =
+                Error{Errc::io, fmt::format("cannot write '{}': {}", path, std::strerror(errno))};
         }
     }
 };
@@ -94,8 +94,7 @@ constexpr std::array<ParameterName, 12> kCryoetRunParameters{{
 
 // What a sample's description is made of: "<label>: <value>; ...".
 constexpr std::array<std::string_view, 2> kHoaSampleFields{"organ_context", "fixation"};
-constexpr std::array<std::string_view, 3> kCryoetSampleFields{"sample_type", "tissue",
-                                                              "cell_type"};
+constexpr std::array<std::string_view, 3> kCryoetSampleFields{"sample_type", "tissue", "cell_type"};
 
 // Every HOA scan was made at the ESRF, with HiP-CT.
 constexpr std::string_view kHoaFacility = "ESRF";
@@ -217,8 +216,8 @@ void start_line(JsonWriter& w, std::string_view model, std::string_view record) 
 
 // A Dataset's line up to its instrument: model, record, documents and the
 // object's pid, title, isPublic and creationDate.
-void start_dataset(JsonWriter& w, const Record& r, std::string_view title,
-                   std::string_view created, std::span<const std::string> documents) {
+void start_dataset(JsonWriter& w, const Record& r, std::string_view title, std::string_view created,
+                   std::span<const std::string> documents) {
     start_line(w, "Dataset", r.id);
     w.Key("documents");
     w.StartArray();
@@ -405,8 +404,9 @@ Status write_own(Lines& out, const Record& r) {
     line.Parse(r.panosc.data(), r.panosc.size());
     std::string_view model = model_of(line);
     if (model.empty()) {
-        return Error{Errc::corrupt, "the record's PaNOSC line is not a JSON object with a "
-                                    "PaNOSC model; it is not in the PaNOSC file"};
+        return Error{Errc::corrupt,
+                     "the record's PaNOSC line is not a JSON object with a "
+                     "PaNOSC model; it is not in the PaNOSC file"};
     }
     remember(out, model, line);
     JsonText text;
@@ -460,8 +460,8 @@ Status PanoscExport::finish() {
     if (!closed) error = errno;
     lines_->file = nullptr;
     if (lines_->status.ok() && !(flushed && closed)) {
-        lines_->status = Error{Errc::io, fmt::format("cannot write '{}': {}", lines_->path,
-                                                     std::strerror(error))};
+        lines_->status = Error{
+            Errc::io, fmt::format("cannot write '{}': {}", lines_->path, std::strerror(error))};
     }
     return lines_->status;
 }

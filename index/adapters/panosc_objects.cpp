@@ -14,8 +14,8 @@ namespace {
 using detail::JsonWriter;
 
 // Members of a row the relations written after them replace.
-constexpr std::array<std::string_view, 4> kDatasetRelations{"parameters", "samples",
-                                                            "techniques", "files"};
+constexpr std::array<std::string_view, 4> kDatasetRelations{"parameters", "samples", "techniques",
+                                                            "files"};
 constexpr std::array<std::string_view, 2> kDocumentRelations{"members", "parameters"};
 constexpr std::array<std::string_view, 2> kMemberRelations{"person", "affiliation"};
 
@@ -28,16 +28,13 @@ std::optional<std::string> key_text(const rapidjson::Value& v) {
 }
 
 std::optional<std::string> member_text(const rapidjson::Value& row, std::string_view name) {
-    auto it = row.FindMember(
-        rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+    auto it = row.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
     if (it == row.MemberEnd()) return std::nullopt;
     return key_text(it->value);
 }
 
 // The pid readers join by: the row's own, else its key.
-std::string pid_of(const Row& row) {
-    return member_text(*row.object, "pid").value_or(row.key);
-}
+std::string pid_of(const Row& row) { return member_text(*row.object, "pid").value_or(row.key); }
 
 // Rows by numeric id; the others after them, in dump order.
 void sort_by_id(std::vector<const Row*>& rows) {
@@ -104,7 +101,9 @@ const Row* RowLookup::find(const rapidjson::Value& from, std::string_view key) c
 }
 
 ObjectWriter::ObjectWriter(const Tables& t)
-    : datasets_(t, "Dataset"), documents_(t, "Document"), persons_(t, "Person"),
+    : datasets_(t, "Dataset"),
+      documents_(t, "Document"),
+      persons_(t, "Person"),
       affiliations_(t, "Affiliation") {
     index_relations(t);
     join(t, "DatasetSample", "sampleId", RowLookup(t, "Sample"), samples_);

@@ -62,15 +62,14 @@ class ObjectWriter {
   private:
     using Rows = std::vector<const Row*>;
     void index_relations(const Tables& t);
-    void join(const Tables& t, std::string_view model, std::string_view key,
-              const RowLookup& to, std::map<const Row*, Rows>& out);
+    void join(const Tables& t, std::string_view model, std::string_view key, const RowLookup& to,
+              std::map<const Row*, Rows>& out);
     void index_documents(const Tables& t);
     const Rows& of(const std::map<const Row*, Rows>& relation, const Row& row) const;
 
     RowLookup datasets_, documents_, persons_, affiliations_;
     // Related rows by the Dataset or Document row they belong to.
-    std::map<const Row*, Rows> parameters_, files_, samples_, techniques_, members_,
-        documents_of_;
+    std::map<const Row*, Rows> parameters_, files_, samples_, techniques_, members_, documents_of_;
 };
 
 }  // namespace atlas::detail::panosc

@@ -68,8 +68,7 @@ std::vector<const Line*> find(const std::vector<Line>& lines, const std::string&
     return out;
 }
 
-const Line& only(const std::vector<Line>& lines, const std::string& model,
-                 const std::string& pid) {
+const Line& only(const std::vector<Line>& lines, const std::string& model, const std::string& pid) {
     auto found = find(lines, model, pid);
     REQUIRE_MESSAGE(found.size() == 1, model << " " << pid << ": " << found.size() << " lines");
     return *found.front();
@@ -122,7 +121,8 @@ TEST_CASE("every generation has a PaNOSC file, one line per object, in the forma
     }
 }
 
-TEST_CASE("the PaNOSC fixture's Datasets, Documents and Instruments are there as the dump has them") {
+TEST_CASE(
+    "the PaNOSC fixture's Datasets, Documents and Instruments are there as the dump has them") {
     const auto& lines = portal_lines();
     const std::pair<const char*, const char*> models[] = {
         {"Dataset", "dataset"}, {"Document", "document"}, {"Instrument", "instrument"}};
@@ -139,8 +139,8 @@ TEST_CASE("the PaNOSC fixture's Datasets, Documents and Instruments are there as
             ++counts[model];
         }
     }
-    CHECK(counts == std::map<std::string, std::size_t>{
-                        {"Dataset", 4}, {"Document", 2}, {"Instrument", 15}});
+    CHECK(counts ==
+          std::map<std::string, std::size_t>{{"Dataset", 4}, {"Document", 2}, {"Instrument", 15}});
 
     const Line& ds = only(lines, "Dataset", "20.500.12269/panosc-dataset1");
     CHECK(documents_of(ds) == "10.5072/panosc-document1;");
@@ -153,7 +153,9 @@ TEST_CASE("the PaNOSC fixture's Datasets, Documents and Instruments are there as
     for (const auto& l : lines) CHECK(l.record().find("panosc:file:") == std::string::npos);
 }
 
-TEST_CASE("an HOA scan is a Dataset with ICAT's parameters, its DOI a Document and its beamline an Instrument") {
+TEST_CASE(
+    "an HOA scan is a Dataset with ICAT's parameters, its DOI a Document and its beamline an "
+    "Instrument") {
     const auto& lines = portal_lines();
     const std::string id = "hoa:dataset:A129_lung_VOI-02_2.0um_bm18";
     const Line& scan = only(lines, "Dataset", id);
@@ -190,8 +192,9 @@ TEST_CASE("an HOA scan is a Dataset with ICAT's parameters, its DOI a Document a
     CHECK(doc.record() == id);
     CHECK(doc.object()["doi"] == "10.15151/ESRF-DC-2184066672");
     CHECK(doc.object()["type"] == "collection");
-    CHECK(doc.object()["title"] == "Zoom (VOI-02) at 2.0um of the lung of donor A129, scanned at "
-                                   "ESRF on beamline BM18.");
+    CHECK(doc.object()["title"] ==
+          "Zoom (VOI-02) at 2.0um of the lung of donor A129, scanned at "
+          "ESRF on beamline BM18.");
     const auto& members = doc.object()["members"];
     REQUIRE(members.Size() == 25);
     CHECK(members[0]["person"]["fullName"] == "The Human Organ Atlas Collaboration");
@@ -269,7 +272,7 @@ TEST_CASE("records carried over from the previous generation keep their PaNOSC l
     CHECK(texts(read_lines(dir.path() / "index")) == texts(before));
 }
 
-TEST_CASE("a record's own PaNOSC line is written with its id; a damaged one is reported") {
+TEST_CASE("a record's own PaNOSC line is written with its id, and a damaged one is reported") {
     test::TempDir dir;
     auto record = [](const std::string& id, const std::string& panosc) {
         std::string escaped;
@@ -281,8 +284,8 @@ TEST_CASE("a record's own PaNOSC line is written with its id; a damaged one is r
     fs::create_directories(dir.path() / "records");
     test::write_file(
         dir.path() / "records" / "r.jsonl",
-        record("hoa:dataset:own", R"({"model":"Instrument","object":{"pid":"ESRF/BM05"}})") +
-            "\n" + record("hoa:dataset:bad", "[1]") + "\n");
+        record("hoa:dataset:own", R"({"model":"Instrument","object":{"pid":"ESRF/BM05"}})") + "\n" +
+            record("hoa:dataset:bad", "[1]") + "\n");
     BuildOptions options;
     options.sources.push_back({"records", (dir.path() / "records").string()});
     options.out_dir = (dir.path() / "index").string();

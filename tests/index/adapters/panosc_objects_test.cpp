@@ -144,9 +144,9 @@ TEST_CASE("the fixture's document1 line has its members with person and affiliat
     CHECK(str(o["parameters"][0]["unit"]) == "nm");
 }
 
-TEST_CASE("the fixture's instruments are their rows; other records have no line") {
-    auto line =
-        line_of(fixture().get("panosc:instrument:20.500.12269/0f98fcf2-7bd7-430e-ad20-d47031ca8f71"));
+TEST_CASE("the fixture's instruments are their rows, and no other record has a line") {
+    auto line = line_of(
+        fixture().get("panosc:instrument:20.500.12269/0f98fcf2-7bd7-430e-ad20-d47031ca8f71"));
     CHECK(str(line["model"]) == "Instrument");
     CHECK(str(line["object"]["name"]) == "LoKI");
     CHECK(str(line["object"]["facility"]) == "ESS");
