@@ -22,6 +22,7 @@
 #include "schema/json_write.h"
 #include "schema/panosc_format.h"
 #include "schema/schema.h"
+#include "schema/text.h"
 #include "schema/units.h"
 
 namespace atlas::detail {
@@ -344,9 +345,11 @@ void cryoet_run(Lines& out, const Record& r) {
     std::string dataset = ancestor(r, "dataset");
     std::vector<std::string> documents;
     if (!dataset.empty()) documents.push_back(dataset);
+    // One Instrument per microscope whatever the case it is written in ("TFS
+    // Krios", "TFS KRIOS"), as its facet counts them; named as first written.
     std::string microscope = r.first("microscope");
     std::string instrument =
-        microscope.empty() ? "" : fmt::format("{}{}", kCryoetMicroscopePrefix, microscope);
+        microscope.empty() ? "" : fmt::format("{}{}", kCryoetMicroscopePrefix, fold(microscope));
     JsonText text;
     JsonWriter& w = text.writer();
     start_dataset(w, r, title, r.first("release_date"), documents);

@@ -34,7 +34,7 @@
 //   a run -> a Dataset: pid = the record id, title "<dataset title> — <run>",
 //     isPublic true, creationDate = release_date when the run has one,
 //     documents = [its dataset's record id], instrumentId =
-//     "cryoet:microscope:<microscope>"; parameters = the run's own and rolled-up
+//     "cryoet:microscope:<microscope, lower-cased>"; parameters = the run's own and rolled-up
 //     numbers named by their fields (kCryoetRunParameters: voxel and pixel
 //     spacing, acceleration voltage, tilt and dose fields, quality); samples =
 //     [{pid "<run id>/sample", name = organism, description = sample type,
