@@ -37,18 +37,25 @@ struct Candidate {
     std::optional<Resolved> resolved;  // when an inner join had to be checked
 };
 
+struct Candidates {
+    std::vector<Candidate> list;
+    bool truncated = false;  // the query matched more records than were ranked
+};
+
 // The objects whose records match `query`, best first, with their records'
 // best score; objects no record stands for match by their text fields.
-Result<std::vector<Candidate>> ranked(Searcher& searcher, const Database& db, Model model,
-                                     std::string_view query) {
-    std::vector<Candidate> out;
+Result<Candidates> ranked(Searcher& searcher, const Database& db, Model model,
+                          std::string_view query) {
+    Candidates result;
+    auto& out = result.list;
     std::vector<bool> seen(db.objects(model).size(), false);
     if (!db.sources(model).empty()) {
         SearchRequest request;
         request.query = std::string(query);
         request.sources.assign(db.sources(model).begin(), db.sources(model).end());
         request.kinds.assign(db.kinds(model).begin(), db.kinds(model).end());
-        auto pages = for_each_page(searcher, request, kMaxRanked, [&](std::vector<Hit>& hits) {
+        // One more than the most ranked: whether there were more.
+        auto pages = for_each_page(searcher, request, kMaxRanked + 1, [&](std::vector<Hit>& hits) {
             for (const auto& hit : hits) {
                 const auto* objects = db.of_record(model, hit.id);
                 if (objects == nullptr) continue;
@@ -61,6 +68,7 @@ Result<std::vector<Candidate>> ranked(Searcher& searcher, const Database& db, Mo
             return true;
         });
         if (!pages.ok()) return pages.error();
+        result.truncated = pages.value() > kMaxRanked;
     }
     Where text;
     text.kind = Where::Kind::text;
@@ -72,19 +80,20 @@ Result<std::vector<Candidate>> ranked(Searcher& searcher, const Database& db, Mo
             out.push_back(Candidate{i, 0, std::nullopt});
         }
     }
-    return out;
+    return result;
 }
 
-Result<std::vector<Candidate>> candidates(Searcher& searcher, const Database& db, Model model,
+Result<Candidates> candidates(Searcher& searcher, const Database& db, Model model,
                                           std::string_view query) {
     if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         return ranked(searcher, db, model, query);
     }
     // LoopBack's order when the filter gives none: by id (the pid).
     const auto& objects = db.objects(model);
-    std::vector<Candidate> all(objects.size());
-    for (std::uint32_t i = 0; i < all.size(); ++i) all[i].index = i;
-    std::sort(all.begin(), all.end(), [&](const Candidate& a, const Candidate& b) {
+    Candidates all;
+    all.list.resize(objects.size());
+    for (std::uint32_t i = 0; i < all.list.size(); ++i) all.list[i].index = i;
+    std::sort(all.list.begin(), all.list.end(), [&](const Candidate& a, const Candidate& b) {
         return objects[a.index].pid < objects[b.index].pid;
     });
     return all;
@@ -154,8 +163,8 @@ Api::~Api() = default;
 Api::Api(Api&&) noexcept = default;
 Api& Api::operator=(Api&&) noexcept = default;
 
-Result<std::string> Api::find(Searcher& searcher, Model model, std::string_view filter,
-                              std::string_view query, std::uint64_t* total) {
+Result<Found> Api::find(Searcher& searcher, Model model, std::string_view filter,
+                        std::string_view query) {
     auto scope = parse_filter(filter);
     if (!scope.ok()) return scope.error();
     if (auto s = check_includes(entity_of(model), scope.value()); !s.ok()) return s.error();
@@ -164,8 +173,10 @@ Result<std::string> Api::find(Searcher& searcher, Model model, std::string_view 
     const Database& d = *db.value();
     auto found = candidates(searcher, d, model, query);
     if (!found.ok()) return found.error();
-    auto kept = matching(d, model, scope.value(), std::move(found).value());
-    if (total != nullptr) *total = kept.size();
+    Found out;
+    out.truncated = found.value().truncated;
+    auto kept = matching(d, model, scope.value(), std::move(found.value().list));
+    out.total = kept.size();
 
     const bool scored = !query.empty();
     const std::size_t from = std::min<std::size_t>(scope.value().skip, kept.size());
@@ -180,7 +191,8 @@ Result<std::string> Api::find(Searcher& searcher, Model model, std::string_view 
         write(*c.resolved, scope.value().fields, scored ? c.score : 0.0, w);
     }
     w.EndArray();
-    return std::string(buffer.GetString(), buffer.GetSize());
+    out.json.assign(buffer.GetString(), buffer.GetSize());
+    return out;
 }
 
 Result<std::string> Api::find_by_id(Searcher& searcher, Model model, std::string_view pid,
@@ -209,11 +221,17 @@ Result<std::uint64_t> Api::count(Searcher& searcher, Model model, std::string_vi
     if (!db.ok()) return db.error();
     auto found = candidates(searcher, *db.value(), model, query);
     if (!found.ok()) return found.error();
+    if (found.value().truncated) {
+        return Error{Errc::invalid_request,
+                     fmt::format("query '{}' matches more than {} records; narrow it to count "
+                                 "(a where alone counts every object)",
+                                 query, kMaxRanked)};
+    }
     Scope scope;
     scope.where = std::move(w).value();
     scope.has_where = !scope.where.empty();
     return static_cast<std::uint64_t>(
-        matching(*db.value(), model, scope, std::move(found).value()).size());
+        matching(*db.value(), model, scope, std::move(found.value().list)).size());
 }
 
 }  // namespace atlas::panosc

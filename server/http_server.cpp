@@ -156,7 +156,7 @@ void Server::Impl::allow_origin(const httplib::Request& req, httplib::Response& 
     const auto& allowed = options.cors_origins;
     if (origin.empty() || std::find(allowed.begin(), allowed.end(), origin) == allowed.end()) return;
     res.set_header("Access-Control-Allow-Origin", origin);
-    res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Total-Count");
+    res.set_header("Access-Control-Expose-Headers", "ETag, Retry-After, X-Total-Count, X-Atlas-Truncated");
     res.set_header("Vary", "Origin");
 }
 

@@ -75,12 +75,17 @@ void find_route(State& state, const httplib::Request& req, httplib::Response& re
     std::string query = req.get_param_value("query");
     if (!check_query(query, res)) return;
     with_searcher(state, res, [&](Searcher& searcher) {
-        std::uint64_t total = 0;
         auto found = state.panosc.find(searcher, model_of(req), req.get_param_value("filter"),
-                                       query, &total);
+                                       query);
         if (!found.ok()) return reply_loopback_error(res, found.error());
-        res.set_header("X-Total-Count", std::to_string(total));
-        reply_json(req, res, std::move(found).value(), searcher.generation());
+        res.set_header("X-Total-Count", std::to_string(found.value().total));
+        if (found.value().truncated) {
+            res.set_header("X-Atlas-Truncated",
+                           fmt::format("the query matched more than {} records; the objects of "
+                                       "the best {} only",
+                                       panosc::kMaxRanked, panosc::kMaxRanked));
+        }
+        reply_json(req, res, std::move(found.value().json), searcher.generation());
     });
 }
 

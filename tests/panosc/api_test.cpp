@@ -11,6 +11,7 @@
 #include "atlas/index.h"
 #include "atlas/panosc.h"
 #include "atlas/search.h"
+#include "schema/layout.h"
 #include "test_util.h"
 
 using namespace atlas;
@@ -64,7 +65,8 @@ std::vector<std::string> pids(const rapidjson::Value& array) {
 rapidjson::Document find(Model model, const std::string& filter, const std::string& query = "") {
     auto found = fixture().api.find(*fixture().searcher, model, filter, query);
     REQUIRE_MESSAGE(found.ok(), found.error().message);
-    auto doc = parse(found.value());
+    CHECK_FALSE(found.value().truncated);
+    auto doc = parse(found.value().json);
     REQUIRE(doc.IsArray());
     return doc;
 }
@@ -380,7 +382,7 @@ TEST_CASE("panosc: the Human Organ Atlas through the API: donors over 60, lung s
                              size_condition + "]}}}]}";
         auto found = api.find(searcher, Model::dataset, filter, "");
         REQUIRE_MESSAGE(found.ok(), found.error().message);
-        auto doc = parse(found.value());
+        auto doc = parse(found.value().json);
         auto got = pids(doc);
         return std::set<std::string>(got.begin(), got.end());
     };
@@ -389,4 +391,38 @@ TEST_CASE("panosc: the Human Organ Atlas through the API: donors over 60, lung s
     CHECK(ask(R"({"and":[{"name":"TOMO_pixelSize"},{"value":{"lt":0.005}},{"unit":"mm"}]})") == want);
     CHECK(ask(R"({"and":[{"name":"TOMO_pixelSize"},{"value":{"lt":5000}},{"unit":"nm"}]})") == want);
     CHECK(ask(R"({"and":[{"name":"TOMO_pixelSize"},{"value":{"lt":50000}},{"unit":"Å"}]})") == want);
+}
+
+TEST_CASE("panosc: each new generation's objects are read; an index without the file answers unavailable") {
+    test::TempDir dir;
+    BuildOptions options;
+    options.sources.push_back({"panosc", std::string(ATLAS_DATA_DIR) + "/panosc"});
+    options.out_dir = (dir.path() / "index").string();
+    REQUIRE(build_index(options).ok());
+    auto opened = Searcher::open(options.out_dir);
+    REQUIRE(opened.ok());
+    Searcher& searcher = opened.value();
+    panosc::Api api;
+    auto before = api.count(searcher, Model::dataset, "", "");
+    REQUIRE(before.ok());
+    CHECK(before.value() == 4);
+
+    // The next build adds the Human Organ Atlas sample: the same Api follows it.
+    options.sources.push_back({"hoa", std::string(ATLAS_DATA_DIR) + "/hoa"});
+    REQUIRE(build_index(options).ok());
+    REQUIRE(searcher.refresh().ok());
+    auto after = api.count(searcher, Model::dataset, "", "");
+    REQUIRE(after.ok());
+    CHECK(after.value() > 4);
+
+    // A generation without the file (built before it existed): 503, not an empty answer.
+    REQUIRE(build_index(options).ok());
+    auto current = current_generation(options.out_dir);
+    REQUIRE(current.ok());
+    REQUIRE(std::filesystem::remove(std::filesystem::path(current.value()) / "panosc.jsonl"));
+    REQUIRE(searcher.refresh().ok());
+    auto missing = api.find(searcher, Model::dataset, "", "");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == Errc::unavailable);
+    CHECK(missing.error().message.find("rebuild it") != std::string::npos);
 }

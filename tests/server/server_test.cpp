@@ -546,7 +546,7 @@ TEST_CASE("server: /api answers what the PaNOSC library answers, as the referenc
                        {{"Origin", "https://search.panosc.eu"}, {"Accept-Encoding", "gzip"}});
     REQUIRE(found);
     CHECK(found->status == 200);
-    CHECK(found->body == expected.value());
+    CHECK(found->body == expected.value().json);
     CHECK(found->body.starts_with("[{\"pid\":\"20.500.12269/panosc-dataset3\""));
     CHECK(found->get_header_value("X-Total-Count") == "2");
     CHECK(found->get_header_value("Content-Encoding") == "gzip");

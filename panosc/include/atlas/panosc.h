@@ -44,7 +44,17 @@ inline constexpr std::size_t kMaxFilterBytes = 8192;
 inline constexpr int kMaxFilterDepth = 16;           // nesting of where/include/scope
 inline constexpr std::uint32_t kMaxLimit = 1000;     // objects per answer (the default too)
 inline constexpr std::uint32_t kMaxSkip = 100000;
-inline constexpr std::uint64_t kMaxRanked = 10000;   // records `query` ranks
+// Records `query` ranks (as many as a whole download manifest reads); a find
+// over more says so (Found::truncated), a count refuses.
+inline constexpr std::uint64_t kMaxRanked = 100000;
+
+// A find's answer.
+struct Found {
+    std::string json;           // the JSON array
+    std::uint64_t total = 0;    // objects that matched, before skip and limit
+    bool truncated = false;     // `query` matched more than kMaxRanked records: the
+                                // objects of the best kMaxRanked only
+};
 
 class Api {
   public:
@@ -57,13 +67,13 @@ class Api {
 
     // GET /{Models}?filter=&query= : a JSON array of objects, best first when
     // `query` is given (only the objects whose records match it), else in the
-    // filter's order (default: the index's order).  `total` (when not null)
-    // receives how many objects matched before skip and limit.
+    // filter's order (default: by pid).
     // Errors: invalid_request (a filter that is not JSON or asks what the API
-    // has not; the message names the member and the value), unavailable (the
-    // generation has no PaNOSC file: built before it existed, or swapped away).
-    Result<std::string> find(Searcher& searcher, Model model, std::string_view filter,
-                             std::string_view query, std::uint64_t* total = nullptr);
+    // has not; the message names the member and the value), invalid_query (a
+    // query the query language refuses), unavailable (the generation has no
+    // PaNOSC file: built before it existed, or swapped away).
+    Result<Found> find(Searcher& searcher, Model model, std::string_view filter,
+                       std::string_view query);
 
     // GET /{Models}/{pid}?filter= : one object (its include and fields apply; an
     // include's where narrows the lists but never hides the object).
@@ -71,7 +81,9 @@ class Api {
     Result<std::string> find_by_id(Searcher& searcher, Model model, std::string_view pid,
                                    std::string_view filter);
 
-    // GET /{Models}/count?where=&query= : how many objects match.
+    // GET /{Models}/count?where=&query= : how many objects match.  Errors: as
+    // find, and invalid_request when `query` matches more than kMaxRanked
+    // records (a count of part of them would be a wrong count).
     Result<std::uint64_t> count(Searcher& searcher, Model model, std::string_view where,
                                 std::string_view query);
 
