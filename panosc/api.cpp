@@ -54,6 +54,7 @@ Result<Candidates> ranked(Searcher& searcher, const Database& db, Model model,
         request.query = std::string(query);
         request.sources.assign(db.sources(model).begin(), db.sources(model).end());
         request.kinds.assign(db.kinds(model).begin(), db.kinds(model).end());
+        request.snippet_bytes = 0;  // only ids and scores are read
         // One more than the most ranked: whether there were more.
         auto pages = for_each_page(searcher, request, kMaxRanked + 1, [&](std::vector<Hit>& hits) {
             for (const auto& hit : hits) {
