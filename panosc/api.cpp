@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -33,8 +34,7 @@ constexpr std::array<Collection, 3> kCollections{{
 // One object a request may answer with.
 struct Candidate {
     std::uint32_t index = 0;
-    double score = 0;
-    std::optional<Resolved> resolved;  // when an inner join had to be checked
+    double score = 0;  // the best BM25 weight of the object's records
 };
 
 struct Candidates {
@@ -63,7 +63,7 @@ Result<Candidates> ranked(Searcher& searcher, const Database& db, Model model,
                 for (auto i : *objects) {
                     if (seen[i]) continue;
                     seen[i] = true;
-                    out.push_back(Candidate{i, hit.score, std::nullopt});
+                    out.push_back(Candidate{i, hit.score});
                 }
             }
             return true;
@@ -71,21 +71,19 @@ Result<Candidates> ranked(Searcher& searcher, const Database& db, Model model,
         if (!pages.ok()) return pages.error();
         result.truncated = pages.value() > kMaxRanked;
     }
-    Where text;
-    text.kind = Where::Kind::text;
-    text.text = std::string(query);
+    const Where text = text_condition(query);
     const auto& objects = db.objects(model);
     for (std::uint32_t i = 0; i < objects.size(); ++i) {
         if (!seen[i] && objects[i].records.empty() &&
             holds(text, entity_of(model), *objects[i].json, db)) {
-            out.push_back(Candidate{i, 0, std::nullopt});
+            out.push_back(Candidate{i, 0});
         }
     }
     return result;
 }
 
 Result<Candidates> candidates(Searcher& searcher, const Database& db, Model model,
-                                          std::string_view query) {
+                              std::string_view query) {
     if (query.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         return ranked(searcher, db, model, query);
     }
@@ -102,19 +100,17 @@ Result<Candidates> candidates(Searcher& searcher, const Database& db, Model mode
 
 // The candidates the where and the inner joins keep, in the scope's order.
 std::vector<Candidate> matching(const Database& db, Model model, const Scope& scope,
-                                std::vector<Candidate> in) {
+                                std::vector<Candidate> in, Budget& budget) {
     const auto& objects = db.objects(model);
     const Entity entity = entity_of(model);
     const bool inner = joins(scope);
     std::vector<Candidate> out;
     for (auto& c : in) {
         const Object& o = objects[c.index];
+        if (!budget.visit("filter.where")) break;
         if (scope.has_where && !holds(scope.where, entity, *o.json, db)) continue;
-        if (inner) {
-            c.resolved = resolve(db, Node{entity, o.json, &o}, scope);
-            if (!c.resolved) continue;
-        }
-        out.push_back(std::move(c));
+        if (inner && !survives(db, Node{entity, o.json, &o}, scope, budget)) continue;
+        out.push_back(c);
     }
     if (!scope.order.empty()) {
         std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
@@ -123,6 +119,20 @@ std::vector<Candidate> matching(const Database& db, Model model, const Scope& sc
         });
     }
     return out;
+}
+
+// A BM25 weight as a score in (0, 1): the PaNOSC federated search merges
+// facilities' answers by score and drops any outside (0, 1).  Monotone, the
+// same for every query, so a better match always scores higher.
+double score_of(double weight) { return (weight + 1) / (weight + 11); }
+
+// `query=` or the filter's `query` (where the federated search puts it).
+Result<std::string> query_of(std::string_view param, const Scope& scope) {
+    if (!param.empty() && !scope.query.empty() && param != scope.query) {
+        return Error{Errc::invalid_request,
+                     "query is given both as a parameter and in the filter, differently"};
+    }
+    return std::string(param.empty() ? scope.query : param);
 }
 
 }  // namespace
@@ -142,20 +152,25 @@ std::optional<Model> model_of_collection(std::string_view name) {
 const char* model_name(Model model) { return kCollections[static_cast<std::size_t>(model)].name; }
 
 struct Api::Impl {
+    // The last two generations read (pooled searchers straddle a swap for a
+    // while), each with its Database or why it has none (a missing or damaged
+    // file is read once per generation, not once per request).
+    struct Loaded {
+        std::string generation;
+        Result<std::shared_ptr<const Database>> db;
+    };
     std::mutex mutex;
-    std::string generation;
-    std::shared_ptr<const Database> db;
+    std::deque<Loaded> loaded;
 
-    // The Database of the searcher's generation, read once per generation.
     Result<std::shared_ptr<const Database>> database(Searcher& searcher) {
         std::string gen = searcher.generation();
         std::lock_guard lock(mutex);
-        if (db && gen == generation) return db;
-        auto loaded = Database::load(gen + "/" + std::string(kPanoscFile));
-        if (!loaded.ok()) return loaded.error();
-        generation = gen;
-        db = loaded.value();
-        return db;
+        for (const auto& l : loaded) {
+            if (l.generation == gen) return l.db;
+        }
+        loaded.push_front(Loaded{gen, Database::load(gen + "/" + std::string(kPanoscFile))});
+        if (loaded.size() > 2) loaded.pop_back();
+        return loaded.front().db;
     }
 };
 
@@ -165,33 +180,36 @@ Api::Api(Api&&) noexcept = default;
 Api& Api::operator=(Api&&) noexcept = default;
 
 Result<Found> Api::find(Searcher& searcher, Model model, std::string_view filter,
-                        std::string_view query) {
+                        std::string_view query_param) {
     auto scope = parse_filter(filter);
     if (!scope.ok()) return scope.error();
     if (auto s = check_includes(entity_of(model), scope.value()); !s.ok()) return s.error();
+    auto query = query_of(query_param, scope.value());
+    if (!query.ok()) return query.error();
     auto db = impl_->database(searcher);
     if (!db.ok()) return db.error();
     const Database& d = *db.value();
-    auto found = candidates(searcher, d, model, query);
+    auto found = candidates(searcher, d, model, query.value());
     if (!found.ok()) return found.error();
+    Budget budget;
+    auto kept = matching(d, model, scope.value(), std::move(found.value().list), budget);
     Found out;
     out.truncated = found.value().truncated;
-    auto kept = matching(d, model, scope.value(), std::move(found.value().list));
     out.total = kept.size();
 
-    const bool scored = !query.empty();
+    const bool scored = !query.value().empty();
     const std::size_t from = std::min<std::size_t>(scope.value().skip, kept.size());
     const std::size_t to = std::min<std::size_t>(kept.size(), from + scope.value().limit.value_or(kMaxLimit));
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartArray();
-    for (std::size_t i = from; i < to; ++i) {
-        auto& c = kept[i];
-        const Object& o = d.objects(model)[c.index];
-        if (!c.resolved) c.resolved = resolve(d, Node{entity_of(model), o.json, &o}, scope.value(), true);
-        write(*c.resolved, scope.value().fields, scored ? c.score : 0.0, w);
+    for (std::size_t i = from; i < to && budget.write("filter"); ++i) {
+        const Object& o = d.objects(model)[kept[i].index];
+        auto resolved = resolve(d, Node{entity_of(model), o.json, &o}, scope.value(), budget);
+        write(resolved, scope.value().fields, scored ? score_of(kept[i].score) : 0.0, w);
     }
     w.EndArray();
+    if (budget.error()) return *budget.error();
     out.json.assign(buffer.GetString(), buffer.GetSize());
     return out;
 }
@@ -207,10 +225,12 @@ Result<std::string> Api::find_by_id(Searcher& searcher, Model model, std::string
     if (o == nullptr) {
         return Error{Errc::not_found, fmt::format("Unknown \"{}\" id \"{}\".", model_name(model), pid)};
     }
-    auto resolved = resolve(*db.value(), Node{entity_of(model), o->json, o}, scope.value(), true);
+    Budget budget;
+    auto resolved = resolve(*db.value(), Node{entity_of(model), o->json, o}, scope.value(), budget);
+    if (budget.error()) return *budget.error();
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
-    write(*resolved, scope.value().fields, std::nullopt, w);  // as the reference: no score
+    write(resolved, scope.value().fields, std::nullopt, w);  // as the reference: no score
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -231,8 +251,10 @@ Result<std::uint64_t> Api::count(Searcher& searcher, Model model, std::string_vi
     Scope scope;
     scope.where = std::move(w).value();
     scope.has_where = !scope.where.empty();
-    return static_cast<std::uint64_t>(
-        matching(*db.value(), model, scope, std::move(found.value().list)).size());
+    Budget budget;
+    auto n = matching(*db.value(), model, scope, std::move(found.value().list), budget).size();
+    if (budget.error()) return *budget.error();
+    return static_cast<std::uint64_t>(n);
 }
 
 }  // namespace atlas::panosc

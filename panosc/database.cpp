@@ -36,12 +36,17 @@ std::string_view bare_panet_id(std::string_view id) {
     return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
-std::string_view string_member(const Json& object, std::string_view name) {
-    if (!object.IsObject()) return {};
+const Json* member(const Json& object, std::string_view name) {
+    if (!object.IsObject()) return nullptr;
     auto it = object.FindMember(
         rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
-    if (it == object.MemberEnd() || !it->value.IsString()) return {};
-    return {it->value.GetString(), it->value.GetStringLength()};
+    return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string_view string_member(const Json& object, std::string_view name) {
+    const Json* v = member(object, name);
+    if (v == nullptr || !v->IsString()) return {};
+    return {v->GetString(), v->GetStringLength()};
 }
 
 Result<std::shared_ptr<const Database>> Database::load(const std::string& path) {
@@ -67,7 +72,7 @@ Result<std::shared_ptr<const Database>> Database::load(const std::string& path) 
 }
 
 Status Database::add_line(std::string_view line, std::size_t number) {
-    rapidjson::Document doc(&pool_);
+    rapidjson::Document doc;  // the line; only its object is kept, copied into pool_
     doc.Parse(line.data(), line.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         return Error{Errc::corrupt, fmt::format("line {} is not a JSON object", number)};
@@ -84,8 +89,7 @@ Status Database::add_line(std::string_view line, std::size_t number) {
     const std::size_t m = index(*model);
     auto [at, added] = by_pid_[m].emplace(pid, static_cast<std::uint32_t>(objects_[m].size()));
     if (added) {
-        values_.emplace_back();
-        values_.back().Swap(object->value);  // the value stays in pool_
+        values_.emplace_back(object->value, pool_);
         Object o;
         o.pid = pid;
         o.json = &values_.back();

@@ -76,6 +76,8 @@ class Database {
 // "http://purl.org/pan-science/PaNET/PaNET01189" -> "PaNET01189" (a bare id unchanged).
 std::string_view bare_panet_id(std::string_view id);
 
+// A member of `object`, or nullptr (missing, or `object` is no object).
+const Json* member(const Json& object, std::string_view name);
 // A string member of `object`, or "" (missing, or not a string).
 std::string_view string_member(const Json& object, std::string_view name);
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "atlas/panosc.h"
+#include "schema/text.h"
 
 namespace atlas::panosc::detail {
 namespace {
@@ -22,9 +23,11 @@ using Json = rapidjson::Value;
 
 constexpr std::size_t kMaxValues = 256;  // inq / nin operands
 constexpr std::size_t kMaxShown = 60;    // bytes of a value quoted in a message
-// A pattern is matched against every candidate's text: bound how many and how long.
+// A pattern or a text is matched against every candidate's text fields:
+// bound how many and how long.
 constexpr std::size_t kMaxPatterns = 8;
 constexpr std::size_t kMaxPatternBytes = 128;
+constexpr std::size_t kMaxTextBytes = 256;
 
 constexpr std::array<std::pair<std::string_view, Op>, 13> kOps{{
     {"eq", Op::eq},
@@ -87,6 +90,8 @@ class Reader {
                       int depth);
     Status add_leaves(Where& w, const std::string& property, const Json& value,
                       const std::string& path);
+    Status add_text(Where& w, const Json& value, const std::string& path);
+    Status count_pattern(const std::string& path);
     Result<Where> leaf(const std::string& property, Op op, const Json& value,
                        const std::string& path);
     Status includes(const Json& v, const std::string& path, int depth, std::vector<Include>& out);
@@ -130,14 +135,7 @@ Status Reader::add_member(Where& w, const std::string& name, const Json& value,
         w.children.push_back(std::move(group));
         return {};
     }
-    if (name == "text") {
-        if (!value.IsString()) return refuse(path, fmt::format("{} is not a string", shown(value)));
-        Where t;
-        t.kind = Where::Kind::text;
-        t.text = name_of(value);
-        w.children.push_back(std::move(t));
-        return {};
-    }
+    if (name == "text") return add_text(w, value, path);
     if (name.empty()) return refuse(path, "a property name is empty");
     return add_leaves(w, name, value, path);
 }
@@ -192,12 +190,15 @@ Result<Where> Reader::leaf(const std::string& property, Op op, const Json& value
         if (pattern && s.value().type != Scalar::Type::string) {
             return refuse(path, fmt::format("{} is not a string pattern", shown(value)));
         }
-        if (pattern && s.value().string.size() > kMaxPatternBytes) {
-            return refuse(path, fmt::format("the pattern is {} bytes, over the limit of {}",
-                                            s.value().string.size(), kMaxPatternBytes));
-        }
-        if (pattern && ++patterns_ > kMaxPatterns) {
-            return refuse(path, fmt::format("more than {} patterns in one filter", kMaxPatterns));
+        if (pattern) {
+            if (s.value().string.size() > kMaxPatternBytes) {
+                return refuse(path, fmt::format("the pattern is {} bytes, over the limit of {}",
+                                                s.value().string.size(), kMaxPatternBytes));
+            }
+            if (auto c = count_pattern(path); !c.ok()) return c.error();
+            auto compiled = Pattern::compile(s.value().string);
+            if (!compiled.ok()) return refuse(path, compiled.error().message);
+            w.pattern = std::move(compiled).value();
         }
         w.operands.push_back(std::move(s).value());
         return w;
@@ -214,7 +215,29 @@ Result<Where> Reader::leaf(const std::string& property, Op op, const Json& value
         if (!s.ok()) return s.error();
         w.operands.push_back(std::move(s).value());
     }
+    if (op == Op::between && w.operands[0].type != w.operands[1].type) {
+        return refuse(path, fmt::format("{} mixes types: a range is of numbers, or of strings", shown(value)));
+    }
     return w;
+}
+
+Status Reader::count_pattern(const std::string& path) {
+    if (++patterns_ > kMaxPatterns) {
+        return refuse(path, fmt::format("more than {} patterns and texts in one filter", kMaxPatterns));
+    }
+    return {};
+}
+
+// {"text": "lung scans"}: the words of the entity's text fields.
+Status Reader::add_text(Where& w, const Json& value, const std::string& path) {
+    if (!value.IsString()) return refuse(path, fmt::format("{} is not a string", shown(value)));
+    if (value.GetStringLength() > kMaxTextBytes) {
+        return refuse(path, fmt::format("the text is {} bytes, over the limit of {}",
+                                        value.GetStringLength(), kMaxTextBytes));
+    }
+    if (auto c = count_pattern(path); !c.ok()) return c;
+    w.children.push_back(text_condition(name_of(value)));
+    return {};
 }
 
 Result<std::uint32_t> Reader::count(const Json& v, const std::string& path, std::uint32_t most) {
@@ -343,7 +366,7 @@ Result<Scope> Reader::scope(const Json& v, const std::string& path, int depth) {
         } else if (name == "limit") {
             auto n = count(m.value, at, kMaxLimit);
             if (!n.ok()) return n.error();
-            scope.limit = n.value();
+            if (n.value() > 0) scope.limit = n.value();  // 0: no limit, as in LoopBack
         } else if (name == "skip" || name == "offset") {
             auto n = count(m.value, at, kMaxSkip);
             if (!n.ok()) return n.error();
@@ -352,10 +375,13 @@ Result<Scope> Reader::scope(const Json& v, const std::string& path, int depth) {
             s = order(m.value, at, scope.order);
         } else if (name == "fields") {
             s = fields(m.value, at, scope.fields);
+        } else if (name == "query" && depth == 0) {
+            if (!m.value.IsString()) return refuse(at, fmt::format("{} is not a string", shown(m.value)));
+            scope.query = name_of(m.value);
         } else {
             return refuse(path, fmt::format("unknown member '{}' (takes where, include, fields, "
-                                            "order, limit, skip, offset)",
-                                            name));
+                                            "order, limit, skip, offset{})",
+                                            name, depth == 0 ? ", query" : ""));
         }
         if (!s.ok()) return s.error();
     }
@@ -379,6 +405,14 @@ Result<rapidjson::Document> parse_json(std::string_view text, std::string_view w
 }
 
 }  // namespace
+
+Where text_condition(std::string_view text) {
+    Where t;
+    t.kind = Where::Kind::text;
+    t.text = fold(text);
+    for (const auto& token : tokenize(t.text)) t.words.push_back(stem(token.term));
+    return t;
+}
 
 bool Fields::shows(std::string_view property) const {
     std::string p(property);

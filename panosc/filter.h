@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "atlas/error.h"
+#include "pattern.h"
 
 namespace atlas::panosc::detail {
 
@@ -41,7 +42,9 @@ struct Where {
     std::string property;         // leaf
     Op op = Op::eq;               // leaf
     std::vector<Scalar> operands;  // leaf: one, two (between) or many (inq, nin)
-    std::string text;              // text
+    std::optional<Pattern> pattern;  // leaf: like, nlike, ilike, nilike
+    std::string text;                // text: folded (schema/text.h fold)
+    std::vector<std::string> words;  // text: its words' stems
 
     bool empty() const { return kind == Kind::all && children.empty(); }
 };
@@ -61,6 +64,7 @@ struct Fields {
 struct Include;
 
 struct Scope {
+    std::string query;  // the top level's `query` (the federated search sends it here)
     Where where;
     bool has_where = false;
     std::vector<Include> include;
@@ -76,8 +80,12 @@ struct Include {
     std::string path;  // "filter.include[1]", for messages
 };
 
-// A whole filter (an empty text is the empty filter).  Errors: invalid_request.
+// A whole filter (an empty text, or null, is the empty filter).  `limit` 0 is
+// no limit, as in LoopBack.  Errors: invalid_request.
 Result<Scope> parse_filter(std::string_view json);
+// {"text": text}, read once.
+Where text_condition(std::string_view text);
+
 // A `where` alone (count).  Errors: invalid_request.
 Result<Where> parse_where(std::string_view json);
 

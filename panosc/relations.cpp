@@ -60,13 +60,6 @@ std::string relations_of(Entity from) {
     return out.empty() ? "none" : out;
 }
 
-const Json* member(const Json& object, std::string_view name) {
-    if (!object.IsObject()) return nullptr;
-    auto it = object.FindMember(
-        rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 // The related entities, before the scope's where.
 std::vector<Node> related(const Database& db, const Node& node, const Relation& r) {
     std::vector<Node> out;
@@ -100,28 +93,59 @@ std::vector<Node> related(const Database& db, const Node& node, const Relation& 
     return out;
 }
 
-// The relation's entities that the scope keeps, ordered and cut as it says.
-std::vector<Resolved> follow(const Database& db, const Node& node, const Relation& r,
-                             const Scope& scope) {
-    std::vector<Resolved> out;
+// The related entities the include's where keeps (all of a parameter list
+// when its where holds for the list).
+std::vector<Node> kept(const Database& db, const Node& node, const Relation& r,
+                       const Include& inc, Budget& budget) {
     auto nodes = related(db, node, r);
-    const bool parameters = r.to == Entity::parameter;
-    if (parameters && scope.has_where) {
+    if (!budget.visit(inc.path, nodes.size())) return {};
+    if (!inc.scope.has_where) return nodes;
+    if (r.to == Entity::parameter) {
         const Json* list = member(*node.json, r.name);
-        if (list == nullptr || !parameters_hold(scope.where, *list)) return out;
+        return list != nullptr && parameters_hold(inc.scope.where, *list) ? nodes : std::vector<Node>{};
     }
+    std::vector<Node> out;
     for (const auto& n : nodes) {
-        if (!parameters && scope.has_where && !holds(scope.where, n.entity, *n.json, db)) continue;
-        if (auto rn = resolve(db, n, scope)) out.push_back(std::move(*rn));
+        if (holds(inc.scope.where, n.entity, *n.json, db)) out.push_back(n);
+    }
+    return out;
+}
+
+// Whether the include keeps an entity beyond its skip.
+bool include_holds(const Database& db, const Node& node, const Include& inc, Budget& budget) {
+    const Relation* r = find_relation(node.entity, inc.relation);
+    if (r == nullptr) return true;  // check_includes refused it
+    std::size_t found = 0;
+    for (const auto& n : kept(db, node, *r, inc, budget)) {
+        if (budget.spent()) return false;
+        if (survives(db, n, inc.scope, budget) && ++found > inc.scope.skip) return true;
+    }
+    return false;
+}
+
+// The relation's entities for the answer: kept, ordered and cut as the scope
+// says, then each followed in turn.
+std::vector<Resolved> follow(const Database& db, const Node& node, const Relation& r,
+                             const Include& inc, Budget& budget) {
+    const Scope& scope = inc.scope;
+    std::vector<Node> nodes;
+    for (const auto& n : kept(db, node, r, inc, budget)) {
+        if (joins(scope) && !survives(db, n, scope, budget)) continue;
+        nodes.push_back(n);
     }
     if (!scope.order.empty()) {
-        std::stable_sort(out.begin(), out.end(), [&](const Resolved& a, const Resolved& b) {
-            return before(scope.order, *a.node.json, 0, *b.node.json, 0);
+        std::stable_sort(nodes.begin(), nodes.end(), [&](const Node& a, const Node& b) {
+            return before(scope.order, *a.json, 0, *b.json, 0);
         });
     }
-    std::size_t skip = std::min<std::size_t>(scope.skip, out.size());
-    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(skip));
-    if (scope.limit && out.size() > *scope.limit) out.resize(*scope.limit);
+    std::size_t skip = std::min<std::size_t>(scope.skip, nodes.size());
+    nodes.erase(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(skip));
+    if (scope.limit && nodes.size() > *scope.limit) nodes.resize(*scope.limit);
+    std::vector<Resolved> out;
+    for (const auto& n : nodes) {
+        if (!budget.write(inc.path)) break;
+        out.push_back(resolve(db, n, scope, budget));
+    }
     return out;
 }
 
@@ -149,6 +173,7 @@ void write_node(const Resolved& r, const Fields& fields, std::optional<double> s
     for (const auto& m : r.node.json->GetObject()) {
         std::string_view name(m.name.GetString(), m.name.GetStringLength());
         if (is_relation(r.node.entity, name) || !fields.shows(name)) continue;
+        if (score && name == "score") continue;  // ours, not a source's stale one
         w.Key(m.name.GetString(), m.name.GetStringLength());
         m.value.Accept(w);
     }
@@ -213,17 +238,46 @@ bool joins(const Scope& scope) {
     });
 }
 
-std::optional<Resolved> resolve(const Database& db, const Node& node, const Scope& scope, bool keep) {
+bool survives(const Database& db, const Node& node, const Scope& scope, Budget& budget) {
+    for (const auto& inc : scope.include) {
+        if (!inc.scope.has_where && !joins(inc.scope)) continue;
+        if (!include_holds(db, node, inc, budget)) return false;
+    }
+    return !budget.spent();
+}
+
+Resolved resolve(const Database& db, const Node& node, const Scope& scope, Budget& budget) {
     Resolved out{node, {}};
     for (const auto& inc : scope.include) {
         const Relation* r = find_relation(node.entity, inc.relation);
-        if (r == nullptr) continue;  // check_includes refused it
-        auto items = follow(db, node, *r, inc.scope);
-        const bool inner = inc.scope.has_where || joins(inc.scope);
-        if (items.empty() && inner && !keep) return std::nullopt;
-        out.relations.emplace_back(&inc, std::move(items));
+        if (r == nullptr || budget.spent()) continue;  // check_includes refused it
+        bool seen = std::any_of(out.relations.begin(), out.relations.end(),
+                                [&](const auto& rel) { return rel.first->relation == inc.relation; });
+        if (seen) continue;  // written once; every include of it was a condition
+        out.relations.emplace_back(&inc, follow(db, node, *r, inc, budget));
     }
     return out;
+}
+
+bool Budget::visit(const std::string& path, std::uint64_t n) {
+    visits_ += n;
+    if (visits_ > kMaxVisits && !error_) {
+        error_ = Error{Errc::invalid_request,
+                       fmt::format("{}: the filter reaches more than {} objects; narrow it (a where "
+                                   "or a limit in the include's scope, fewer nested includes)",
+                                   path, kMaxVisits)};
+    }
+    return !error_;
+}
+
+bool Budget::write(const std::string& path) {
+    if (++written_ > kMaxWritten && !error_) {
+        error_ = Error{Errc::invalid_request,
+                       fmt::format("{}: the answer would hold more than {} objects; lower the "
+                                   "limit or add one to the include's scope",
+                                   path, kMaxWritten)};
+    }
+    return !error_;
 }
 
 void write(const Resolved& resolved, const Fields& fields, std::optional<double> score, Writer& w) {

@@ -35,6 +35,23 @@ struct Resolved {
     std::vector<std::pair<const Include*, std::vector<Resolved>>> relations;  // as included
 };
 
+// What one request may look at and write (kMaxVisits, kMaxWritten in
+// atlas/panosc.h): includes can fan out (an instrument's datasets' instrument's
+// datasets ...), so their cost is counted, not guessed.  Once over, `error`
+// says where, and every step returns at once.
+class Budget {
+  public:
+    bool visit(const std::string& path, std::uint64_t n = 1);
+    bool write(const std::string& path);
+    bool spent() const { return error_.has_value(); }
+    const std::optional<Error>& error() const { return error_; }
+
+  private:
+    std::uint64_t visits_ = 0;
+    std::uint64_t written_ = 0;
+    std::optional<Error> error_;
+};
+
 // The entity a model's objects are.
 Entity entity_of(Model model);
 
@@ -46,10 +63,17 @@ Status check_includes(Entity entity, const Scope& scope);
 // Whether an include of `scope` can leave its object out.
 bool joins(const Scope& scope);
 
-// `node` with its includes followed; nullopt when an inner join leaves it out
-// (never when `keep`).
-std::optional<Resolved> resolve(const Database& db, const Node& node, const Scope& scope,
-                                bool keep = false);
+// Whether `node` is kept by the inner joins of `scope`'s includes: each
+// joining include (an include of one relation given twice is two conditions)
+// has, after its where and its skip, a related entity that is kept in turn.
+// Stops at the first such entity.
+bool survives(const Database& db, const Node& node, const Scope& scope, Budget& budget);
+
+// `node` with its includes followed, for the answer: each relation once (the
+// first include of it shapes the list), its entities those its where and
+// joins keep, ordered, skipped and limited before their own includes are
+// followed.
+Resolved resolve(const Database& db, const Node& node, const Scope& scope, Budget& budget);
 
 // Writes the object: its properties (as `fields` shows them), `score` when
 // given (top-level objects), then each included relation.

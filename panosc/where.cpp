@@ -37,13 +37,6 @@ constexpr std::array<const char*, 10> kEntityNames{
     "Dataset", "Document", "Instrument", "Parameter", "Sample",
     "Technique", "File", "Member", "Person", "Affiliation"};
 
-const Json* member(const Json& object, std::string_view name) {
-    if (!object.IsObject()) return nullptr;
-    auto it = object.FindMember(
-        rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size())));
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 std::optional<double> number_of_text(std::string_view text) {
     auto parsed = parse_number_text(text);
     if (!parsed || !parsed->unit.empty()) return std::nullopt;
@@ -69,6 +62,9 @@ std::optional<int> compare(const Json* value, const Scalar& s) {
             }
             return std::nullopt;
         case Scalar::Type::string:
+            if (value->IsBool() && (s.string == "true" || s.string == "false")) {
+                return sign(value->GetBool(), s.string == "true");  // as LoopBack coerces
+            }
             if (value->IsString()) {
                 return sign(std::string_view(value->GetString(), value->GetStringLength()),
                             std::string_view(s.string));
@@ -98,6 +94,7 @@ bool holds_on(const Where& leaf, const Json* value) {
                    : std::string_view{};
     };
     const auto& ops = leaf.operands;
+    const bool is_string = value != nullptr && value->IsString();
     switch (leaf.op) {
         case Op::eq: return equal(ops[0]);
         case Op::neq: return !equal(ops[0]);
@@ -109,10 +106,10 @@ bool holds_on(const Where& leaf, const Json* value) {
             return is(ops[0], [](int c) { return c >= 0; }) && is(ops[1], [](int c) { return c <= 0; });
         case Op::inq: return std::any_of(ops.begin(), ops.end(), equal);
         case Op::nin: return std::none_of(ops.begin(), ops.end(), equal);
-        case Op::like: return value != nullptr && value->IsString() && like(text(), ops[0].string, false);
-        case Op::nlike: return !(value != nullptr && value->IsString() && like(text(), ops[0].string, false));
-        case Op::ilike: return value != nullptr && value->IsString() && like(text(), ops[0].string, true);
-        case Op::nilike: return !(value != nullptr && value->IsString() && like(text(), ops[0].string, true));
+        case Op::like: return is_string && leaf.pattern->matches(text(), false);
+        case Op::nlike: return !(is_string && leaf.pattern->matches(text(), false));
+        case Op::ilike: return is_string && leaf.pattern->matches(text(), true);
+        case Op::nilike: return !(is_string && leaf.pattern->matches(text(), true));
     }
     return false;
 }
@@ -160,24 +157,23 @@ std::vector<std::string> stems(std::string_view text) {
 
 // `text` as the reference reads it (the whole text inside one field, any case)
 // or word by word (each word, in any inflection, in one of the fields).
-bool text_holds(const std::string& query, Entity entity, const Json& object) {
-    auto words = stems(query);
+bool text_holds(const Where& text, Entity entity, const Json& object) {
     std::vector<std::string> have;
-    const std::string whole = fold(query);
     for (const auto& tf : kTextFields) {
         if (tf.entity != entity) continue;
         for (auto field : tf.fields) {
             const Json* v = field.empty() ? nullptr : member(object, field);
             if (v == nullptr || !v->IsString()) continue;
-            std::string_view text(v->GetString(), v->GetStringLength());
-            if (fold(text).find(whole) != std::string::npos) return true;
-            auto s = stems(text);
+            std::string_view value(v->GetString(), v->GetStringLength());
+            if (fold(value).find(text.text) != std::string::npos) return true;
+            auto s = stems(value);
             have.insert(have.end(), s.begin(), s.end());
         }
     }
-    return !words.empty() && std::all_of(words.begin(), words.end(), [&](const std::string& w) {
-        return std::find(have.begin(), have.end(), w) != have.end();
-    });
+    return !text.words.empty() &&
+           std::all_of(text.words.begin(), text.words.end(), [&](const std::string& w) {
+               return std::find(have.begin(), have.end(), w) != have.end();
+           });
 }
 
 // --- parameters ---------------------------------------------------------------------
@@ -241,7 +237,7 @@ bool group_holds(const std::vector<const Where*>& group, const Json& parameter) 
     if (unit != nullptr) m = measured(parameter);
     const bool in_si = m && m->dimension == unit->dimension;
     return std::all_of(group.begin(), group.end(), [&](const Where* w) {
-        if (w->kind == Where::Kind::text) return text_holds(w->text, Entity::parameter, parameter);
+        if (w->kind == Where::Kind::text) return text_holds(*w, Entity::parameter, parameter);
         if (in_si && w->property == "unit" && w->op == Op::eq) return true;
         if (in_si && w->property == "value") return value_holds_in_si(*w, *m, *unit);
         return leaf_holds(*w, member(parameter, w->property));
@@ -271,7 +267,7 @@ bool holds(const Where& where, Entity entity, const Json& object, const Database
             return std::any_of(where.children.begin(), where.children.end(),
                                [&](const Where& w) { return holds(w, entity, object, db); });
         case Where::Kind::text:
-            return text_holds(where.text, entity, object);
+            return text_holds(where, entity, object);
         case Where::Kind::leaf:
             if (entity == Entity::technique) {
                 if (auto t = technique_leaf(where, object, db)) return *t;
@@ -294,88 +290,6 @@ bool parameters_hold(const Where& where, const Json& parameters) {
     }
     return std::all_of(where.children.begin(), where.children.end(),
                        [&](const Where& w) { return parameters_hold(w, parameters); });
-}
-
-// --- like ---------------------------------------------------------------------------
-
-namespace {
-
-struct Atom {
-    enum class Kind { literal, one, run };
-    Kind kind = Kind::literal;
-    char c = 0;
-};
-
-std::vector<Atom> compile(std::string_view p) {
-    std::vector<Atom> atoms;
-    const bool sql = p.find('%') != std::string_view::npos;
-    bool start = sql, end = sql;
-    std::size_t i = 0;
-    if (!sql && !p.empty() && p.front() == '^') start = true, i = 1;
-    if (!sql && p.size() > i && p.back() == '$' && (p.size() < 2 || p[p.size() - 2] != '\\')) {
-        end = true;
-        p.remove_suffix(1);
-    }
-    if (!start) atoms.push_back({Atom::Kind::run});
-    for (; i < p.size(); ++i) {
-        char c = p[i];
-        if (c == '\\' && i + 1 < p.size()) {
-            atoms.push_back({Atom::Kind::literal, p[++i]});
-        } else if (sql && c == '%') {
-            atoms.push_back({Atom::Kind::run});
-        } else if (sql && c == '_') {
-            atoms.push_back({Atom::Kind::one});
-        } else if (!sql && c == '.' && i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '+')) {
-            if (p[++i] == '+') atoms.push_back({Atom::Kind::one});
-            atoms.push_back({Atom::Kind::run});
-        } else if (!sql && c == '.') {
-            atoms.push_back({Atom::Kind::one});
-        } else {
-            atoms.push_back({Atom::Kind::literal, c});
-        }
-    }
-    if (!end) atoms.push_back({Atom::Kind::run});
-    return atoms;
-}
-
-char lower(char c, bool blind) {
-    return blind ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
-}
-
-// One UTF-8 character from t[i].
-std::size_t next_char(std::string_view t, std::size_t i) {
-    ++i;
-    while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i;
-    return i;
-}
-
-}  // namespace
-
-bool like(std::string_view text, std::string_view pattern, bool case_blind) {
-    const auto atoms = compile(pattern);
-    // Wildcard matching with one back-up point (the last run): linear in
-    // practice, text x pattern at worst.
-    std::size_t t = 0, a = 0, star = SIZE_MAX, star_t = 0;
-    while (t < text.size()) {
-        if (a < atoms.size() && atoms[a].kind == Atom::Kind::run) {
-            star = a++;
-            star_t = t;
-        } else if (a < atoms.size() && atoms[a].kind == Atom::Kind::one) {
-            ++a;
-            t = next_char(text, t);
-        } else if (a < atoms.size() && lower(atoms[a].c, case_blind) == lower(text[t], case_blind)) {
-            ++a;
-            ++t;
-        } else if (star != SIZE_MAX) {
-            a = star + 1;
-            star_t = next_char(text, star_t);
-            t = star_t;
-        } else {
-            return false;
-        }
-    }
-    while (a < atoms.size() && atoms[a].kind == Atom::Kind::run) ++a;
-    return a == atoms.size();
 }
 
 }  // namespace atlas::panosc::detail

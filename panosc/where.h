@@ -41,10 +41,4 @@ bool holds(const Where& where, Entity entity, const Json& object, const Database
 // groups needs each.
 bool parameters_hold(const Where& where, const Json& parameters);
 
-// LoopBack `like`: a pattern with '%' is SQL's (whole text; '%' any run, '_'
-// one character); any other is a regular expression's subset the memory
-// connector's clients write ('.', '.*', '^', '$', '\' escapes; found
-// anywhere).  `case_blind` for ilike.  Never backtracks without bound.
-bool like(std::string_view text, std::string_view pattern, bool case_blind);
-
 }  // namespace atlas::panosc::detail

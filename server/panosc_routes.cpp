@@ -16,9 +16,8 @@ namespace {
 void reply_loopback_error(httplib::Response& res, int status, std::string_view code,
                           std::string_view message) {
     res.status = status;
-    std::string name = status == 404 ? "Error" : (status == 400 ? "BadRequestError" : "Error");
-    res.set_content(fmt::format("{{\"error\":{{\"statusCode\":{},\"name\":{},\"message\":{},\"code\":{}}}}}",
-                                status, json_string(name), json_string(message), json_string(code)),
+    res.set_content(fmt::format("{{\"error\":{{\"statusCode\":{},\"name\":\"Error\",\"message\":{},\"code\":{}}}}}",
+                                status, json_string(message), json_string(code)),
                     "application/json");
 }
 
@@ -29,10 +28,12 @@ void reply_loopback_error(httplib::Response& res, const Error& error) {
     reply_loopback_error(res, status, code, error.message);
 }
 
-// Refuses a parameter the route does not take, and one given twice.
+// Refuses a parameter the route does not take, and one given twice.  LoopBack
+// clients may send an access_token: this API is public, so it is ignored.
 bool check_params(const httplib::Request& req, httplib::Response& res,
                   const std::set<std::string>& takes, std::string_view listed) {
     for (const auto& [name, value] : req.params) {
+        if (name == "access_token") continue;
         if (takes.count(name) == 0) {
             reply_loopback_error(res, 400, "invalid_request",
                                  fmt::format("{} does not take parameter '{}' (takes {})", req.path,
@@ -116,7 +117,7 @@ std::vector<Route> panosc_routes() {
     return {
         {"GET", "/api/{Models}/count", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments)/count)", count_route},
         {"GET", "/api/{Models}", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments))", find_route},
-        {"GET", "/api/{Models}/{pid}", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments)/(.+))", by_id_route},
+        {"GET", "/api/{Models}/{pid}", R"(/api/([Dd]atasets|[Dd]ocuments|[Ii]nstruments)/([\s\S]+))", by_id_route},
     };
 }
 

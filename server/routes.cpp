@@ -320,7 +320,7 @@ const std::vector<Route>& routes() {
         std::vector<Route> all = {
             {"GET", "/v1/search", "/v1/search", search_route},
             {"POST", "/v1/search", "/v1/search", search_route},
-            {"GET", "/v1/records/{id}", R"(/v1/records/(.+))", record_route},
+            {"GET", "/v1/records/{id}", R"(/v1/records/([\s\S]+))", record_route},
             {"GET", "/v1/facets/{field}", R"(/v1/facets/([^/]+))", facet_route},
             {"GET", "/v1/manifest", "/v1/manifest", manifest_route},
             {"POST", "/v1/manifest", "/v1/manifest", manifest_route},

@@ -153,10 +153,11 @@ const std::vector<Case>& cases() {
          {"20.500.12269/07297dd4-557f-4ef6-974f-5c1eec610b9e",
           "20.500.12269/0f98fcf2-7bd7-430e-ad20-d47031ca8f71",
           "20.500.12269/125e8172-d0f4-4547-98be-a9db903a6269"}},
-        {"where: like", Model::dataset, R"({"where":{"title":{"like":"Dataset [0-9]"}}})", {}},
         {"where: like finds a part", Model::dataset, R"({"where":{"title":{"like":"Dataset 2"}}})", {kDs2}},
-        {"where: SQL like is the whole title", Model::dataset, R"({"where":{"title":{"like":"%Dataset _"}}})",
-         {kDs1, kDs2, kDs3, kDs4}},
+        {"where: like with % finds a part too, as the reference's regular expression", Model::dataset,
+         R"({"where":{"title":{"like":"Test%"}}})", {kDs1, kDs2, kDs3, kDs4}},
+        {"where: _ is one character", Model::dataset, R"({"where":{"pid":{"like":"panosc_dataset1"}}})", {kDs1}},
+        {"where: like anchored", Model::dataset, R"({"where":{"title":{"like":"^PaNOSC.*Dataset 3$"}}})", {kDs3}},
         {"where: ilike", Model::dataset, R"({"where":{"title":{"ilike":"dataset 3$"}}})", {kDs3}},
         {"where: nlike", Model::dataset, R"({"where":{"title":{"nlike":"Dataset 3"}}})", {kDs1, kDs2, kDs4}},
         {"where: neq", Model::dataset, R"({"where":{"pid":{"neq":"20.500.12269/panosc-dataset1"}}})",
@@ -172,6 +173,23 @@ const std::vector<Case>& cases() {
          {kDs1, kDs4}},
         {"where: and", Model::dataset,
          R"({"where":{"and":[{"isPublic":true},{"title":{"like":"4"}}]}})", {kDs4}},
+        {"where: a boolean written as a string", Model::dataset, R"({"where":{"isPublic":"true"}})",
+         {kDs1, kDs2, kDs3, kDs4}},
+        {"limit 0 is no limit, as in LoopBack", Model::instrument, R"({"limit":0})",
+         {"20.500.12269/07297dd4-557f-4ef6-974f-5c1eec610b9e", "20.500.12269/0f98fcf2-7bd7-430e-ad20-d47031ca8f71",
+          "20.500.12269/125e8172-d0f4-4547-98be-a9db903a6269", "20.500.12269/2a120f90-f1fe-4069-90a2-8b1c32bf760a",
+          "20.500.12269/2a946970-21c5-45cc-b921-b2b020db3ae0", "20.500.12269/a8d44b33-5df1-4a01-a910-832d62051e2f",
+          "20.500.12269/b24264c5-c37f-40f7-b2ec-c24c3077f714", "20.500.12269/d3dd2880-637a-40b5-9815-990453817f0e",
+          "20.500.12269/d4ae7284-6659-4403-a192-1c037b9bffc0", "20.500.12269/da7552ea-a2db-49e7-9e22-1c3a2e1cf309",
+          "20.500.12269/dc746e84-b529-4731-afa6-132ae58d7ee1", "20.500.12269/f0637030-9f89-4398-8f01-09211145efa1",
+          "20.500.12269/f1959863-6c2e-494d-a2b5-5e6385acb248", "20.500.12269/f8da8176-28d8-4226-848e-8fd53fda86ef",
+          "20.500.12269/f961edb4-b801-46a9-9d6c-180e27b0ccc1"}},
+        {"two parameters includes are two conditions (the search UI sends one per condition)", Model::dataset,
+         R"({"include":[{"relation":"parameters","scope":{"where":{"and":[{"name":"sample_state"},{"value":"solid"}]}}},{"relation":"parameters","scope":{"where":{"and":[{"name":"chemical_formula"},{"value":"Cu"}]}}}]})",
+         {kDs1}},
+        {"two parameters includes: both must hold", Model::dataset,
+         R"({"include":[{"relation":"parameters","scope":{"where":{"and":[{"name":"sample_state"},{"value":"solid"}]}}},{"relation":"parameters","scope":{"where":{"and":[{"name":"photon_energy"}]}}}]})",
+         {}},
         {"where: gt on a date", Model::dataset, R"({"where":{"creationDate":{"gt":"2021-01-01"}}})", {}},
         {"where: lte on a date", Model::dataset, R"({"where":{"creationDate":{"lte":"2021-01-01"}}})",
          {kDs1, kDs2, kDs3, kDs4}},
@@ -328,12 +346,22 @@ TEST_CASE("panosc: query ranks with the index and fills score, best first") {
     CHECK(pids(found)[0] != kDs1);  // the x-ray datasets, 3 and 4, rank first
     std::set<std::string> top{pids(found)[0], pids(found)[1]};
     CHECK(top == std::set<std::string>{kDs3, kDs4});
-    double previous = 1e300;
+    double previous = 1;
     for (const auto& o : found.GetArray()) {
+        // In (0, 1): the federated search drops scores outside it.
         CHECK(o["score"].GetDouble() > 0);
+        CHECK(o["score"].GetDouble() < 1);
         CHECK(o["score"].GetDouble() <= previous);
         previous = o["score"].GetDouble();
     }
+    // The federated search puts the query in the filter.
+    auto in_filter = find(Model::dataset, R"({"query":"x-ray absorption","limit":100})");
+    CHECK(pids(in_filter) == pids(found));
+    CHECK(refusal(Model::dataset, R"({"include":[{"relation":"files","scope":{"query":"x"}}]})")
+              .message.find("unknown member 'query'") != std::string::npos);
+    auto both = fixture().api.find(*fixture().searcher, Model::dataset, R"({"query":"copper"})", "x-ray");
+    REQUIRE_FALSE(both.ok());
+    CHECK(both.error().message.find("both as a parameter and in the filter") != std::string::npos);
     // A where and the query together; an explicit order wins over the score.
     auto narrowed = find(Model::dataset, R"({"where":{"pid":{"neq":"20.500.12269/panosc-dataset3"}}})",
                          "x-ray absorption");
@@ -350,6 +378,9 @@ TEST_CASE("panosc: a filter that cannot be read is refused, naming the member an
     for (const auto& b : std::vector<Bad>{
              {"{nope", "filter is not valid JSON"},
              {R"({"where":{"title":{"regexp":"x"}}})", "filter.where.title: unknown operator 'regexp'"},
+             {R"({"where":{"title":{"like":"Dataset [0-9]"}}})", "filter.where.title.like: '[' is not a like pattern character"},
+             {R"({"where":{"title":{"between":["a",1]}}})", "filter.where.title.between: [\"a\",1] mixes types"},
+             {R"({"where":{"text":5}})", "filter.where.text: 5 is not a string"},
              {R"({"include":["foo"]})", "filter.include[0]: 'foo' is not a relation of Dataset"},
              {R"({"include":[{"relation":"members"}]})", "'members' is not a relation of Dataset"},
              {R"({"limit":5000})", "filter.limit: 5000 is over the limit of 1000"},
@@ -377,7 +408,11 @@ TEST_CASE("panosc: a filter that cannot be read is refused, naming the member an
     std::string many = R"({"where":{"or":[)";
     for (int i = 0; i < 9; ++i) many += std::string(i ? "," : "") + R"({"title":{"ilike":"a%b"}})";
     many += "]}}";
-    CHECK(refusal(Model::dataset, many).message.find("more than 8 patterns") != std::string::npos);
+    CHECK(refusal(Model::dataset, many).message.find("more than 8 patterns and texts") != std::string::npos);
+    std::string texts = R"({"where":{"or":[)";
+    for (int i = 0; i < 9; ++i) texts += std::string(i ? "," : "") + R"({"text":"q"})";
+    texts += "]}}";
+    CHECK(refusal(Model::dataset, texts).message.find("more than 8 patterns and texts") != std::string::npos);
     CHECK(refusal(Model::dataset, std::string(9000, ' ') + "{}").message.find("over the limit") !=
           std::string::npos);
 }
@@ -449,3 +484,34 @@ TEST_CASE("panosc: each new generation's objects are read; an index without the 
     CHECK(missing.error().code == Errc::unavailable);
     CHECK(missing.error().message.find("rebuild it") != std::string::npos);
 }
+
+TEST_CASE("panosc: includes that fan out are refused, and a scope's limit caps the work") {
+    panosc::Api api;
+    Searcher& searcher = test::portal_searcher();
+    // instrument -> datasets -> instrument -> datasets ...: each level multiplies.
+    std::string fan = R"({"include":{"instrument":{"datasets":{"instrument":{"datasets":{"instrument":"datasets"}}}}}})";
+    auto refused = api.find(searcher, Model::dataset, fan, "");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == Errc::invalid_request);
+    CHECK(refused.error().message.find("the answer would hold more than 100000 objects") != std::string::npos);
+    // The same with a limit in each scope answers, one dataset per level.
+    std::string limited =
+        R"({"limit":2,"include":{"relation":"instrument","scope":{"include":{"relation":"datasets","scope":{"limit":1,)"
+        R"("include":{"relation":"instrument","scope":{"include":{"relation":"datasets","scope":{"limit":1}}}}}}}}})";
+    auto answered = api.find(searcher, Model::dataset, limited, "");
+    REQUIRE_MESSAGE(answered.ok(), answered.error().message);
+    auto doc = parse(answered.value().json);
+    REQUIRE(doc.Size() == 2);
+    CHECK(doc[0]["instrument"]["datasets"].Size() == 1);
+    CHECK(doc[0]["instrument"]["datasets"][0]["instrument"]["datasets"].Size() == 1);
+}
+
+TEST_CASE("panosc: an include of one relation given twice is written once") {
+    auto found = find(Model::dataset, R"({"where":{"pid":"20.500.12269/panosc-dataset1"},"include":["parameters","parameters",{"relation":"parameters","scope":{"where":{"name":"sample_state"}}}]})");
+    REQUIRE(found.Size() == 1);
+    std::size_t keys = 0;
+    for (const auto& m : found[0].GetObject()) keys += std::string(m.name.GetString()) == "parameters";
+    CHECK(keys == 1);
+    CHECK(found[0]["parameters"].Size() == 2);
+}
+

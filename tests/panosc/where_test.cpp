@@ -7,6 +7,7 @@
 
 #include "database.h"
 #include "filter.h"
+#include "pattern.h"
 #include "where.h"
 
 using namespace atlas;
@@ -34,22 +35,43 @@ bool params(const std::string& condition, const std::string& parameters) {
 
 }  // namespace
 
-TEST_CASE("panosc like: SQL wildcards match the whole text, other patterns a part of it") {
+namespace {
+
+bool like(std::string_view text, std::string_view pattern, bool case_blind) {
+    auto p = Pattern::compile(pattern);
+    REQUIRE_MESSAGE(p.ok(), p.error().message);
+    return p.value().matches(text, case_blind);
+}
+
+}  // namespace
+
+TEST_CASE("panosc like: found anywhere, as the reference's regular expression; % and .* any run") {
     CHECK(like("PaNOSC Test Dataset 1", "Test", false));
     CHECK_FALSE(like("PaNOSC Test Dataset 1", "test", false));
     CHECK(like("PaNOSC Test Dataset 1", "test", true));
+    CHECK(like("PaNOSC Test Dataset 1", "Test%", false));
     CHECK(like("PaNOSC Test Dataset 1", "%Dataset _", false));
-    CHECK_FALSE(like("PaNOSC Test Dataset 12", "%Dataset _", false));
+    CHECK(like("PaNOSC Test Dataset 12", "Dataset _2", false));
+    CHECK_FALSE(like("PaNOSC Test Dataset 12", "Dataset _3", false));
     CHECK(like("PaNOSC Test Dataset 12", "^PaNOSC.*12$", false));
     CHECK_FALSE(like("PaNOSC Test Dataset 12", "^Test", false));
+    CHECK_FALSE(like("PaNOSC Test Dataset 12", "Dataset 1$", false));
     CHECK(like("a.b", "a\\.b", false));
     CHECK_FALSE(like("axb", "a\\.b", false));
+    CHECK(like("50%", "50\\%", false));
     CHECK(like("Odarslövsvägen", "Odarsl.vsv", false));  // '.' is one character, not one byte
     CHECK(like("", "%", false));
     CHECK_FALSE(like("", "x", false));
     // Many runs against a long text: no exponential backtracking.
     std::string text(20000, 'a');
     CHECK_FALSE(like(text, "%a%a%a%a%a%a%a%a%b", false));
+    // What the regular expression language means beyond that is refused, not taken literally.
+    for (const char* p : {"[ab]", "(a|b)", "a+", "a?", "a*", "a{2}"}) {
+        CAPTURE(p);
+        auto compiled = Pattern::compile(p);
+        REQUIRE_FALSE(compiled.ok());
+        CHECK(compiled.error().message.find("is not a like pattern character") != std::string::npos);
+    }
 }
 
 TEST_CASE("panosc where: comparisons as LoopBack's memory connector makes them") {

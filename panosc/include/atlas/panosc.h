@@ -44,6 +44,10 @@ inline constexpr std::size_t kMaxFilterBytes = 8192;
 inline constexpr int kMaxFilterDepth = 16;           // nesting of where/include/scope
 inline constexpr std::uint32_t kMaxLimit = 1000;     // objects per answer (the default too)
 inline constexpr std::uint32_t kMaxSkip = 100000;
+// Includes fan out (an instrument's datasets' instrument's datasets ...): what
+// one request may look at, and write, in all.
+inline constexpr std::uint64_t kMaxVisits = 2000000;
+inline constexpr std::uint64_t kMaxWritten = 100000;
 // Records `query` ranks (as many as a whole download manifest reads); a find
 // over more says so (Found::truncated), a count refuses.
 inline constexpr std::uint64_t kMaxRanked = 100000;
