@@ -13,8 +13,12 @@ Draft202012Validator, check responses with exactly the document's semantics: no
 OpenAPI-3.0 `nullable` to translate, and `const`, type lists, `dependentRequired`
 (`corrections` comes with `did_you_mean`, `groups` with `group_by`) and `if`/`then`
 (`ready: true` comes with the generation) mean what they say.  The document has no
-recursive schema (has_children's four levels are spelt out), so `$ref`s are resolved
-by inlining, the same with any jsonschema version (Debian 12 ships 4.10).
+recursive schema (has_children's four levels are spelt out, and so are three levels of
+PaNOSC includes), so `$ref`s are resolved by inlining, the same with any jsonschema
+version (Debian 12 ships 4.10).
+
+The PaNOSC search API under /api answers LoopBack's errors, not /v1's: the routes' own
+errors are validated as `PanoscError`, the server's (405, 414, 503 overloaded) as `Error`.
 
 Standard library + jsonschema + pytest only.  Run by ctest (tests/server/openapi.cmake):
   /usr/bin/python3 -m pytest -q tests/server/openapi
@@ -28,6 +32,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -59,10 +64,18 @@ CONTRACT_ROUTES = {
     "/": {"get"},
     "/page/{file}": {"get"},
 }
+# The PaNOSC search API (server/panosc_routes.cpp): per model, a find, a count and a find by
+# pid.  Its errors are LoopBack's ({"error":{"statusCode","name","message","code"}},
+# PanoscError), but for those the server's error handler writes for every path (405, 414,
+# 503 overloaded, a path no route serves): those are `Error`.
+PANOSC_MODELS = {"Datasets": "PanoscDataset", "Documents": "PanoscDocument", "Instruments": "PanoscInstrument"}
+PANOSC_ROUTES = {f"/api/{m}{rest}" for m in PANOSC_MODELS for rest in ("", "/count", "/{pid}")}
+CONTRACT_ROUTES.update({t: {"get"} for t in PANOSC_ROUTES})
 # Routes that read parameters or a body, and so can refuse them (400).
-BAD_REQUEST_ROUTES = {"/v1/search", "/v1/records/{id}", "/v1/facets/{field}", "/v1/manifest"}
+BAD_REQUEST_ROUTES = {"/v1/search", "/v1/records/{id}", "/v1/facets/{field}", "/v1/manifest"} | PANOSC_ROUTES
 ETAG_ROUTES = {("/v1/search", "get"), ("/v1/search", "post"), ("/v1/records/{id}", "get"),
-               ("/v1/facets/{field}", "get"), ("/v1/fields", "get"), ("/v1/stats", "get")}
+               ("/v1/facets/{field}", "get"), ("/v1/fields", "get"),
+               ("/v1/stats", "get")} | {(t, "get") for t in PANOSC_ROUTES}
 
 # (path template, method, status) of every response validated, for the last test.
 VALIDATED = set()
@@ -240,6 +253,17 @@ def check_error(response, template, method, status, code=None, mentions=()):
     return body
 
 
+def check_panosc_error(response, template, status, code, mentions=()):
+    """A LoopBack error of /api: its statusCode is the HTTP status, and its code and message say why."""
+    body = check(response, template, "get", expect=status)
+    assert not schema_errors(component("PanoscError"), body), body
+    assert body["error"]["statusCode"] == status, body
+    assert body["error"]["code"] == code, body
+    for word in mentions:
+        assert word in body["error"]["message"], f"{word!r} not in {body['error']['message']!r}"
+    return body
+
+
 def get(server, path, params=None, headers=None):
     target = path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
     return server.request("GET", target, headers=headers)
@@ -299,8 +323,18 @@ def test_every_object_schema_says_what_else_it_takes():
     assert loose == []
     for name in ("SearchRequest", "Filter", "ChildFilter", "SearchResponse", "Hit", "Breadcrumb",
                  "FacetValue", "FacetTotals", "Group", "RecordResponse", "FacetSearchResponse",
-                 "Fields", "FieldInfo", "SourceInfo", "Stats", "Ready", "Health", "Error"):
+                 "Fields", "FieldInfo", "SourceInfo", "Stats", "Ready", "Health", "Error",
+                 "PanoscFilter", "PanoscScope", "PanoscCount", "PanoscError"):
         assert SCHEMAS[name]["additionalProperties"] is False, name
+    # The PaNOSC objects come from several sources (dumps as written, mapped portals): they
+    # say the types of the properties they know and let the others through.
+    panosc_objects = [name for name in SCHEMAS if re.fullmatch(
+        r"Panosc(Dataset|Document|Instrument)(2|3|Properties)?|Panosc(Parameter|Sample|Technique|File|Member"
+        r"|Person|Affiliation|Found)", name)]
+    assert len(panosc_objects) == 20, panosc_objects
+    for name in panosc_objects:
+        assert SCHEMAS[name]["additionalProperties"] is True, name
+        assert SCHEMAS[name]["properties"], name
 
 
 def test_document_describes_the_contract():
@@ -320,11 +354,43 @@ def test_document_describes_the_contract():
                 assert "ETag" in op["responses"]["200"]["headers"], (template, method)
             for status, entry in op["responses"].items():
                 entry = deref(entry)
-                if status not in ("200", "304"):
-                    schema = entry["content"]["application/json"]["schema"]
-                    assert not schema_errors(schema, {"error": {"code": "internal", "message": "x"}})
-    for template in ("/v1/records/{id}", "/v1/facets/{field}"):
+                if status in ("200", "304"):
+                    continue
+                schema = entry["content"]["application/json"]["schema"]
+                ours = {"error": {"code": {"405": "method_not_allowed", "414": "uri_too_long",
+                                           "503": "overloaded"}.get(status, "internal"), "message": "x"}}
+                if template not in PANOSC_ROUTES:
+                    assert not schema_errors(schema, ours), (template, status)
+                    continue
+                # /api: LoopBack's errors where the route answers, the server's own where its
+                # error handler or admission does (405, 414, 503 overloaded, 500 internal).
+                loopback = {"400": ("BadRequestError", "invalid_request"), "404": ("Error", "MODEL_NOT_FOUND"),
+                            "500": ("Error", "corrupt"), "503": ("Error", "unavailable")}
+                if status in loopback:
+                    name, code = loopback[status]
+                    sample = {"error": {"statusCode": int(status), "name": name, "message": "x", "code": code}}
+                    assert not schema_errors(schema, sample), (template, status)
+                    wrong = copy.deepcopy(sample)
+                    wrong["error"]["statusCode"] = 400 if status != "400" else 404
+                    assert schema_errors(schema, wrong), (template, status, "takes another status")
+                assert (status in ("405", "414", "500", "503")) == (not schema_errors(schema, ours)), \
+                    (template, status)
+    for template in ("/v1/records/{id}", "/v1/facets/{field}") + tuple(t for t in PANOSC_ROUTES if "{pid}" in t):
         assert "404" in DOC["paths"][template]["get"]["responses"]
+    for model, schema in PANOSC_MODELS.items():
+        found = DOC["paths"][f"/api/{model}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert found["type"] == "array" and found["maxItems"] == 1000
+        assert found["items"] == {"allOf": [component(schema), component("PanoscFound")]}
+        by_pid = DOC["paths"][f"/api/{model}/{{pid}}"]["get"]["responses"]["200"]["content"]["application/json"]
+        assert by_pid["schema"] == component(schema)
+        count = DOC["paths"][f"/api/{model}/count"]["get"]["responses"]["200"]["content"]["application/json"]
+        assert count["schema"] == component("PanoscCount")
+    assert SCHEMAS["PanoscFound"]["required"] == ["score"]
+    for template in PANOSC_ROUTES:
+        responses = DOC["paths"][template]["get"]["responses"]
+        assert ("404" in responses) == ("{pid}" in template), template
+        assert ("X-Total-Count" in responses["200"]["headers"]) == (template.count("/") == 2), template
+        assert "Retry-After" in deref(responses["503"])["headers"]
     assert "Retry-After" in deref(DOC["components"]["responses"]["Unavailable"])["headers"]
     # The limits, in the schema where a schema can say them.
     req = SCHEMAS["SearchRequest"]["properties"]
@@ -347,6 +413,80 @@ def test_document_describes_the_contract():
     assert codes == {"invalid_request", "invalid_query", "not_found", "unavailable", "io", "corrupt",
                      "schema_mismatch", "internal", "too_large", "uri_too_long", "method_not_allowed",
                      "overloaded"}
+
+
+def test_panosc_document_is_the_library():
+    """The /api parameters, filter members, operators, relations and caps are those the code has."""
+    def constant(path, name):
+        source = (REPO / path).read_text(encoding="utf-8")
+        return int(re.search(rf"\b{name} = ([0-9]+);", source).group(1))
+
+    most = {name: constant("panosc/include/atlas/panosc.h", name)
+            for name in ("kMaxFilterBytes", "kMaxFilterDepth", "kMaxLimit", "kMaxSkip", "kMaxRanked")}
+    most.update({name: constant("panosc/filter.cpp", name) for name in ("kMaxValues", "kMaxPatterns",
+                                                                        "kMaxPatternBytes")})
+    assert most == {"kMaxFilterBytes": 8192, "kMaxFilterDepth": 16, "kMaxLimit": 1000, "kMaxSkip": 100000,
+                    "kMaxRanked": 10000, "kMaxValues": 256, "kMaxPatterns": 8, "kMaxPatternBytes": 128}, most
+    for scope in (SCHEMAS["PanoscFilter"], SCHEMAS["PanoscScope"]):
+        assert scope["properties"]["limit"]["oneOf"][0]["maximum"] == most["kMaxLimit"]
+        assert scope["properties"]["skip"]["oneOf"][0]["maximum"] == most["kMaxSkip"]
+        assert scope["properties"]["offset"]["oneOf"][0]["maximum"] == most["kMaxSkip"]
+    operators = SCHEMAS["PanoscCondition"]["oneOf"][1]["properties"]
+    for op in ("like", "nlike", "ilike", "nilike"):
+        assert operators[op]["maxLength"] == most["kMaxPatternBytes"], op
+    for op in ("inq", "nin"):
+        assert operators[op]["maxItems"] == most["kMaxValues"], op
+    for text in (SCHEMAS["PanoscFilter"]["description"], DOC["components"]["parameters"]["panoscFilter"]["description"]):
+        for words in ("8 KiB", "16 levels", "`limit` at most 1,000", "`skip` at most 100,000", "at most 8 ",
+                      "128 bytes", "256 values"):
+            assert words in text, words
+    assert "10,000 records" in DOC["components"]["parameters"]["panoscQuery"]["description"]
+    assert DOC["components"]["parameters"]["panoscQuery"]["schema"]["maxLength"] == 2048
+
+    # The filter's members and operators (panosc/filter.cpp), the relations (panosc/relations.cpp).
+    source = re.sub(r'"\s*\n\s*"', "", (REPO / "panosc" / "filter.cpp").read_text(encoding="utf-8"))
+    scope_members, include_members = [set(m.split(", ")) for m in sorted(
+        re.findall(r"unknown member '\{\}' \(takes ([a-z, ]+)\)", source), key=len, reverse=True)]
+    assert scope_members == set(SCHEMAS["PanoscFilter"]["properties"]) == set(SCHEMAS["PanoscScope"]["properties"])
+    assert include_members == set(SCHEMAS["PanoscInclude"]["oneOf"][2]["properties"]) == {"relation", "scope"}
+    op_list = re.search(r'kOpList = "([a-z, ]+)"', source).group(1).split(", ")
+    assert set(operators) == set(op_list) | {"options"}
+    relations = re.findall(r'\{Entity::(\w+), "(\w+)", Entity::\w+, Way::\w+\}',
+                           (REPO / "panosc" / "relations.cpp").read_text(encoding="utf-8"))
+    assert len(relations) == 12, relations
+
+    def properties(name):
+        schema = SCHEMAS[name]
+        found = set(schema["properties"])
+        for part in schema.get("allOf", []):
+            found |= set(deref(part)["properties"])
+        return found
+
+    schemas_of = {"dataset": ["PanoscDataset", "PanoscDataset2", "PanoscDataset3"],
+                  "document": ["PanoscDocument", "PanoscDocument2", "PanoscDocument3"],
+                  "instrument": ["PanoscInstrument", "PanoscInstrument2", "PanoscInstrument3"],
+                  "member": ["PanoscMember"]}
+    for entity, names in schemas_of.items():
+        for name in names:
+            assert {rel for frm, rel in relations if frm == entity} <= properties(name), name
+    # Each route's parameters: those panosc_routes.cpp takes; its paths: either first letter.
+    routes = (REPO / "server" / "panosc_routes.cpp").read_text(encoding="utf-8")
+    takes = [set(re.findall(r'"(\w+)"', m)) for m in re.findall(r"check_params\(req, res, \{([^}]*)\}", routes)]
+    assert takes == [{"filter", "query"}, {"where", "query"}, {"filter"}], takes
+    for template in PANOSC_ROUTES:
+        params = [deref(p) for p in DOC["paths"][template]["get"]["parameters"]]
+        names = {p["name"] for p in params if p["in"] == "query"}
+        expected = takes[1] if template.endswith("/count") else takes[2] if "{pid}" in template else takes[0]
+        assert names == expected, (template, names)
+        assert all(p.get("description") for p in params), template
+        assert {p["name"] for p in params if p["in"] == "header"} == {"If-None-Match"}, template
+    patterns = re.findall(r'R"\((/api/.*?)\)"', routes)
+    assert len(patterns) == 3, patterns
+    for model in PANOSC_MODELS:
+        for path in (f"/api/{model}", f"/api/{model[0].lower()}{model[1:]}"):
+            assert re.fullmatch(patterns[1], path) and re.fullmatch(patterns[0], path + "/count"), path
+            assert model[0].lower() + model[1:] in DOC["paths"][f"/api/{model}"]["get"]["description"]
+    assert not any(re.fullmatch(p, "/api/Samples") for p in patterns)
 
 
 # ===================================================================== the CLI's JSON
@@ -640,6 +780,9 @@ def test_not_ready_without_an_index(tmp_path):
             r = empty.request("GET", target)
             check(r, template, "get")
             assert r[0] == 503, (target, r[0])
+        for target, template in (("/api/Datasets", "/api/Datasets"), ("/api/Documents/count", "/api/Documents/count"),
+                                 ("/api/Instruments/ESRF%2FBM18", "/api/Instruments/{pid}")):
+            check_panosc_error(empty.request("GET", target), template, 503, "unavailable", ["holds no index"])
         check(empty.request("GET", "/v1/fields"), "/v1/fields", "get", 200)
     finally:
         assert empty.stop() == 0
@@ -819,7 +962,9 @@ def test_overloaded(indexes):
                 ("GET", "/v1/search?q=lung", None, "/v1/search", "get"),
                 ("POST", "/v1/search", {"query": "lung"}, "/v1/search", "post"),
                 ("GET", "/v1/stats", None, "/v1/stats", "get"),
-                ("GET", "/ready", None, "/ready", "get")):
+                ("GET", "/ready", None, "/ready", "get"),
+                ("GET", "/api/Datasets", None, "/api/Datasets", "get"),
+                ("GET", "/api/Documents/count", None, "/api/Documents/count", "get")):
             r = s.request(method, target, body=body)
             check_error(r, template, op, 503, "overloaded")
             assert re.fullmatch(r"[0-9]+", r[1].get("Retry-After") or ""), r[1].get("Retry-After")
@@ -898,12 +1043,385 @@ def test_get_limits(server):
     assert not schema_errors(limit, 1000) and schema_errors(limit, 1001)
 
 
+# ===================================================================== /api: the PaNOSC search API
+DATASET1 = "20.500.12269/panosc-dataset1"
+DOCUMENT1 = "10.5072/panosc-document1"
+# Every relation of each model (panosc/relations.cpp), and a member's person and affiliation.
+EVERY_INCLUDE = {
+    "Datasets": ["documents", "instrument", "parameters", "samples", "techniques", "files"],
+    "Documents": ["datasets", {"relation": "members", "scope": {"include": ["person", "affiliation"]}}, "parameters"],
+    "Instruments": ["datasets"],
+}
+RELATIONS = {"Datasets": {"documents", "instrument", "parameters", "samples", "techniques", "files"},
+             "Documents": {"datasets", "members", "parameters"}, "Instruments": {"datasets"}}
+
+
+def panosc_filter(value):
+    """The filter as the server's clients send it (JSON text); it is one the document takes."""
+    errors = schema_errors(component("PanoscFilter"), value)
+    assert not errors, f"the document refuses a filter the server takes: {value}: {errors}"
+    return json.dumps(value)
+
+
+def api(server, model, params=None, rest="", expect=200, headers=None):
+    """GET /api/{model}{rest}, validated against the template of the model's route."""
+    template = f"/api/{model[0].upper()}{model[1:]}" + ("/{pid}" if rest.startswith("/") and rest != "/count"
+                                                        else rest)
+    response = get(server, f"/api/{model}{rest}", params, headers)
+    return check(response, template, "get", expect), response
+
+
+def pid_path(pid):
+    return "/" + urllib.parse.quote(pid, safe="")
+
+
+@pytest.mark.parametrize("model", sorted(PANOSC_MODELS))
+def test_panosc_find(server, model):
+    found, (_, headers, _) = api(server, model)
+    assert found and int(headers["X-Total-Count"]) == len(found)
+    assert all("pid" in o and o["score"] == 0 for o in found)
+    assert [o["pid"] for o in found] == sorted(o["pid"] for o in found)  # LoopBack's default order
+    assert not any(RELATIONS[model] & set(o) for o in found), "a relation not asked for"
+    # The path with a lower-case first letter (LoopBack's are case-blind) answers the same.
+    lower, _ = api(server, model[0].lower() + model[1:])
+    assert lower == found
+    # limit and skip (or offset, or as text) page; X-Total-Count counts before them.
+    page, (_, page_headers, _) = api(server, model, {"filter": panosc_filter({"limit": 2, "skip": 1})})
+    assert page == found[1:3] and page_headers["X-Total-Count"] == headers["X-Total-Count"]
+    same, _ = api(server, model, {"filter": panosc_filter({"limit": "2", "offset": "1"})})
+    assert same == page
+    ordered, _ = api(server, model, {"filter": panosc_filter({"order": "pid DESC", "limit": 3})})
+    assert [o["pid"] for o in ordered] == [o["pid"] for o in found[::-1][:3]]
+    none, (_, none_headers, _) = api(server, model, {"filter": panosc_filter({"where": {"pid": "no such pid"}})})
+    assert none == [] and none_headers["X-Total-Count"] == "0"
+
+
+@pytest.mark.parametrize("model", sorted(PANOSC_MODELS))
+def test_panosc_find_with_every_include(server, model):
+    found, _ = api(server, model, {"filter": panosc_filter({"include": EVERY_INCLUDE[model]})})
+    assert found and all(set(o) >= RELATIONS[model] for o in found)
+    if model == "Datasets":
+        assert any(o["parameters"] for o in found) and any(o["files"] for o in found)
+        assert all(o["instrument"] is None or o["instrument"]["pid"] == o["instrumentId"] for o in found)
+        assert any(o["documents"] for o in found) and any(t.get("panetId") for o in found for t in o["techniques"])
+        assert {type(p["value"]) for o in found for p in o["parameters"]} >= {int, float, str}
+    if model == "Documents":
+        members = [m for o in found for m in o["members"]]
+        assert members and all("person" in m and "affiliation" in m for m in members)
+        assert any(m["affiliation"] is None for m in members) and any(m["affiliation"] for m in members)
+        assert any(o["datasets"] for o in found) and any(o["parameters"] for o in found)
+    if model == "Instruments":
+        assert any(o["datasets"] for o in found) and any("facility" not in o for o in found)
+    # Nested includes, as deep as the document spells them out and one deeper.
+    deep = {"Datasets": {"documents": {"datasets": {"documents": {"members": "person"}}}},
+            "Documents": {"datasets": {"instrument": {"datasets": ["techniques", "documents"]}}},
+            "Instruments": {"datasets": {"documents": {"datasets": "instrument"}}}}[model]
+    nested, _ = api(server, model, {"filter": panosc_filter({"include": [deep]})})
+    assert nested and len(nested) == len(found)
+
+
+def test_panosc_inner_join_and_units(server):
+    """An include with a where is an inner join; parameter values compare in SI (README's examples)."""
+    techniques = {"include": [{"relation": "techniques", "scope": {"where": {"name": "x-ray absorption"}}}]}
+    joined, (_, headers, _) = api(server, "Datasets", {"filter": panosc_filter(techniques)})
+    assert headers["X-Total-Count"] == "2" and joined[0]["pid"] == "20.500.12269/panosc-dataset3"
+    assert all(t["name"] == "x-ray absorption" for o in joined for t in o["techniques"])
+    energy = {"include": [{"relation": "parameters", "scope": {"where": {"and": [
+        {"name": "photon_energy"}, {"value": {"between": [0.88, 0.99]}}, {"unit": "keV"}]}}}]}
+    by_energy, _ = api(server, "Datasets", {"filter": panosc_filter(energy)})
+    assert [o["pid"] for o in by_energy] == ["20.500.12269/panosc-dataset2"]
+    assert any(p["value"] == 930 and p["unit"] == "eV" for p in by_energy[0]["parameters"])
+    chadwick = {"where": {"type": "proposal"}, "include": [{"relation": "members", "scope": {
+        "where": {"role": "principal investigator"},
+        "include": [{"relation": "person", "scope": {"where": {"fullName": "James Chadwick"}}}]}}]}
+    proposals, _ = api(server, "Documents", {"filter": panosc_filter(chadwick)})
+    assert proposals and all(m["person"]["fullName"] == "James Chadwick" for o in proposals for m in o["members"])
+
+
+def test_panosc_fields_may_leave_out_the_pid(server):
+    """`fields` shows only what it lists, pid too (as LoopBack); `score` always comes on a find."""
+    found, _ = api(server, "Datasets", {"filter": panosc_filter({"fields": ["title"], "limit": 5})})
+    assert found and all(set(o) == {"title", "score"} for o in found)
+    found, _ = api(server, "Documents", {"filter": panosc_filter({
+        "fields": {"summary": False, "score": False}, "include": [{"relation": "members", "scope": {
+            "fields": {"role": True}}}], "limit": 5})})
+    assert all("summary" not in o and "score" in o and all(set(m) == {"role"} for m in o["members"])
+               for o in found)
+    one, _ = api(server, "Datasets", {"filter": panosc_filter({"fields": {"title": True}})}, pid_path(DATASET1))
+    assert one == {"title": "PaNOSC Test Dataset 1"}
+
+
+def test_panosc_count(server):
+    for model in PANOSC_MODELS:
+        _, (_, headers, _) = api(server, model)
+        counted, _ = api(server, model, rest="/count")
+        assert counted == {"count": int(headers["X-Total-Count"])}
+        lower, _ = api(server, model[0].lower() + model[1:], rest="/count")
+        assert lower == counted
+    esrf, _ = api(server, "Instruments", {"where": json.dumps({"facility": "ESRF"})}, "/count")
+    assert esrf == {"count": 2}
+    assert not schema_errors(component("PanoscWhere"), {"facility": "ESRF"})
+    _, (_, headers, _) = api(server, "Datasets", {"query": "lung"})
+    lung, _ = api(server, "Datasets", {"query": "lung"}, "/count")
+    assert lung == {"count": int(headers["X-Total-Count"])} and lung["count"] > 0
+    where = {"or": [{"title": {"like": "PaNOSC%"}}, {"isPublic": False}]}
+    assert not schema_errors(component("PanoscWhere"), where)
+    some, _ = api(server, "Datasets", {"where": json.dumps(where)}, "/count")
+    assert some == {"count": 4}
+
+
+def test_panosc_find_by_pid(server):
+    # The pid URL-encoded, as clients send it (/api/Datasets/20.500.12269%2Fpanosc-dataset1).
+    status, headers, body = get(server, "/api/Datasets/20.500.12269%2Fpanosc-dataset1")
+    one = check((status, headers, body), "/api/Datasets/{pid}", "get", 200)
+    assert one["pid"] == DATASET1 and "score" not in one and not RELATIONS["Datasets"] & set(one)
+    lower, _ = api(server, "datasets", rest=pid_path(DATASET1))
+    assert lower == one
+    full, _ = api(server, "Datasets", {"filter": panosc_filter({"include": EVERY_INCLUDE["Datasets"]})},
+                  pid_path(DATASET1))
+    assert set(full) >= RELATIONS["Datasets"] and full["instrument"]["name"] == "LoKI" and "score" not in full
+    # An include's where narrows the list but never hides the object.
+    narrowed, _ = api(server, "Datasets", {"filter": panosc_filter({"include": [
+        {"relation": "techniques", "scope": {"where": {"name": "no such technique"}}}]})}, pid_path(DATASET1))
+    assert narrowed["pid"] == DATASET1 and narrowed["techniques"] == []
+    document, _ = api(server, "Documents", {"filter": panosc_filter({"include": EVERY_INCLUDE["Documents"]})},
+                      pid_path(DOCUMENT1))
+    assert document["pid"] == DOCUMENT1 and document["members"][0]["person"]["fullName"]
+    assert "score" not in document
+    for model in PANOSC_MODELS:
+        found, _ = api(server, model, {"filter": panosc_filter({"limit": 3})})
+        for o in found:
+            by_pid, _ = api(server, model, {"filter": panosc_filter({"include": EVERY_INCLUDE[model]})},
+                            pid_path(o["pid"]))
+            assert by_pid["pid"] == o["pid"] and "score" not in by_pid
+
+
+def test_panosc_query_ranks(server):
+    """`query=` finds the objects whose records match, best first, each scored."""
+    ranked = {}
+    for model in ("Datasets", "Documents"):
+        ranked[model], (_, headers, _) = api(server, model, {"query": "lung"})
+        scores = [o["score"] for o in ranked[model]]
+        assert scores and all(s > 0 for s in scores), scores
+        assert scores == sorted(scores, reverse=True)
+        assert int(headers["X-Total-Count"]) == len(scores)
+    top, _ = api(server, "Datasets", {"query": "lung", "filter": panosc_filter({"limit": 5})})
+    assert top == ranked["Datasets"][:5] and all(o["pid"].startswith("hoa:dataset:") for o in top)
+    ordered, _ = api(server, "Datasets", {"query": "lung", "filter": panosc_filter({"order": "score ASC"})})
+    assert [o["score"] for o in ordered] == sorted(o["score"] for o in ranked["Datasets"])
+    # Objects no record stands for (HOA's beamlines) match by their text fields, with score 0.
+    esrf, _ = api(server, "Instruments", {"query": "ESRF"})
+    assert {o["pid"] for o in esrf} == {"ESRF/BM05", "ESRF/BM18"} and all(o["score"] == 0 for o in esrf)
+
+
+def test_panosc_etag(server):
+    for target, template in (("/api/Datasets?filter=%7B%22limit%22%3A3%7D", "/api/Datasets"),
+                             ("/api/Documents?query=lung", "/api/Documents"),
+                             ("/api/Instruments/count", "/api/Instruments/count"),
+                             ("/api/Datasets/20.500.12269%2Fpanosc-dataset1", "/api/Datasets/{pid}")):
+        first = server.request("GET", target)
+        check(first, template, "get", 200)
+        assert first[1]["ETag"].startswith('W/"gen-')
+        check(server.request("GET", target, headers={"If-None-Match": first[1]["ETag"]}), template, "get", 304)
+        check(server.request("GET", target, headers={"If-None-Match": '"not-it"'}), template, "get", 200)
+    for model in PANOSC_MODELS:  # each route
+        for rest in ("", "/count", "/" + urllib.parse.quote(
+                {"Datasets": DATASET1, "Documents": DOCUMENT1, "Instruments": "ESRF/BM18"}[model], safe="")):
+            template = f"/api/{model}" + (rest if rest in ("", "/count") else "/{pid}")
+            first = server.request("GET", f"/api/{model}{rest}")
+            check(first, template, "get", 200)
+            check(server.request("GET", f"/api/{model}{rest}", headers={"If-None-Match": first[1]["ETag"]}),
+                  template, "get", 304)
+
+
+def test_panosc_gzip(server):
+    raw = server.request("GET", "/api/Datasets?filter=%7B%22include%22%3A%5B%22parameters%22%5D%7D",
+                         headers={"Accept-Encoding": "gzip"}, decode=False)
+    assert raw[1].get("Content-Encoding") == "gzip"
+    check((raw[0], raw[1], gzip.decompress(raw[2])), "/api/Datasets", "get", 200)
+
+
+def nested_where(depth):
+    where = {"title": "x"}
+    for _ in range(depth):
+        where = {"and": [where]}
+    return {"where": where}
+
+
+# (model, rest, params, status, code, words the message names)
+PANOSC_ERRORS = [
+    ("Datasets", "", {"filter": "{bad"}, 400, "invalid_request", ["filter is not valid JSON"]),
+    ("Datasets", "", {"filter": '{"where":{"title":{"regexp":"x"}}}'}, 400, "invalid_request",
+     ["filter.where.title", "unknown operator 'regexp'"]),
+    ("Documents", "", {"filter": '{"feild":1}'}, 400, "invalid_request", ["feild"]),
+    ("Instruments", "", {"filter": '{"include":"documents"}'}, 400, "invalid_request",
+     ["'documents' is not a relation of Instrument"]),
+    ("Datasets", "", {"filter": "[]"}, 400, "invalid_request", ["not an object"]),
+    ("Datasets", "", {"filtr": "{}"}, 400, "invalid_request", ["does not take parameter 'filtr'"]),
+    ("Datasets", "", {"filter": ["{}", "null"]}, 400, "invalid_request", ["more than once"]),
+    ("Datasets", "", {"query": "AND"}, 400, "invalid_query", []),
+    ("Datasets", "", {"query": "autor:Ma"}, 400, "invalid_query", ["autor"]),
+    ("Datasets", "", {"query": "a" * 3000}, 400, "invalid_request", ["query"]),
+    ("Documents", "/count", {"where": '{"title":{"foo":1}}'}, 400, "invalid_request",
+     ["where.title", "unknown operator 'foo'"]),
+    ("Documents", "/count", {"filter": "{}"}, 400, "invalid_request", ["does not take parameter 'filter'"]),
+    ("Instruments", "/count", {"where": "{"}, 400, "invalid_request", ["where is not valid JSON"]),
+    ("Datasets", "/count", {"query": "lung AND"}, 400, "invalid_query", []),
+    ("Datasets", "/count", {"where": json.dumps(nested_where(17)["where"])}, 400, "invalid_request",
+     ["nested more than 16 levels deep"]),
+    ("Datasets", pid_path(DATASET1), {"filter": "{bad"}, 400, "invalid_request", ["filter is not valid JSON"]),
+    ("Datasets", pid_path(DATASET1), {"query": "lung"}, 400, "invalid_request", ["does not take parameter 'query'"]),
+    ("Documents", pid_path(DOCUMENT1), {"filter": '{"include":"instrument"}'}, 400, "invalid_request",
+     ["'instrument' is not a relation of Document"]),
+    ("Instruments", pid_path("ESRF/BM18"), {"filter": '{"limit":-1}'}, 400, "invalid_request",
+     ["filter.limit", "-1"]),
+    ("Datasets", pid_path("no/such pid"), {}, 404, "MODEL_NOT_FOUND", ['Unknown "Dataset" id "no/such pid".']),
+    ("Documents", pid_path("10.5072/nope"), {}, 404, "MODEL_NOT_FOUND", ['Unknown "Document" id "10.5072/nope".']),
+    ("Instruments", pid_path("nope"), {}, 404, "MODEL_NOT_FOUND", ['Unknown "Instrument" id "nope".']),
+    ("Datasets", "/count/x", {}, 404, "MODEL_NOT_FOUND", ['"count/x"']),
+]
+
+
+@pytest.mark.parametrize("model,rest,params,status,code,mentions", PANOSC_ERRORS,
+                         ids=[f"{m}{r}?{urllib.parse.urlencode(p, doseq=True)[:40]}" for m, r, p, *_ in PANOSC_ERRORS])
+def test_panosc_errors(server, model, rest, params, status, code, mentions):
+    template = f"/api/{model}" + (rest if rest in ("", "/count") else "/{pid}")
+    body = check_panosc_error(get(server, f"/api/{model}{rest}", params), template, status, code, mentions)
+    assert body["error"]["name"] == ("BadRequestError" if status == 400 else "Error")
+    # LoopBack's shape, not the /v1 one.
+    assert schema_errors(component("Error"), body)
+
+
+def test_panosc_server_errors(server):
+    """What the server's own handlers answer on /api: the /v1 `Error`."""
+    for target in ("/api/Samples", "/api", "/api/", "/api/Datasets/", "/api/DATASETS"):
+        status, headers, body = server.request("GET", target)
+        assert status == 404, (target, status)
+        parsed = json.loads(body)
+        assert not schema_errors(component("Error"), parsed), parsed
+        assert parsed["error"]["code"] == "not_found"
+    for method, target, template in (("POST", "/api/Datasets", "/api/Datasets"),
+                                     ("DELETE", "/api/Documents/count", "/api/Documents/count"),
+                                     ("PUT", "/api/Instruments/ESRF%2FBM18", "/api/Instruments/{pid}")):
+        r = server.request(method, target, body=b"" if method != "DELETE" else None)
+        check_error(r, template, "get", 405, "method_not_allowed")
+        assert r[1].get("Allow") == "GET"
+    check_error(get(server, "/api/Datasets", {"query": "lung " + "a" * 9000}), "/api/Datasets", "get", 414,
+                "uri_too_long")
+    # A filter of 8 KiB is over the URI's own cap before the filter's: 414, not 400.
+    big = {"where": {"title": "a" * 8200}}
+    assert not schema_errors(component("PanoscFilter"), big)
+    check_error(get(server, "/api/Datasets", {"filter": json.dumps(big)}), "/api/Datasets", "get", 414,
+                "uri_too_long")
+
+
+# (name, a filter at the limit, one over it, whether the schema refuses it too, words the message names)
+PANOSC_LIMITS = [
+    ("limit", {"limit": 1000}, {"limit": 1001}, True, ["filter.limit", "1001"]),
+    ("skip", {"skip": 100000}, {"skip": 100001}, True, ["filter.skip", "100001"]),
+    ("offset", {"offset": 100000}, {"offset": 100001}, True, ["filter.offset", "100001"]),
+    ("scope limit", {"include": [{"relation": "parameters", "scope": {"limit": 1000}}]},
+     {"include": [{"relation": "parameters", "scope": {"limit": 1001}}]}, True, ["scope.limit", "1001"]),
+    ("depth", nested_where(15), nested_where(16), False, ["nested more than 16 levels deep"]),
+    ("pattern bytes", {"where": {"title": {"like": "a" * 128}}}, {"where": {"title": {"like": "a" * 129}}}, True,
+     ["129 bytes", "128"]),
+    ("patterns", {"where": {"or": [{"title": {"like": f"a{i}"}} for i in range(8)]}},
+     {"where": {"or": [{"title": {"like": f"a{i}"}} for i in range(9)]}}, False, ["more than 8 patterns"]),
+    ("inq values", {"where": {"pid": {"inq": [f"p{i}" for i in range(256)]}}},
+     {"where": {"pid": {"inq": [f"p{i}" for i in range(257)]}}}, True, ["257 values"]),
+    ("options", {"where": {"title": {"like": "paNOSC", "options": "i"}}},
+     {"where": {"title": {"like": "paNOSC", "options": "x"}}}, True, ["options"]),
+    ("order", {"order": ["title desc", "pid"]}, {"order": "title DOWN"}, True, ["title DOWN"]),
+    ("fields", {"fields": {"title": True}}, {"fields": {"title": 1}}, True, ["filter.fields.title"]),
+    ("between", {"where": {"size": {"between": [1, 2]}}}, {"where": {"size": {"between": [1]}}}, True,
+     ["[low, high]"]),
+]
+
+
+@pytest.mark.parametrize("name,at_limit,over,in_schema,mentions", PANOSC_LIMITS, ids=[x[0] for x in PANOSC_LIMITS])
+def test_panosc_limits(server, name, at_limit, over, in_schema, mentions):
+    api(server, "Datasets", {"filter": panosc_filter(at_limit)})
+    check_panosc_error(get(server, "/api/Datasets", {"filter": json.dumps(over)}), "/api/Datasets", 400,
+                       "invalid_request", mentions)
+    if in_schema:
+        assert schema_errors(component("PanoscFilter"), over), f"the document takes {name} over its limit"
+
+
+def test_panosc_schemas_refuse_what_they_do_not_allow(server):
+    """The test would see a wrong type where the document knows the property, or a missing score."""
+    found, _ = api(server, "Documents", {"filter": panosc_filter({"include": EVERY_INCLUDE["Documents"],
+                                                                   "limit": 5})})
+    items = DOC["paths"]["/api/Documents"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert not schema_errors(items, found)
+
+    def spoilt(change):
+        doc = copy.deepcopy(found)
+        change(doc)
+        return schema_errors(items, doc)
+
+    cases = {
+        "no score": lambda d: d[0].pop("score"),
+        "score a string": lambda d: d[0].update(score="0"),
+        "score negative": lambda d: d[0].update(score=-1),
+        "isPublic a string": lambda d: d[0].update(isPublic="true"),
+        "title a number": lambda d: d[0].update(title=1),
+        "members an object": lambda d: d[0].update(members={}),
+        "person a string": lambda d: d[0]["members"][0].update(person="x"),
+        "parameter value an object": lambda d: d[0].update(parameters=[{"name": "x", "value": {}}]),
+        "dataset of a document with a numeric title": lambda d: d[0].update(datasets=[{"pid": "x", "title": 3}]),
+        "an item a list": lambda d: d.append([]),
+    }
+    for name, change in cases.items():
+        assert spoilt(change), f"the schema let through: {name}"
+    assert not spoilt(lambda d: d[0].update(extra={"any": "thing"})), "extra properties come from sources"
+    assert schema_errors(component("PanoscCount"), {"count": 1, "more": 2})
+    assert schema_errors(component("PanoscCount"), {"count": -1})
+    assert schema_errors(component("PanoscError"), {"error": {"statusCode": 400, "name": "Error", "message": "x",
+                                                              "code": "invalid_request"}})
+    assert schema_errors(component("PanoscError"), {"error": {"statusCode": 404, "name": "Error", "message": "x",
+                                                              "code": "not_found"}})
+
+
+def test_panosc_unavailable_and_unreadable(indexes, tmp_path):
+    """An index without the PaNOSC file (built before it existed) is 503 on every /api route; one whose
+    file cannot be read is 500; both in LoopBack's shape."""
+    for name, change, status, code in (
+            ("no-panosc", lambda f: f.unlink(), 503, "unavailable"),
+            ("corrupt", lambda f: f.write_text('{"model":"Dataset","record":"x","object":3}\n'), 500, "corrupt")):
+        copy_dir = tmp_path / name
+        shutil.copytree(indexes / "portals", copy_dir, symlinks=True)
+        change(copy_dir / "CURRENT" / "panosc.jsonl")
+        s = Server(copy_dir)
+        try:
+            check(s.request("GET", "/ready"), "/ready", "get", 200)
+            for model in PANOSC_MODELS:
+                for rest in ("", "/count", "/x"):
+                    template = f"/api/{model}" + (rest if rest != "/x" else "/{pid}")
+                    r = s.request("GET", f"/api/{model}{rest}")
+                    check_panosc_error(r, template, status, code, ["panosc.jsonl"])
+                    if status == 503:
+                        assert r[1]["Retry-After"] == "1"
+            # A filter is read before the index: still a 400.
+            check_panosc_error(s.request("GET", "/api/Datasets?filter=%7Bbad"), "/api/Datasets", 400,
+                               "invalid_request")
+        finally:
+            assert s.stop() == 0
+
+
 # ===================================================================== last
 def test_every_route_was_validated():
     missing = [(t, m) for t, methods in CONTRACT_ROUTES.items() for m in methods if (t, m, 200) not in VALIDATED]
     assert missing == [], f"no 200 response validated for {missing}"
     statuses = {s for _, _, s in VALIDATED}
     assert {200, 304, 400, 404, 405, 413, 414} <= statuses, sorted(statuses)
+    # /api: every route's answer, its 304, its LoopBack 400 and 503 (and 500), a by-pid 404;
+    # the server's own 405 and 414 there.
+    for template in PANOSC_ROUTES:
+        wanted = {200, 304, 400, 500, 503} | ({404} if "{pid}" in template else set())
+        missing = wanted - {s for t, _, s in VALIDATED if t == template}
+        assert not missing, f"{template}: no {sorted(missing)} response validated"
+    api_statuses = {s for t, _, s in VALIDATED if t in PANOSC_ROUTES}
+    assert {405, 414} <= api_statuses, sorted(api_statuses)
 
 
 def test_sigterm_and_access_log(indexes):
