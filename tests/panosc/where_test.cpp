@@ -45,7 +45,7 @@ bool like(std::string_view text, std::string_view pattern, bool case_blind) {
 
 }  // namespace
 
-TEST_CASE("panosc like: found anywhere, as the reference's regular expression; % and .* any run") {
+TEST_CASE("panosc like: found anywhere, as the reference's regular expression, % and .* any run") {
     CHECK(like("PaNOSC Test Dataset 1", "Test", false));
     CHECK_FALSE(like("PaNOSC Test Dataset 1", "test", false));
     CHECK(like("PaNOSC Test Dataset 1", "test", true));
@@ -99,7 +99,7 @@ TEST_CASE("panosc where: comparisons as LoopBack's memory connector makes them")
     CHECK(holds_on(R"({"title":{"like":"dataset","options":"i"}})"));
 }
 
-TEST_CASE("panosc parameters: one parameter meets a group; values compare in SI") {
+TEST_CASE("panosc parameters: one parameter meets a group, values compare in SI") {
     const std::string p = R"([{"id":3,"name":"photon_energy","value":930,"unit":"eV"},
                               {"id":4,"name":"temperature","value":20,"unit":"celsius"},
                               {"id":5,"name":"wavelength","value":"1064 nm","unit":""},
