@@ -5,6 +5,7 @@
 #include <deque>
 #include <cctype>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "atlas/manifest.h"
@@ -42,41 +43,73 @@ struct Candidates {
     bool truncated = false;  // the query matched more records than were ranked
 };
 
+// The records a search for `model` reads: its objects' own, and for Documents
+// and Instruments their Datasets' (a document of lung scans is found by "lung"
+// though only its scans say so).
+SearchRequest ranking_request(const Database& db, Model model, std::string_view query) {
+    std::set<std::string> sources, kinds;
+    for (Model m : {model, Model::dataset}) {
+        sources.insert(db.sources(m).begin(), db.sources(m).end());
+        kinds.insert(db.kinds(m).begin(), db.kinds(m).end());
+    }
+    SearchRequest request;
+    request.query = std::string(query);
+    request.sources.assign(sources.begin(), sources.end());
+    request.kinds.assign(kinds.begin(), kinds.end());
+    request.snippet_bytes = 0;  // only ids and scores are read
+    return request;
+}
+
+// Calls `add` with each object of `model` the record stands for: its own, and
+// the Documents or the Instrument of the Datasets it stands for.
+template <class Add>
+void objects_of(const Database& db, Model model, const std::string& record, Add add) {
+    if (const auto* own = db.of_record(model, record)) for (auto i : *own) add(i);
+    if (model == Model::dataset) return;
+    const auto* datasets = db.of_record(Model::dataset, record);
+    if (datasets == nullptr) return;
+    for (auto d : *datasets) {
+        const Object& ds = db.objects(Model::dataset)[d];
+        if (model == Model::document) for (auto i : ds.documents) add(i);
+        if (model == Model::instrument && ds.instrument != kNone) add(ds.instrument);
+    }
+}
+
 // The objects whose records match `query`, best first, with their records'
-// best score; objects no record stands for match by their text fields.
+// best score.
+Result<Candidates> ranked_by_records(Searcher& searcher, const Database& db, Model model,
+                                     std::string_view query, std::vector<bool>& seen) {
+    Candidates result;
+    if (db.sources(model).empty() && db.sources(Model::dataset).empty()) return result;
+    // One more than the most ranked: whether there were more.
+    auto pages = for_each_page(searcher, ranking_request(db, model, query), kMaxRanked + 1,
+                               [&](std::vector<Hit>& hits) {
+                                   for (const auto& hit : hits) {
+                                       objects_of(db, model, hit.id, [&](std::uint32_t i) {
+                                           if (seen[i]) return;
+                                           seen[i] = true;
+                                           result.list.push_back(Candidate{i, hit.score});
+                                       });
+                                   }
+                                   return true;
+                               });
+    if (!pages.ok()) return pages.error();
+    result.truncated = pages.value() > kMaxRanked;
+    return result;
+}
+
+// Ranked objects, then those no record stands for whose text fields hold the words.
 Result<Candidates> ranked(Searcher& searcher, const Database& db, Model model,
                           std::string_view query) {
-    Candidates result;
-    auto& out = result.list;
     std::vector<bool> seen(db.objects(model).size(), false);
-    if (!db.sources(model).empty()) {
-        SearchRequest request;
-        request.query = std::string(query);
-        request.sources.assign(db.sources(model).begin(), db.sources(model).end());
-        request.kinds.assign(db.kinds(model).begin(), db.kinds(model).end());
-        request.snippet_bytes = 0;  // only ids and scores are read
-        // One more than the most ranked: whether there were more.
-        auto pages = for_each_page(searcher, request, kMaxRanked + 1, [&](std::vector<Hit>& hits) {
-            for (const auto& hit : hits) {
-                const auto* objects = db.of_record(model, hit.id);
-                if (objects == nullptr) continue;
-                for (auto i : *objects) {
-                    if (seen[i]) continue;
-                    seen[i] = true;
-                    out.push_back(Candidate{i, hit.score});
-                }
-            }
-            return true;
-        });
-        if (!pages.ok()) return pages.error();
-        result.truncated = pages.value() > kMaxRanked;
-    }
+    auto result = ranked_by_records(searcher, db, model, query, seen);
+    if (!result.ok()) return result.error();
     const Where text = text_condition(query);
     const auto& objects = db.objects(model);
     for (std::uint32_t i = 0; i < objects.size(); ++i) {
         if (!seen[i] && objects[i].records.empty() &&
             holds(text, entity_of(model), *objects[i].json, db)) {
-            out.push_back(Candidate{i, 0});
+            result.value().list.push_back(Candidate{i, 0});
         }
     }
     return result;
