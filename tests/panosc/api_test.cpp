@@ -216,7 +216,7 @@ TEST_CASE("panosc: the reference's documented filters keep what the reference ke
     }
 }
 
-TEST_CASE("panosc: every top-level object has its properties and a score; nested ones no score") {
+TEST_CASE("panosc: every top-level object has its properties and a score, nested ones no score") {
     auto found = find(Model::dataset, R"({"include":["parameters","techniques","samples","files","instrument","documents"]})");
     REQUIRE(found.Size() == 4);
     for (const auto& o : found.GetArray()) {
@@ -290,7 +290,7 @@ TEST_CASE("panosc: a scope's limit, order and fields shape the nested list") {
     CHECK_FALSE(except[0].HasMember("title"));
 }
 
-TEST_CASE("panosc: each model by pid; an unknown pid is not found") {
+TEST_CASE("panosc: each model by pid, and an unknown pid is not found") {
     auto& f = fixture();
     for (auto [model, pid] : {std::pair{Model::dataset, kDs3}, std::pair{Model::document, kDoc2},
                               std::pair{Model::instrument, "20.500.12269/d4ae7284-6659-4403-a192-1c037b9bffc0"}}) {
@@ -416,7 +416,9 @@ TEST_CASE("panosc: the Human Organ Atlas through the API: donors over 60, lung s
     CHECK(ask(R"({"and":[{"name":"TOMO_pixelSize"},{"value":{"lt":50000}},{"unit":"Å"}]})") == want);
 }
 
-TEST_CASE("panosc: each new generation's objects are read; an index without the file answers unavailable") {
+TEST_CASE(
+    "panosc: each new generation's objects are read, and an index without the file answers "
+    "unavailable") {
     test::TempDir dir;
     BuildOptions options;
     options.sources.push_back({"panosc", std::string(ATLAS_DATA_DIR) + "/panosc"});

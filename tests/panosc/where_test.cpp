@@ -77,7 +77,7 @@ TEST_CASE("panosc where: comparisons as LoopBack's memory connector makes them")
     CHECK(holds_on(R"({"title":{"like":"dataset","options":"i"}})"));
 }
 
-TEST_CASE("panosc parameters: one parameter meets a group; values compare in SI") {
+TEST_CASE("panosc parameters: one parameter meets a group, and values compare in SI") {
     const std::string p = R"([{"id":3,"name":"photon_energy","value":930,"unit":"eV"},
                               {"id":4,"name":"temperature","value":20,"unit":"celsius"},
                               {"id":5,"name":"wavelength","value":"1064 nm","unit":""},
