@@ -1,8 +1,11 @@
 // panosc_export.cpp - records to PaNOSC lines: the dumps' own, and tables for the other portals.
 //
-// One line is built at a time and written at once; what is kept between
-// records is only the pids of the Instruments and Documents already written,
-// so an object many records name (a beamline, a DOI) has one line.
+// One line is built at a time and written at once.  What is kept between
+// records: the pids of the Instruments and Documents already written, so an
+// object many records name (a beamline, a DOI) has one line; the release date
+// of each CryoET dataset seen (a few hundred), which its runs' Datasets are
+// created on; and one CryoET run at a time, held back until the records that
+// follow it are no longer its own, so its tilt series' parameters join its line.
 #include "panosc_export.h"
 
 #include <fmt/format.h>
@@ -15,6 +18,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <vector>
@@ -28,10 +33,19 @@
 namespace atlas::detail {
 
 struct PanoscExport::Lines {
+    // A CryoET run whose line waits for its tilt series.
+    struct Run {
+        Record record;
+        // Its tilt series' parameters as they came: a table's name, a copy of the value.
+        std::vector<std::pair<std::string_view, Value>> tilt;
+    };
+
     std::FILE* file = nullptr;
     std::string path;
     Status status;                                 // the first write error; ends writing
     std::set<std::string> instruments, documents;  // the pids written
+    std::map<std::string, std::string, std::less<>> released;  // CryoET dataset id -> release date
+    std::optional<Run> run;                                    // the run held back, if any
 
     void write(const JsonText& line) {
         if (!status.ok()) return;
@@ -76,21 +90,28 @@ constexpr std::array<ParameterName, 16> kHoaParameters{{
     {"dataset_type", "TOMO_datasetType"},
 }};
 
-// CryoET: a run's numbers (its own, and those rolled up from its tilt series
-// and tomograms), under their field names.
-constexpr std::array<ParameterName, 12> kCryoetRunParameters{{
+// CryoET: a run's numbers (its own, and those the adapter rolls up from its
+// tilt series and tomograms), under their field names.
+constexpr std::array<ParameterName, 5> kCryoetRunParameters{{
     {"voxel_spacing", "voxel_spacing"},
     {"pixel_spacing", "pixel_spacing"},
     {"acceleration_voltage", "acceleration_voltage"},
-    {"spherical_aberration", "spherical_aberration"},
+    {"dose_rate", "dose_rate"},
+    {"quality", "quality"},
+}};
+
+// CryoET: the numbers of a run's tilt series that are not rolled up to the run
+// (tilt, dose and optics), under their field names, after the run's own.  Pixel
+// spacing and acceleration voltage are the run's already.
+constexpr std::array<ParameterName, 8> kCryoetTiltSeriesParameters{{
     {"tilt_min", "tilt_min"},
     {"tilt_max", "tilt_max"},
     {"tilt_range", "tilt_range"},
     {"tilt_axis", "tilt_axis"},
     {"tilt_step", "tilt_step"},
     {"total_flux", "total_flux"},
-    {"dose_rate", "dose_rate"},
-    {"quality", "quality"},
+    {"spherical_aberration", "spherical_aberration"},
+    {"binning", "binning"},
 }};
 
 // What a sample's description is made of: "<label>: <value>; ...".
@@ -133,36 +154,66 @@ std::pair<double, std::string_view> as_written(const Value& v, const FieldSpec& 
     return {v.number, canonical != nullptr ? canonical->symbol : std::string_view()};
 }
 
-void write_parameter(JsonWriter& w, int id, std::string_view name, const Value& v,
-                     std::string_view dataset) {
-    w.StartObject();
-    w.Key("id");
-    w.Int(id);
-    member(w, "name", name);
+// A parameter's value as its line shows it: a number in `unit`, or text with no unit.
+struct Shown {
+    std::optional<double> number;
+    std::string_view text, unit;
+    bool operator==(const Shown&) const = default;
+};
+
+Shown shown(const Value& v) {
     const FieldSpec* spec = find_field(v.field);
-    w.Key("value");
-    if (spec != nullptr && spec->type == FieldType::number) {
-        auto [number, unit] = as_written(v, *spec);
-        write_number(w, number);
-        member(w, "unit", unit);
-    } else {
-        w.String(v.text);
-        member(w, "unit", "");
-    }
-    member(w, "datasetId", dataset);
-    w.EndObject();
+    if (spec == nullptr || spec->type != FieldType::number) return {std::nullopt, v.text, ""};
+    auto [number, unit] = as_written(v, *spec);
+    return {number, {}, unit};
 }
 
-// Ids 1..n in the table's order; a field with several values gives several.
-void write_parameters(JsonWriter& w, const Record& r, std::span<const ParameterName> table) {
-    w.Key("parameters");
-    w.StartArray();
-    int id = 0;
-    for (const auto& p : table) {
-        for (const Value* v : r.get(p.field)) write_parameter(w, ++id, p.name, *v, r.id);
+// A Dataset's "parameters": ids 1..n in the order added.  A name, value and
+// unit already listed is left out: a run's tilt series often agree.
+class ParameterList {
+  public:
+    ParameterList(JsonWriter& w, std::string_view dataset) : w_(w), dataset_(dataset) {
+        w_.Key("parameters");
+        w_.StartArray();
     }
-    w.EndArray();
-}
+    ParameterList(const ParameterList&) = delete;
+    ParameterList& operator=(const ParameterList&) = delete;
+
+    void add(std::string_view name, const Value& v) {
+        Shown s = shown(v);
+        std::pair<std::string_view, Shown> key{name, s};
+        if (std::find(listed_.begin(), listed_.end(), key) != listed_.end()) return;
+        listed_.push_back(key);
+        w_.StartObject();
+        w_.Key("id");
+        w_.Int(static_cast<int>(listed_.size()));
+        member(w_, "name", name);
+        w_.Key("value");
+        if (s.number) {
+            write_number(w_, *s.number);
+        } else {
+            w_.String(s.text.data(), static_cast<rapidjson::SizeType>(s.text.size()));
+        }
+        member(w_, "unit", s.unit);
+        member(w_, "datasetId", dataset_);
+        w_.EndObject();
+    }
+
+    // The record's values of the table's fields, in the table's order; a field
+    // with several values gives several.
+    void add(const Record& r, std::span<const ParameterName> table) {
+        for (const auto& p : table) {
+            for (const Value* v : r.get(p.field)) add(p.name, *v);
+        }
+    }
+
+    void end() { w_.EndArray(); }
+
+  private:
+    JsonWriter& w_;
+    std::string_view dataset_;
+    std::vector<std::pair<std::string_view, Shown>> listed_;  // views into the values added
+};
 
 // "Organ context: left; Fixation: formalin", from the fields that have values.
 std::string describe(const Record& r, std::span<const std::string_view> fields) {
@@ -315,7 +366,9 @@ void hoa_scan(Lines& out, const Record& r) {
     JsonWriter& w = text.writer();
     start_dataset(w, r, r.title, r.first("scan_date"), dois);
     if (!instrument.empty()) member(w, "instrumentId", instrument);
-    write_parameters(w, r, kHoaParameters);
+    ParameterList parameters(w, r.id);
+    parameters.add(r, kHoaParameters);
+    parameters.end();
     write_sample(w, ancestor(r, "organ"),
                  fmt::format("{} of donor {}", r.first("organ"), r.first("donor")),
                  describe(r, kHoaSampleFields));
@@ -329,16 +382,26 @@ void hoa_scan(Lines& out, const Record& r) {
     }
 }
 
-// A CryoET dataset: a collection of runs.
+// A CryoET dataset: a collection of runs.  Its release date is remembered
+// for its runs, which come after it.
 void cryoet_dataset(Lines& out, const Record& r) {
     std::string summary = r.first("description");
     std::string doi = r.first("doi");
     std::string released = r.first("release_date");
     write_document(out, r, {r.id, r.title, doi, summary, released});
+    if (!released.empty()) out.released.insert_or_assign(r.id, released);
 }
 
-// A CryoET run: the Dataset of one sample's tilt series and tomograms.
-void cryoet_run(Lines& out, const Record& r) {
+// When a run was created: its own release date, else its dataset's (if seen).
+std::string created(const Lines& out, const Record& run, std::string_view dataset) {
+    if (std::string own = run.first("release_date"); !own.empty()) return own;
+    auto found = out.released.find(dataset);
+    return found != out.released.end() ? found->second : std::string();
+}
+
+// A CryoET run's line: the Dataset of one sample's tilt series and tomograms.
+void write_run(Lines& out, const Lines::Run& run) {
+    const Record& r = run.record;
     std::string dataset_title = r.first("dataset_title");
     std::string title =
         dataset_title.empty() ? r.title : fmt::format("{} — {}", dataset_title, r.title);
@@ -352,9 +415,16 @@ void cryoet_run(Lines& out, const Record& r) {
         microscope.empty() ? "" : fmt::format("{}{}", kCryoetMicroscopePrefix, fold(microscope));
     JsonText text;
     JsonWriter& w = text.writer();
-    start_dataset(w, r, title, r.first("release_date"), documents);
+    start_dataset(w, r, title, created(out, r, dataset), documents);
     if (!instrument.empty()) member(w, "instrumentId", instrument);
-    write_parameters(w, r, kCryoetRunParameters);
+    ParameterList parameters(w, r.id);
+    parameters.add(r, kCryoetRunParameters);
+    for (const auto& row : kCryoetTiltSeriesParameters) {
+        for (const auto& [name, value] : run.tilt) {
+            if (name == row.name) parameters.add(name, value);
+        }
+    }
+    parameters.end();
     std::string description = describe(r, kCryoetSampleFields);
     write_sample(w, fmt::format("{}/sample", r.id), r.first("organism"), description);
     write_technique(w, kCryoetTechniquePid, kCryoetTechnique);
@@ -363,16 +433,44 @@ void cryoet_run(Lines& out, const Record& r) {
     write_instrument(out, instrument, microscope, "");
 }
 
+// Whether the record is below the run (its tilt series, tomograms, annotations).
+bool below(const Record& r, const Record& run) {
+    if (r.parent == run.id) return true;
+    return std::any_of(r.breadcrumb.begin(), r.breadcrumb.end(),
+                       [&](const Crumb& c) { return c.id == run.id; });
+}
+
+// Writes the run held back, unless `next` is one of its records: the adapter
+// writes a run's tilt series, tomograms and annotations right after it.
+void settle_run(Lines& out, const Record* next) {
+    if (!out.run || (next != nullptr && below(*next, out.run->record))) return;
+    write_run(out, *out.run);
+    out.run.reset();
+}
+
+// A CryoET run: held back for its tilt series (settle_run writes it).
+void cryoet_run(Lines& out, const Record& r) { out.run = Lines::Run{r, {}}; }
+
+// A CryoET tilt series: its numbers join its run's line, if the run is the one
+// held back.  One carried over out of order finds its run written: it adds nothing.
+void cryoet_tiltseries(Lines& out, const Record& r) {
+    if (!out.run || r.parent != out.run->record.id) return;
+    for (const auto& p : kCryoetTiltSeriesParameters) {
+        for (const Value* v : r.get(p.field)) out.run->tilt.emplace_back(p.name, *v);
+    }
+}
+
 // What the records of a portal's kind become; a record no row names has no line.
 struct Mapping {
     std::string_view source;
     std::string_view kind;
     void (*write)(Lines&, const Record&);
 };
-constexpr std::array<Mapping, 3> kMappings{{
+constexpr std::array<Mapping, 4> kMappings{{
     {"hoa", "dataset", &hoa_scan},
     {"cryoet", "dataset", &cryoet_dataset},
     {"cryoet", "run", &cryoet_run},
+    {"cryoet", "tiltseries", &cryoet_tiltseries},
 }};
 
 const Mapping* mapping_of(const Record& r) {
@@ -447,6 +545,7 @@ Result<std::unique_ptr<PanoscExport>> PanoscExport::create(const std::filesystem
 
 Status PanoscExport::add(const Record& record) {
     if (!lines_->status.ok()) return lines_->status;
+    settle_run(*lines_, &record);
     if (!record.panosc.empty()) {
         if (auto s = write_own(*lines_, record); !s.ok()) return s;
     } else if (const Mapping* m = mapping_of(record)) {
@@ -457,6 +556,7 @@ Status PanoscExport::add(const Record& record) {
 
 Status PanoscExport::finish() {
     if (lines_->file == nullptr) return lines_->status;
+    settle_run(*lines_, nullptr);
     bool flushed = std::fflush(lines_->file) == 0;
     int error = errno;
     bool closed = std::fclose(lines_->file) == 0;

@@ -3,7 +3,8 @@
 // atlas-index writes <gen>/panosc.jsonl (kPanoscFile; the format is
 // schema/panosc_format.h) beside the column file, streaming one line per
 // top-level PaNOSC object in the order the records are accepted (carried-over
-// records too).  What each portal's records become:
+// records too; a CryoET run's once the records below it have passed, see
+// below).  What each portal's records become:
 //
 // PaNOSC dumps (source panosc): the dump's own Datasets, Documents and
 //   Instruments, each its row as the source wrote it with its relations in
@@ -32,27 +33,44 @@
 //     summary = description, releaseDate, doi if the record has one,
 //     isPublic true, members = its authors as above, parameters [].
 //   a run -> a Dataset: pid = the record id, title "<dataset title> — <run>",
-//     isPublic true, creationDate = release_date when the run has one,
-//     documents = [its dataset's record id], instrumentId =
-//     "cryoet:microscope:<microscope, lower-cased>"; parameters = the run's own and rolled-up
-//     numbers named by their fields (kCryoetRunParameters: voxel and pixel
-//     spacing, acceleration voltage, tilt and dose fields, quality); samples =
-//     [{pid "<run id>/sample", name = organism, description = sample type,
-//     tissue, cell type}]; techniques = [cryo-electron tomography]; files = [].
+//     isPublic true, creationDate = its dataset's release_date (the run's own
+//     if it ever has one), documents = [its dataset's record id], instrumentId
+//     = "cryoet:microscope:<microscope, lower-cased>"; parameters named by
+//     their fields: first the run's numbers (kCryoetRunParameters: voxel and
+//     pixel spacing, acceleration voltage, dose rate, quality; its own and
+//     those the adapter rolls up from its tilt series and tomograms), then its
+//     tilt series' (kCryoetTiltSeriesParameters: tilt min, max, range, axis
+//     and step, total flux, spherical aberration, binning), a name, value and
+//     unit listed once however many tilt series give it; samples = [{pid
+//     "<run id>/sample", name = organism, description = sample type, tissue,
+//     cell type}]; techniques = [cryo-electron tomography]; files = [].
 //   each microscope -> an Instrument {pid, name}, once, with "record": "".
-//   Depositions, tilt series, tomograms and annotations are not exported:
-//   the model has no place for them beside a run (its Dataset).
+//   Depositions, tilt series, tomograms and annotations are not objects of
+//   their own: the model has no place for them beside a run (its Dataset),
+//   and a tilt series' numbers are its run's parameters.
+//
+//   A run's line waits for its tilt series.  The adapter gives a run's tilt
+//   series, tomograms and annotations right after the run, so the exporter
+//   holds one run (a copy of its record and its tilt series' values) and
+//   writes it when a record not below it comes, or at finish().  The release
+//   dates of the CryoET datasets seen are remembered (a few hundred), as each
+//   dataset comes before its runs.  Records carried over from the previous
+//   generation may come in another order: a tilt series whose run is not the
+//   one held adds nothing (its run's line is written without it, or was), and
+//   a run whose dataset has not been seen has no creationDate.  Neither is an
+//   error.
 //
 // HTAN and Minerva: not exported.  Their records are clinical and imaging
 // metadata of participants, biospecimens, files and atlases, not the
 // experiments at a facility's instrument the PaNOSC model describes; a
 // Dataset without instrument, technique or parameters would say nothing.
 //
-// Parameters of the mapped portals: ids 1..n in the table's order (a field
-// with several values gives several), "datasetId" = the Dataset's pid; a
-// number's "value" is a JSON number in the unit the source wrote and "unit"
-// that unit's symbol (the field's canonical unit when the source wrote none);
-// other values are their text with "unit" "".
+// Parameters of the mapped portals: ids 1..n in the tables' order (a field
+// with several values gives several; a name, value and unit already listed is
+// not listed again), "datasetId" = the Dataset's pid; a number's "value" is a
+// JSON number in the unit the source wrote and "unit" that unit's symbol (the
+// field's canonical unit when the source wrote none); other values are their
+// text with "unit" "".
 #pragma once
 
 #include <filesystem>
@@ -69,12 +87,13 @@ class PanoscExport {
     static Result<std::unique_ptr<PanoscExport>> create(const std::filesystem::path& path);
     ~PanoscExport();
 
-    // Writes the record's lines, if it is a PaNOSC object.  Errors: io (the
+    // Writes the record's lines, if it is a PaNOSC object, after the CryoET
+    // run held back if the record is not below it.  Errors: io (the
     // file cannot be written: the build fails), corrupt (the record's own
     // Record::panosc is no line of the format: nothing written, the file is
     // still good).
     Status add(const Record& record);
-    // Flushes and closes the file.  Errors: io.
+    // Writes the CryoET run held back, flushes and closes the file.  Errors: io.
     Status finish();
 
     struct Lines;  // the file and the pids written (panosc_export.cpp)

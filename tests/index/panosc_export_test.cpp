@@ -245,6 +245,139 @@ TEST_CASE("a CryoET run is a Dataset of its dataset's Document, with its numbers
     }
 }
 
+TEST_CASE(
+    "a CryoET run's PaNOSC Dataset has its tilt series' parameters and its dataset's release "
+    "date") {
+    const auto& lines = portal_lines();
+    const Line& run = only(lines, "Dataset", "cryoet:run:10000/TS_026");
+    CHECK(run.object()["creationDate"] == "2023-06-01");  // dataset 10000's release_date
+    // From cryoet:tiltseries:10000/TS_026/100, in the unit the source wrote.
+    const std::pair<const char*, std::pair<double, const char*>> expected[] = {
+        {"tilt_axis", {84.7, "°"}},
+        {"tilt_step", {2, "°"}},
+        {"total_flux", {122, "e⁻/Å²"}},
+        {"spherical_aberration", {2.7, "mm"}},
+    };
+    for (const auto& [name, value] : expected) {
+        const auto* p = parameter(run, name);
+        REQUIRE_MESSAGE(p != nullptr, name);
+        CHECK_MESSAGE((*p)["value"].GetDouble() == value.first, name);
+        CHECK_MESSAGE((*p)["unit"] == value.second, name);
+        CHECK((*p)["datasetId"] == "cryoet:run:10000/TS_026");
+    }
+    // Ids still run 1..n, the run's own numbers first.
+    const auto& params = run.object()["parameters"];
+    for (rapidjson::SizeType i = 0; i < params.Size(); ++i) {
+        CHECK(params[i]["id"].GetInt() == static_cast<int>(i) + 1);
+    }
+    CHECK(std::string(params[0]["name"].GetString()) == "voxel_spacing");
+    // Runs of datasets 10017, 10024 and 10155 have a tilt range; every run a creationDate.
+    std::size_t with_range = 0;
+    for (const auto& l : lines) {
+        if (l.record().rfind("cryoet:run:", 0) == 0) {
+            CHECK_MESSAGE(l.object().HasMember("creationDate"), l.record());
+            if (parameter(l, "tilt_min") && parameter(l, "tilt_max") &&
+                parameter(l, "tilt_range")) {
+                ++with_range;
+            }
+        }
+    }
+    CHECK(with_range > 0);
+}
+
+TEST_CASE("every CryoET run has one PaNOSC line, the build's last run too (written at finish)") {
+    std::set<std::string> runs;
+    for (const auto& ds : fs::directory_iterator(test::sample_cryoet())) {
+        if (!ds.is_directory()) continue;
+        for (const auto& run : fs::directory_iterator(ds.path())) {
+            if (!fs::exists(run.path() / "run_metadata.json")) continue;
+            runs.insert(fmt::format("cryoet:run:{}/{}", ds.path().filename().string(),
+                                    run.path().filename().string()));
+        }
+    }
+    REQUIRE(runs.size() == 26);
+    auto run_lines = [](const fs::path& index) {
+        std::multiset<std::string> out;
+        for (const auto& l : read_lines(index)) {
+            if (l.model() == "Dataset" && l.record().rfind("cryoet:run:", 0) == 0) {
+                CHECK(l.pid() == l.record());
+                out.insert(l.pid());
+            }
+        }
+        return out;
+    };
+    const std::multiset<std::string> each_once(runs.begin(), runs.end());
+    CHECK(run_lines(test::sample_index()) == each_once);
+    CHECK(run_lines(test::portal_index().dir) == each_once);
+
+    // In the sample a dataset without runs (10440) and the depositions come
+    // after the last run; without them that run's records end the build, and
+    // only finish() writes its line.
+    test::TempDir dir;
+    test::copy_tree(test::sample_cryoet(), dir.path() / "cryoet");
+    fs::remove_all(dir.path() / "cryoet" / "depositions_metadata");
+    fs::remove_all(dir.path() / "cryoet" / "10440");
+    BuildOptions options;
+    options.sources.push_back({"cryoet", (dir.path() / "cryoet").string()});
+    options.out_dir = (dir.path() / "index").string();
+    auto built = build_index(options);
+    REQUIRE_MESSAGE(built.ok(), built.error().message);
+    CHECK(built.value().records_per_kind.count("deposition") == 0);
+    CHECK(run_lines(dir.path() / "index") == each_once);
+}
+
+TEST_CASE(
+    "a CryoET run's PaNOSC line lists each tilt-series value once, and a tilt series out of "
+    "order adds nothing") {
+    test::TempDir dir;
+    auto record = [](const std::string& kind, const std::string& id, const std::string& parent,
+                     const std::string& fields) {
+        return fmt::format(R"({{"id":"{}","source":"cryoet","kind":"{}","parent":"{}",)"
+                           R"("title":"{}","fields":{{{}}}}})",
+                           id, kind, parent, id, fields) +
+               "\n";
+    };
+    auto angle = [](const char* field, const char* text) {
+        return fmt::format(R"("{}":[{{"text":"{}","value":{},"unit":"°"}}])", field, text, text);
+    };
+    const std::string a = "cryoet:run:9/A", b = "cryoet:run:9/B";
+    fs::create_directories(dir.path() / "records");
+    test::write_file(
+        dir.path() / "records" / "r.jsonl",
+        // A tilt series before its run (as one carried over may come): not added.
+        record("tiltseries", "cryoet:tiltseries:9/A/0", a, angle("tilt_axis", "10")) +
+            record("run", a, "cryoet:dataset:9", "") +
+            record("tiltseries", "cryoet:tiltseries:9/A/1", a,
+                   angle("tilt_axis", "84.7") + "," + angle("tilt_step", "2")) +
+            record("tiltseries", "cryoet:tiltseries:9/A/2", a,
+                   angle("tilt_axis", "84.7") + "," + angle("tilt_step", "3")) +
+            record("run", b, "cryoet:dataset:9", "") +
+            record("tiltseries", "cryoet:tiltseries:9/B/1", b, angle("tilt_axis", "50")));
+    BuildOptions options;
+    options.sources.push_back({"records", (dir.path() / "records").string()});
+    options.out_dir = (dir.path() / "index").string();
+    auto built = build_index(options);
+    REQUIRE_MESSAGE(built.ok(), built.error().message);
+    REQUIRE(built.value().records == 6);
+
+    auto lines = read_lines(dir.path() / "index");
+    REQUIRE(lines.size() == 2);
+    auto values = [](const Line& l, const std::string& name) {
+        std::vector<double> out;
+        for (const auto& p : l.object()["parameters"].GetArray()) {
+            if (p["name"].GetString() == name) out.push_back(p["value"].GetDouble());
+        }
+        return out;
+    };
+    const Line& run_a = only(lines, "Dataset", a);
+    CHECK(values(run_a, "tilt_axis") == std::vector<double>{84.7});
+    CHECK(values(run_a, "tilt_step") == std::vector<double>{2, 3});
+    CHECK(!run_a.object().HasMember("creationDate"));  // its dataset was not seen
+    CHECK(documents_of(run_a) == "cryoet:dataset:9;");
+    // The last run, held back until the build finished.
+    CHECK(values(only(lines, "Dataset", b), "tilt_axis") == std::vector<double>{50});
+}
+
 TEST_CASE("HTAN and Minerva records are not in the PaNOSC file") {
     for (const auto& l : portal_lines()) {
         CHECK_MESSAGE(l.record().rfind("htan:", 0) != 0, l.record());
