@@ -1210,11 +1210,14 @@ def test_panosc_query_ranks(server):
     assert top == ranked["Datasets"][:5] and all(o["pid"].startswith("hoa:dataset:") for o in top)
     ordered, _ = api(server, "Datasets", {"query": "lung", "filter": panosc_filter({"order": "score ASC"})})
     assert [o["score"] for o in ordered] == sorted(o["score"] for o in ranked["Datasets"])
-    # Objects no record stands for (HOA's beamlines) match by their text fields, with the
-    # lowest score a match has (a weight of 0), still inside (0, 1).
-    esrf, _ = api(server, "Instruments", {"query": "ESRF"})
-    assert {o["pid"] for o in esrf} == {"ESRF/BM05", "ESRF/BM18"}
-    assert all(abs(o["score"] - 1 / 11) < 1e-9 for o in esrf)
+    # Objects no record stands for (HOA's beamlines) are ranked by their datasets' records
+    # ("lung": the beamlines the lung scans were made on), else by their own text fields
+    # with the lowest score (a weight of 0), still inside (0, 1).
+    lung, _ = api(server, "Instruments", {"query": "lung"})
+    assert {o["pid"] for o in lung} == {"ESRF/BM05", "ESRF/BM18"}
+    assert all(1 / 11 < o["score"] < 1 for o in lung)
+    beamline, _ = api(server, "Instruments", {"query": "BM18"})
+    assert [o["pid"] for o in beamline][:1] == ["ESRF/BM18"] and all(0 < o["score"] < 1 for o in beamline)
 
 
 def test_panosc_etag(server):
