@@ -120,9 +120,22 @@ Status check_limits(const SearchRequest& r) {
     return {};
 }
 
+// A word longer than any the index holds (a hash, a pasted blob) would be
+// dropped by the tokenizer: alone, the query would then match everything.
+Status no_overlong_word(std::string_view query) {
+    std::string_view word = overlong_word(query);
+    if (word.empty()) return {};
+    std::string shown(word.substr(0, 24));
+    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+    return invalid_query(fmt::format("the word '{}...' is {} bytes; no word over {} bytes is indexed, "
+                                     "so it can match nothing (an id or a checksum: field:=value)",
+                                     shown, word.size(), kMaxWordBytes));
+}
+
 // Everything a response echoes must be valid UTF-8 JSON.
 Status check_utf8(const SearchRequest& r) {
     if (!valid_utf8(r.query)) return invalid_query("the query is not valid UTF-8");
+    if (auto s = no_overlong_word(r.query); !s.ok()) return s;
     for (const auto& k : r.kinds) {
         if (!valid_utf8(k)) return invalid_query("a kind is not valid UTF-8");
     }
@@ -234,6 +247,7 @@ Result<CheckedChild> check_child(const ChildFilter& cf, const ParseOptions& opti
     if (out.kind.empty()) return unknown_kind(cf.kind);
     if (!cf.query.empty()) {
         if (!valid_utf8(cf.query)) return invalid_query("a child query is not UTF-8");
+        if (auto s = no_overlong_word(cf.query); !s.ok()) return s.error();
         auto read = read_named(cf.query, options);
         if (!read.ok()) return read.error();
         out.query = std::move(read.value().tree);

@@ -9,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cmath>
 #include <initializer_list>
 #include <limits>
 
@@ -62,10 +63,11 @@ Result<std::vector<std::string>> strings_member(const JValue& obj, const char* k
         if (v.IsString()) {
             out.emplace_back(v.GetString(), v.GetStringLength());
         } else if (numbers && v.IsNumber()) {  // "values": [4] for a rating
+            // A whole number as one ("4", not "4.0"); any other, or one beyond
+            // what a long long holds (1e300: casting it is undefined), as {fmt} writes it.
             double d = v.GetDouble();
-            out.push_back(d == static_cast<double>(static_cast<long long>(d))
-                              ? std::to_string(static_cast<long long>(d))
-                              : fmt::format("{}", d));
+            bool whole = std::fabs(d) < 9.0e15 && d == std::trunc(d);
+            out.push_back(whole ? std::to_string(static_cast<long long>(d)) : fmt::format("{}", d));
         } else if (numbers && v.IsBool()) {
             out.emplace_back(v.GetBool() ? "yes" : "no");
         } else {

@@ -24,10 +24,9 @@ void cut_utf8(std::string& s, std::size_t limit) {
     s.resize(n);
 }
 
-}  // namespace
-
-std::vector<Token> tokenize(std::string_view text) {
-    std::vector<Token> out;
+// Calls `word` with each word of `text`, however long.
+template <class Word>
+void each_word(std::string_view text, Word word) {
     Xapian::Utf8Iterator it(text.data(), text.size());
     Xapian::Utf8Iterator end;
     const char* base = text.data();
@@ -61,9 +60,28 @@ std::vector<Token> tokenize(std::string_view text) {
             break;
         }
         token.end = it == end ? text.size() : static_cast<std::size_t>(it.raw() - base);
-        if (token.term.size() <= kMaxWordBytes) out.push_back(std::move(token));
+        word(std::move(token));
     }
+}
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view text) {
+    std::vector<Token> out;
+    each_word(text, [&](Token&& token) {
+        if (token.term.size() <= kMaxWordBytes) out.push_back(std::move(token));
+    });
     return out;
+}
+
+std::string_view overlong_word(std::string_view text) {
+    std::string_view found;
+    each_word(text, [&](Token&& token) {
+        if (found.empty() && token.term.size() > kMaxWordBytes) {
+            found = text.substr(token.begin, token.end - token.begin);
+        }
+    });
+    return found;
 }
 
 std::string fold(std::string_view text) {

@@ -25,6 +25,11 @@ struct Token {
 inline constexpr std::size_t kMaxWordBytes = 64;
 std::vector<Token> tokenize(std::string_view text);
 
+// The first word of `text` that tokenize drops for its length, as written, or
+// "" when there is none.  A query must not lose a word silently: "<hash>"
+// alone would then ask for everything.
+std::string_view overlong_word(std::string_view text);
+
 // Lower-cases, trims and collapses runs of white space: the exact form of a
 // keyword value ("Schizosaccharomyces  pombe " -> "schizosaccharomyces pombe").
 // The result is cut (at a character boundary) to kMaxExactBytes.

@@ -148,6 +148,15 @@ TEST_CASE("every refusal names what was wrong, with the code that says who must 
          "cannot group by 'run' (group_by takes \"dataset\")"},
         {"UTF-8 in the query", [](SearchRequest& r) { r.query = kBadUtf8; }, query,
          "the query is not valid UTF-8"},
+        // A word the tokenizer would drop: alone, the query would ask for everything.
+        {"a word over 64 bytes", [](SearchRequest& r) { r.query = "ribosome " + std::string(100, 'a'); }, query,
+         "the word 'aaaaaaaaaaaaaaaaaaaaaaaa...' is 100 bytes; no word over 64 bytes is indexed, so it can "
+         "match nothing (an id or a checksum: field:=value)"},
+        {"a word over 64 bytes in a child query",
+         [](SearchRequest& r) { r.has_children = {{.kind = "run", .query = std::string(65, 'b'), .filters = {}, .children = {}}}; },
+         query,
+         "the word 'bbbbbbbbbbbbbbbbbbbbbbbb...' is 65 bytes; no word over 64 bytes is indexed, so it can "
+         "match nothing (an id or a checksum: field:=value)"},
         {"UTF-8 in a kind",
          [](SearchRequest& r) {
              r.kinds = {"run", kBadUtf8};
@@ -480,3 +489,14 @@ TEST_CASE("a filter on another name of a field comes out on the field as the sch
     CHECK(c.filters[0].field == "sex");
     CHECK(c.filters[0].spec == find_field("sex"));
 }
+
+TEST_CASE("a word of 64 bytes is a word; a number too large for an integer stays a number") {
+    SearchRequest r;
+    r.query = std::string(64, 'a');
+    CHECK(check(r).ok());
+    // {"values":[1e300]}: written as a number, never cast to an integer it does not fit.
+    auto request = request_from_json(R"({"filters":[{"field":"quality","values":[1e300, 4, -0.0, 2.5]}]})");
+    REQUIRE_MESSAGE(request.ok(), request.error().message);
+    CHECK(request.value().filters[0].values == std::vector<std::string>{"1e+300", "4", "0", "2.5"});
+}
+
