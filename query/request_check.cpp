@@ -125,8 +125,9 @@ Status check_limits(const SearchRequest& r) {
 Status no_overlong_word(std::string_view query) {
     std::string_view word = overlong_word(query);
     if (word.empty()) return {};
-    std::string shown(word.substr(0, 24));
-    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+    std::size_t cut = std::min<std::size_t>(24, word.size());  // at a character's start
+    while (cut > 0 && cut < word.size() && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
+    std::string shown(word.substr(0, cut));
     return invalid_query(fmt::format("the word '{}...' is {} bytes; no word over {} bytes is indexed, "
                                      "so it can match nothing (an id or a checksum: field:=value)",
                                      shown, word.size(), kMaxWordBytes));

@@ -152,6 +152,14 @@ TEST_CASE("every refusal names what was wrong, with the code that says who must 
         {"a word over 64 bytes", [](SearchRequest& r) { r.query = "ribosome " + std::string(100, 'a'); }, query,
          "the word 'aaaaaaaaaaaaaaaaaaaaaaaa...' is 100 bytes; no word over 64 bytes is indexed, so it can "
          "match nothing (an id or a checksum: field:=value)"},
+        {"a word over 64 bytes, shown cut at a character",
+         [](SearchRequest& r) {
+             r.query.clear();
+             for (int i = 0; i < 40; ++i) r.query += "\u00e9";
+         },
+         query,
+         "the word '\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9...' is 80 bytes; "
+         "no word over 64 bytes is indexed, so it can match nothing (an id or a checksum: field:=value)"},
         {"a word over 64 bytes in a child query",
          [](SearchRequest& r) { r.has_children = {{.kind = "run", .query = std::string(65, 'b'), .filters = {}, .children = {}}}; },
          query,
@@ -490,7 +498,7 @@ TEST_CASE("a filter on another name of a field comes out on the field as the sch
     CHECK(c.filters[0].spec == find_field("sex"));
 }
 
-TEST_CASE("a word of 64 bytes is a word; a number too large for an integer stays a number") {
+TEST_CASE("a word of 64 bytes is a word, and a number too large for an integer stays a number") {
     SearchRequest r;
     r.query = std::string(64, 'a');
     CHECK(check(r).ok());

@@ -993,7 +993,8 @@ LIMITS = [
     ("limit", {"limit": 1000}, {"limit": 1001}, True, ["limit", "1001"]),
     ("offset+limit", {"offset": 9000, "limit": 1000}, {"offset": 9001, "limit": 1000}, False, ["offset"]),
     ("offset", {"offset": 10000, "limit": 0}, {"offset": 10001, "limit": 0}, True, ["offset", "10001"]),
-    ("query bytes", {"query": "a" * 2048}, {"query": "a" * 2049}, True, ["query"]),
+    # 64 words of 31 letters (a word over 64 bytes is refused on its own)
+    ("query bytes", {"query": ("a" * 31 + " ") * 64}, {"query": ("a" * 31 + " ") * 64 + "b"}, True, ["query"]),
     ("query words", {"query": " ".join(f"w{i}" for i in range(64))},
      {"query": " ".join(f"w{i}" for i in range(65))}, False, ["query"]),
     ("parentheses", {"query": "(" * 16 + "ribosome" + ")" * 16},
