@@ -13,10 +13,12 @@
 #include "cryoet_adapter.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cryoet_mapping.h"
@@ -28,6 +30,13 @@ namespace atlas::detail {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The device and inode of the directory `path` names (through links), if it can be read.
+std::optional<std::pair<dev_t, ino_t>> directory_identity(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    return std::pair<dev_t, ino_t>{st.st_dev, st.st_ino};
+}
 
 constexpr std::string_view kSource = "cryoet";
 
@@ -109,14 +118,24 @@ class CryoetAdapter final : public Adapter {
         resolve_root();
         std::uint64_t n = 0;
         std::error_code ec;
-        // Mirrors are sometimes assembled from symlinks; follow them, but no
-        // deeper than the bucket layout goes, so a link loop cannot trap us.
+        // Mirrors are sometimes assembled from symlinks; follow them, but each
+        // directory once (a link back to one already walked, such as a link to
+        // ".", is not walked again: three of them made the walk exponential)
+        // and no deeper than the bucket layout goes.
+        std::set<std::pair<dev_t, ino_t>> walked;
+        if (auto id = directory_identity(root_)) walked.insert(*id);
         fs::recursive_directory_iterator it(root_,
                                             fs::directory_options::skip_permission_denied |
                                                 fs::directory_options::follow_directory_symlink,
                                             ec);
         for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it.depth() > 10) it.disable_recursion_pending();
+            if (it->is_directory(ec)) {
+                auto id = directory_identity(it->path());
+                if (it.depth() > 10 || !id || !walked.insert(*id).second) {
+                    it.disable_recursion_pending();
+                }
+                continue;
+            }
             if (it->is_regular_file(ec) && is_record_file(it->path())) ++n;
         }
         return n;
