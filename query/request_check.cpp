@@ -120,9 +120,20 @@ Status check_limits(const SearchRequest& r) {
     return {};
 }
 
-// A word longer than any the index holds (a hash, a pasted blob) would be
-// dropped by the tokenizer: alone, the query would then match everything.
-Status no_overlong_word(std::string_view query) {
+// A query's size, and no word longer than any the index holds (a hash, a
+// pasted blob): the tokenizer would drop it, and alone the query would then
+// match everything.
+Status check_query_text(std::string_view query, std::string_view what) {
+    if (query.size() > kMaxQuerySize) {
+        return invalid_request(fmt::format("{} is {} bytes; at most {}", what, query.size(), kMaxQuerySize));
+    }
+    if (auto n = tokenize(query).size(); n > kMaxQueryTerms) {
+        return invalid_request(fmt::format("{} has {} words; at most {}", what, n, kMaxQueryTerms));
+    }
+    if (auto n = std::count(query.begin(), query.end(), '*'); n > static_cast<long>(kMaxQueryWildcards)) {
+        return invalid_request(
+            fmt::format("{} has {} wildcards (*); at most {}", what, n, kMaxQueryWildcards));
+    }
     std::string_view word = overlong_word(query);
     if (word.empty()) return {};
     std::size_t cut = std::min<std::size_t>(24, word.size());  // at a character's start
@@ -136,7 +147,7 @@ Status no_overlong_word(std::string_view query) {
 // Everything a response echoes must be valid UTF-8 JSON.
 Status check_utf8(const SearchRequest& r) {
     if (!valid_utf8(r.query)) return invalid_query("the query is not valid UTF-8");
-    if (auto s = no_overlong_word(r.query); !s.ok()) return s;
+    if (auto s = check_query_text(r.query, "the query"); !s.ok()) return s;
     for (const auto& k : r.kinds) {
         if (!valid_utf8(k)) return invalid_query("a kind is not valid UTF-8");
     }
@@ -248,7 +259,7 @@ Result<CheckedChild> check_child(const ChildFilter& cf, const ParseOptions& opti
     if (out.kind.empty()) return unknown_kind(cf.kind);
     if (!cf.query.empty()) {
         if (!valid_utf8(cf.query)) return invalid_query("a child query is not UTF-8");
-        if (auto s = no_overlong_word(cf.query); !s.ok()) return s.error();
+        if (auto s = check_query_text(cf.query, "a child query"); !s.ok()) return s.error();
         auto read = read_named(cf.query, options);
         if (!read.ok()) return read.error();
         out.query = std::move(read.value().tree);

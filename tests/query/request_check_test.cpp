@@ -148,6 +148,26 @@ TEST_CASE("every refusal names what was wrong, with the code that says who must 
          "cannot group by 'run' (group_by takes \"dataset\")"},
         {"UTF-8 in the query", [](SearchRequest& r) { r.query = kBadUtf8; }, query,
          "the query is not valid UTF-8"},
+        // Issue 19 D9: a query's size is bounded (20,000 words took 43 s and 2 GB).
+        {"query bytes", [](SearchRequest& r) { r.query = std::string(kMaxQuerySize + 1, ' ') + "x"; }, req,
+         "the query is 4098 bytes; at most 4096"},
+        {"query words",
+         [](SearchRequest& r) {
+             for (std::size_t i = 0; i <= kMaxQueryTerms; ++i) r.query += fmt::format("w{} ", i);
+         },
+         req, "the query has 257 words; at most 256"},
+        {"query wildcards",
+         [](SearchRequest& r) {
+             for (char c = 'a'; c <= 'q'; ++c) r.query += fmt::format("{}* ", c);
+         },
+         req, "the query has 17 wildcards (*); at most 16"},
+        {"child query words",
+         [](SearchRequest& r) {
+             std::string q;
+             for (std::size_t i = 0; i <= kMaxQueryTerms; ++i) q += "cell ";
+             r.has_children = {{.kind = "run", .query = q, .filters = {}, .children = {}}};
+         },
+         req, "a child query has 257 words; at most 256"},
         // A word the tokenizer would drop: alone, the query would ask for everything.
         {"a word over 64 bytes", [](SearchRequest& r) { r.query = "ribosome " + std::string(100, 'a'); }, query,
          "the word 'aaaaaaaaaaaaaaaaaaaaaaaa...' is 100 bytes; no word over 64 bytes is indexed, so it can "
@@ -501,6 +521,9 @@ TEST_CASE("a filter on another name of a field comes out on the field as the sch
 TEST_CASE("a word of 64 bytes is a word, and a number too large for an integer stays a number") {
     SearchRequest r;
     r.query = std::string(64, 'a');
+    CHECK(check(r).ok());
+    r.query.clear();
+    for (std::size_t i = 0; i < kMaxQueryTerms; ++i) r.query += "cell ";  // 256 words, 1,280 bytes
     CHECK(check(r).ok());
     // {"values":[1e300]}: written as a number, never cast to an integer it does not fit.
     auto request = request_from_json(R"({"filters":[{"field":"quality","values":[1e300, 4, -0.0, 2.5]}]})");
