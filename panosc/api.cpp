@@ -121,13 +121,8 @@ Result<Candidates> candidates(Searcher& searcher, const Database& db, Model mode
         return ranked(searcher, db, model, query);
     }
     // LoopBack's order when the filter gives none: by id (the pid).
-    const auto& objects = db.objects(model);
     Candidates all;
-    all.list.resize(objects.size());
-    for (std::uint32_t i = 0; i < all.list.size(); ++i) all.list[i].index = i;
-    std::sort(all.list.begin(), all.list.end(), [&](const Candidate& a, const Candidate& b) {
-        return objects[a.index].pid < objects[b.index].pid;
-    });
+    for (auto i : db.pid_order(model)) all.list.push_back(Candidate{i, 0});
     return all;
 }
 

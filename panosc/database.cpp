@@ -153,6 +153,14 @@ void Database::join() {
         }
     }
     dataset_documents_.clear();
+    for (std::size_t m = 0; m < objects_.size(); ++m) {
+        auto& order = pid_order_[m];
+        order.resize(objects_[m].size());
+        for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return objects_[m][a].pid < objects_[m][b].pid;
+        });
+    }
 }
 
 const Object* Database::find(Model model, std::string_view pid) const {

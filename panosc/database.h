@@ -46,6 +46,8 @@ class Database {
 
     const std::vector<Object>& objects(Model model) const { return objects_[index(model)]; }
     const Object* find(Model model, std::string_view pid) const;
+    // The objects of `model` by pid (LoopBack's order when a filter gives none).
+    const std::vector<std::uint32_t>& pid_order(Model model) const { return pid_order_[index(model)]; }
     // The objects of `model` a record stands for (indexes into objects()).
     const std::vector<std::uint32_t>* of_record(Model model, std::string_view record) const;
     // The sources and kinds of the records behind `model`'s objects.
@@ -69,6 +71,7 @@ class Database {
     std::array<std::unordered_map<std::string, std::uint32_t>, 3> by_pid_;
     std::array<std::unordered_map<std::string, std::vector<std::uint32_t>>, 3> by_record_;
     std::array<std::set<std::string>, 3> sources_, kinds_;
+    std::array<std::vector<std::uint32_t>, 3> pid_order_;
     std::vector<std::vector<std::string>> dataset_documents_;  // pids, per dataset
     std::unordered_map<std::string, std::set<std::string>> panet_by_name_;
 };

@@ -128,9 +128,10 @@ bool include_holds(const Database& db, const Node& node, const Include& inc, Bud
 std::vector<Resolved> follow(const Database& db, const Node& node, const Relation& r,
                              const Include& inc, Budget& budget) {
     const Scope& scope = inc.scope;
+    const bool inner = joins(scope);
     std::vector<Node> nodes;
     for (const auto& n : kept(db, node, r, inc, budget)) {
-        if (joins(scope) && !survives(db, n, scope, budget)) continue;
+        if (inner && !survives(db, n, scope, budget)) continue;
         nodes.push_back(n);
     }
     if (!scope.order.empty()) {

@@ -9,35 +9,12 @@
 #include <vector>
 
 #include "collect_sink.h"
+#include "panosc_dump.h"
 
 using namespace atlas;
 
-namespace {
-
-// A dump's tables as panosc_adapter.cpp hands them over, from the text of a
-// "models" object whose records are objects.
-struct Dump {
-    detail::JsonFile json;
-    detail::panosc::Tables tables;
-};
-
-std::unique_ptr<Dump> dump_of(const std::string& models) {
-    auto parsed = detail::parse_json_text(models);
-    REQUIRE(parsed.ok());
-    auto d = std::make_unique<Dump>();
-    d->json = std::move(parsed).value();
-    for (const auto& m : d->json.doc.GetObject()) {
-        for (const auto& row : m.value.GetObject()) {
-            d->tables.rows[m.name.GetString()].push_back({row.name.GetString(), &row.value});
-        }
-    }
-    return d;
-}
-
-}  // namespace
-
 TEST_CASE("panosc::build resolves one dump's relations and returns its records in emit order") {
-    auto d = dump_of(R"({
+    auto d = test::panosc_dump(R"({
         "Sample": {"s1": {"pid": "s1", "name": "lung"}},
         "Technique": {"t1": {"pid": "t1", "name": "phase contrast",
                              "panetId": "http://purl.org/pan-science/PaNET/PaNET01189"}},

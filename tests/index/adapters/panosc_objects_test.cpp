@@ -13,6 +13,7 @@
 
 #include "adapters/panosc_adapter.h"
 #include "collect_sink.h"
+#include "panosc_dump.h"
 
 using namespace atlas;
 
@@ -53,25 +54,6 @@ std::vector<std::int64_t> ids(const rapidjson::Value& array) {
     std::vector<std::int64_t> out;
     for (const auto& item : array.GetArray()) out.push_back(item["id"].GetInt64());
     return out;
-}
-
-// A dump's tables from the text of a "models" object whose records are objects.
-struct Dump {
-    detail::JsonFile json;
-    detail::panosc::Tables tables;
-};
-
-std::unique_ptr<Dump> dump_of(const std::string& models) {
-    auto parsed = detail::parse_json_text(models);
-    REQUIRE(parsed.ok());
-    auto d = std::make_unique<Dump>();
-    d->json = std::move(parsed).value();
-    for (const auto& m : d->json.doc.GetObject()) {
-        for (const auto& row : m.value.GetObject()) {
-            d->tables.rows[m.name.GetString()].push_back({row.name.GetString(), &row.value});
-        }
-    }
-    return d;
 }
 
 }  // namespace
@@ -161,7 +143,7 @@ TEST_CASE("the fixture's instruments are their rows, and no other record has a l
 }
 
 TEST_CASE("relations are sorted by numeric id, joined by their own keys, empty when none") {
-    auto d = dump_of(R"({
+    auto d = test::panosc_dump(R"({
         "Dataset": {"k1": {"title": "no pid", "size": 2.5, "parameters": "inline"},
                     "k2": {"pid": "k2", "documentId": "d1"}},
         "Document": {"d1": {"pid": "d1", "title": "Doc"}, "d2": {"pid": "d2"}},
