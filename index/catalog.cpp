@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "schema/schema.h"
@@ -12,8 +13,13 @@ namespace atlas::detail {
 namespace {
 
 Error sql_error(sqlite3* db, std::string_view what, Errc code = Errc::io) {
-    return Error{code, fmt::format("catalog: {}: {}", what,
-                                   db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
+    if (db == nullptr) return Error{code, fmt::format("catalog: {}: out of memory", what)};
+    // An I/O error says which: "disk I/O error (File too large)".
+    int os_error = sqlite3_system_errno(db);
+    std::string cause = os_error != 0 && (sqlite3_extended_errcode(db) & 0xff) == SQLITE_IOERR
+                            ? fmt::format(" ({})", std::strerror(os_error))
+                            : "";
+    return Error{code, fmt::format("catalog: {}: {}{}", what, sqlite3_errmsg(db), cause)};
 }
 
 constexpr const char* kCreate = R"sql(

@@ -51,11 +51,14 @@ Status fsync_path(const fs::path& p, bool directory) {
 }  // namespace
 
 Result<WriterLock> WriterLock::acquire(const fs::path& index_dir) {
-    fs::path path = index_dir / "LOCK";
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // The directory itself, not a file in it: a lock file can be deleted by an
+    // operator clearing what looks like a stale lock, and a second build would
+    // then lock a new file of the same name.  The directory cannot go while
+    // it holds generations.
+    int fd = ::open(index_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        return Error{Errc::io, fmt::format("cannot open lock file '{}': {}", path.string(),
-                                           std::strerror(errno))};
+        return Error{Errc::io, fmt::format("cannot open index directory '{}': {}",
+                                           index_dir.string(), std::strerror(errno))};
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int saved = errno;
@@ -67,7 +70,7 @@ Result<WriterLock> WriterLock::acquire(const fs::path& index_dir) {
                                      index_dir.string())};
         }
         return Error{Errc::io,
-                     fmt::format("cannot lock '{}': {}", path.string(), std::strerror(saved))};
+                     fmt::format("cannot lock '{}': {}", index_dir.string(), std::strerror(saved))};
     }
     return WriterLock(fd);
 }
@@ -92,11 +95,26 @@ std::string next_generation_name(const fs::path& index_dir) {
 
 void remove_stale_builds(const fs::path& index_dir) {
     std::error_code ec;
+    long current = -1;
+    fs::path link = index_dir / kCurrentLink;
+    if (fs::is_symlink(link, ec)) {
+        current = generation_number(fs::read_symlink(link, ec).filename().string());
+    }
     std::vector<fs::path> stale;
     for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().filename().string().ends_with(".tmp")) stale.push_back(it->path());
+        std::string name = it->path().filename().string();
+        // A generation newer than CURRENT's was renamed into place but never
+        // published (its build failed at the swap).
+        bool unpublished = current >= 0 && generation_number(name) > current;
+        if (name.ends_with(".tmp") || unpublished) stale.push_back(it->path());
     }
     for (const auto& p : stale) fs::remove_all(p, ec);
+}
+
+StagedGeneration::~StagedGeneration() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
 }
 
 Status sync_tree(const fs::path& dir) {
@@ -107,6 +125,17 @@ Status sync_tree(const fs::path& dir) {
     }
     if (ec) return Error{Errc::io, fmt::format("cannot list '{}': {}", dir.string(), ec.message())};
     return fsync_path(dir, true);
+}
+
+Status rename_generation(const fs::path& index_dir, const fs::path& staged,
+                         const std::string& generation) {
+    // rename(2) refuses a non-empty target: a generation of that name that
+    // appeared meanwhile is never replaced.
+    if (::rename(staged.c_str(), (index_dir / generation).c_str()) != 0) {
+        return Error{Errc::io, fmt::format("cannot rename '{}' to '{}': {}", staged.string(),
+                                           generation, std::strerror(errno))};
+    }
+    return fsync_path(index_dir, true);
 }
 
 Status publish_generation(const fs::path& index_dir, const std::string& generation) {

@@ -19,10 +19,12 @@
 #include "column_writer.h"
 #include "document_mapper.h"
 #include "generation.h"
+#include "manifest_writer.h"
 #include "panosc_export.h"
 #include "schema/column_format.h"
 #include "schema/current_error.h"
 #include "schema/layout.h"
+#include "schema/manifest.h"
 #include "schema/panosc_format.h"
 #include "schema/schema.h"
 #include "schema/text.h"
@@ -387,11 +389,32 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     return report;
 }
 
+// Seals the staged generation, checks it is still the one this build wrote,
+// and makes it current: the crash-consistency protocol of DESIGN.md.
+Status publish(const fs::path& dir, StagedGeneration& staged, const std::string& generation) {
+    std::string build = new_build_token();
+    if (auto s = seal_generation(staged.path(), build); !s.ok()) return s;
+    if (auto s = check_sealed(staged.path(), build); !s.ok()) return s;
+    if (auto s = rename_generation(dir, staged.path(), generation); !s.ok()) return s;
+    staged.release();
+    // Renamed under the lock; read again so that nothing but this build's
+    // generation is ever made current.
+    auto manifest = read_manifest(dir / generation);
+    if (!manifest.ok()) return manifest.error();
+    if (manifest.value().build != build) {
+        return Error{Errc::corrupt, fmt::format("'{}' changed after it was renamed (its manifest "
+                                                "names build {}); it is not published",
+                                                generation, manifest.value().build)};
+    }
+    return publish_generation(dir, generation);
+}
+
 }  // namespace
 }  // namespace detail
 
 Result<BuildReport> build_index(const BuildOptions& options) {
     using namespace detail;
+    std::string staged_name;  // the generation being written, once there is one
     try {
         if (options.sources.empty()) {
             return Error{Errc::invalid_request, "no sources to index (give --source NAME=PATH)"};
@@ -438,25 +461,28 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         }
 
         std::string generation = next_generation_name(dir);
-        fs::path tmp = dir / (generation + ".tmp");
-        auto built = build_into(options, tmp, previous ? &*previous : nullptr);
+        staged_name = generation + ".tmp";
+        StagedGeneration staged(dir / staged_name);
+        auto built = build_into(options, staged.path(), previous ? &*previous : nullptr);
         previous.reset();
-        if (!built.ok()) {
-            std::error_code ec;
-            fs::remove_all(tmp, ec);
-            return built.error();
-        }
+        if (!built.ok()) return built.error();
         BuildReport report = std::move(built).value();
         report.notes = std::move(notes);
-        if (auto s = sync_tree(tmp); !s.ok()) return s.error();
-        fs::rename(tmp, dir / generation);
-        if (auto s = publish_generation(dir, generation); !s.ok()) return s.error();
+        if (auto s = publish(dir, staged, generation); !s.ok()) return s.error();
         report.index_dir = fs::absolute(dir).lexically_normal().string();
         report.generation = generation;
         report.index_bytes = tree_bytes(dir / generation);
         return report;
     } catch (...) {
-        return current_error();
+        // Thrown while writing (Xapian's "Error writing block 32 (File too
+        // large)"): say where, and that nothing of it is left.
+        Error error = current_error();
+        if (!staged_name.empty()) {
+            error.message = fmt::format("writing '{}': {}; it was removed, the current index is "
+                                        "kept",
+                                        staged_name, error.message);
+        }
+        return error;
     }
 }
 

@@ -37,8 +37,9 @@ struct OpenGeneration {
 };
 
 // Opens generation directory `dir` of the index at `index_dir` (searcher.cpp).
-// Errors: schema_mismatch (built by another version), corrupt (the column
-// file and Xapian disagree), unavailable; Xapian's errors are thrown.
+// Errors: schema_mismatch (built by another version), corrupt (a file
+// missing or of another size than the MANIFEST lists, or the column file and
+// Xapian disagree), unavailable; Xapian's errors are thrown.
 Result<std::unique_ptr<OpenGeneration>> open_generation(const std::string& index_dir,
                                                         const std::string& dir,
                                                         const SearcherOptions& options);

@@ -22,6 +22,7 @@
 #include "schema/column_format.h"
 #include "schema/current_error.h"
 #include "schema/layout.h"
+#include "schema/manifest.h"
 #include "schema/schema.h"
 
 namespace atlas {
@@ -63,6 +64,11 @@ std::vector<std::string> kinds_held(const Xapian::Database& db) {
 Result<std::unique_ptr<OpenGeneration>> detail::open_generation(const std::string& index_dir,
                                                                 const std::string& dir,
                                                                 const SearcherOptions& options) {
+    // Sizes against the MANIFEST first (a stat per file): a missing or
+    // truncated file is refused before Xapian reads a block of it.
+    auto manifest = detail::read_manifest(dir);
+    if (!manifest.ok()) return manifest.error();
+    if (auto s = detail::check_sizes(dir, manifest.value()); !s.ok()) return s.error();
     auto gen = std::make_unique<OpenGeneration>();
     gen->dir = dir;
     std::filesystem::path xapian_dir = std::filesystem::path(dir) / kXapianDir;
@@ -114,14 +120,26 @@ struct Searcher::Impl {
     SearcherOptions options;
     std::unique_ptr<OpenGeneration> gen;
 
-    // Reopens when atlas-index has published a new generation.
+    std::string refused_dir;  // the latest generation, when it was refused
+    std::string refused;      // why
+
+    // Reopens when atlas-index has published a new generation; keeps the open
+    // one when the new one is damaged or of another schema.
     Status refresh() {
         auto dir = current_generation(index_dir);
         if (!dir.ok()) return dir.error();
-        if (dir.value() == gen->dir) return {};
+        if (dir.value() == gen->dir || dir.value() == refused_dir) return {};
         auto opened = detail::open_generation(index_dir, dir.value(), options);
-        if (!opened.ok()) return opened.error();
+        if (!opened.ok()) {
+            Errc code = opened.error().code;
+            if (code != Errc::corrupt && code != Errc::schema_mismatch) return opened.error();
+            refused_dir = dir.value();
+            refused = opened.error().message;
+            return {};
+        }
         gen = std::move(opened).value();
+        refused_dir.clear();
+        refused.clear();
         return {};
     }
 
@@ -161,6 +179,7 @@ Status Searcher::refresh() {
     }
 }
 
+std::string Searcher::refused() const { return impl_->refused; }
 std::uint64_t Searcher::record_count() const { return impl_->gen->db.get_doccount(); }
 std::vector<std::string> Searcher::kinds() const { return impl_->gen->kinds; }
 std::string Searcher::generation() const { return impl_->gen->dir; }

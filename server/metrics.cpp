@@ -68,6 +68,10 @@ std::string Metrics::text(const IndexGauges& index) const {
                     static_cast<double>(index.generation)},
              Single{"atlas_index_built_timestamp_seconds", "gauge",
                     "When the generation being served was built.", index.built_at_seconds},
+             Single{"atlas_index_refused", "gauge",
+                    "Whether the latest published generation was refused (damaged) and an "
+                    "older one is served (1).",
+                    index.refused ? 1.0 : 0.0},
          }) {
         add(fmt::format("# HELP {} {}", m.name, m.help));
         add(fmt::format("# TYPE {} {}", m.name, m.type));

@@ -23,6 +23,7 @@ struct IndexGauges {
     std::uint64_t generation = 0;   // the number of gen-NNNNNN
     double built_at_seconds = 0;    // Unix time of the build, 0 if unknown
     bool open = false;
+    bool refused = false;           // the latest published generation could not be opened
 };
 
 class Metrics {

@@ -44,6 +44,7 @@ std::string generation_name(const Searcher& searcher) {
 IndexGauges gauges(const Searcher& searcher) {
     IndexGauges g;
     g.open = true;
+    g.refused = !searcher.refused().empty();
     g.records = searcher.record_count();
     std::string name = generation_name(searcher);
     auto dash = name.find_last_of('-');
@@ -288,9 +289,16 @@ void health_route(State&, const httplib::Request&, httplib::Response& res) {
 
 void ready_route(State& state, const httplib::Request&, httplib::Response& res) {
     auto status = state.searchers.with_status_searcher([&](Searcher& searcher) {
-        res.set_content(fmt::format("{{\"ready\":true,\"generation\":{},\"built_at\":{},\"records\":{}}}",
+        // A refused (damaged) newer generation is said, but the one served is
+        // whole: still ready.
+        std::string refused = searcher.refused().empty()
+                                  ? ""
+                                  : fmt::format(",\"refused\":{}", json_string(searcher.refused()));
+        res.set_content(fmt::format("{{\"ready\":true,\"generation\":{},\"built_at\":{},"
+                                    "\"records\":{}{}}}",
                                     json_string(generation_name(searcher)),
-                                    json_string(searcher.built_at()), searcher.record_count()),
+                                    json_string(searcher.built_at()), searcher.record_count(),
+                                    refused),
                         "application/json");
     });
     if (!status.ok()) reply_error(res, status.error());

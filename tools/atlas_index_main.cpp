@@ -2,6 +2,7 @@
 //
 //   atlas-index build (--source NAME=PATH ... | --sources FILE) [--out DIR] [--quiet]
 //   [--allow-shrink] atlas-index stats [--index DIR] atlas-index report [--index DIR]
+//   atlas-index verify [--index DIR] [--generation NAME]
 //
 // Exit codes: 0 built (or printed) with no record rejected; 1 built, but some
 // records were rejected (listed); 2 usage error; 3 the build failed and the
@@ -66,6 +67,18 @@ int read_index(const atlas::cli::IndexArgs& args) {
     return kExitOk;
 }
 
+// verify: 0 intact, 1 damaged (each problem listed), 3 nothing to verify.
+int verify(const atlas::cli::IndexArgs& args) {
+    std::string dir = atlas::cli::index_dir(args.dir);
+    auto report = atlas::verify_index(dir, args.generation);
+    if (!report.ok()) {
+        std::fprintf(stderr, "atlas-index: %s\n", report.error().message.c_str());
+        return kExitFailed;
+    }
+    atlas::cli::print_verify_report(stdout, dir, report.value());
+    return report.value().problems.empty() ? kExitOk : kExitRejected;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +99,8 @@ int main(int argc, char** argv) {
         case Command::stats:
         case Command::report:
             return read_index(args);
+        case Command::verify:
+            return verify(args);
     }
     return kExitUsage;
 }

@@ -21,6 +21,8 @@ const char* command_name(IndexArgs::Command command) {
             return "stats";
         case IndexArgs::Command::report:
             return "report";
+        case IndexArgs::Command::verify:
+            return "verify";
         default:
             return "";
     }
@@ -134,6 +136,21 @@ Grammar<IndexArgs> grammar_of(std::vector<Option<IndexArgs>> options) {
             }};
 }
 
+// verify: the read options, and which generation.
+std::vector<Option<IndexArgs>> verify_options() {
+    auto options = read_options();
+    options.push_back({.name = "--generation",
+                       .placeholder = "NAME",
+                       .help = "verify this generation (gen-000007) instead of CURRENT's",
+                       .takes = Takes::value,
+                       .set = [](IndexArgs& a, const std::string* v) -> Outcome {
+                           if (v == nullptr || v->empty()) return "--generation needs a name";
+                           a.generation = *v;
+                           return std::nullopt;
+                       }});
+    return options;
+}
+
 const Grammar<IndexArgs>& build_grammar() {
     static const Grammar<IndexArgs> g = grammar_of(build_options());
     return g;
@@ -141,6 +158,11 @@ const Grammar<IndexArgs>& build_grammar() {
 
 const Grammar<IndexArgs>& read_grammar() {
     static const Grammar<IndexArgs> g = grammar_of(read_options());
+    return g;
+}
+
+const Grammar<IndexArgs>& verify_grammar() {
+    static const Grammar<IndexArgs> g = grammar_of(verify_options());
     return g;
 }
 
@@ -163,7 +185,7 @@ bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 }  // namespace
 
 Parsed<IndexArgs> parse_index_args(const std::vector<std::string>& args) {
-    if (args.empty()) return UsageError{"no command (build, stats or report)"};
+    if (args.empty()) return UsageError{"no command (build, stats, report or verify)"};
     IndexArgs out;
     if (is_help(args[0]) || args[0] == "help") return out;
     if (args[0] == "--version") {
@@ -185,7 +207,13 @@ Parsed<IndexArgs> parse_index_args(const std::vector<std::string>& args) {
         if (auto error = parse_options(read_grammar(), rest, out)) return UsageError{*error};
         return out;
     }
-    return UsageError{fmt::format("unknown command '{}' (build, stats or report)", command)};
+    if (command == "verify") {
+        out.command = IndexArgs::Command::verify;
+        if (auto error = parse_options(verify_grammar(), rest, out)) return UsageError{*error};
+        return out;
+    }
+    return UsageError{
+        fmt::format("unknown command '{}' (build, stats, report or verify)", command)};
 }
 
 std::string index_usage() {
@@ -198,6 +226,8 @@ std::string index_usage() {
         out += fmt::format("\n       atlas-index {} {}", command,
                            fmt::join(synopsis(read_grammar().options), " "));
     }
+    out += fmt::format("\n       atlas-index verify {}",
+                       fmt::join(synopsis(verify_grammar().options), " "));
     out += "\n       atlas-index --help | --version\n\n";
     out +=
         "build    reads every source and makes a new index generation current in one step\n"
@@ -207,10 +237,14 @@ std::string index_usage() {
         "stats    records per kind of the current generation\n"
         "report   the current generation's ingest report: every rejected record and warning\n";
     out += options_help(read_grammar().options, 11, 20);
+    out +=
+        "verify   reads every file of a generation back against the sizes and checksums its\n"
+        "         build listed (MANIFEST) and runs Xapian's check on each shard\n";
+    out += options_help(verify_grammar().options, 11, 20);
     out += '\n';
     append_wrapped(out,
-                   "exit codes: 0 ok; 1 built, some records rejected; 2 usage error; 3 build "
-                   "failed, old index kept",
+                   "exit codes: 0 ok; 1 built, some records rejected (verify: damaged); 2 usage "
+                   "error; 3 build failed, old index kept (verify: no index)",
                    0, 0);
     out += '\n';
     return out;

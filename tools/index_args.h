@@ -15,6 +15,7 @@ struct IndexArgs {
         build,    // build a new generation from the sources
         stats,    // records per source and kind of the current generation
         report,   // its ingest report
+        verify,   // a generation read back against its manifest, and Xapian's check
         help,     // print index_usage()
         version,  // --version
     };
@@ -23,6 +24,7 @@ struct IndexArgs {
     // --fresh; out_dir is left empty (see `dir`).
     BuildOptions build;
     std::string dir;     // --out (build) or --index; empty: $ATLAS_INDEX, else the build's index
+    std::string generation;  // verify --generation: a generation other than CURRENT's
     bool quiet = false;  // --quiet: no progress line
 };
 

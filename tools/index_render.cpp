@@ -94,4 +94,16 @@ void print_ingest_report(std::FILE* out, const IndexStats& s) {
     }
 }
 
+void print_verify_report(std::FILE* out, const std::string& dir, const VerifyReport& r) {
+    std::string where = fmt::format("{}/{}", dir, r.generation);
+    for (const auto& p : r.problems) fmt::print(out, "damaged: {}: {}\n", where, p);
+    std::string verdict = r.problems.empty()
+                              ? "intact"
+                              : fmt::format("{} {}", r.problems.size(),
+                                            r.problems.size() == 1 ? "problem" : "problems");
+    fmt::print(out, "{}: {} files ({}) checked against its manifest, {} Xapian {} checked: {}\n",
+               where, grouped(r.files), bytes(r.bytes), r.shards,
+               r.shards == 1 ? "shard" : "shards", verdict);
+}
+
 }  // namespace atlas::cli

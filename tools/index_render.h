@@ -32,4 +32,8 @@ void print_stats(std::FILE* out, const std::string& dir, const IndexStats& stats
 // `atlas-index report`: every issue of the ingest report, rejected records first.
 void print_ingest_report(std::FILE* out, const IndexStats& stats);
 
+// `atlas-index verify`: each problem on a line of its own, then one line that
+// says whether the generation is intact.
+void print_verify_report(std::FILE* out, const std::string& dir, const VerifyReport& report);
+
 }  // namespace atlas::cli

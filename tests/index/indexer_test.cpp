@@ -11,6 +11,7 @@
 #include "atlas/index.h"
 #include "atlas/search.h"
 #include "generation.h"
+#include "manifest_writer.h"
 #include "schema/layout.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -359,6 +360,8 @@ TEST_CASE("both stores record the schema version and a mismatched index is refus
             db.set_metadata(std::string(kMetaSchemaVersion), "0");
             db.commit();
         }
+        // As that version's build would have listed it.
+        REQUIRE(detail::seal_generation(gen, "version-0").ok());
         auto s = Searcher::open(index.string());
         REQUIRE_FALSE(s.ok());
         CHECK(s.error().code == Errc::schema_mismatch);

@@ -11,6 +11,7 @@
 #include "atlas/index.h"
 #include "atlas/panosc.h"
 #include "atlas/search.h"
+#include "manifest_writer.h"
 #include "schema/layout.h"
 #include "test_util.h"
 
@@ -478,7 +479,10 @@ TEST_CASE("panosc: each new generation's objects are read, an index without the 
     auto current = current_generation(options.out_dir);
     REQUIRE(current.ok());
     REQUIRE(std::filesystem::remove(std::filesystem::path(current.value()) / "panosc.jsonl"));
+    // As such a build would have listed it.
+    REQUIRE(atlas::detail::seal_generation(current.value(), "without-panosc").ok());
     REQUIRE(searcher.refresh().ok());
+    REQUIRE(searcher.refused().empty());
     auto missing = api.find(searcher, Model::dataset, "", "");
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().code == Errc::unavailable);

@@ -253,10 +253,14 @@ def test_index_not_found(tmp_path):
 def test_unavailable_while_another_build_holds_the_lock(tmp_path, data_dir):
     out = tmp_path / "index"
     out.mkdir()
-    with open(out / "LOCK", "w") as lock:
+    # A build locks the index directory itself (not a file an operator could delete).
+    lock = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(atlas_search.Unavailable) as e:
             atlas_search.build_index({"cryoet": data_dir / "cryoet"}, out)
+    finally:
+        os.close(lock)
     assert "another atlas-index build" in e.value.message
 
 

@@ -77,6 +77,35 @@ TEST_CASE("atlas-index exits 1 and lists every rejected record with file and rea
     CHECK(report.out.starts_with("error: 10024/wnj2019-02-21-2/run_metadata.json"));
 }
 
+TEST_CASE("atlas-index verify: 0 and intact, 1 with a line per damaged file, 3 without an index") {
+    test::TempDir dir;
+    std::string ix = (dir.path() / "ix").string();
+    REQUIRE(test::run_tool(test::atlas_index_bin(),
+                           {"build", "--source", "cryoet=" + test::sample_cryoet().string(),
+                            "--out", ix})
+                .exit_code == 0);
+    auto intact = test::run_tool(test::atlas_index_bin(), {"verify", "--index", ix});
+    CHECK(intact.exit_code == 0);
+    CHECK(intact.out.starts_with(ix + "/gen-000001: "));
+    CHECK(intact.out.find(" checked against its manifest, 2 Xapian shards checked: intact\n") !=
+          std::string::npos);
+    fs::path columns = fs::path(ix) / "gen-000001" / "columns.atlas";
+    fs::resize_file(columns, fs::file_size(columns) - 1);
+    auto damaged = test::run_tool(test::atlas_index_bin(),
+                                  {"verify", "--index", ix, "--generation", "gen-000001"});
+    CHECK(damaged.exit_code == 1);
+    CHECK(damaged.out.starts_with("damaged: " + ix + "/gen-000001: columns.atlas: "));
+    CHECK(damaged.out.find("(truncated)\n") != std::string::npos);
+    CHECK(damaged.out.ends_with(": 1 problem\n"));
+    auto none = test::run_tool(test::atlas_index_bin(),
+                               {"verify", "--index", (dir.path() / "none").string()});
+    CHECK(none.exit_code == 3);
+    auto other = test::run_tool(test::atlas_index_bin(),
+                                {"verify", "--index", ix, "--generation", "gen-000009"});
+    CHECK(other.exit_code == 3);
+    CHECK(other.err == "atlas-index: no generation 'gen-000009' in '" + ix + "'\n");
+}
+
 TEST_CASE("atlas-index refuses bad usage with exit 2 and a failed build with exit 3") {
     auto none = test::run_tool(test::atlas_index_bin(), {});
     CHECK(none.exit_code == 2);

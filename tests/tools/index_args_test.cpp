@@ -104,9 +104,9 @@ TEST_CASE("parse_index_args refuses bad usage with the exact message atlas-index
     atlas::test::TempDir dir;
     std::string missing = (dir.path() / "none.json").string();
     const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
-        {{}, "no command (build, stats or report)"},
-        {{"frob"}, "unknown command 'frob' (build, stats or report)"},
-        {{"--quiet", "build"}, "unknown command '--quiet' (build, stats or report)"},
+        {{}, "no command (build, stats, report or verify)"},
+        {{"frob"}, "unknown command 'frob' (build, stats, report or verify)"},
+        {{"--quiet", "build"}, "unknown command '--quiet' (build, stats, report or verify)"},
         {{"build"}, "build needs at least one --source NAME=PATH"},
         {{"build", "--quiet"}, "build needs at least one --source NAME=PATH"},
         {{"build", "--source"}, "--source needs NAME=PATH"},

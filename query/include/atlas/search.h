@@ -330,8 +330,15 @@ class Searcher {
     Result<SearchResult> search(const SearchRequest& request);
 
     // Opens the latest published generation if atlas-index has swapped in a
-    // new one since (search() does this first).  Errors: as open().
+    // new one since (search() does this first).  A generation that cannot be
+    // opened (damaged: a file missing or of another size than its MANIFEST
+    // lists; built by another version) is refused: the open one keeps being
+    // searched, refused() says why, and that generation is not tried again.
+    // Errors: as open(), only when the open generation itself is gone.
     Status refresh();
+    // Why the latest published generation is not the one searched (one line),
+    // or "" when it is.
+    std::string refused() const;
 
     // Records in the open generation.
     std::uint64_t record_count() const;

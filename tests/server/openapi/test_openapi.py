@@ -38,6 +38,7 @@ import subprocess
 import tempfile
 import threading
 import urllib.parse
+import zlib
 from pathlib import Path
 
 import jsonschema
@@ -1389,6 +1390,17 @@ def test_panosc_schemas_refuse_what_they_do_not_allow(server):
                                                               "code": "not_found"}})
 
 
+def reseal(generation):
+    """Rewrites a generation's MANIFEST for the files it now holds (sizes and CRC-32)."""
+    manifest = generation / "MANIFEST"
+    header = manifest.read_text().splitlines()[:2]
+    lines = []
+    for f in sorted(p for p in generation.rglob("*") if p.is_file() and p.name != "MANIFEST"):
+        data = f.read_bytes()
+        lines.append(f"{len(data)} {zlib.crc32(data):08x} {f.relative_to(generation).as_posix()}")
+    manifest.write_text("\n".join(header + lines) + "\n")
+
+
 def test_panosc_unavailable_and_unreadable(indexes, tmp_path):
     """An index without the PaNOSC file (built before it existed) is 503 on every /api route; one whose
     file cannot be read is 500; both in LoopBack's shape."""
@@ -1398,6 +1410,7 @@ def test_panosc_unavailable_and_unreadable(indexes, tmp_path):
         copy_dir = tmp_path / name
         shutil.copytree(indexes / "portals", copy_dir, symlinks=True)
         change(copy_dir / "CURRENT" / "panosc.jsonl")
+        reseal(copy_dir / "CURRENT")  # as such a build would have listed its files
         s = Server(copy_dir)
         try:
             check(s.request("GET", "/ready"), "/ready", "get", 200)

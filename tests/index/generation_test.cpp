@@ -1,0 +1,269 @@
+// Tests for index/generation.cpp, manifest_writer.cpp and verify.cpp: one writer
+// even without a lock file, cleanup on every failure path, a MANIFEST sealed and
+// checked before publishing, verify finding any changed byte, and readers
+// refusing a damaged generation while they keep serving the one they have.
+#include <doctest/doctest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "atlas/index.h"
+#include "atlas/search.h"
+#include "generation.h"
+#include "manifest_writer.h"
+#include "schema/column_format.h"
+#include "schema/layout.h"
+#include "schema/manifest.h"
+#include "schema/panosc_format.h"
+#include "test_util.h"
+
+using namespace atlas;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Dataset 10000 of the sample (10 runs) and the depositions: small and real.
+fs::path small_corpus(const fs::path& to) {
+    for (const char* part : {"10000", "depositions_metadata"}) {
+        test::copy_tree(test::sample_cryoet() / part, to / part);
+    }
+    return to;
+}
+
+Result<BuildReport> build(const fs::path& source, const fs::path& out) {
+    BuildOptions options;
+    options.sources.push_back({"cryoet", source.string()});
+    options.out_dir = out.string();
+    return build_index(options);
+}
+
+fs::path current_dir(const fs::path& index) {
+    return index / fs::read_symlink(index / kCurrentLink);
+}
+
+std::vector<std::string> leftovers(const fs::path& index) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(index)) {
+        std::string name = e.path().filename().string();
+        if (name.ends_with(".tmp")) out.push_back(name);
+    }
+    return out;
+}
+
+std::string read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_bytes(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+std::uint64_t total(Searcher& searcher, const std::string& query) {
+    SearchRequest r;
+    r.query = query;
+    auto result = searcher.search(r);
+    REQUIRE_MESSAGE(result.ok(), result.error().message);
+    return result.value().total;
+}
+
+// Makes file writes past `bytes` fail with EFBIG (a full disk, deterministically)
+// for the life of the object.
+class FileSizeLimit {
+  public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        getrlimit(RLIMIT_FSIZE, &saved_);
+        old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit = saved_;
+        limit.rlim_cur = bytes;
+        setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() {
+        setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, old_handler_);
+    }
+
+  private:
+    rlimit saved_{};
+    void (*old_handler_)(int) = nullptr;
+};
+
+}  // namespace
+
+TEST_CASE("one writer even when an operator deletes what looks like a stale lock file") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(small_corpus(dir.path() / "src"), index).ok());
+    auto lock = detail::WriterLock::acquire(index);
+    REQUIRE(lock.ok());
+    // Whatever file an older atlas-index locked, its removal lets no one in.
+    std::error_code ec;
+    fs::remove(index / "LOCK", ec);
+    auto second = build(dir.path() / "src", index);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().code == Errc::unavailable);
+    CHECK(current_dir(index).filename() == "gen-000001");
+    CHECK(leftovers(index).empty());
+}
+
+TEST_CASE("a build is published only if its MANIFEST names it and every file matches") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(small_corpus(dir.path() / "src"), index).ok());
+    fs::path gen = current_dir(index);
+    auto manifest = detail::read_manifest(gen);
+    REQUIRE(manifest.ok());
+    const std::string token = manifest.value().build;
+    CHECK(detail::check_sealed(gen, token).ok());
+
+    SUBCASE("another build's generation under the same name") {
+        auto s = detail::check_sealed(gen, "someone-else");
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().code == Errc::corrupt);
+        CHECK(s.error().message.find("names build " + token) != std::string::npos);
+    }
+    SUBCASE("a file removed after sealing") {
+        fs::remove(gen / kColumnFile);
+        auto s = detail::check_sealed(gen, token);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().message.find("columns.atlas: missing") != std::string::npos);
+    }
+    SUBCASE("a file added after sealing") {
+        write_bytes(gen / "xapian" / "stray", "x");
+        auto s = detail::check_sealed(gen, token);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().message.find("xapian/stray: not in the manifest") != std::string::npos);
+    }
+}
+
+TEST_CASE("verify finds a flipped byte, a truncation and a removal in every file of a generation") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(small_corpus(dir.path() / "src"), index).ok());
+    fs::path gen = current_dir(index);
+    auto intact = verify_index(index.string());
+    REQUIRE(intact.ok());
+    CHECK(intact.value().problems.empty());
+    CHECK(intact.value().shards >= 1);
+    auto manifest = detail::read_manifest(gen);
+    REQUIRE(manifest.ok());
+    CHECK(intact.value().files == manifest.value().files.size());
+    // The catalog, the column file, the PaNOSC file and every Xapian table.
+    CHECK(manifest.value().files.size() >= 10);
+    for (const auto& f : manifest.value().files) {
+        CAPTURE(f.path);
+        fs::path p = gen / f.path;
+        std::string original = read_bytes(p);
+        std::string damaged = original;
+        if (damaged.empty()) {
+            damaged = "x";  // an empty file (Xapian's flintlock) can only grow
+        } else {
+            damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x01);
+        }
+        write_bytes(p, damaged);
+        auto flipped = verify_index(index.string());
+        REQUIRE(flipped.ok());
+        REQUIRE_FALSE(flipped.value().problems.empty());
+        CHECK(flipped.value().problems.front().starts_with(f.path + ": "));
+        if (!original.empty()) {
+            write_bytes(p, original.substr(0, original.size() - 1));
+            auto truncated = verify_index(index.string());
+            REQUIRE(truncated.ok());
+            REQUIRE_FALSE(truncated.value().problems.empty());
+            CHECK(truncated.value().problems.front().find("(truncated)") != std::string::npos);
+        }
+        write_bytes(p, original);
+        CHECK(verify_index(index.string()).value().problems.empty());
+    }
+    fs::remove(gen / kPanoscFile);
+    auto removed = verify_index(index.string());
+    REQUIRE(removed.value().problems.size() == 1);
+    CHECK(removed.value().problems.front() ==
+          "panosc.jsonl: missing (No such file or directory)");
+    fs::remove(gen / detail::kManifestFile);
+    auto unlisted = verify_index(index.string());
+    REQUIRE_FALSE(unlisted.value().problems.empty());
+    CHECK(unlisted.value().problems.front().find("MANIFEST cannot be read") != std::string::npos);
+}
+
+TEST_CASE("a reader refuses a damaged generation and keeps serving the one it has") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::path src = small_corpus(dir.path() / "src");
+    REQUIRE(build(src, index).ok());
+    auto searcher = Searcher::open(index.string());
+    REQUIRE(searcher.ok());
+    std::uint64_t before = total(searcher.value(), "tomogram");
+    REQUIRE(before > 0);
+    // A newer generation loses a Xapian table after it was published.
+    test::copy_tree(dir.path() / "src" / "10000", src / "10000-copy");
+    REQUIRE(build(src, index).ok());
+    fs::path gen = current_dir(index);
+    REQUIRE(gen.filename() == "gen-000002");
+    fs::remove(gen / "xapian" / "shard-0" / "docdata.glass");
+
+    CHECK(total(searcher.value(), "tomogram") == before);
+    CHECK(fs::path(searcher.value().generation()).filename() == "gen-000001");
+    CHECK(searcher.value().refused().find("gen-000002' is damaged: "
+                                          "xapian/shard-0/docdata.glass is missing") !=
+          std::string::npos);
+    auto fresh = Searcher::open(index.string());
+    REQUIRE_FALSE(fresh.ok());
+    CHECK(fresh.error().code == Errc::corrupt);
+    CHECK(fresh.error().message == searcher.value().refused());
+
+    // The next good generation is taken up and the refusal forgotten.
+    auto rebuilt = build(src, index);
+    REQUIRE(rebuilt.ok());
+    CHECK(total(searcher.value(), "tomogram") > before);
+    CHECK(searcher.value().refused().empty());
+}
+
+TEST_CASE("a build that runs out of room leaves nothing behind and the current index serving") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::path src = small_corpus(dir.path() / "src");
+    REQUIRE(build(src, index).ok());
+    auto before = verify_index(index.string());
+    REQUIRE(before.ok());
+    // Each limit stops a different writer first: SQLite, Xapian's commit or
+    // compaction, the column file.
+    for (rlim_t limit : {rlim_t{16} << 10, rlim_t{256} << 10, rlim_t{1} << 20}) {
+        CAPTURE(limit);
+        Result<BuildReport> r = Error{};
+        {
+            FileSizeLimit full(limit);
+            r = build(src, index);
+        }
+        REQUIRE_FALSE(r.ok());
+        // Xapian names the cause; SQLite says "disk I/O error" for a short write.
+        const std::string& m = r.error().message;
+        CHECK_MESSAGE((m.find("(File too large)") != std::string::npos ||
+                       m == "catalog: cannot commit: disk I/O error"),
+                      m);
+        CHECK(leftovers(index).empty());
+        CHECK(current_dir(index).filename() == "gen-000001");
+        CHECK(verify_index(index.string()).value().problems.empty());
+    }
+    auto next = build(src, index);
+    REQUIRE(next.ok());
+    CHECK(next.value().generation == "gen-000002");
+}
+
+TEST_CASE("a generation renamed into place but never published is removed by the next build") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::path src = small_corpus(dir.path() / "src");
+    REQUIRE(build(src, index).ok());
+    test::copy_tree(current_dir(index), index / "gen-000002");
+    std::string stale_build = detail::read_manifest(index / "gen-000002").value().build;
+    auto r = build(src, index);
+    REQUIRE(r.ok());
+    // gen-000002 was never CURRENT: cleared first, its name taken by this build.
+    CHECK(r.value().generation == "gen-000002");
+    CHECK(detail::read_manifest(index / "gen-000002").value().build != stale_build);
+    CHECK(verify_index(index.string()).value().problems.empty());
+    CHECK(fs::exists(index / "gen-000001"));
+}
