@@ -1,0 +1,31 @@
+# tests/reliability/reliability.cmake - issue 19 item 4, included from tests/CMakeLists.txt:
+#   reliability_kill         kill_test.cpp: atlas-index killed by SIGKILL at each sync,
+#                            rename, symlink and mkdir of a build and at a sample of its
+#                            creates, removals, writes and moments (kill_shim.c, an
+#                            LD_PRELOAD library); CURRENT answers as before, the next
+#                            build publishes
+# It loads the machine (builds back to back): RUN_SERIAL.
+enable_language(C)
+# Not linked with atlas_sanitize: preloaded into a sanitized atlas-index, a shim with
+# its own ASan runtime would be a second one.  kill_test.cpp turns off ASan's check
+# that its runtime comes first (verify_asan_link_order=0) for the preloaded child only.
+add_library(atlas_kill_shim MODULE ${CMAKE_CURRENT_LIST_DIR}/kill_shim.c)
+target_compile_options(atlas_kill_shim PRIVATE -Wall -Wextra $<$<BOOL:${ATLAS_WERROR}>:-Werror>)
+target_link_libraries(atlas_kill_shim PRIVATE ${CMAKE_DL_LIBS})
+
+add_library(atlas_reliability_util STATIC ${CMAKE_CURRENT_LIST_DIR}/reliability_util.cpp)
+target_link_libraries(atlas_reliability_util PUBLIC atlas::query PRIVATE atlas_warnings)
+add_executable(reliability_kill ${CMAKE_CURRENT_LIST_DIR}/kill_test.cpp)
+target_link_libraries(reliability_kill PRIVATE atlas_reliability_util atlas_warnings)
+add_dependencies(reliability_kill atlas-index atlas_kill_shim)
+
+# Not in the sanitized tree (Debug, ASan + UBSan; a build of the sample takes ~3.5 s
+# there, 7x the Release one): each point costs two builds (~7 s), the syncs and renames
+# alone would take 6 min, and a process killed by SIGKILL reports nothing to ASan
+# anyway; the Release tree runs it.
+if(NOT ATLAS_SANITIZE)
+  add_test(NAME reliability_kill
+           COMMAND reliability_kill $<TARGET_FILE:atlas-index> $<TARGET_FILE:atlas_kill_shim>
+                   ${PROJECT_SOURCE_DIR}/data/sources.json --sample 10 --write-points 8 --time-points 6)
+  set_tests_properties(reliability_kill PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE LABELS reliability)
+endif()
