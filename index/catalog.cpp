@@ -262,6 +262,25 @@ Result<std::vector<std::string>> Catalog::ids_from_file(const std::string& sourc
     return out;
 }
 
+Result<std::vector<std::string>> Catalog::ids_under(const std::string& source,
+                                                    const std::string& folder) {
+    // A byte range, not LIKE or GLOB: folder names may hold '%', '_' or '*'.
+    // Every file under "a/b" sorts in ["a/b/", "a/b0"): '0' follows '/'.
+    Statement s;
+    if (!s.prepare(impl_->db, "SELECT id FROM records WHERE source = ?1 AND file >= ?2 AND "
+                              "(?3 = '' OR file < ?3) ORDER BY id")) {
+        return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    }
+    s.text(1, source);
+    s.text(2, folder.empty() ? "" : folder + "/");
+    s.text(3, folder.empty() ? "" : folder + "0");
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(column_text(s.get(), 0));
+    if (rc != SQLITE_DONE) return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    return out;
+}
+
 Result<std::map<std::string, std::uint64_t>> Catalog::count_by(const std::string& column) {
     if (column != "kind" && column != "source") {
         return Error{Errc::internal, fmt::format("cannot count by '{}'", column)};

@@ -42,6 +42,10 @@ class Catalog {
     // Ids of the records of `source` read from `file`, sorted.  Errors: corrupt.
     Result<std::vector<std::string>> ids_from_file(const std::string& source,
                                                    const std::string& file);
+    // Ids of the records of `source` read from files under `folder` (no
+    // trailing '/'; "" is the whole source), sorted.  Errors: corrupt.
+    Result<std::vector<std::string>> ids_under(const std::string& source,
+                                               const std::string& folder);
     Result<std::map<std::string, std::uint64_t>> count_by(const std::string& column);
     // Records per source, then per kind.  Errors: corrupt.
     Result<std::map<std::string, std::map<std::string, std::uint64_t>>> count_by_source_kind();

@@ -181,6 +181,13 @@ class Builder final : public RecordSink {
         return std::move(ids).value();
     }
 
+    std::vector<std::string> previous_ids_under(const std::string& folder) override {
+        if (previous_ == nullptr) return {};
+        auto ids = previous_->ids_under(source_, folder);
+        if (!ids.ok()) return {};
+        return std::move(ids).value();
+    }
+
     // Stores the report.  Call once, after every adapter has run.
     Status finish() {
         report_.rejected = rejected_ids_.size();

@@ -4,10 +4,11 @@
 //   [--allow-shrink] atlas-index stats [--index DIR] atlas-index report [--index DIR]
 //   atlas-index verify [--index DIR] [--generation NAME]
 //
-// Exit codes: 0 built (or printed) with no record rejected; 1 built, but some
-// records were rejected (listed); 2 usage error; 3 the build failed and the
-// current index is kept.  The options are in index_args.cpp, what is printed
+// Exit codes: 0 built (or printed) with no error; 1 built, but there were
+// errors (listed): records rejected, or a file or folder that could not be
+// read; 2 usage error; 3 the build failed and the current index is kept.  The options are in index_args.cpp, what is printed
 // in index_render.cpp.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -31,6 +32,15 @@ int usage_error(const std::string& message) {
     return kExitUsage;
 }
 
+// An error line without a record (a folder that cannot be read) counts even
+// when nothing was kept in its place: its records are missing.
+bool has_errors(const atlas::BuildReport& report) {
+    if (report.rejected > 0) return true;
+    return std::any_of(report.issues.begin(), report.issues.end(), [](const auto& issue) {
+        return issue.severity == atlas::Severity::error;
+    });
+}
+
 int build(const atlas::cli::IndexArgs& args) {
     atlas::BuildOptions options = args.build;
     options.out_dir = atlas::cli::index_dir(args.dir);
@@ -48,7 +58,7 @@ int build(const atlas::cli::IndexArgs& args) {
         return kExitFailed;
     }
     atlas::cli::print_build_report(stdout, result.value());
-    return result.value().rejected > 0 ? kExitRejected : kExitOk;
+    return has_errors(result.value()) ? kExitRejected : kExitOk;
 }
 
 // stats and report.

@@ -29,6 +29,10 @@ class RecordSink {
     // `file` (relative to the source root): what a whole-file failure would
     // lose, for sources that keep many records in one file.
     virtual std::vector<std::string> previous_ids_from_file(const std::string& file) = 0;
+    // The ids of the previous generation's records that this source read from
+    // files under `folder` (relative to the source root, no trailing '/'):
+    // what a folder that cannot be read would lose.
+    virtual std::vector<std::string> previous_ids_under(const std::string& folder) = 0;
 };
 
 class Adapter {

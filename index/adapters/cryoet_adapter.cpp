@@ -13,7 +13,6 @@
 #include "cryoet_adapter.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +21,7 @@
 #include <set>
 
 #include "cryoet_mapping.h"
+#include "folders.h"
 #include "hierarchy.h"
 #include "json_reader.h"
 #include "schema/units.h"
@@ -30,13 +30,6 @@ namespace atlas::detail {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The device and inode of the directory `path` names (through links), if it can be read.
-std::optional<std::pair<dev_t, ino_t>> directory_identity(const fs::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    return std::pair<dev_t, ino_t>{st.st_dev, st.st_ino};
-}
 
 constexpr std::string_view kSource = "cryoet";
 
@@ -108,6 +101,79 @@ struct Read {
     bool carried = false;
 };
 
+// A dataset's sub-folder that is a run, or that cannot be entered to tell.
+struct RunFolder {
+    fs::path dir;
+    std::string unreadable;  // why it cannot be read, or empty
+};
+
+struct RunKey {
+    std::string ds_id;
+    std::string name;  // the run folder's name
+    std::string key;   // <dataset>/<run>, as in the ids of its records
+};
+
+// A run and the records below it, before they are placed under it.
+struct RunParts {
+    Read run;
+    bool has_run = false;  // false: no run record, its children are still indexed
+    std::vector<Read> series;
+    std::vector<Read> children;  // tomograms and annotations
+};
+
+struct VoxelSpacing {
+    fs::path dir;
+    std::string text;  // "13.480", from the folder name
+    double angstrom = 0;
+    std::string rel;  // <dataset>/<run>/Reconstructions/VoxelSpacing13.480
+};
+
+// Where a kind comes in a dataset's records: the dataset, then each run
+// followed by its tilt series, tomograms and annotations.
+int kind_rank(const std::string& kind) {
+    static constexpr std::array<std::string_view, 5> kOrder{"dataset", "run", "tiltseries",
+                                                            "tomogram", "annotation"};
+    auto it = std::find(kOrder.begin(), kOrder.end(), kind);
+    return static_cast<int>(it - kOrder.begin());
+}
+
+// Records kept whole from an unreadable dataset folder, in the order a read
+// one gives them: each after its parent (the PaNOSC file writes a run once
+// its tilt series, which follow it, are seen).
+std::vector<Record> in_tree_order(std::vector<Record> records) {
+    std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+        return std::pair(kind_rank(a.kind), a.id) < std::pair(kind_rank(b.kind), b.id);
+    });
+    std::map<std::string, std::vector<std::size_t>> children;
+    std::set<std::string> ids;
+    for (const auto& r : records) ids.insert(r.id);
+    std::vector<std::size_t> roots;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (ids.count(records[i].parent) != 0) {
+            children[records[i].parent].push_back(i);
+        } else {
+            roots.push_back(i);
+        }
+    }
+    std::vector<Record> out;
+    std::vector<bool> placed(records.size());
+    std::vector<std::size_t> stack(roots.rbegin(), roots.rend());
+    while (!stack.empty()) {
+        std::size_t i = stack.back();
+        stack.pop_back();
+        if (auto it = children.find(records[i].id); it != children.end()) {
+            stack.insert(stack.end(), it->second.rbegin(), it->second.rend());
+        }
+        placed[i] = true;
+        out.push_back(std::move(records[i]));
+    }
+    // Parents that name each other in a circle: none is a root, all are kept.
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (!placed[i]) out.push_back(std::move(records[i]));
+    }
+    return out;
+}
+
 class CryoetAdapter final : public Adapter {
   public:
     explicit CryoetAdapter(fs::path root) : root_(std::move(root)) {}
@@ -117,51 +183,37 @@ class CryoetAdapter final : public Adapter {
     std::uint64_t estimate() override {
         resolve_root();
         std::uint64_t n = 0;
-        std::error_code ec;
         // Mirrors are sometimes assembled from symlinks; follow them, but each
         // directory once (a link back to one already walked, such as a link to
         // ".", is not walked again: three of them made the walk exponential)
-        // and no deeper than the bucket layout goes.
-        std::set<std::pair<dev_t, ino_t>> walked;
-        if (auto id = directory_identity(root_)) walked.insert(*id);
-        fs::recursive_directory_iterator it(root_,
-                                            fs::directory_options::skip_permission_denied |
-                                                fs::directory_options::follow_directory_symlink,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it->is_directory(ec)) {
-                auto id = directory_identity(it->path());
-                if (it.depth() > 10 || !id || !walked.insert(*id).second) {
-                    it.disable_recursion_pending();
-                }
-                continue;
-            }
-            if (it->is_regular_file(ec) && is_record_file(it->path())) ++n;
-        }
+        // and no deeper than the bucket layout goes.  What cannot be read is
+        // reported by read().
+        WalkOptions options;
+        options.max_depth = 11;
+        options.follow_links = true;
+        walk_folder(root_, options, [&](const fs::path& file) {
+            if (is_record_file(file)) ++n;
+        });
         return n;
     }
 
     Status read(RecordSink& sink) override {
         sink_ = &sink;
         resolve_root();
-        std::error_code ec;
-        if (!fs::is_directory(root_, ec)) {
+        if (PathType type = path_type(root_); !type.directory && !type.error) {
             return Error{Errc::not_found,
                          fmt::format("cryoet source '{}' is not a directory", root_.string())};
         }
-        auto entries = list_dir(root_);
+        auto entries = subdirs(root_);
         if (!entries.ok()) {
-            return Error{Errc::io, fmt::format("cryoet source '{}' cannot be listed: {}",
-                                               root_.string(), entries.error().message)};
+            return Error{Errc::io, fmt::format("cryoet source '{}' {}", root_.string(),
+                                               entries.error().message)};
         }
-        for (const auto& e : entries.value()) {
-            if (e.path().filename() == "depositions_metadata" && e.is_directory(ec)) {
-                read_depositions(e.path());
-            }
+        for (const auto& dir : entries.value()) {
+            if (dir.filename() == "depositions_metadata") read_depositions(dir);
         }
-        for (const auto& e : entries.value()) {
-            if (!e.is_directory(ec) || e.path().filename() == "depositions_metadata") continue;
-            read_dataset(e.path());
+        for (const auto& dir : entries.value()) {
+            if (dir.filename() != "depositions_metadata") read_dataset(dir);
         }
         for (auto& [id, acc] : depositions_) finish_deposition(acc);
         depositions_.clear();
@@ -178,9 +230,9 @@ class CryoetAdapter final : public Adapter {
 
     // A bucket mirror may be given as the folder that holds `cryoet-mirror/`.
     void resolve_root() {
-        std::error_code ec;
-        if (!fs::exists(root_ / "depositions_metadata", ec) &&
-            fs::is_directory(root_ / "cryoet-mirror", ec)) {
+        PathType depositions = path_type(root_ / "depositions_metadata");
+        if (!depositions.exists && !depositions.error &&
+            path_type(root_ / "cryoet-mirror").directory) {
             root_ /= "cryoet-mirror";
         }
     }
@@ -193,37 +245,49 @@ class CryoetAdapter final : public Adapter {
         return IssueContext{sink_, std::string(kSource), rel(file), record};
     }
 
-    Result<std::vector<fs::directory_entry>> list_dir(const fs::path& dir) const {
-        std::vector<fs::directory_entry> out;
-        std::error_code ec;
-        fs::directory_iterator it(dir, ec);
-        if (ec) return Error{Errc::io, ec.message()};
-        for (; it != fs::directory_iterator(); it.increment(ec)) {
-            if (ec) return Error{Errc::io, ec.message()};
-            out.push_back(*it);
+    // Sub-folders of `dir` (sorted), none if `dir` does not exist, and entries
+    // whose type cannot be known (reading them reports why).  Errors: io,
+    // "cannot be read: <cause>" when `dir` cannot be listed or entered.
+    Result<std::vector<fs::path>> subdirs(const fs::path& dir) const {
+        PathType type = path_type(dir);
+        if (type.error) return Error{Errc::io, "cannot be read: " + type.error.message()};
+        std::vector<fs::path> out;
+        if (!type.directory) return out;
+        auto entries = list_folder(dir);
+        if (!entries.ok()) return Error{Errc::io, "cannot be read: " + entries.error().message};
+        for (const auto& e : entries.value()) {
+            PathType t = path_type(e.path());
+            if (t.directory || t.error) out.push_back(e.path());
         }
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-            return a.path().filename() < b.path().filename();
-        });
         return out;
     }
 
-    // Sub-directories of `dir` (sorted); a listing failure is reported as a warning.
-    std::vector<fs::path> subdirs(const fs::path& dir) const {
-        std::vector<fs::path> out;
-        std::error_code ec;
-        if (!fs::is_directory(dir, ec)) return out;
-        auto entries = list_dir(dir);
-        if (!entries.ok()) {
-            report_warning(ctx(dir, ""), "",
-                           fmt::format("cannot be listed: {}; its contents are left out",
-                                       entries.error().message));
-            return out;
-        }
-        for (const auto& e : entries.value()) {
-            if (e.is_directory(ec)) out.push_back(e.path());
+    // Reports that folder `dir` cannot be read (`reason`) and returns the
+    // previous generation's records from files under it.
+    std::vector<Record> kept_under(const fs::path& dir, const std::string& reason) {
+        std::vector<Record> kept = previous_records_under(*sink_, rel(dir));
+        report_issue(ctx(dir, ""), Severity::error, "", folder_error(reason, kept.size()),
+                     !kept.empty());
+        return kept;
+    }
+
+    // kept_under, with only their own values: the caller gives them their
+    // context and roll-ups again, as for one rejected record.
+    std::vector<Read> kept_own_under(const fs::path& dir, const std::string& reason) {
+        std::vector<Read> out;
+        for (auto& record : kept_under(dir, reason)) {
+            keep_own_values(record);
+            out.push_back(Read{std::move(record), true});
         }
         return out;
+    }
+
+    // A folder that cannot be listed, as a warning: it holds parts of a record
+    // (frames, alignments), not records.
+    void warn_unlisted(const fs::path& dir, const std::string& record, const Error& error,
+                       std::string_view what) {
+        report_warning(ctx(dir, record), "",
+                       fmt::format("folder {}; {} are left out", error.message, what));
     }
 
     // Reports that the record cannot be read and returns the previous
@@ -244,8 +308,13 @@ class CryoetAdapter final : public Adapter {
     std::optional<Read> read_record(Record base, const fs::path& file, std::string_view kind,
                                     const std::vector<std::string_view>& known,
                                     std::initializer_list<std::string_view> required, Map map) {
-        std::error_code ec;
-        if (!fs::exists(file, ec)) {
+        PathType type = path_type(file);
+        if (type.error) {
+            return reject(file.parent_path(), base.id, "",
+                          fmt::format("{} folder cannot be read: {}; record rejected", kind,
+                                      type.error.message()));
+        }
+        if (!type.exists) {
             return reject(file.parent_path(), base.id, "",
                           fmt::format("{} folder has no {}; record rejected", kind,
                                       file.filename().string()));
@@ -331,7 +400,9 @@ class CryoetAdapter final : public Adapter {
     }
 
     void read_depositions(const fs::path& dir) {
-        for (const auto& dep_dir : subdirs(dir)) {
+        auto dep_dirs = subdirs(dir);
+        if (!dep_dirs.ok()) return keep_depositions(dir, dep_dirs.error().message);
+        for (const auto& dep_dir : dep_dirs.value()) {
             std::string dep_id = dep_dir.filename().string();
             fs::path file = dep_dir / "deposition_metadata.json";
             Record base = make_record("deposition", "cryoet:deposition:" + dep_id, file);
@@ -358,6 +429,18 @@ class CryoetAdapter final : public Adapter {
         }
     }
 
+    // The previous generation's depositions, kept when their folder cannot be
+    // read; their roll-ups are computed from this build's records.
+    void keep_depositions(const fs::path& dir, const std::string& reason) {
+        for (auto& read : kept_own_under(dir, reason)) {
+            std::string dep_id = read.record.first("deposition");
+            if (read.record.kind != "deposition" || dep_id.empty()) continue;
+            Deposition d;
+            d.read = std::move(read);
+            depositions_.emplace(dep_id, std::move(d));
+        }
+    }
+
     void finish_deposition(Deposition& d) {
         Record& rec = d.read.record;
         for (const auto& ds : d.datasets) add_unique(rec, "dataset", ds, Origin::rollup);
@@ -375,15 +458,11 @@ class CryoetAdapter final : public Adapter {
     void read_dataset(const fs::path& dir) {
         std::string ds_id = dir.filename().string();
         fs::path file = dir / "dataset_metadata.json";
-        std::vector<fs::path> run_dirs;
-        std::error_code ec;
-        for (const auto& sub : subdirs(dir)) {
-            if (fs::exists(sub / "run_metadata.json", ec) || fs::exists(sub / "TiltSeries", ec) ||
-                fs::exists(sub / "Reconstructions", ec)) {
-                run_dirs.push_back(sub);
-            }
-        }
-        if (!fs::exists(file, ec) && run_dirs.empty()) {
+        auto subs = subdirs(dir);
+        if (!subs.ok()) return keep_dataset(dir, subs.error().message);
+        std::vector<RunFolder> run_dirs = find_runs(subs.value());
+        PathType type = path_type(file);
+        if (!type.exists && !type.error && run_dirs.empty()) {
             report_warning(ctx(dir, ""), "",
                            "folder has no dataset_metadata.json and no runs; skipped");
             return;
@@ -419,149 +498,263 @@ class CryoetAdapter final : public Adapter {
         for (auto& r : below) emit(std::move(r));
     }
 
-    void read_run(const fs::path& dir, const Record& ds, bool ds_has_title, Rollup& ds_rollup,
-                  std::vector<Read>& out) {
-        std::string ds_id = ds.first("dataset");
-        std::string run_name = dir.filename().string();
-        std::string key = ds_id + "/" + run_name;
-        fs::path file = dir / "run_metadata.json";
+    // A dataset folder that cannot be listed: the previous generation's
+    // records from under it, whole (their context and roll-ups came from one
+    // another), in the order a read dataset gives them.
+    void keep_dataset(const fs::path& dir, const std::string& reason) {
+        for (auto& record : in_tree_order(kept_under(dir, reason))) {
+            emit(Read{std::move(record), true});
+        }
+    }
+
+    // The sub-folders of a dataset that are runs, and those that cannot be
+    // entered to tell (a run folder without execute permission).
+    std::vector<RunFolder> find_runs(const std::vector<fs::path>& subs) const {
+        std::vector<RunFolder> out;
+        for (const auto& sub : subs) {
+            for (const char* part : {"run_metadata.json", "TiltSeries", "Reconstructions"}) {
+                PathType t = path_type(sub / part);
+                if (t.error) {
+                    out.push_back(RunFolder{sub, "cannot be read: " + t.error.message()});
+                    break;
+                }
+                if (t.exists) {
+                    out.push_back(RunFolder{sub, ""});
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    void read_run(const RunFolder& folder, const Record& ds, bool ds_has_title,
+                  Rollup& ds_rollup, std::vector<Read>& out) {
+        RunKey run_key{ds.first("dataset"), folder.dir.filename().string(), {}};
+        run_key.key = run_key.ds_id + "/" + run_key.name;
+        RunParts parts = folder.unreadable.empty() ? read_run_folder(folder.dir, run_key)
+                                                   : keep_run_folder(folder, run_key);
+        Read& run = parts.run;
+        run.record.parent = ds.id;
         auto context = [&](Record& rec) {
             inherit(rec, ds, kDatasetContext);
             if (ds_has_title) rec.add("dataset_title", ds.title, Origin::inherited);
         };
+        context(run.record);
+        run.record.breadcrumb = ds.breadcrumb;
+        run.record.breadcrumb.push_back(Crumb{run.record.id, "run", run_key.name});
+        set_location(run.record, run_key.key + "/");
 
-        Record base = make_record("run", "cryoet:run:" + key, file);
-        base.title = run_name;
-        base.add("run", run_name);
+        // The parts every record below a run shares: parent, context, breadcrumb.
+        auto place = [&](Read& child) {
+            child.record.parent = run.record.id;
+            context(child.record);
+            child.record.add("run", run_key.name, Origin::inherited);
+            child.record.breadcrumb = run.record.breadcrumb;
+            child.record.breadcrumb.push_back(
+                Crumb{child.record.id, child.record.kind, child.record.title});
+        };
+        for (auto& ts : parts.series) place(ts);
+        for (auto& c : parts.children) {
+            place(c);
+            // Tomograms and annotations carry their run's tilt-series quality as context.
+            for (const auto& ts : parts.series) inherit_as(c.record, ts.record, "quality", "quality");
+        }
+
+        Rollup rollup(kRollupKeywords, kRollupNumbers, kRollupBooleans);
+        for (const auto& ts : parts.series) rollup.add(ts.record);
+        for (const auto& c : parts.children) rollup.add(c.record);
+        rollup.apply(run.record, kRunCounts);
+        ds_rollup.add(run.record);
+        ds_rollup.merge(rollup);
+        for (auto& ts : parts.series) inherit(ts.record, run.record, kRunObjects);
+        for (auto& c : parts.children) {
+            if (c.record.kind == "tomogram") inherit(c.record, run.record, kRunObjects);
+        }
+        if (parts.has_run) out.push_back(std::move(run));
+        for (auto& ts : parts.series) out.push_back(std::move(ts));
+        for (auto& c : parts.children) out.push_back(std::move(c));
+    }
+
+    // A run folder that cannot be entered: the previous generation's run and
+    // records below it, own values only (read_run places them again).
+    RunParts keep_run_folder(const RunFolder& folder, const RunKey& run_key) {
+        RunParts parts;
+        parts.run = Read{make_record("run", "cryoet:run:" + run_key.key,
+                                     folder.dir / "run_metadata.json"),
+                         false};
+        for (auto& read : kept_own_under(folder.dir, folder.unreadable)) {
+            if (read.record.id == parts.run.record.id) {
+                parts.run = std::move(read);
+                parts.has_run = true;
+            } else if (read.record.kind == "tiltseries") {
+                parts.series.push_back(std::move(read));
+            } else {
+                parts.children.push_back(std::move(read));
+            }
+        }
+        if (!parts.has_run) parts.run.record.title = run_key.name;
+        return parts;
+    }
+
+    RunParts read_run_folder(const fs::path& dir, const RunKey& run_key) {
+        RunParts parts;
+        fs::path file = dir / "run_metadata.json";
+        Record base = make_record("run", "cryoet:run:" + run_key.key, file);
+        base.title = run_key.name;
+        base.add("run", run_key.name);
         auto read = read_record(
             base, file, "run", cryoet::kRunKeys, {}, [&](const FieldReader& r, Record& rec) {
-                if (auto name = r.text("run_name"); name && *name != run_name) {
+                if (auto name = r.text("run_name"); name && *name != run_key.name) {
                     r.warn("run_name", fmt::format("'{}' differs from the folder name "
                                                    "'{}'; the folder name is the id",
-                                                   *name, run_name));
+                                                   *name, run_key.name));
                 }
                 if (auto dep = r.text("deposition_id")) {
                     rec.add("deposition", *dep);
                 }
             });
-        bool has_run = read.has_value();
-        Read run = has_run ? std::move(*read) : Read{std::move(base), false};
-        run.record.parent = ds.id;
-        context(run.record);
+        parts.has_run = read.has_value();
+        parts.run = parts.has_run ? std::move(*read) : Read{std::move(base), false};
         // Frames belong to the run; a kept run already has the values it had.
-        fs::path frames = dir / "Frames" / "frames_metadata.json";
-        std::error_code ec;
-        if (!run.carried && fs::exists(frames, ec)) {
-            if (auto part = load_part(frames, run.record.id)) {
-                FieldReader r(part->doc, ctx(frames, run.record.id));
-                cryoet::map_frames(r, run.record);
-                check_unknown(r, "frames", cryoet::kFramesKeys);
-            }
-        }
-        run.record.breadcrumb = ds.breadcrumb;
-        run.record.breadcrumb.push_back(Crumb{run.record.id, "run", run_name});
-        set_location(run.record, key + "/");
+        if (!parts.run.carried) read_frames(dir, parts.run.record);
+        auto alignments = read_alignments(dir, parts.run.record.id);
+        read_series(dir, run_key, parts.series);
+        read_reconstructions(dir, run_key, alignments, parts.run.record.id, parts.children);
+        return parts;
+    }
 
-        // Alignments, keyed by the bucket-relative path tomograms refer to them by.
+    void read_frames(const fs::path& dir, Record& run) {
+        fs::path frames = dir / "Frames" / "frames_metadata.json";
+        PathType type = path_type(frames);
+        if (!type.exists && !type.error) return;
+        if (auto part = load_part(frames, run.id)) {
+            FieldReader r(part->doc, ctx(frames, run.id));
+            cryoet::map_frames(r, run);
+            check_unknown(r, "frames", cryoet::kFramesKeys);
+        }
+    }
+
+    // Alignments, keyed by the bucket-relative path tomograms refer to them by.
+    std::map<std::string, cryoet::Alignment> read_alignments(const fs::path& dir,
+                                                             const std::string& run_id) {
         std::map<std::string, cryoet::Alignment> alignments;
-        for (const auto& a_dir : subdirs(dir / "Alignments")) {
+        auto a_dirs = subdirs(dir / "Alignments");
+        if (!a_dirs.ok()) {
+            warn_unlisted(dir / "Alignments", run_id, a_dirs.error(), "its alignments");
+            return alignments;
+        }
+        for (const auto& a_dir : a_dirs.value()) {
             fs::path a_file = a_dir / "alignment_metadata.json";
-            if (!fs::exists(a_file, ec)) continue;
-            if (auto part = load_part(a_file, run.record.id)) {
-                FieldReader r(part->doc, ctx(a_file, run.record.id));
+            PathType type = path_type(a_file);
+            if (!type.exists && !type.error) continue;
+            if (auto part = load_part(a_file, run_id)) {
+                FieldReader r(part->doc, ctx(a_file, run_id));
                 alignments.emplace(rel(a_file), cryoet::read_alignment(r));
                 check_unknown(r, "alignment", cryoet::kAlignmentKeys);
             }
         }
+        return alignments;
+    }
 
-        // The parts every record below a run shares: parent, context, breadcrumb.
-        auto place = [&](Read& child, std::string_view kind) {
-            child.record.parent = run.record.id;
-            context(child.record);
-            child.record.add("run", run_name, Origin::inherited);
-            child.record.breadcrumb = run.record.breadcrumb;
-            child.record.breadcrumb.push_back(
-                Crumb{child.record.id, std::string(kind), child.record.title});
-        };
-
-        std::vector<Read> series;
-        for (const auto& ts_dir : subdirs(dir / "TiltSeries")) {
+    void read_series(const fs::path& dir, const RunKey& run_key, std::vector<Read>& series) {
+        auto ts_dirs = subdirs(dir / "TiltSeries");
+        if (!ts_dirs.ok()) {
+            for (auto& kept : kept_own_under(dir / "TiltSeries", ts_dirs.error().message)) {
+                series.push_back(std::move(kept));
+            }
+            return;
+        }
+        for (const auto& ts_dir : ts_dirs.value()) {
             std::string ts_id = ts_dir.filename().string();
             fs::path ts_file = ts_dir / "tiltseries_metadata.json";
-            Record ts = make_record("tiltseries",
-                                    fmt::format("cryoet:tiltseries:{}/{}", key, ts_id), ts_file);
-            ts.title = fmt::format("{} tilt series {}", run_name, ts_id);
+            Record ts = make_record(
+                "tiltseries", fmt::format("cryoet:tiltseries:{}/{}", run_key.key, ts_id), ts_file);
+            ts.title = fmt::format("{} tilt series {}", run_key.name, ts_id);
             auto got = read_record(
                 std::move(ts), ts_file, "tiltseries", cryoet::kTiltSeriesKeys, {},
                 [](const FieldReader& r, Record& rec) { cryoet::map_tiltseries(r, rec); });
             if (!got) continue;
-            place(*got, "tiltseries");
-            set_location(got->record, fmt::format("{}/TiltSeries/{}/", key, ts_id));
+            set_location(got->record, fmt::format("{}/TiltSeries/{}/", run_key.key, ts_id));
             series.push_back(std::move(*got));
         }
-        // Tomograms and annotations carry their run's tilt-series quality as context.
-        auto quality = [&](Record& rec) {
-            for (const auto& ts : series) inherit_as(rec, ts.record, "quality", "quality");
-        };
+    }
 
-        std::vector<Read> children;
-        for (const auto& vs_dir : subdirs(dir / "Reconstructions")) {
+    // Tomograms and annotations of every voxel spacing.
+    void read_reconstructions(const fs::path& dir, const RunKey& run_key,
+                              const std::map<std::string, cryoet::Alignment>& alignments,
+                              const std::string& run_id, std::vector<Read>& children) {
+        auto vs_dirs = subdirs(dir / "Reconstructions");
+        if (!vs_dirs.ok()) {
+            for (auto& kept : kept_own_under(dir / "Reconstructions", vs_dirs.error().message)) {
+                children.push_back(std::move(kept));
+            }
+            return;
+        }
+        for (const auto& vs_dir : vs_dirs.value()) {
             std::string folder = vs_dir.filename().string();
             std::string vs_text = folder.starts_with("VoxelSpacing") ? folder.substr(12) : "";
             auto vs_number = parse_number_text(vs_text);
             if (!vs_number || !vs_number->unit.empty() || vs_number->value <= 0) {
-                report_warning(ctx(vs_dir, run.record.id), "",
+                report_warning(ctx(vs_dir, run_id), "",
                                "is not a VoxelSpacing<Å> folder; its tomograms and annotations "
                                "are left out");
                 continue;
             }
-            std::string vs_rel = fmt::format("{}/Reconstructions/{}", key, folder);
-            for (const auto& t_dir : subdirs(vs_dir / "Tomograms")) {
-                std::string t_id = t_dir.filename().string();
-                fs::path t_file = t_dir / "tomogram_metadata.json";
-                Record t = make_record("tomogram",
-                                       fmt::format("cryoet:tomogram:{}/{}/{}", key, vs_text, t_id),
-                                       t_file);
-                auto got = read_record(
-                    std::move(t), t_file, "tomogram", cryoet::kTomogramKeys, {"voxel_spacing"},
-                    [&](const FieldReader& r, Record& rec) {
-                        cryoet::map_tomogram(r, rec, alignments);
-                        std::string detail = format_number(vs_number->value) + " Å";
-                        for (const char* f : {"reconstruction", "processing"}) {
-                            if (auto v = rec.first(f); !v.empty()) detail += ", " + v;
-                        }
-                        rec.title = fmt::format("{} tomogram {} ({})", run_name, t_id, detail);
-                    });
-                if (!got) continue;
-                set_location(got->record, fmt::format("{}/Tomograms/{}/", vs_rel, t_id));
-                place(*got, "tomogram");
-                quality(got->record);
-                children.push_back(std::move(*got));
-            }
-            for (const auto& a_dir : subdirs(vs_dir / "Annotations")) {
-                auto got = read_annotation(a_dir, key, vs_text, vs_number->value, run.record.id);
-                if (!got) continue;
-                set_location(got->record,
-                             fmt::format("{}/Annotations/{}/", vs_rel, a_dir.filename().string()));
-                place(*got, "annotation");
-                quality(got->record);
-                children.push_back(std::move(*got));
-            }
+            VoxelSpacing vs{vs_dir, vs_text, vs_number->value,
+                            fmt::format("{}/Reconstructions/{}", run_key.key, folder)};
+            read_tomograms(vs, run_key, alignments, children);
+            read_annotations(vs, run_key, run_id, children);
         }
+    }
 
-        Rollup rollup(kRollupKeywords, kRollupNumbers, kRollupBooleans);
-        for (const auto& ts : series) rollup.add(ts.record);
-        for (const auto& c : children) rollup.add(c.record);
-        rollup.apply(run.record, kRunCounts);
-        ds_rollup.add(run.record);
-        ds_rollup.merge(rollup);
-        for (auto& ts : series) inherit(ts.record, run.record, kRunObjects);
-        for (auto& c : children) {
-            if (c.record.kind == "tomogram") inherit(c.record, run.record, kRunObjects);
+    void read_tomograms(const VoxelSpacing& vs, const RunKey& run_key,
+                        const std::map<std::string, cryoet::Alignment>& alignments,
+                        std::vector<Read>& children) {
+        auto t_dirs = subdirs(vs.dir / "Tomograms");
+        if (!t_dirs.ok()) {
+            for (auto& kept : kept_own_under(vs.dir / "Tomograms", t_dirs.error().message)) {
+                children.push_back(std::move(kept));
+            }
+            return;
         }
-        if (has_run) out.push_back(std::move(run));
-        for (auto& ts : series) out.push_back(std::move(ts));
-        for (auto& c : children) out.push_back(std::move(c));
+        for (const auto& t_dir : t_dirs.value()) {
+            std::string t_id = t_dir.filename().string();
+            fs::path t_file = t_dir / "tomogram_metadata.json";
+            Record t = make_record(
+                "tomogram", fmt::format("cryoet:tomogram:{}/{}/{}", run_key.key, vs.text, t_id),
+                t_file);
+            auto got = read_record(
+                std::move(t), t_file, "tomogram", cryoet::kTomogramKeys, {"voxel_spacing"},
+                [&](const FieldReader& r, Record& rec) {
+                    cryoet::map_tomogram(r, rec, alignments);
+                    std::string detail = format_number(vs.angstrom) + " Å";
+                    for (const char* f : {"reconstruction", "processing"}) {
+                        if (auto v = rec.first(f); !v.empty()) detail += ", " + v;
+                    }
+                    rec.title = fmt::format("{} tomogram {} ({})", run_key.name, t_id, detail);
+                });
+            if (!got) continue;
+            set_location(got->record, fmt::format("{}/Tomograms/{}/", vs.rel, t_id));
+            children.push_back(std::move(*got));
+        }
+    }
+
+    void read_annotations(const VoxelSpacing& vs, const RunKey& run_key,
+                          const std::string& run_id, std::vector<Read>& children) {
+        auto a_dirs = subdirs(vs.dir / "Annotations");
+        if (!a_dirs.ok()) {
+            for (auto& kept : kept_own_under(vs.dir / "Annotations", a_dirs.error().message)) {
+                children.push_back(std::move(kept));
+            }
+            return;
+        }
+        for (const auto& a_dir : a_dirs.value()) {
+            auto got = read_annotation(a_dir, run_key.key, vs.text, vs.angstrom, run_id);
+            if (!got) continue;
+            set_location(got->record,
+                         fmt::format("{}/Annotations/{}/", vs.rel, a_dir.filename().string()));
+            children.push_back(std::move(*got));
+        }
     }
 
     std::optional<Read> read_annotation(const fs::path& a_dir, const std::string& key,
@@ -569,14 +762,16 @@ class CryoetAdapter final : public Adapter {
                                         const std::string& run_id) {
         std::string a_id = a_dir.filename().string();
         std::string id = fmt::format("cryoet:annotation:{}/{}/{}", key, vs_text, a_id);
+        auto entries = list_folder(a_dir);
+        if (!entries.ok()) {
+            return reject(a_dir, id, "",
+                          fmt::format("annotation folder cannot be read: {}; record rejected",
+                                      entries.error().message));
+        }
         std::vector<fs::path> files;
-        if (auto entries = list_dir(a_dir); entries.ok()) {
-            std::error_code ec;
-            for (const auto& e : entries.value()) {
-                if (e.path().extension() == ".json" && !e.is_directory(ec)) {
-                    files.push_back(e.path());
-                }
-            }
+        for (const auto& e : entries.value()) {
+            PathType type = path_type(e.path());
+            if (e.path().extension() == ".json" && !type.directory) files.push_back(e.path());
         }
         if (files.empty()) {
             return reject(a_dir, id, "", "annotation folder has no metadata JSON; record rejected");

@@ -16,6 +16,7 @@
 #include <optional>
 #include <vector>
 
+#include "folders.h"
 #include "hierarchy.h"
 #include "hoa_mapping.h"
 #include "json_reader.h"
@@ -53,23 +54,27 @@ class HoaAdapter final : public Adapter {
             return Error{Errc::not_found,
                          fmt::format("hoa source '{}' is not a directory", given_.string())};
         }
+        if (PathType type = path_type(root_); type.error) {
+            return Error{Errc::io, fmt::format("hoa source '{}' cannot be read: {}",
+                                               root_.string(), type.error.message())};
+        }
         if (!fs::is_directory(root_, ec)) {
             return Error{Errc::not_found,
                          fmt::format("hoa source '{}' has no metadata/ (nor "
                                      "HumanOrganAtlas_metadata-schemas/metadata/) folder",
                                      given_.string())};
         }
-        std::vector<fs::path> files;
-        fs::directory_iterator it(root_, ec);
-        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-            std::error_code type_ec;
-            if (it->path().extension() == ".json" && !it->is_directory(type_ec)) {
-                files.push_back(it->path());
-            }
+        auto entries = list_folder(root_);
+        if (!entries.ok()) {
+            return Error{Errc::io, fmt::format("hoa source '{}' cannot be read: {}",
+                                               root_.string(), entries.error().message)};
         }
-        if (ec) {
-            return Error{Errc::io, fmt::format("hoa source '{}' cannot be listed: {}",
-                                               root_.string(), ec.message())};
+        std::vector<fs::path> files;
+        for (const auto& e : entries.value()) {
+            // One whose type cannot be known is read, and reported as unreadable.
+            if (e.path().extension() == ".json" && !path_type(e.path()).directory) {
+                files.push_back(e.path());
+            }
         }
         std::sort(files.begin(), files.end());
         tree_.emplace(sink_);
@@ -80,10 +85,12 @@ class HoaAdapter final : public Adapter {
     }
 
   private:
+    // metadata/, or the schema repository's copy; a metadata/ that cannot be
+    // reached stays the root, so read() says why.
     void resolve_root() {
-        std::error_code ec;
         root_ = given_ / "metadata";
-        if (!fs::is_directory(root_, ec)) {
+        PathType type = path_type(root_);
+        if (!type.directory && !type.error) {
             root_ = given_ / "HumanOrganAtlas_metadata-schemas" / "metadata";
         }
     }

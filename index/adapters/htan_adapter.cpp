@@ -5,7 +5,8 @@
 // previous generation's records from it are kept (reject_file); so are those
 // from the publications list.  The other files only add to the export's
 // records: one that cannot be read is a warning, and what it would have added
-// is left out.
+// is left out.  A folder that cannot be read is an error, and the previous
+// generation's records from files under it are kept (reject_folder).
 #include "htan_adapter.h"
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "folders.h"
 #include "htan_mapping.h"
 #include "json_reader.h"
 #include "schema/csv_reader.h"
@@ -38,9 +40,15 @@ class HtanAdapter final : public Adapter {
     Status read(RecordSink& sink) override {
         sink_ = &sink;
         find_files();
+        for (const auto& u : unreadable_) reject_folder(context(u.folder), u.reason);
         if (export_.empty()) {
-            return Error{Errc::not_found,
-                         fmt::format("no processed_syn_data.json(.gz) under '{}'", root_.string())};
+            std::string note;
+            if (!unreadable_.empty()) {
+                note = fmt::format(" (and '{}' {})", unreadable_.front().folder.string(),
+                                   unreadable_.front().reason);
+            }
+            return Error{Errc::not_found, fmt::format("no processed_syn_data.json(.gz) under '{}'{}",
+                                                      root_.string(), note)};
         }
         htan::Inputs inputs;
         load_organ_mappings(inputs);
@@ -64,12 +72,8 @@ class HtanAdapter final : public Adapter {
 
     void find_files() {
         std::vector<fs::path> all;
-        std::error_code ec;
-        fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it->is_regular_file(ec)) all.push_back(it->path());
-        }
+        unreadable_ =
+            walk_folder(root_, WalkOptions{}, [&](const fs::path& p) { all.push_back(p); });
         std::sort(all.begin(), all.end());
         for (const auto& p : all) {
             auto name = p.filename().string();
@@ -177,6 +181,7 @@ class HtanAdapter final : public Adapter {
     RecordSink* sink_ = nullptr;
     fs::path export_, publications_, organ_map_, story_map_, syn_data_;
     std::vector<fs::path> drs_manifests_;
+    std::vector<UnreadableFolder> unreadable_;
 };
 
 }  // namespace

@@ -83,9 +83,12 @@ Result<std::string> read_gzip(const std::filesystem::path& path, std::uintmax_t 
 Result<JsonFile> load_json_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
     std::error_code ec;
     // A FIFO or a device named like a metadata file would block or never end.
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        return Error{Errc::io, "is not a regular file"};
+    bool regular = std::filesystem::is_regular_file(path, ec);
+    // A folder on the way that may not be entered is not "not a file".
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        return Error{Errc::io, "cannot be read: " + ec.message()};
     }
+    if (!regular) return Error{Errc::io, "is not a regular file"};
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return Error{Errc::io, "cannot be read: " + ec.message()};
     if (size > max_bytes) {

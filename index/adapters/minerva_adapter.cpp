@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 
+#include "folders.h"
 #include "json_reader.h"
 #include "minerva_mapping.h"
 
@@ -43,6 +44,8 @@ class MinervaAdapter final : public Adapter {
                          fmt::format("minerva source '{}' is not a directory", root_.string())};
         }
         if (auto status = scan(); !status.ok()) return status;
+        // A folder that cannot be read keeps the previous generation's stories from it.
+        for (const auto& u : unreadable_) reject_folder(ctx(u.folder, ""), u.reason);
         if (!mapping_.empty()) load_mapping();
         for (const auto& path : exhibits_) read_exhibit(path);
         return {};
@@ -53,22 +56,17 @@ class MinervaAdapter final : public Adapter {
     Status scan() {
         exhibits_.clear();
         mapping_.clear();
-        std::error_code ec;
-        fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied,
-                                            ec);
-        if (ec) {
-            return Error{Errc::io, fmt::format("minerva source '{}' cannot be listed: {}",
-                                               root_.string(), ec.message())};
-        }
         std::vector<fs::path> mappings;
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            const fs::path& p = it->path();
-            if (!it->is_regular_file(ec)) continue;
+        unreadable_ = walk_folder(root_, WalkOptions{}, [&](const fs::path& p) {
             if (p.extension() == ".json" && p.parent_path().filename() == "exhibits") {
                 exhibits_.push_back(p);
             } else if (p.filename() == kMappingFile) {
                 mappings.push_back(p);
             }
+        });
+        if (!unreadable_.empty() && unreadable_.front().folder == root_) {
+            return Error{Errc::io, fmt::format("minerva source '{}' {}", root_.string(),
+                                               unreadable_.front().reason)};
         }
         std::sort(exhibits_.begin(), exhibits_.end());
         std::sort(mappings.begin(), mappings.end());
@@ -151,6 +149,7 @@ class MinervaAdapter final : public Adapter {
     fs::path root_;
     RecordSink* sink_ = nullptr;
     std::vector<fs::path> exhibits_;
+    std::vector<UnreadableFolder> unreadable_;
     fs::path mapping_;
     minerva::StoryLinks links_;
     std::map<std::string, std::string> seen_;  // exhibit name -> file

@@ -16,6 +16,7 @@
 #include <set>
 #include <span>
 
+#include "folders.h"
 #include "json_reader.h"
 #include "panosc_mapping.h"
 
@@ -56,17 +57,15 @@ class PanoscAdapter final : public Adapter {
                          fmt::format("panosc source '{}' is not a directory", root_.string())};
         }
         std::vector<fs::path> files;
-        fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied,
-                                            ec);
-        if (ec) {
-            return Error{Errc::io, fmt::format("panosc source '{}' cannot be listed: {}",
-                                               root_.string(), ec.message())};
+        auto unreadable = walk_folder(root_, WalkOptions{}, [&](const fs::path& p) {
+            if (p.extension() == ".json") files.push_back(p);
+        });
+        if (!unreadable.empty() && unreadable.front().folder == root_) {
+            return Error{Errc::io, fmt::format("panosc source '{}' {}", root_.string(),
+                                               unreadable.front().reason)};
         }
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it->path().extension() == ".json" && it->is_regular_file(ec)) {
-                files.push_back(it->path());
-            }
-        }
+        // First: the records kept from them hold their ids, as a dump's do.
+        for (const auto& u : unreadable) keep_folder(u);
         std::sort(files.begin(), files.end());
         for (const auto& f : files) read_dump(f);
         return {};
@@ -104,6 +103,14 @@ class PanoscAdapter final : public Adapter {
         report_issue(ctx(id), Severity::error, field, message + "; record rejected",
                      previous.has_value());
         if (previous) emit(std::move(*previous), true);
+    }
+
+    // Reports a folder that cannot be read; the previous generation's records
+    // from dumps under it are kept, and hold their ids against later copies.
+    void keep_folder(const UnreadableFolder& u) {
+        file_ = rel(u.folder);
+        for (const auto& id : sink_->previous_ids_under(file_)) emitted_.emplace(id, file_);
+        reject_folder(ctx(), u.reason);
     }
 
     void read_dump(const fs::path& path) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "folders.h"
 #include "json_reader.h"
 #include "schema/schema.h"
 
@@ -48,7 +49,18 @@ class RecordsAdapter final : public Adapter {
             return Error{Errc::not_found,
                          fmt::format("records path '{}' is not a directory", root_.string())};
         }
-        auto files = find_files();
+        std::vector<UnreadableFolder> unreadable;
+        auto files = find_files(&unreadable);
+        if (!unreadable.empty() && unreadable.front().folder == root_) {
+            return Error{Errc::io, fmt::format("records path '{}' {}", root_.string(),
+                                               unreadable.front().reason)};
+        }
+        // Records of any portal: none is carried over (nor from a file that cannot be opened).
+        for (const auto& u : unreadable) {
+            std::string rel = u.folder.lexically_relative(root_).generic_string();
+            report_issue(IssueContext{&sink, std::string(kAdapter), rel, {}}, Severity::error, "",
+                         folder_error(u.reason, 0));
+        }
         if (files.empty()) {
             return Error{Errc::not_found,
                          fmt::format("no *.jsonl record files under '{}'", root_.string())};
@@ -106,16 +118,14 @@ class RecordsAdapter final : public Adapter {
     }
 
   private:
-    std::vector<fs::path> find_files() const {
+    // The *.jsonl files under the root, sorted; the folders that cannot be read
+    // go to `unreadable` when it is given.
+    std::vector<fs::path> find_files(std::vector<UnreadableFolder>* unreadable = nullptr) const {
         std::vector<fs::path> out;
-        std::error_code ec;
-        fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it->is_regular_file(ec) && it->path().extension() == ".jsonl") {
-                out.push_back(it->path());
-            }
-        }
+        auto missed = walk_folder(root_, WalkOptions{}, [&](const fs::path& p) {
+            if (p.extension() == ".jsonl") out.push_back(p);
+        });
+        if (unreadable != nullptr) *unreadable = std::move(missed);
         std::sort(out.begin(), out.end());
         return out;
     }

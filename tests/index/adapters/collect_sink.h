@@ -39,6 +39,13 @@ struct CollectSink final : detail::RecordSink {
         }
         return out;
     }
+    std::vector<std::string> previous_ids_under(const std::string& folder) override {
+        std::vector<std::string> out;
+        for (const auto& [id, r] : previous_records) {
+            if (r.file.starts_with(folder + "/")) out.push_back(id);
+        }
+        return out;
+    }
 
     const Record& get(const std::string& id) const {
         for (const auto& r : records) {
