@@ -13,7 +13,8 @@
 // default 12) writes; and SIGKILL sent by this program at N (--time-points, default 8)
 // moments spread over a build's duration.  At each point a build runs under the shim
 // and must die by SIGKILL; then the fixed searches (reliability_util.h) must give the
-// answers of the first build, through a Searcher opened afresh on CURRENT; then a
+// answers of the first build, through a Searcher opened afresh on CURRENT, and
+// `atlas-index verify` must find CURRENT whole; then a
 // build without the shim must exit 0 and publish a newer generation, with no *.tmp
 // left and at most two generations kept, and the answers must still be the same.
 // Prints a line per kind (points, kills, CURRENT on the old / the new generation) and
@@ -120,6 +121,7 @@ class KillTest {
     }
     bool plain_build(const std::string& why);
     bool check_answers(const std::string& when);
+    bool check_verified(const std::string& when);
     bool kill_at(const Point& p, Tally& tally);
     void fail(const std::string& message) {
         ++failures_;
@@ -174,6 +176,16 @@ bool KillTest::check_answers(const std::string& when) {
     return true;
 }
 
+// `atlas-index verify`: CURRENT's generation is whole, every file as its
+// MANIFEST lists it, whichever side of the swap the kill fell on.
+bool KillTest::check_verified(const std::string& when) {
+    fs::path log = work_.path() / "verify.log";
+    Exit e = run({o_.index_bin, "verify", "--index", index_.string()}, {}, log, 120);
+    if (e.exited && e.code == 0) return true;
+    fail(when + ": atlas-index verify ended with " + e.describe() + ":\n" + read_text(log));
+    return false;
+}
+
 bool KillTest::kill_at(const Point& p, Tally& tally) {
     ++tally.points;
     std::string name = p.kind == "time"
@@ -221,8 +233,10 @@ bool KillTest::kill_at(const Point& p, Tally& tally) {
         ++tally.on_new;
     }
     if (!check_answers(name + ", then CURRENT " + now)) return false;
+    if (!check_verified(name + ", then CURRENT " + now)) return false;
     if (!plain_build(name + ", then the next build")) return false;
-    return check_answers(name + ", then the next build");
+    return check_answers(name + ", then the next build") &&
+           check_verified(name + ", then the next build");
 }
 
 int KillTest::execute() {
