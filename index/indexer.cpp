@@ -21,6 +21,7 @@
 #include "generation.h"
 #include "manifest_writer.h"
 #include "panosc_export.h"
+#include "range_check.h"
 #include "schema/column_format.h"
 #include "schema/current_error.h"
 #include "schema/layout.h"
@@ -230,6 +231,7 @@ class Builder final : public RecordSink {
             reject(record, "record id already taken by another file; record rejected");
             return;
         }
+        check_ranges(record, IssueContext{this, record.source, record.file, record.id});
         status_ = catalog_.put_record(record, to_json(record), carried_over);
         if (!status_.ok()) return;
         // Docids are the order records are accepted in (shard_writer.h).

@@ -2,12 +2,14 @@
 //
 // This is the only place that knows how a field is stored.  The field table
 // (schema.cpp) is data: one row per field with its type, term prefix, value
-// slot, free-text weight, display unit and label.  The indexer writes
+// slot, free-text weight, display unit and label, and for a number the range
+// of values it can plausibly hold.  The indexer writes
 // kSchemaVersion into the index and the catalog; a reader built for another
 // version refuses to open them.  Bump it whenever a row or a rule here changes
 // what is stored.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,6 +34,16 @@ enum class FieldType {
 
 const char* field_type_name(FieldType type);
 
+// The values a number field can plausibly hold, in the field's display unit
+// (FieldSpec::unit), bounds included: what a domain expert accepts from any
+// portal, wide enough that no real record trips it.  A number outside is still
+// indexed, with a warning (index/range_check.h).  A range whose min is 0 or
+// more also refuses a minus sign (-0 included).
+struct PlausibleRange {
+    double min = -std::numeric_limits<double>::infinity();
+    double max = std::numeric_limits<double>::infinity();
+};
+
 struct FieldSpec {
     std::string_view name;  // the query name: organism, voxel_spacing
     FieldType type;
@@ -52,6 +64,14 @@ struct FieldSpec {
     // keyword: values users type for a stored value, '|'-separated "typed=stored"
     // pairs ("<18=under 18"), for values whose symbols no word keeps apart
     std::string_view value_aliases = {};
+    PlausibleRange range = {};  // number: its plausible values (every number row declares one)
+
+    // This row with `range` set: the table's rows end in .within(min, max).
+    constexpr FieldSpec within(double min, double max) const {
+        FieldSpec out = *this;
+        out.range = {min, max};
+        return out;
+    }
 };
 
 // The stored value a typed keyword value stands for on `spec` ("under 18" for

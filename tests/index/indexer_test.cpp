@@ -510,6 +510,53 @@ TEST_CASE("numbers that overflow are reported, and the catalog stays valid JSON"
     CHECK(rows > 10);
 }
 
+TEST_CASE("implausible numbers are indexed with one warning each naming file, field and value") {
+    // Issue 19's D7: a quality of 97 or -9.2e18, a voltage of 1.2e29 V, a voxel spacing of -0.
+    test::TempDir dir;
+    fs::path src = copy_corpus(dir.path() / "src");
+    fs::path ds = src / "10000";
+    auto edit = [](const fs::path& file, const std::string& from, const std::string& to) {
+        std::string text = test::read_file(file);
+        auto at = text.find(from);
+        REQUIRE_MESSAGE(at != std::string::npos, file);
+        test::write_file(file, text.replace(at, from.size(), to));
+    };
+    fs::path ts26 = ds / "TS_026" / "TiltSeries" / "100" / "tiltseries_metadata.json";
+    edit(ts26, "\"tilt_series_quality\": 5", "\"tilt_series_quality\": 97");
+    edit(ts26, "\"acceleration_voltage\": 300000", "\"acceleration_voltage\": 1.2e29");
+    edit(ds / "TS_027" / "TiltSeries" / "100" / "tiltseries_metadata.json",
+         "\"tilt_series_quality\": 5", "\"tilt_series_quality\": -9.2e18");
+    edit(ds / "TS_028" / "Reconstructions" / "VoxelSpacing13.480" / "Tomograms" / "100" /
+             "tomogram_metadata.json",
+         "\"voxel_spacing\": 13.48", "\"voxel_spacing\": -0.0");
+
+    auto report = build(src, dir.path() / "index");
+    REQUIRE_MESSAGE(report.ok(), report.error().message);
+    std::vector<std::string> lines;
+    for (const auto& i : report.value().issues) {
+        if (i.message.find("plausible range") != std::string::npos) lines.push_back(i.to_line());
+    }
+    CHECK(lines == std::vector<std::string>{
+        "warning: 10000/TS_026/TiltSeries/100/tiltseries_metadata.json: quality: '97' is outside "
+        "the plausible range 1 to 5; indexed as written [cryoet:tiltseries:10000/TS_026/100]",
+        "warning: 10000/TS_026/TiltSeries/100/tiltseries_metadata.json: acceleration_voltage: "
+        "'1.2e+29 V' is outside the plausible range 5 to 3000 kV; indexed as written "
+        "[cryoet:tiltseries:10000/TS_026/100]",
+        "warning: 10000/TS_027/TiltSeries/100/tiltseries_metadata.json: quality: '-9.2e+18' is "
+        "outside the plausible range 1 to 5; indexed as written "
+        "[cryoet:tiltseries:10000/TS_027/100]",
+        "warning: 10000/TS_028/Reconstructions/VoxelSpacing13.480/Tomograms/100/"
+        "tomogram_metadata.json: voxel_spacing: '0 Å' is outside the plausible range 0.1 to "
+        "100000 Å; indexed as written [cryoet:tomogram:10000/TS_028/13.480/100]",
+    });
+    // Warnings only: every record is indexed, with the value as the source wrote it.
+    CHECK(report.value().rejected == 0);
+    fs::path index = dir.path() / "index";
+    CHECK(hits(index, "kind:tiltseries quality:97") == 1);
+    CHECK(hits(index, "kind:tiltseries acceleration_voltage:>1000kV") == 1);
+    CHECK(hits(index, "kind:tomogram voxel_spacing:..0") == 1);
+}
+
 TEST_CASE("ill-formed UTF-8 in a file is repaired and reported - the output stays valid JSON") {
     test::TempDir dir;
     fs::path src = dir.path() / "src";

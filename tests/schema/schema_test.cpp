@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -45,6 +46,26 @@ TEST_CASE(
     }
     CHECK(slots.count(static_cast<int>(kSlotBrowseOrder)) == 0);
     CHECK(slots.count(static_cast<int>(kSlotTitle)) == 0);
+}
+
+TEST_CASE("every number field declares a finite plausible range and no other field has one") {
+    for (const auto& f : field_specs()) {
+        CAPTURE(f.name);
+        if (f.type == FieldType::number) {
+            CHECK(std::isfinite(f.range.min));
+            CHECK(std::isfinite(f.range.max));
+            CHECK(f.range.min < f.range.max);
+        } else {
+            CHECK(std::isinf(f.range.min));
+            CHECK(std::isinf(f.range.max));
+        }
+    }
+    // In the display unit: kilovolts, angstroms, years.
+    CHECK(find_field("acceleration_voltage")->range.max == 3000);
+    CHECK(find_field("voxel_spacing")->range.min == 0.1);
+    CHECK(find_field("age")->range.max == 125);
+    CHECK(find_field("quality")->range.min == 1);
+    CHECK(find_field("quality")->range.max == 5);
 }
 
 TEST_CASE("the main query fields of the issue all exist with the right types") {
