@@ -65,12 +65,27 @@ Result<std::unique_ptr<Searcher>> SearcherPool::take() {
 }
 
 void SearcherPool::give_back(std::unique_ptr<Searcher> searcher) {
+    std::vector<std::unique_ptr<Searcher>> stale;  // closed outside the lock
     {
         std::lock_guard lock(mutex_);
         --busy_;
-        if (searcher) idle_.push_back(std::move(searcher));
+        if (searcher) {
+            // Idle searchers of an older generation would keep its files open
+            // (and its disk space taken) after atlas-index removes it: close them.
+            for (auto& s : idle_) {
+                if (s->generation() != searcher->generation()) stale.push_back(std::move(s));
+            }
+            std::erase(idle_, nullptr);
+            drop_stale_status(searcher->generation());
+            idle_.push_back(std::move(searcher));
+        }
     }
     freed_.notify_one();
+}
+
+void SearcherPool::drop_stale_status(const std::string& generation) {
+    std::unique_lock lock(status_mutex_, std::try_to_lock);
+    if (lock && status_ && status_->generation() != generation) status_.reset();
 }
 
 Status SearcherPool::with_searcher(const std::function<void(Searcher&)>& use) {

@@ -37,6 +37,9 @@ class SearcherPool {
   private:
     Result<std::unique_ptr<Searcher>> take();
     void give_back(std::unique_ptr<Searcher> searcher);
+    // Closes the status searcher if it serves another generation than the
+    // slots now do (reopened when /ready or /metrics next asks); never waits.
+    void drop_stale_status(const std::string& generation);
 
     std::string index_dir_;
     unsigned slots_;
