@@ -88,6 +88,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends from the binaries' libraries (dpkg-shlibdeps: libxapian30, libsqlite3-0,
 # libfmt9, libroaring0, zlib1g, libstdc++6, libc6, ...), never a hand-kept list.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# `atlas-index verify` runs xapian-check on each shard; without it, it checks
+# every file against the generation's MANIFEST only and says so.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS xapian-tools)
 # The control archive's extra files, read from deploy/debian/ when cpack runs;
 # STRICT_PERMISSION gives them dpkg's modes (0755 scripts, 0644 conffiles).
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

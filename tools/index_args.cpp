@@ -239,7 +239,7 @@ std::string index_usage() {
     out += options_help(read_grammar().options, 11, 20);
     out +=
         "verify   reads every file of a generation back against the sizes and checksums its\n"
-        "         build listed (MANIFEST) and runs Xapian's check on each shard\n";
+        "         build listed (MANIFEST) and runs xapian-check on each shard\n";
     out += options_help(verify_grammar().options, 11, 20);
     out += '\n';
     append_wrapped(out,

@@ -97,6 +97,7 @@ void print_ingest_report(std::FILE* out, const IndexStats& s) {
 void print_verify_report(std::FILE* out, const std::string& dir, const VerifyReport& r) {
     std::string where = fmt::format("{}/{}", dir, r.generation);
     for (const auto& p : r.problems) fmt::print(out, "damaged: {}: {}\n", where, p);
+    for (const auto& n : r.notes) fmt::print(out, "note: {}\n", n);
     std::string verdict = r.problems.empty()
                               ? "intact"
                               : fmt::format("{} {}", r.problems.size(),

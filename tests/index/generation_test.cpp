@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -186,6 +187,27 @@ TEST_CASE("verify finds a flipped byte, a truncation and a removal in every file
     auto unlisted = verify_index(index.string());
     REQUIRE_FALSE(unlisted.value().problems.empty());
     CHECK(unlisted.value().problems.front().find("MANIFEST cannot be read") != std::string::npos);
+}
+
+TEST_CASE("without xapian-check verify says so and still checks every file") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(small_corpus(dir.path() / "src"), index).ok());
+    std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+    setenv("PATH", dir.path().c_str(), 1);
+    auto report = verify_index(index.string());
+    setenv("PATH", path.c_str(), 1);
+    REQUIRE(report.ok());
+    CHECK(report.value().shards == 0);
+    REQUIRE(report.value().notes.size() == 1);
+    CHECK(report.value().notes.front().starts_with("xapian-check was not found"));
+    CHECK(report.value().problems.empty());
+    fs::resize_file(current_dir(index) / kCatalogFile, 10);
+    setenv("PATH", dir.path().c_str(), 1);
+    auto damaged = verify_index(index.string());
+    setenv("PATH", path.c_str(), 1);
+    REQUIRE(damaged.value().problems.size() == 1);
+    CHECK(damaged.value().problems.front().starts_with("catalog.sqlite: 10 bytes, the manifest"));
 }
 
 TEST_CASE("a reader refuses a damaged generation and keeps serving the one it has") {

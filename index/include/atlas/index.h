@@ -138,19 +138,20 @@ Result<IndexStats> read_index_stats(const std::string& index_dir);
 
 // What `atlas-index verify` found in a generation: every file its MANIFEST
 // lists read back against its size and CRC-32, files it does not list, and
-// Xapian's own consistency check of each shard (what xapian-check does).
+// Xapian's own check of each shard (`xapian-check`, Debian's xapian-tools).
 struct VerifyReport {
     std::string generation;     // directory name, e.g. gen-000003
     std::uint64_t files = 0;    // files the manifest lists
     std::uint64_t bytes = 0;    // their total size
-    std::uint64_t shards = 0;   // Xapian shards checked
+    std::uint64_t shards = 0;   // Xapian shards xapian-check checked
     std::vector<std::string> problems;  // one line each ("xapian/shard-0/docdata.glass: missing"); none: intact
+    std::vector<std::string> notes;     // what could not be checked (no xapian-check installed)
 };
 
 // Verifies the current generation of `index_dir`, or the generation named
 // `generation` in it.  A damaged generation is a report with problems, not an
 // error.  Errors: not_found (no index, no such generation).  Cost: reads every
-// file of the generation once, and walks every Xapian table.
+// file of the generation once, and xapian-check walks every Xapian table.
 Result<VerifyReport> verify_index(const std::string& index_dir, const std::string& generation = "");
 
 }  // namespace atlas
