@@ -18,8 +18,6 @@
 namespace atlas::detail {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // --- lexer ------------------------------------------------------------------------
 
 struct Lexeme {
