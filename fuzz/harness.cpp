@@ -35,6 +35,7 @@ struct NullSink final : detail::RecordSink {
     void report(IngestIssue) override {}
     std::optional<Record> previous(const std::string&) override { return std::nullopt; }
     std::vector<std::string> previous_ids_from_file(const std::string&) override { return {}; }
+    std::vector<std::string> previous_ids_under(const std::string&) override { return {}; }
 };
 
 }  // namespace

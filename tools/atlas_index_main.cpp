@@ -1,13 +1,16 @@
 // atlas-index - builds the search index from the portals' metadata exports.
 //
 //   atlas-index build (--source NAME=PATH ... | --sources FILE) [--out DIR] [--quiet]
-//   [--allow-shrink] atlas-index stats [--index DIR] atlas-index report [--index DIR]
+//   [--allow-shrink] [--fresh]
+//   atlas-index stats [--index DIR]
+//   atlas-index report [--index DIR]
 //   atlas-index verify [--index DIR] [--generation NAME]
 //
-// Exit codes: 0 built (or printed) with no error; 1 built, but there were
-// errors (listed): records rejected, or a file or folder that could not be
-// read; 2 usage error; 3 the build failed and the current index is kept.  The options are in index_args.cpp, what is printed
-// in index_render.cpp.
+// Exit codes: 0 built (or printed, or verified intact) with no error; 1 built,
+// but there were errors (listed): records rejected, or a file or folder that
+// could not be read (verify: damaged); 2 usage error; 3 the build failed and
+// the current index is kept (verify: nothing to verify).  The options are in
+// index_args.cpp, what is printed in index_render.cpp.
 #include <algorithm>
 #include <cstdio>
 #include <string>

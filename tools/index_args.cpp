@@ -243,7 +243,7 @@ std::string index_usage() {
     out += options_help(verify_grammar().options, 11, 20);
     out += '\n';
     append_wrapped(out,
-                   "exit codes: 0 ok; 1 built, some records rejected (verify: damaged); 2 usage "
+                   "exit codes: 0 ok; 1 built with errors (verify: damaged); 2 usage "
                    "error; 3 build failed, old index kept (verify: no index)",
                    0, 0);
     out += '\n';

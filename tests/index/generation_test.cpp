@@ -4,6 +4,8 @@
 // refusing a damaged generation while they keep serving the one they have.
 #include <doctest/doctest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -70,26 +72,39 @@ std::uint64_t total(Searcher& searcher, const std::string& query) {
     return result.value().total;
 }
 
-// Makes file writes past `bytes` fail with EFBIG (a full disk, deterministically)
-// for the life of the object.
-class FileSizeLimit {
-  public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        getrlimit(RLIMIT_FSIZE, &saved_);
-        old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limit = saved_;
-        limit.rlim_cur = bytes;
-        setrlimit(RLIMIT_FSIZE, &limit);
+// Builds with file writes past `limit` bytes failing with EFBIG (a full disk,
+// deterministically), in a child process: the limit stays out of this one, and
+// Xapian's own allocations lost on its write-error path (353 bytes, seen by
+// LeakSanitizer) are not counted against the test.  The child's error message,
+// or "" when the build succeeded.
+std::string build_with_file_limit(const fs::path& source, const fs::path& out, rlim_t limit) {
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(pipe_fds[0]);
+        std::signal(SIGXFSZ, SIG_IGN);
+        rlimit l{};
+        getrlimit(RLIMIT_FSIZE, &l);
+        l.rlim_cur = limit;
+        setrlimit(RLIMIT_FSIZE, &l);
+        auto r = build(source, out);
+        std::string message = r.ok() ? "" : r.error().message;
+        ssize_t written = ::write(pipe_fds[1], message.data(), message.size());
+        ::_exit(written == static_cast<ssize_t>(message.size()) ? 0 : 1);
     }
-    ~FileSizeLimit() {
-        setrlimit(RLIMIT_FSIZE, &saved_);
-        std::signal(SIGXFSZ, old_handler_);
-    }
-
-  private:
-    rlimit saved_{};
-    void (*old_handler_)(int) = nullptr;
-};
+    ::close(pipe_fds[1]);
+    std::string message;
+    char buffer[512];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, n);
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    return message;
+}
 
 }  // namespace
 
@@ -254,14 +269,8 @@ TEST_CASE("a build that runs out of room leaves nothing behind and the current i
     // compaction, the column file.
     for (rlim_t limit : {rlim_t{16} << 10, rlim_t{256} << 10, rlim_t{1} << 20}) {
         CAPTURE(limit);
-        Result<BuildReport> r = Error{};
-        {
-            FileSizeLimit full(limit);
-            r = build(src, index);
-        }
-        REQUIRE_FALSE(r.ok());
+        std::string m = build_with_file_limit(src, index, limit);
         // Xapian names the cause; SQLite says "disk I/O error" for a short write.
-        const std::string& m = r.error().message;
         CHECK_MESSAGE((m.find("(File too large)") != std::string::npos ||
                        m == "catalog: cannot commit: disk I/O error"),
                       m);
