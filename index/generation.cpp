@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -65,7 +66,8 @@ Result<WriterLock> WriterLock::acquire(const fs::path& index_dir) {
         ::close(fd);
         if (saved == EWOULDBLOCK) {
             return Error{Errc::unavailable,
-                         fmt::format("another atlas-index build is writing '{}'; try again when it "
+                         fmt::format("another atlas-index build is writing '{}' (or another "
+                                     "process holds a lock on the directory); try again when it "
                                      "has finished",
                                      index_dir.string())};
         }
@@ -76,6 +78,18 @@ Result<WriterLock> WriterLock::acquire(const fs::path& index_dir) {
 }
 
 WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+Status WriterLock::still_holds(const fs::path& index_dir) const {
+    struct stat locked {}, now {};
+    if (::fstat(fd_, &locked) == 0 && ::stat(index_dir.c_str(), &now) == 0 &&
+        locked.st_dev == now.st_dev && locked.st_ino == now.st_ino) {
+        return {};
+    }
+    return Error{Errc::unavailable,
+                 fmt::format("the index directory '{}' was moved or replaced during the build; "
+                             "nothing is published",
+                             index_dir.string())};
+}
 
 WriterLock::~WriterLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the flock
@@ -112,7 +126,7 @@ void remove_stale_builds(const fs::path& index_dir) {
 }
 
 StagedGeneration::~StagedGeneration() {
-    if (path_.empty()) return;
+    if (path_.empty() || !lock_.still_holds(path_.parent_path()).ok()) return;
     std::error_code ec;
     fs::remove_all(path_, ec);
 }

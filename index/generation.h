@@ -18,6 +18,12 @@ class WriterLock {
     WriterLock& operator=(WriterLock&&) = delete;
     ~WriterLock();
 
+    // Whether `index_dir` is still the directory locked: a build works by
+    // path, so an index directory moved or replaced under it (`mv idx old;
+    // mkdir idx`) would send its writes into another one.  Errors: unavailable,
+    // naming what happened.
+    Status still_holds(const std::filesystem::path& index_dir) const;
+
   private:
     explicit WriterLock(int fd) : fd_(fd) {}
     int fd_ = -1;
@@ -36,7 +42,10 @@ void remove_stale_builds(const std::filesystem::path& index_dir);
 // an exception), unless release() was called once it was renamed into place.
 class StagedGeneration {
   public:
-    explicit StagedGeneration(std::filesystem::path path) : path_(std::move(path)) {}
+    // Removed only while `lock` still holds its parent (not another build's
+    // folder of the same name in a directory that replaced it).
+    StagedGeneration(std::filesystem::path path, const WriterLock& lock)
+        : path_(std::move(path)), lock_(lock) {}
     StagedGeneration(const StagedGeneration&) = delete;
     StagedGeneration& operator=(const StagedGeneration&) = delete;
     ~StagedGeneration();
@@ -45,6 +54,7 @@ class StagedGeneration {
 
   private:
     std::filesystem::path path_;
+    const WriterLock& lock_;
 };
 
 // Renames `staged` to <index_dir>/<generation> (refused if that exists) and

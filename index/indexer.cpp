@@ -400,7 +400,9 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
 
 // Seals the staged generation, checks it is still the one this build wrote,
 // and makes it current: the crash-consistency protocol of DESIGN.md.
-Status publish(const fs::path& dir, StagedGeneration& staged, const std::string& generation) {
+Status publish(const fs::path& dir, const WriterLock& lock, StagedGeneration& staged,
+               const std::string& generation) {
+    if (auto s = lock.still_holds(dir); !s.ok()) return s;
     std::string build = new_build_token();
     if (auto s = seal_generation(staged.path(), build); !s.ok()) return s;
     if (auto s = check_sealed(staged.path(), build); !s.ok()) return s;
@@ -415,6 +417,7 @@ Status publish(const fs::path& dir, StagedGeneration& staged, const std::string&
                                                 "names build {}); it is not published",
                                                 generation, manifest.value().build)};
     }
+    if (auto s = lock.still_holds(dir); !s.ok()) return s;
     return publish_generation(dir, generation);
 }
 
@@ -471,13 +474,13 @@ Result<BuildReport> build_index(const BuildOptions& options) {
 
         std::string generation = next_generation_name(dir);
         staged_name = generation + ".tmp";
-        StagedGeneration staged(dir / staged_name);
+        StagedGeneration staged(dir / staged_name, lock.value());
         auto built = build_into(options, staged.path(), previous ? &*previous : nullptr);
         previous.reset();
         if (!built.ok()) return built.error();
         BuildReport report = std::move(built).value();
         report.notes = std::move(notes);
-        if (auto s = publish(dir, staged, generation); !s.ok()) return s.error();
+        if (auto s = publish(dir, lock.value(), staged, generation); !s.ok()) return s.error();
         report.index_dir = fs::absolute(dir).lexically_normal().string();
         report.generation = generation;
         report.index_bytes = tree_bytes(dir / generation);
@@ -487,8 +490,7 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         // large)"): say where, and that nothing of it is left.
         Error error = current_error();
         if (!staged_name.empty()) {
-            error.message = fmt::format("writing '{}': {}; it was removed, the current index is "
-                                        "kept",
+            error.message = fmt::format("writing '{}': {}; the current index is kept",
                                         staged_name, error.message);
         }
         return error;

@@ -28,7 +28,8 @@ Status seal_generation(const std::filesystem::path& generation, const std::strin
 // The check before publishing: `generation` is the one build `build` sealed
 // (its MANIFEST names that build) and every file is as the MANIFEST lists,
 // none missing, changed or added.  Errors: corrupt, naming the first
-// difference (another writer, a disk that lost a write).
+// difference (another writer in the folder; the files are read back, most
+// likely from the page cache: this is no check of the disk itself).
 Status check_sealed(const std::filesystem::path& generation, const std::string& build);
 
 // The CRC-32 of a whole file.  Errors: io.

@@ -18,9 +18,14 @@ double in_display_unit(const FieldSpec& spec, const Value& value) {
 
 // A minus sign on a field that cannot be negative.  Unit conversion adds an
 // offset (-0.0 + 0.0 is +0.0), so a written "-0" may reach here as +0: the
-// text is looked at too.
+// text is looked at too, but only in a unit whose zero is the field's zero
+// (-196 °C is a cold sample, not a negative temperature).
 bool negative_sign(const FieldSpec& spec, const Value& value) {
-    return spec.range.min >= 0 && (std::signbit(value.number) || value.text.starts_with('-'));
+    if (spec.range.min < 0) return false;
+    if (std::signbit(value.number)) return true;
+    const Unit* written = find_unit(value.unit);
+    bool same_zero = written == nullptr || written->offset == 0;
+    return same_zero && value.text.starts_with('-');
 }
 
 std::string with_unit(std::string_view number, std::string_view unit) {

@@ -106,7 +106,9 @@ Result<fs::path> generation_dir(const std::string& index_dir, const std::string&
     }
     fs::path dir = fs::path(index_dir) / generation;
     std::error_code ec;
-    if (generation.find('/') != std::string::npos || !fs::is_directory(dir, ec)) {
+    bool plain_name = generation.find('/') == std::string::npos && generation != "." &&
+                      generation != "..";
+    if (!plain_name || !fs::is_directory(dir, ec)) {
         return Error{Errc::not_found, fmt::format("no generation '{}' in '{}'", generation,
                                                   index_dir)};
     }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,37 @@ std::vector<std::string> kinds_held(const Xapian::Database& db) {
         found.push_back((*it).substr(prefix.size()));
     }
     return found;
+}
+
+// detail::open_generation with Xapian's exceptions (a damaged table throws
+// DatabaseCorruptError) returned as errors that name the generation.
+Result<std::unique_ptr<OpenGeneration>> open_dir(const std::string& index_dir,
+                                                 const std::string& dir,
+                                                 const SearcherOptions& options) {
+    try {
+        return detail::open_generation(index_dir, dir, options);
+    } catch (...) {
+        Error error = detail::current_error();
+        error.message = fmt::format("generation '{}' cannot be opened: {}", dir, error.message);
+        return error;
+    }
+}
+
+// The generation folders of `index_dir` older than `dir`, newest first.
+std::vector<std::string> older_generations(const std::string& index_dir, const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::string newest = fs::path(dir).filename().string();
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        bool generation = name.starts_with("gen-") && name.size() == newest.size() &&
+                          name.find_first_not_of("0123456789", 4) == std::string::npos;
+        if (generation && name < newest) names.push_back(name);
+    }
+    std::sort(names.rbegin(), names.rend());
+    for (auto& n : names) n = (fs::path(index_dir) / n).string();
+    return names;
 }
 
 }  // namespace
@@ -120,27 +152,54 @@ struct Searcher::Impl {
     SearcherOptions options;
     std::unique_ptr<OpenGeneration> gen;
 
-    std::string refused_dir;  // the latest generation, when it was refused
-    std::string refused;      // why
+    std::string refused_dir;  // the latest generation, when it was refused for good
+    std::string refused;      // why the latest is not the one searched
 
     // Reopens when atlas-index has published a new generation; keeps the open
-    // one when the new one is damaged or of another schema.
+    // one whenever the new one cannot be opened.  A damaged generation or one
+    // of another schema is not tried again; CURRENT pointing nowhere is.
     Status refresh() {
         auto dir = current_generation(index_dir);
-        if (!dir.ok()) return dir.error();
+        if (!dir.ok()) {
+            refuse("", dir.error());
+            return {};
+        }
         if (dir.value() == gen->dir || dir.value() == refused_dir) return {};
-        auto opened = detail::open_generation(index_dir, dir.value(), options);
+        auto opened = open_dir(index_dir, dir.value(), options);
         if (!opened.ok()) {
-            Errc code = opened.error().code;
-            if (code != Errc::corrupt && code != Errc::schema_mismatch) return opened.error();
-            refused_dir = dir.value();
-            refused = opened.error().message;
+            refuse(dir.value(), opened.error());
             return {};
         }
         gen = std::move(opened).value();
         refused_dir.clear();
         refused.clear();
         return {};
+    }
+
+    void refuse(const std::string& dir, const Error& why) {
+        refused = why.message;
+        if (why.code == Errc::corrupt || why.code == Errc::schema_mismatch) refused_dir = dir;
+    }
+
+    // Opens the generation CURRENT names or, when it cannot be opened, the
+    // newest older one that can (atlas-index keeps the previous one for
+    // readers), saying why.  Errors: CURRENT's when none opens.
+    Status open_latest() {
+        auto dir = current_generation(index_dir);
+        if (!dir.ok()) return dir.error();
+        auto opened = open_dir(index_dir, dir.value(), options);
+        if (opened.ok()) {
+            gen = std::move(opened).value();
+            return {};
+        }
+        for (const auto& older : older_generations(index_dir, dir.value())) {
+            auto fallback = open_dir(index_dir, older, options);
+            if (!fallback.ok()) continue;
+            gen = std::move(fallback).value();
+            refuse(dir.value(), opened.error());
+            return {};
+        }
+        return opened.error();
     }
 
     Result<SearchResult> run(const SearchRequest& request);
@@ -160,11 +219,7 @@ Result<Searcher> Searcher::open(const std::string& index_dir, const SearcherOpti
         auto impl = std::make_unique<Impl>();
         impl->index_dir = index_dir;
         impl->options = options;
-        auto dir = current_generation(index_dir);
-        if (!dir.ok()) return dir.error();
-        auto opened = detail::open_generation(index_dir, dir.value(), options);
-        if (!opened.ok()) return opened.error();
-        impl->gen = std::move(opened).value();
+        if (auto s = impl->open_latest(); !s.ok()) return s.error();
         return Searcher(std::move(impl));
     } catch (...) {
         return detail::current_error();

@@ -73,6 +73,11 @@ Result<Manifest> read_manifest(const fs::path& generation) {
             return damaged(generation, fmt::format("{} line {} is not '<bytes> <crc32> <path>'",
                                                    kManifestFile, n));
         }
+        // Written sorted, each path once: anything else was not written by a build.
+        if (!manifest.files.empty() && entry.path <= manifest.files.back().path) {
+            return damaged(generation, fmt::format("{} line {} lists '{}' out of order or twice",
+                                                   kManifestFile, n, entry.path));
+        }
         manifest.files.push_back(std::move(entry));
     }
     if (manifest.files.empty()) {

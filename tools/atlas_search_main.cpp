@@ -65,6 +65,10 @@ atlas::Result<atlas::Manifest> manifest(atlas::Searcher& searcher,
 int search(const atlas::cli::SearchArgs& args) {
     auto searcher = atlas::Searcher::open(atlas::cli::index_dir(args.index));
     if (!searcher.ok()) return fail(searcher.error(), args.json_errors);
+    if (std::string refused = searcher.value().refused(); !refused.empty()) {
+        std::fprintf(stderr, "atlas-search: warning: %s; searching '%s' instead\n",
+                     refused.c_str(), searcher.value().generation().c_str());
+    }
     if (args.manifest) {
         auto m = manifest(searcher.value(), args);
         if (!m.ok()) return fail(m.error(), args.json_errors);

@@ -102,8 +102,8 @@ void print_verify_report(std::FILE* out, const std::string& dir, const VerifyRep
                               ? "intact"
                               : fmt::format("{} {}", r.problems.size(),
                                             r.problems.size() == 1 ? "problem" : "problems");
-    fmt::print(out, "{}: {} files ({}) checked against its manifest, {} Xapian {} checked: {}\n",
-               where, grouped(r.files), bytes(r.bytes), r.shards,
+    fmt::print(out, "{}: {} {} ({}) checked against its manifest, {} Xapian {} checked: {}\n",
+               where, grouped(r.files), r.files == 1 ? "file" : "files", bytes(r.bytes), r.shards,
                r.shards == 1 ? "shard" : "shards", verdict);
 }
 

@@ -124,6 +124,50 @@ TEST_CASE("one writer even when an operator deletes what looks like a stale lock
     CHECK(leftovers(index).empty());
 }
 
+TEST_CASE("a lock is on the directory it was taken on: a replaced one is not held") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::create_directories(index);
+    auto lock = detail::WriterLock::acquire(index);
+    REQUIRE(lock.ok());
+    CHECK(lock.value().still_holds(index).ok());
+    {
+        detail::StagedGeneration staged(index / "gen-000001.tmp", lock.value());
+        fs::create_directories(staged.path());
+        // An operator moves the index aside and another build starts in a new one.
+        fs::rename(index, dir.path() / "moved");
+        fs::create_directories(index / "gen-000001.tmp");
+        auto s = lock.value().still_holds(index);
+        REQUIRE_FALSE(s.ok());
+        CHECK(s.error().message.find("was moved or replaced during the build") !=
+              std::string::npos);
+        CHECK(lock.value().still_holds(dir.path() / "moved").ok());
+    }
+    // The other build's folder of the same name is not this build's to remove.
+    CHECK(fs::exists(index / "gen-000001.tmp"));
+}
+
+TEST_CASE("a MANIFEST a build did not write is refused: lines out of order or twice") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    REQUIRE(build(small_corpus(dir.path() / "src"), index).ok());
+    fs::path gen = current_dir(index);
+    std::string text = read_bytes(gen / detail::kManifestFile);
+    std::string last_line = text.substr(text.rfind('\n', text.size() - 2) + 1);
+    write_bytes(gen / detail::kManifestFile, text + last_line);
+    auto twice = detail::read_manifest(gen);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.error().message.find("out of order or twice") != std::string::npos);
+    auto verified = verify_index(index.string());
+    REQUIRE(verified.ok());
+    CHECK_FALSE(verified.value().problems.empty());
+    for (const char* name : {".", ".."}) {
+        auto r = verify_index(index.string(), name);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == Errc::not_found);
+    }
+}
+
 TEST_CASE("a build is published only if its MANIFEST names it and every file matches") {
     test::TempDir dir;
     fs::path index = dir.path() / "index";
@@ -174,7 +218,7 @@ TEST_CASE("verify finds a flipped byte, a truncation and a removal in every file
         std::string original = read_bytes(p);
         std::string damaged = original;
         if (damaged.empty()) {
-            damaged = "x";  // an empty file (Xapian's flintlock) can only grow
+            damaged.push_back('x');  // an empty file (Xapian's flintlock) can only grow
         } else {
             damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x01);
         }
@@ -246,16 +290,50 @@ TEST_CASE("a reader refuses a damaged generation and keeps serving the one it ha
     CHECK(searcher.value().refused().find("gen-000002' is damaged: "
                                           "xapian/shard-0/docdata.glass is missing") !=
           std::string::npos);
+    // A reader opened now (a server's new slot, the terminal) searches the
+    // previous generation too, saying why.
     auto fresh = Searcher::open(index.string());
-    REQUIRE_FALSE(fresh.ok());
-    CHECK(fresh.error().code == Errc::corrupt);
-    CHECK(fresh.error().message == searcher.value().refused());
+    REQUIRE(fresh.ok());
+    CHECK(fs::path(fresh.value().generation()).filename() == "gen-000001");
+    CHECK(fresh.value().refused() == searcher.value().refused());
+    CHECK(total(fresh.value(), "tomogram") == before);
+    auto cli = test::run_tool(test::atlas_search_bin(), {"--index", index.string(), "tomogram"});
+    CHECK(cli.exit_code == 0);
+    CHECK(cli.err.starts_with("atlas-search: warning: generation '"));
+    CHECK(cli.err.find("gen-000001' instead\n") != std::string::npos);
 
     // The next good generation is taken up and the refusal forgotten.
     auto rebuilt = build(src, index);
     REQUIRE(rebuilt.ok());
     CHECK(total(searcher.value(), "tomogram") > before);
     CHECK(searcher.value().refused().empty());
+}
+
+TEST_CASE("a table Xapian finds corrupt is refused like a missing file, and so is CURRENT gone") {
+    test::TempDir dir;
+    fs::path index = dir.path() / "index";
+    fs::path src = small_corpus(dir.path() / "src");
+    REQUIRE(build(src, index).ok());
+    auto searcher = Searcher::open(index.string());
+    REQUIRE(searcher.ok());
+    std::uint64_t before = total(searcher.value(), "tomogram");
+    REQUIRE(build(src, index).ok());
+    // The same size, so only opening it finds out: Xapian throws.
+    fs::path version = current_dir(index) / "xapian" / "shard-0" / "iamglass";
+    std::string bytes = read_bytes(version);
+    bytes[0] = static_cast<char>(bytes[0] ^ 0x55);
+    write_bytes(version, bytes);
+    CHECK(total(searcher.value(), "tomogram") == before);
+    CHECK(searcher.value().refused().find("gen-000002' cannot be opened: DatabaseCorruptError") !=
+          std::string::npos);
+    auto fresh = Searcher::open(index.string());
+    REQUIRE(fresh.ok());
+    CHECK(fs::path(fresh.value().generation()).filename() == "gen-000001");
+
+    fs::remove(index / kCurrentLink);
+    fs::create_symlink("gen-000009", index / kCurrentLink);
+    CHECK(total(searcher.value(), "tomogram") == before);
+    CHECK(searcher.value().refused().find("points to missing") != std::string::npos);
 }
 
 TEST_CASE("a build that runs out of room leaves nothing behind and the current index serving") {

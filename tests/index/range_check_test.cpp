@@ -104,6 +104,11 @@ TEST_CASE("a minus sign is refused where a field cannot be negative, and -0 with
     // A field with negative values takes -0 as 0.
     CHECK_FALSE(problem(number("tilt_min", -0.0, "°")));
     CHECK_FALSE(problem(number("spherical_aberration", -0.0, "mm")));
+    // A unit whose zero is not the field's: liquid nitrogen is cold, not negative.
+    CHECK_FALSE(problem(number("sample_temperature", -196, "celsius")));
+    CHECK_FALSE(problem(number("sample_temperature", -320, "fahrenheit")));
+    CHECK(problem(number("sample_temperature", -274, "celsius")));
+    CHECK(problem(number("sample_temperature", -4, "K")));
 }
 
 TEST_CASE("check_ranges warns once per own value, naming file, field and record") {

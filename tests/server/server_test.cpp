@@ -75,6 +75,55 @@ int idle_connection(int port) {
 
 }  // namespace
 
+TEST_CASE("server: a damaged new generation is refused by every slot, the old one served") {
+    test::TempDir dir;
+    auto index = (dir.path() / "index").string();
+    auto build = [&] {
+        auto built = test::run_tool(test::atlas_index_bin(),
+                                    {"build", "--source", "cryoet=" + test::sample_cryoet().string(),
+                                     "--out", index, "--quiet"});
+        REQUIRE(built.exit_code == 0);
+    };
+    build();
+    ServeOptions options;
+    options.index_dir = index;
+    options.searching = 4;
+    Running s(options);
+    auto before = s.get("/v1/search?q=ribosome");
+    REQUIRE(before);
+    REQUIRE(before->status == 200);
+    build();
+    auto columns = std::filesystem::path(index) / "gen-000002" / "columns.atlas";
+    std::filesystem::resize_file(columns, std::filesystem::file_size(columns) / 2);
+    // Concurrent requests open new slots: each must serve gen-000001 too.
+    std::vector<std::thread> clients;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i) {
+        clients.emplace_back([&] {
+            httplib::Client c("127.0.0.1", s.server->port());
+            auto r = c.Get("/v1/search?q=ribosome");
+            if (r && r->status == 200 && without_time(r->body) == without_time(before->body)) ++ok;
+        });
+    }
+    for (auto& t : clients) t.join();
+    CHECK(ok == 8);
+    auto ready = s.get("/ready");
+    REQUIRE(ready);
+    CHECK(ready->status == 200);
+    CHECK(ready->body.find("\"generation\":\"gen-000001\"") != std::string::npos);
+    CHECK(ready->body.find("\"refused\":\"generation '") != std::string::npos);
+    CHECK(ready->body.find("columns.atlas has ") != std::string::npos);
+    auto metrics = s.get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("\natlas_index_refused 1\n") != std::string::npos);
+
+    build();  // a good gen-000003 is taken up
+    auto after = s.get("/ready");
+    REQUIRE(after);
+    CHECK(after->body.find("gen-000003") != std::string::npos);
+    CHECK(after->body.find("refused") == std::string::npos);
+}
+
 TEST_CASE("server: GET and POST searches answer what the library answers") {
     Running s;
     SearchRequest request;

@@ -311,11 +311,14 @@ struct SearcherOptions {
 // (SearcherOptions::threads); it shares nothing with other Searchers.
 class Searcher {
   public:
-    // Opens the current generation of the index in `index_dir` read-only.
-    // Errors: not_found (no index), schema_mismatch (built by another
-    // version: rebuild it), corrupt, unavailable (being swapped: retry), io
-    // (a file cannot be read).  Cost: opens files, reads the index's
-    // vocabulary (a few KB).
+    // Opens the current generation of the index in `index_dir` read-only;
+    // when it cannot be opened (damaged: a file missing or of another size
+    // than its MANIFEST lists, a table Xapian finds corrupt; another schema)
+    // but an older generation kept beside it can, opens that one and
+    // refused() says why.  Errors: not_found (no index), schema_mismatch
+    // (built by another version: rebuild it), corrupt, unavailable (being
+    // swapped: retry), io (a file cannot be read).  Cost: opens files, reads
+    // the index's vocabulary (a few KB).
     static Result<Searcher> open(const std::string& index_dir);
     static Result<Searcher> open(const std::string& index_dir, const SearcherOptions& options);
 
@@ -330,11 +333,10 @@ class Searcher {
     Result<SearchResult> search(const SearchRequest& request);
 
     // Opens the latest published generation if atlas-index has swapped in a
-    // new one since (search() does this first).  A generation that cannot be
-    // opened (damaged: a file missing or of another size than its MANIFEST
-    // lists; built by another version) is refused: the open one keeps being
-    // searched, refused() says why, and that generation is not tried again.
-    // Errors: as open(), only when the open generation itself is gone.
+    // new one since (search() does this first).  One that cannot be opened is
+    // refused: the open one keeps being searched and refused() says why; a
+    // damaged one or one of another schema is not tried again.  Errors: none
+    // today (kept for what a future reader may need to report).
     Status refresh();
     // Why the latest published generation is not the one searched (one line),
     // or "" when it is.
