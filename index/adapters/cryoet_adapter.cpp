@@ -121,6 +121,13 @@ struct RunParts {
     std::vector<Read> children;  // tomograms and annotations
 };
 
+// A run's alignments, keyed by the bucket-relative path tomograms refer to
+// them by; `unreadable` says why the Alignments folder could not be read.
+struct Alignments {
+    std::map<std::string, cryoet::Alignment> by_path;
+    std::string unreadable;
+};
+
 struct VoxelSpacing {
     fs::path dir;
     std::string text;  // "13.480", from the folder name
@@ -282,12 +289,15 @@ class CryoetAdapter final : public Adapter {
         return out;
     }
 
-    // A folder that cannot be listed, as a warning: it holds parts of a record
-    // (frames, alignments), not records.
-    void warn_unlisted(const fs::path& dir, const std::string& record, const Error& error,
-                       std::string_view what) {
-        report_warning(ctx(dir, record), "",
-                       fmt::format("folder {}; {} are left out", error.message, what));
+    // The previous generation's version of a record whose source is partly
+    // unreadable, reported as kept; nothing (and no line) if there is none.
+    std::optional<Read> keep_previous(const fs::path& where, const std::string& id,
+                                      const std::string& message) {
+        std::optional<Record> previous = sink_->previous(id);
+        if (!previous) return std::nullopt;
+        report_issue(ctx(where, id), Severity::error, "", message, true);
+        keep_own_values(*previous);
+        return Read{std::move(*previous), true};
     }
 
     // Reports that the record cannot be read and returns the previous
@@ -634,13 +644,20 @@ class CryoetAdapter final : public Adapter {
         }
     }
 
-    // Alignments, keyed by the bucket-relative path tomograms refer to them by.
-    std::map<std::string, cryoet::Alignment> read_alignments(const fs::path& dir,
-                                                             const std::string& run_id) {
-        std::map<std::string, cryoet::Alignment> alignments;
-        auto a_dirs = subdirs(dir / "Alignments");
+    // The run's alignments.  A folder that cannot be read is an error (its
+    // values would silently go from the run's tomograms); they keep their
+    // previous versions (read_tomograms).
+    Alignments read_alignments(const fs::path& dir, const std::string& run_id) {
+        Alignments alignments;
+        fs::path folder = dir / "Alignments";
+        auto a_dirs = subdirs(folder);
         if (!a_dirs.ok()) {
-            warn_unlisted(dir / "Alignments", run_id, a_dirs.error(), "its alignments");
+            alignments.unreadable = a_dirs.error().message;
+            report_issue(ctx(folder, ""), Severity::error, "",
+                         fmt::format("folder {}; the run's tomograms keep their previous versions "
+                                     "(without one, they are indexed without their alignments)",
+                                     alignments.unreadable),
+                         false);
             return alignments;
         }
         for (const auto& a_dir : a_dirs.value()) {
@@ -649,7 +666,7 @@ class CryoetAdapter final : public Adapter {
             if (!type.exists && !type.error) continue;
             if (auto part = load_part(a_file, run_id)) {
                 FieldReader r(part->doc, ctx(a_file, run_id));
-                alignments.emplace(rel(a_file), cryoet::read_alignment(r));
+                alignments.by_path.emplace(rel(a_file), cryoet::read_alignment(r));
                 check_unknown(r, "alignment", cryoet::kAlignmentKeys);
             }
         }
@@ -681,8 +698,8 @@ class CryoetAdapter final : public Adapter {
 
     // Tomograms and annotations of every voxel spacing.
     void read_reconstructions(const fs::path& dir, const RunKey& run_key,
-                              const std::map<std::string, cryoet::Alignment>& alignments,
-                              const std::string& run_id, std::vector<Read>& children) {
+                              const Alignments& alignments, const std::string& run_id,
+                              std::vector<Read>& children) {
         auto vs_dirs = subdirs(dir / "Reconstructions");
         if (!vs_dirs.ok()) {
             for (auto& kept : kept_own_under(dir / "Reconstructions", vs_dirs.error().message)) {
@@ -708,8 +725,7 @@ class CryoetAdapter final : public Adapter {
     }
 
     void read_tomograms(const VoxelSpacing& vs, const RunKey& run_key,
-                        const std::map<std::string, cryoet::Alignment>& alignments,
-                        std::vector<Read>& children) {
+                        const Alignments& alignments, std::vector<Read>& children) {
         auto t_dirs = subdirs(vs.dir / "Tomograms");
         if (!t_dirs.ok()) {
             for (auto& kept : kept_own_under(vs.dir / "Tomograms", t_dirs.error().message)) {
@@ -720,13 +736,19 @@ class CryoetAdapter final : public Adapter {
         for (const auto& t_dir : t_dirs.value()) {
             std::string t_id = t_dir.filename().string();
             fs::path t_file = t_dir / "tomogram_metadata.json";
-            Record t = make_record(
-                "tomogram", fmt::format("cryoet:tomogram:{}/{}/{}", run_key.key, vs.text, t_id),
-                t_file);
+            std::string id = fmt::format("cryoet:tomogram:{}/{}/{}", run_key.key, vs.text, t_id);
+            if (!alignments.unreadable.empty()) {
+                if (auto kept = keep_previous(t_file, id, "its run's Alignments folder cannot be "
+                                                          "read")) {
+                    children.push_back(std::move(*kept));
+                    continue;
+                }
+            }
+            Record t = make_record("tomogram", id, t_file);
             auto got = read_record(
                 std::move(t), t_file, "tomogram", cryoet::kTomogramKeys, {"voxel_spacing"},
                 [&](const FieldReader& r, Record& rec) {
-                    cryoet::map_tomogram(r, rec, alignments);
+                    cryoet::map_tomogram(r, rec, alignments.by_path);
                     std::string detail = format_number(vs.angstrom) + " Å";
                     for (const char* f : {"reconstruction", "processing"}) {
                         if (auto v = rec.first(f); !v.empty()) detail += ", " + v;

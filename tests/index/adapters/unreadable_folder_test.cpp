@@ -240,3 +240,25 @@ TEST_CASE("the folder walk reads each folder once, however links lead back, and 
     CHECK(unreadable[0].folder == dir.path() / "a" / "b" / "c");
     CHECK(unreadable[0].reason == "is more than 2 folders deep");
 }
+
+TEST_CASE("an unreadable Alignments folder is an error and the run's tomograms keep their alignments") {
+    Corpus c({"cryoet/10000", "cryoet/depositions_metadata"});
+    auto first = c.build({"cryoet"});
+    if (!ran(first)) return;
+    REQUIRE_MESSAGE(first.result.exit_code == 0, first.result.out << first.result.err);
+    const std::string query = "kind:tomogram run:TS_041 alignment_method:patch_tracking";
+    REQUIRE(c.hits(query) == 1);
+
+    Mode none(c.src / "cryoet" / "10000" / "TS_041" / "Alignments", fs::perms::none);
+    auto second = c.build({"cryoet"});
+    INFO(second.result.out << second.result.err);
+    CHECK(second.result.exit_code == 1);
+    CHECK(second.result.out.find("error: 10000/TS_041/Alignments: folder cannot be read: "
+                                 "Permission denied; the run's tomograms keep their previous "
+                                 "versions") != std::string::npos);
+    CHECK(second.result.out.find("its run's Alignments folder cannot be read [cryoet:tomogram:"
+                                 "10000/TS_041/13.480/100; previous version kept]") !=
+          std::string::npos);
+    CHECK(second.result.out.find("names no alignment in this run") == std::string::npos);
+    CHECK(c.hits(query) == 1);
+}
