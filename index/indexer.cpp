@@ -398,6 +398,50 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     return report;
 }
 
+// What a build needs before it touches the index: sources it knows, folders
+// that exist, somewhere to write.
+Status check_options(const BuildOptions& options) {
+    if (options.sources.empty()) {
+        return Error{Errc::invalid_request, "no sources to index (give --source NAME=PATH)"};
+    }
+    if (options.out_dir.empty()) return Error{Errc::invalid_request, "no output directory"};
+    for (const auto& spec : options.sources) {
+        if (make_adapter(spec) == nullptr) {
+            return Error{Errc::invalid_request, fmt::format("unknown source '{}'", spec.name)};
+        }
+        std::error_code ec;
+        if (!fs::is_directory(spec.path, ec)) {
+            return Error{Errc::not_found, fmt::format("source {} path '{}' is not a directory",
+                                                      spec.name, spec.path)};
+        }
+    }
+    return {};
+}
+
+// The current generation's catalog, what rejected records are carried over
+// from: none on a first build, with --fresh, or when it is of another schema
+// (said in `notes`).  Errors: the catalog cannot be read (a damaged catalog
+// must be looked at, not silently replaced).
+Result<std::optional<Catalog>> open_previous(const fs::path& dir, const BuildOptions& options,
+                                             std::vector<std::string>& notes) {
+    if (options.fresh) {
+        notes.push_back("--fresh: the current index was not read; nothing carried over");
+        return std::optional<Catalog>();
+    }
+    auto gen = current_generation(dir.string());
+    if (!gen.ok()) return std::optional<Catalog>();
+    auto opened = Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
+    if (opened.ok()) return std::optional<Catalog>(std::move(opened).value());
+    if (opened.error().code == Errc::schema_mismatch) {
+        notes.push_back(opened.error().message + "; built from scratch, nothing carried over");
+        return std::optional<Catalog>();
+    }
+    return Error{opened.error().code,
+                 fmt::format("the current index cannot be read ({}); repair it, or rebuild from "
+                             "scratch with --fresh (nothing is carried over then)",
+                             opened.error().message)};
+}
+
 // Seals the staged generation, checks it is still the one this build wrote,
 // and makes it current: the crash-consistency protocol of DESIGN.md.
 Status publish(const fs::path& dir, const WriterLock& lock, StagedGeneration& staged,
@@ -428,55 +472,22 @@ Result<BuildReport> build_index(const BuildOptions& options) {
     using namespace detail;
     std::string staged_name;  // the generation being written, once there is one
     try {
-        if (options.sources.empty()) {
-            return Error{Errc::invalid_request, "no sources to index (give --source NAME=PATH)"};
-        }
-        if (options.out_dir.empty()) return Error{Errc::invalid_request, "no output directory"};
-        for (const auto& spec : options.sources) {
-            if (make_adapter(spec) == nullptr) {
-                return Error{Errc::invalid_request, fmt::format("unknown source '{}'", spec.name)};
-            }
-            std::error_code ec;
-            if (!fs::is_directory(spec.path, ec)) {
-                return Error{Errc::not_found, fmt::format("source {} path '{}' is not a directory",
-                                                          spec.name, spec.path)};
-            }
-        }
+        if (auto s = check_options(options); !s.ok()) return s.error();
         fs::path dir(options.out_dir);
         fs::create_directories(dir);
         auto lock = WriterLock::acquire(dir);
         if (!lock.ok()) return lock.error();
         remove_stale_builds(dir);
 
-        std::optional<Catalog> previous;
         std::vector<std::string> notes;
-        if (auto gen = current_generation(dir.string()); gen.ok() && !options.fresh) {
-            std::string path = (fs::path(gen.value()) / kCatalogFile).string();
-            auto opened = Catalog::open_read(path);
-            if (opened.ok()) {
-                previous.emplace(std::move(opened).value());
-            } else if (opened.error().code == Errc::schema_mismatch) {
-                notes.push_back(opened.error().message +
-                                "; built from scratch, nothing carried "
-                                "over");
-            } else {
-                // A damaged catalog must be looked at, not silently replaced:
-                // it is what keeps rejected records from being lost.
-                return Error{opened.error().code,
-                             fmt::format("the current index cannot be read ({}); repair it, or "
-                                         "rebuild from scratch with --fresh (nothing is carried "
-                                         "over then)",
-                                         opened.error().message)};
-            }
-        } else if (options.fresh) {
-            notes.push_back("--fresh: the current index was not read; nothing carried over");
-        }
-
+        auto previous = open_previous(dir, options, notes);
+        if (!previous.ok()) return previous.error();
         std::string generation = next_generation_name(dir);
         staged_name = generation + ".tmp";
         StagedGeneration staged(dir / staged_name, lock.value());
-        auto built = build_into(options, staged.path(), previous ? &*previous : nullptr);
-        previous.reset();
+        auto built = build_into(options, staged.path(),
+                                previous.value() ? &*previous.value() : nullptr);
+        previous.value().reset();
         if (!built.ok()) return built.error();
         BuildReport report = std::move(built).value();
         report.notes = std::move(notes);
