@@ -169,6 +169,16 @@ std::vector<std::string> hit_ids(const SearchResult& result) {
     return out;
 }
 
+std::uint64_t total_hits(const std::filesystem::path& index, const std::string& query) {
+    auto s = Searcher::open(index.string());
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
+    SearchRequest r;
+    r.query = query;
+    auto result = s.value().search(r);
+    REQUIRE_MESSAGE(result.ok(), (result.ok() ? "" : result.error().message));
+    return result.value().total;
+}
+
 Ids both(const Ids& a, const Ids& b) {
     Ids out;
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));

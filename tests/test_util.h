@@ -88,4 +88,8 @@ Filter filter(std::string field, std::vector<std::string> values,
 // The ids of a result's hits, in rank order.
 std::vector<std::string> hit_ids(const SearchResult& result);
 
+// How many records `query` matches in the index at `index`, through a
+// Searcher opened for it (REQUIREs that both succeed).
+std::uint64_t total_hits(const std::filesystem::path& index, const std::string& query);
+
 }  // namespace atlas::test

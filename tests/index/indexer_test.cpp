@@ -41,13 +41,7 @@ Result<BuildReport> build(const fs::path& source, const fs::path& out, bool allo
 }
 
 std::uint64_t hits(const fs::path& index, const std::string& query) {
-    auto s = Searcher::open(index.string());
-    REQUIRE_MESSAGE(s.ok(), s.error().message);
-    SearchRequest r;
-    r.query = query;
-    auto result = s.value().search(r);
-    REQUIRE_MESSAGE(result.ok(), result.error().message);
-    return result.value().total;
+    return test::total_hits(index, query);
 }
 
 std::string current(const fs::path& index) {

@@ -49,15 +49,7 @@ struct Corpus {
         return test::run_tool_unprivileged(test::atlas_index_bin(), args);
     }
 
-    std::uint64_t hits(const std::string& query) const {
-        auto s = Searcher::open(index.string());
-        REQUIRE_MESSAGE(s.ok(), s.error().message);
-        SearchRequest r;
-        r.query = query;
-        auto result = s.value().search(r);
-        REQUIRE_MESSAGE(result.ok(), result.error().message);
-        return result.value().total;
-    }
+    std::uint64_t hits(const std::string& query) const { return test::total_hits(index, query); }
 };
 
 // Sets a folder's mode for the test and restores it after (so a test run
