@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <map>
 
-#include "schema/display_data.h"
 #include "schema/schema.h"
 #include "schema/text.h"
 
@@ -48,13 +47,23 @@ class TermWriter {
   public:
     explicit TermWriter(Xapian::Document& doc) : doc_(doc) {}
 
-    // Words of `text` under `prefix` (with positions) with `w.field`, and in
-    // free text with `w.free` (0 = not in free text), where they are also stemmed.
+    // Words of `text` under `prefix` with `w.field`, and in free text with
+    // `w.free` (0 = not in free text), where they are also stemmed.  Positions
+    // (what phrases need) are written once: on the free-text words, which a
+    // phrase in a field reads too (query_builder.cpp), or on the field's words
+    // when it is kept out of free text.  Each position is a B-tree entry Xapian
+    // writes as the document is added: two copies were half the build.
     void words(std::string_view prefix, std::string_view text, WordWeights w) {
         auto tokens = tokenize(text);
         for (const auto& t : tokens) {
             ++pos_;
-            if (!prefix.empty()) doc_.add_posting(word_term(prefix, t.term), pos_, w.field);
+            if (!prefix.empty()) {
+                if (w.free > 0) {
+                    doc_.add_term(word_term(prefix, t.term), w.field);
+                } else {
+                    doc_.add_posting(word_term(prefix, t.term), pos_, w.field);
+                }
+            }
             if (w.free > 0) {
                 doc_.add_posting(t.term, pos_, w.free);
                 if (!has_digit(t.term)) doc_.add_term(stem_term(t.term), w.free);
@@ -198,7 +207,6 @@ Xapian::Document make_document(const Record& record) {
     }
     doc.add_value(kSlotSiblings, group + '\x1f' + record.kind + '\x1f' + fold(record.title));
     doc.add_value(kSlotGroup, group);
-    doc.set_data(encode_display_data(record));
     return doc;
 }
 

@@ -1,4 +1,4 @@
-// document_mapper.h - a record as a Xapian document: terms, values and display data.
+// document_mapper.h - a record as a Xapian document: terms and values.
 #pragma once
 
 #include <xapian.h>
@@ -10,8 +10,8 @@
 namespace atlas::detail {
 
 // The Xapian document for `record`, following the term and slot conventions of
-// schema/schema.h, with the record's display data (schema/display_data.h) as its
-// data.  Values whose field is not in the schema are skipped (an adapter bug
+// schema/schema.h; it has no data (the display data is in the shard's display
+// file, schema/display_file.h).  Values whose field is not in the schema are skipped (an adapter bug
 // the adapter tests catch).  Throws only Xapian errors.
 Xapian::Document make_document(const Record& record);
 

@@ -14,6 +14,7 @@
 
 #include "adapters/adapter.h"
 #include "adapters/json_reader.h"
+#include "build_stages.h"
 #include "atlas/index.h"
 #include "catalog.h"
 #include "column_writer.h"
@@ -127,9 +128,9 @@ std::string utc_now() {
 class Builder final : public RecordSink {
   public:
     Builder(Catalog& catalog, ShardWriter& shards, PanoscExport& panosc, Catalog* previous,
-            BuildReport& report, const BuildOptions& options)
+            BuildReport& report, const BuildOptions& options, StageClock& clock)
         : catalog_(catalog), shards_(shards), panosc_(panosc), previous_(previous),
-          report_(report), options_(options) {}
+          report_(report), options_(options), clock_(clock) {}
 
     void set_source(std::string name) {
         source_ = std::move(name);
@@ -231,22 +232,30 @@ class Builder final : public RecordSink {
             reject(record, "record id already taken by another file; record rejected");
             return;
         }
-        check_ranges(record, IssueContext{this, record.source, record.file, record.id});
-        status_ = catalog_.put_record(record, to_json(record), carried_over);
+        clock_.time(kStageChecks, [&] {
+            check_ranges(record, IssueContext{this, record.source, record.file, record.id});
+        });
+        status_ = clock_.time(kStageCatalog, [&] {
+            return catalog_.put_record(record, to_json(record), carried_over);
+        });
         if (!status_.ok()) return;
         // Docids are the order records are accepted in (shard_writer.h).
-        columns_.add(shards_.added() + 1, record);
+        clock_.time(kStageColumns, [&] { columns_.add(shards_.added() + 1, record); });
+        count(record);
+        clock_.time(kStageVocabulary, [&] { vocabulary_.observe(record); });
+        clock_.time(kStagePanosc, [&] { export_panosc(record); });
+        if (!status_.ok()) return;
+        status_ = clock_.time(kStageQueue, [&] { return shards_.add(std::move(record)); });
+        if (!status_.ok()) return;
+        tick();
+    }
+
+    void count(const Record& record) {
         ++report_.records;
         ++report_.records_per_kind[record.kind];
         ++report_.records_per_source[record.source][record.kind];
         ++per_source_[record.source];
         ++per_adapter_[source_];
-        vocabulary_.observe(record);
-        export_panosc(record);
-        if (!status_.ok()) return;
-        status_ = shards_.add(std::move(record));
-        if (!status_.ok()) return;
-        tick();
     }
 
     // The record's lines of the PaNOSC file.  A line of its own that cannot be
@@ -289,6 +298,7 @@ class Builder final : public RecordSink {
     Catalog* previous_;
     BuildReport& report_;
     const BuildOptions& options_;
+    StageClock& clock_;
     Status status_;
     std::string source_;
     std::uint64_t total_ = 0;
@@ -305,20 +315,11 @@ class Builder final : public RecordSink {
 };
 
 
-// Builds into `tmp`; the caller publishes it.
-Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
-                               Catalog* previous) {
-    auto start = Clock::now();
-    BuildReport report;
-    fs::create_directories(tmp);
-    auto catalog = Catalog::create((tmp / kCatalogFile).string());
-    if (!catalog.ok()) return catalog.error();
-    auto shards = ShardWriter::create(tmp / kXapianDir, default_shard_count());
-    if (!shards.ok()) return shards.error();
-    auto panosc = PanoscExport::create(tmp / kPanoscFile);
-    if (!panosc.ok()) return panosc.error();
-    Builder builder(catalog.value(), *shards.value(), *panosc.value(), previous, report, options);
-
+// Reads every source into the builder.  The adapters' own time is the
+// phase's wall time less what the builder's stages took inside it.
+Status read_sources(const BuildOptions& options, Builder& builder, StageClock& clock) {
+    auto start = StageClock::Clock::now();
+    clock.add(kStageAdapters, 0);  // listed first: it comes first
     std::vector<std::unique_ptr<Adapter>> adapters;
     std::uint64_t total = 0;
     for (const auto& spec : options.sources) {
@@ -328,12 +329,18 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     builder.set_total(total);
     for (std::size_t i = 0; i < adapters.size(); ++i) {
         builder.set_source(options.sources[i].name);
-        if (auto s = adapters[i]->read(builder); !s.ok()) return s.error();
+        if (auto s = adapters[i]->read(builder); !s.ok()) return s;
     }
-    if (auto s = builder.finish(); !s.ok()) return s.error();
+    Status finished = builder.finish();
+    double sink = 0;
+    for (const auto& stage : clock.stages()) sink += stage.seconds;
+    clock.add(kStageAdapters, StageClock::seconds_since(start) - sink);
+    return finished;
+}
 
-    // A source that yields nothing, or half of what the current index has, is
-    // more likely a failed export than a deletion: keep serving the old index.
+// A source that yields nothing, or half of what the current index has, is
+// more likely a failed export than a deletion: keep serving the old index.
+Status check_shrink(const BuildOptions& options, const Builder& builder, Catalog* previous) {
     std::map<std::string, std::uint64_t> before;
     if (previous != nullptr) {
         auto counts = previous->count_by("source");
@@ -357,10 +364,17 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
                                      source, n, it->second)};
         }
     }
+    return {};
+}
 
-    // Synonyms: what the records say, and the curated file built in
-    // (data/vocabulary.tsv; tests/index/vocabulary_builder_test.cpp checks that it
-    // has no bad line, so none is skipped here).
+// The generation's metadata, in the catalog and (returned) for Xapian:
+// schema version, build time, sources, and the synonyms (what the records
+// say, and the curated file built in: data/vocabulary.tsv;
+// tests/index/vocabulary_builder_test.cpp checks that it has no bad line, so
+// none is skipped here).
+Result<std::map<std::string, std::string>> write_metadata(const BuildOptions& options,
+                                                          const Builder& builder,
+                                                          Catalog& catalog) {
     Vocabulary vocabulary = builder.vocabulary().finish();
     std::vector<std::string> vocabulary_errors;
     vocabulary.add_file(curated_vocabulary(), vocabulary_errors);
@@ -369,31 +383,66 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
         if (!sources.empty()) sources += '\n';
         sources += spec.name + "=" + fs::absolute(spec.path).lexically_normal().string();
     }
-    std::string built_at = utc_now();
     const std::pair<std::string_view, std::string> meta[] = {
         {kMetaSchemaVersion, std::to_string(kSchemaVersion)},
-        {kMetaBuiltAt, built_at},
+        {kMetaBuiltAt, utc_now()},
         {kMetaSources, sources},
         {kMetaVocabulary, vocabulary.serialize()},
     };
     std::map<std::string, std::string> xapian_meta;
     for (const auto& [key, value] : meta) {
         xapian_meta.emplace(key, value);
-        if (auto s = catalog.value().set_meta(std::string(key), value); !s.ok()) return s.error();
+        if (auto s = catalog.set_meta(std::string(key), value); !s.ok()) return s.error();
     }
-    if (auto s = shards.value()->finish(xapian_meta); !s.ok()) return s.error();
-    // The top lists need the finished database: BM25 weights its statistics.
+    return xapian_meta;
+}
+
+// The top lists need the finished database: BM25 weights its statistics.
+Status write_top_lists(const BuildOptions& options, const fs::path& tmp, Builder& builder,
+                       BuildReport& report) {
     std::vector<std::string> kinds;
     auto kind_of = builder.columns().kinds(kinds);
     auto lists = compute_top_lists((tmp / kXapianDir).string(), options.top_list_min_freq,
                                    options.top_list_length, kind_of, kinds,
-                                   builder.columns().tie_ranks());
+                                   builder.columns().tie_ranks(), default_shard_count());
     if (!lists.ok()) return lists.error();
     report.top_lists = lists.value().size();
     builder.columns().set_top_lists(std::move(lists).value());
-    if (auto s = builder.columns().write((tmp / kColumnFile).string()); !s.ok()) return s.error();
-    if (auto s = panosc.value()->finish(); !s.ok()) return s.error();
-    if (auto s = catalog.value().finish(); !s.ok()) return s.error();
+    return {};
+}
+
+// Builds into `tmp`; the caller publishes it.
+Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
+                               Catalog* previous, StageClock& clock) {
+    auto start = Clock::now();
+    BuildReport report;
+    fs::create_directories(tmp);
+    auto catalog = Catalog::create((tmp / kCatalogFile).string());
+    if (!catalog.ok()) return catalog.error();
+    auto shards = ShardWriter::create(tmp, default_shard_count());
+    if (!shards.ok()) return shards.error();
+    auto panosc = PanoscExport::create(tmp / kPanoscFile);
+    if (!panosc.ok()) return panosc.error();
+    Builder builder(catalog.value(), *shards.value(), *panosc.value(), previous, report, options,
+                    clock);
+    if (auto s = read_sources(options, builder, clock); !s.ok()) return s.error();
+    if (auto s = check_shrink(options, builder, previous); !s.ok()) return s.error();
+    auto meta = write_metadata(options, builder, catalog.value());
+    if (!meta.ok()) return meta.error();
+    if (auto s = shards.value()->finish(meta.value(), clock); !s.ok()) return s.error();
+    Status s = clock.time(kStageTopLists, [&] {
+        return write_top_lists(options, tmp, builder, report);
+    });
+    if (!s.ok()) return s.error();
+    s = clock.time(kStageColumnFile, [&] {
+        return builder.columns().write((tmp / kColumnFile).string());
+    });
+    if (!s.ok()) return s.error();
+    s = clock.time(kStageCatalogEnd, [&] {
+        Status p = panosc.value()->finish();
+        return p.ok() ? catalog.value().finish() : p;
+    });
+    if (!s.ok()) return s.error();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;
 }
@@ -485,13 +534,18 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         std::string generation = next_generation_name(dir);
         staged_name = generation + ".tmp";
         StagedGeneration staged(dir / staged_name, lock.value());
+        StageClock clock;
         auto built = build_into(options, staged.path(),
-                                previous.value() ? &*previous.value() : nullptr);
+                                previous.value() ? &*previous.value() : nullptr, clock);
         previous.value().reset();
         if (!built.ok()) return built.error();
         BuildReport report = std::move(built).value();
         report.notes = std::move(notes);
+        auto start = StageClock::Clock::now();
         if (auto s = publish(dir, lock.value(), staged, generation); !s.ok()) return s.error();
+        clock.add(kStageSeal, StageClock::seconds_since(start));
+        report.seconds += clock.seconds(kStageSeal);
+        report.stages = clock.stages();
         report.index_dir = fs::absolute(dir).lexically_normal().string();
         report.generation = generation;
         report.index_bytes = tree_bytes(dir / generation);

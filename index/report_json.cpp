@@ -42,6 +42,19 @@ std::string to_json(const BuildReport& r) {
     w.Uint64(r.index_bytes);
     w.Key("top_lists");
     w.Uint64(r.top_lists);
+    w.Key("stages");
+    w.StartArray();
+    for (const auto& stage : r.stages) {
+        w.StartObject();
+        w.Key("name");
+        w.String(stage.name);
+        w.Key("seconds");
+        w.Double(stage.seconds);
+        w.Key("threads");
+        w.Uint(stage.threads);
+        w.EndObject();
+    }
+    w.EndArray();
     w.Key("records_per_kind");
     write_counts(w, r.records_per_kind);
     w.Key("records_per_source");

@@ -21,11 +21,14 @@
 
 namespace atlas::detail {
 
+class StageClock;
+
 class ShardWriter {
   public:
-    // Creates `dir` with `shards` empty shard databases and their stub file.
-    // Errors: io.
-    static Result<std::unique_ptr<ShardWriter>> create(const std::filesystem::path& dir,
+    // Creates <generation>/xapian with `shards` empty shard databases and
+    // their stub file, and a display file per shard
+    // (schema/display_file.h).  Errors: io.
+    static Result<std::unique_ptr<ShardWriter>> create(const std::filesystem::path& generation,
                                                        unsigned shards);
     ~ShardWriter();  // stops the threads (without committing) if finish() was not called
 
@@ -37,9 +40,9 @@ class ShardWriter {
 
     // Waits for every queued document, stores `metadata` (in shard 0, which
     // the combined database reads it from), commits every shard and compacts
-    // it (full 64 KiB blocks, docids kept), each shard on its own thread.
-    // Errors: io, internal.
-    Status finish(const std::map<std::string, std::string>& metadata);
+    // it (full 64 KiB blocks, docids kept), each shard on its own thread;
+    // adds the shard threads' stages to `clock`.  Errors: io, internal.
+    Status finish(const std::map<std::string, std::string>& metadata, StageClock& clock);
 
     ShardWriter(const ShardWriter&) = delete;
     ShardWriter& operator=(const ShardWriter&) = delete;

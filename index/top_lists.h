@@ -50,11 +50,13 @@ struct TopList {
 // order of equal scores (kSlotRankTie).  Weights are BM25 with the
 // schema's parameters (schema.h), as readers rank.  Errors: io, corrupt.
 // Cost: one pass over the postings of each such term (about 1,000 terms and 80
-// million postings at 10^6 records) plus one over the term list.
+// million postings at 10^6 records) plus one over the term list; the terms are
+// shared out to `threads` threads, each with its own handle on the database.
 Result<std::vector<TopList>> compute_top_lists(const std::string& xapian_dir,
                                                std::uint32_t min_freq, std::uint32_t length,
                                                const std::vector<std::uint16_t>& kind_of,
                                                const std::vector<std::string>& kinds,
-                                               const std::vector<std::uint32_t>& tie_rank);
+                                               const std::vector<std::uint32_t>& tie_rank,
+                                               unsigned threads = 1);
 
 }  // namespace atlas::detail

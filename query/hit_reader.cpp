@@ -94,7 +94,7 @@ void HitReader::explain(Hit& hit, std::uint32_t docid, std::string order) const 
 
 HitGroup HitReader::group(std::uint32_t docid) const {
     HitGroup hg;
-    if (auto shown = decode_display_data(gen_.db.get_document(docid).get_data())) {
+    if (auto shown = decode_display_data(gen_.display->data(docid).value_or(""))) {
         hg.id = std::move(shown->id);
         hg.title = std::move(shown->title);
     }
@@ -105,7 +105,7 @@ Hit HitReader::read(std::uint32_t docid, std::uint64_t rank, double score) const
     Hit hit;
     hit.rank = rank;
     hit.score = score;
-    auto shown = decode_display_data(gen_.db.get_document(docid).get_data());
+    auto shown = decode_display_data(gen_.display->data(docid).value_or(""));
     if (!shown) {
         hit.id = fmt::format("(document {} has unreadable display data)", docid);
         return hit;

@@ -17,6 +17,7 @@
 #include "atlas/search.h"
 #include "bitmap_source.h"
 #include "column_store.h"
+#include "display_store.h"
 #include "evaluator.h"
 #include "schema/vocabulary.h"
 #include "spelling.h"
@@ -29,6 +30,7 @@ struct OpenGeneration {
     std::unique_ptr<Xapian::Database> helper_db;  // only with 2 threads; only the helper uses it
     std::shared_ptr<const ShardMap> shards;
     std::unique_ptr<ColumnStore> columns;
+    std::unique_ptr<DisplayStore> display;  // what each hit shows
     Vocabulary vocabulary;           // the synonyms it was built with
     std::vector<std::string> kinds;  // the kinds it holds, sorted
     // After db and columns, which they refer to (and are destroyed before them).

@@ -80,21 +80,53 @@ Xapian::Query any_of(const std::vector<std::string>& terms, Xapian::Query::op op
     return Xapian::Query(op, terms.begin(), terms.end());
 }
 
+// The words of a phrase under `prefix`, the last one expanded when it is a
+// prefix ("TS_02*": Xapian has no wildcard inside a phrase, but takes an OR
+// of the words it expands to).  Empty when that prefix expands to nothing.
+std::vector<Xapian::Query> phrase_parts(const QueryNode& n, std::string_view prefix,
+                                        const Xapian::Database& db) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& t : n.tokens) parts.emplace_back(word_term(prefix, t));
+    if (n.prefix) {
+        auto expanded = most_frequent_terms(word_term(prefix, n.tokens.back()), db,
+                                            kMaxWildcardTerms);
+        if (expanded.empty()) return {};
+        parts.back() = any_of(expanded, Xapian::Query::OP_OR);
+    }
+    return parts;
+}
+
+Xapian::Query phrase_of(std::vector<Xapian::Query> parts) {
+    return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
+                         static_cast<Xapian::termcount>(parts.size()));
+}
+
+// A phrase in a field that is also free text: the index keeps positions on the
+// free-text words only (document_mapper.cpp), so the field's words say the
+// record holds them there and scored, and the free-text phrase, unscored, says
+// they stand together.  (A phrase's weight in Xapian is the sum of its words'
+// weights, so the score is the one a phrase over the field's words would get.)
+// The words could in theory stand together in another field of the record
+// while each also occurs in this one; values of fields that take part in
+// phrases are words people quote, where that does not happen in the corpora.
+Xapian::Query field_phrase(const QueryNode& n, std::string_view prefix,
+                           const Xapian::Database& db) {
+    auto in_field = phrase_parts(n, prefix, db);
+    auto together = phrase_parts(n, "", db);
+    if (in_field.empty() || together.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_FILTER,
+                         Xapian::Query(Xapian::Query::OP_AND, in_field.begin(), in_field.end()),
+                         phrase_of(std::move(together)));
+}
+
 Xapian::Query words(const QueryNode& n, const Xapian::Database& db) {
-    std::string_view prefix = prefix_of(n.field);
+    const FieldSpec* spec = n.field.empty() ? nullptr : find_field(n.field);
+    std::string_view prefix = spec != nullptr ? spec->prefix : std::string_view{};
     if (n.phrase) {
-        std::vector<Xapian::Query> parts;
-        for (const auto& t : n.tokens) parts.emplace_back(word_term(prefix, t));
-        if (n.prefix) {
-            // "TS_02*": the last word is a prefix.  Xapian has no wildcard inside
-            // a phrase, but takes an OR of the words it expands to.
-            auto expanded = most_frequent_terms(word_term(prefix, n.tokens.back()), db,
-                                                kMaxWildcardTerms);
-            if (expanded.empty()) return Xapian::Query::MatchNothing;
-            parts.back() = any_of(expanded, Xapian::Query::OP_OR);
-        }
-        return Xapian::Query(Xapian::Query::OP_PHRASE, parts.begin(), parts.end(),
-                             static_cast<Xapian::termcount>(parts.size()));
+        if (spec != nullptr && spec->weight > 0) return field_phrase(n, prefix, db);
+        auto parts = phrase_parts(n, prefix, db);
+        if (parts.empty()) return Xapian::Query::MatchNothing;
+        return phrase_of(std::move(parts));
     }
     // A prefix's expansions are alternatives of one word: scored as one (a
     // synonym), as a stem's forms are.

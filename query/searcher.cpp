@@ -126,6 +126,9 @@ Result<std::unique_ptr<OpenGeneration>> detail::open_generation(const std::strin
     gen->vocabulary = Vocabulary::parse(gen->db.get_metadata(std::string(kMetaVocabulary)));
     gen->kinds = kinds_held(gen->db);
     gen->shards = read_shards(xapian_dir);
+    auto display = detail::DisplayStore::open(dir, gen->shards->count, gen->columns->doc_count());
+    if (!display.ok()) return display.error();
+    gen->display = std::move(display).value();
     if (options.threads >= 2)
         gen->helper_db = std::make_unique<Xapian::Database>(xapian_dir.string());
     gen->evaluator = std::make_unique<detail::Evaluator>(gen->db, *gen->columns);

@@ -1,7 +1,7 @@
 // atlas-index - builds the search index from the portals' metadata exports.
 //
 //   atlas-index build (--source NAME=PATH ... | --sources FILE) [--out DIR] [--quiet]
-//   [--allow-shrink] [--fresh]
+//   [--timings] [--allow-shrink] [--fresh]
 //   atlas-index stats [--index DIR]
 //   atlas-index report [--index DIR]
 //   atlas-index verify [--index DIR] [--generation NAME]
@@ -61,6 +61,7 @@ int build(const atlas::cli::IndexArgs& args) {
         return kExitFailed;
     }
     atlas::cli::print_build_report(stdout, result.value());
+    if (args.timings) atlas::cli::print_build_stages(stdout, result.value());
     return has_errors(result.value()) ? kExitRejected : kExitOk;
 }
 

@@ -96,6 +96,12 @@ std::vector<Option<IndexArgs>> build_options() {
              a.quiet = true;
              return std::nullopt;
          }},
+        {.name = "--timings",
+         .help = "after the summary, where the build's time went, stage by stage",
+         .set = [](IndexArgs& a, const std::string*) -> Outcome {
+             a.timings = true;
+             return std::nullopt;
+         }},
         {.name = "--allow-shrink",
          .help = "accept a source that shrank to under half its records",
          .set = [](IndexArgs& a, const std::string*) -> Outcome {

@@ -26,6 +26,7 @@ struct IndexArgs {
     std::string dir;     // --out (build) or --index; empty: $ATLAS_INDEX, else the build's index
     std::string generation;  // verify --generation: a generation other than CURRENT's
     bool quiet = false;  // --quiet: no progress line
+    bool timings = false;  // --timings: the build's stages after its summary
 };
 
 // Parses atlas-index's arguments (without the program name).  Reads each

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli_util.h"
 
 namespace atlas::cli {
@@ -73,6 +75,20 @@ void print_build_report(std::FILE* out, const BuildReport& r) {
     std::fprintf(out, ", %s %s\n", grouped(r.warnings).c_str(),
                  r.warnings == 1 ? "warning" : "warnings");
     print_issues(out, r);
+}
+
+void print_build_stages(std::FILE* out, const BuildReport& r) {
+    std::size_t width = 0;
+    for (const auto& stage : r.stages) width = std::max(width, stage.name.size());
+    fmt::print(out, "where the {:.1f} s went:\n", r.seconds);
+    for (const auto& stage : r.stages) {
+        double share = r.seconds > 0 ? 100 * stage.seconds / r.seconds : 0;
+        std::string threads =
+            stage.threads > 1 ? fmt::format("  (thread-seconds, {} threads at once)", stage.threads)
+                              : "";
+        fmt::print(out, "  {:<{}}  {:8.2f} s  {:5.1f} %{}\n", stage.name, width, stage.seconds,
+                   share, threads);
+    }
 }
 
 void print_stats(std::FILE* out, const std::string& dir, const IndexStats& s) {

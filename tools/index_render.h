@@ -24,6 +24,9 @@ void print_counts(std::FILE* out,
 // What a build ends with: the new generation and its size, the counts, the
 // notes, every rejected record, and the first warnings (report has them all).
 void print_build_report(std::FILE* out, const BuildReport& report);
+// --timings: one line per stage, seconds and share of the build's wall time;
+// stages on several threads say so (their thread-seconds overlap the rest).
+void print_build_stages(std::FILE* out, const BuildReport& report);
 
 // `atlas-index stats`: the generation, its counts, and how many issues its
 // ingest report holds.

@@ -283,12 +283,12 @@ TEST_CASE("a reader refuses a damaged generation and keeps serving the one it ha
     REQUIRE(build(src, index).ok());
     fs::path gen = current_dir(index);
     REQUIRE(gen.filename() == "gen-000002");
-    fs::remove(gen / "xapian" / "shard-0" / "docdata.glass");
+    fs::remove(gen / "xapian" / "shard-0" / "position.glass");
 
     CHECK(total(searcher.value(), "tomogram") == before);
     CHECK(fs::path(searcher.value().generation()).filename() == "gen-000001");
     CHECK(searcher.value().refused().find("gen-000002' is damaged: "
-                                          "xapian/shard-0/docdata.glass is missing") !=
+                                          "xapian/shard-0/position.glass is missing") !=
           std::string::npos);
     // A reader opened now (a server's new slot, the terminal) searches the
     // previous generation too, saying why.

@@ -54,7 +54,7 @@ const std::vector<Doc>& docs() {
         std::vector<Doc> out;
         const Xapian::Database& db = gen().db;
         for (Xapian::docid d = 1; d <= db.get_lastdocid(); ++d) {
-            std::string data = db.get_document(d).get_data();
+            std::string data(gen().display->data(d).value_or(""));
             rapidjson::Document j;
             j.Parse(data.data(), data.size());
             REQUIRE(j.IsObject());
@@ -97,7 +97,7 @@ Ids xapian_matches(const std::string& query) {
     Xapian::MSet mset = enquire.get_mset(0, gen().db.get_doccount());
     Ids out;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-        out.insert(test::record_id(gen().db, *it));
+        out.insert(test::record_id(gen(), *it));
     }
     return out;
 }
@@ -109,7 +109,7 @@ Ids with_value(const std::string& field, const std::string& value) {
     std::string term = exact_term(spec->prefix, exact_value(*spec, value));
     Ids out;
     for (auto it = gen().db.postlist_begin(term); it != gen().db.postlist_end(term); ++it) {
-        out.insert(test::record_id(gen().db, *it));
+        out.insert(test::record_id(gen(), *it));
     }
     return out;
 }
@@ -138,7 +138,7 @@ Ids of_kind(const std::string& kind) {
     return ids_where([&](const Doc& d) { return d.kind == kind; });
 }
 
-Ids ids(const Bitmap& b) { return test::record_ids(gen().db, b); }
+Ids ids(const Bitmap& b) { return test::record_ids(gen(), b); }
 
 ChildFilter child(std::string kind, std::string query = {}) {
     ChildFilter c;
@@ -226,7 +226,7 @@ TEST_CASE("without(field) drops every condition on the field and nothing else") 
     const std::string prefix = exact_term(find_field("phase_plate")->prefix, "");
     for (auto t = gen().db.allterms_begin(prefix); t != gen().db.allterms_end(prefix); ++t) {
         for (auto p = gen().db.postlist_begin(*t); p != gen().db.postlist_end(*t); ++p) {
-            phase_plate.insert(test::record_id(gen().db, *p));
+            phase_plate.insert(test::record_id(gen(), *p));
         }
     }
     REQUIRE_FALSE(phase_plate.empty());

@@ -271,7 +271,7 @@ TEST_CASE("group_page orders the groups by their best member, and pages are slic
             REQUIRE(groups.size() == want.size());
             CHECK(order.group_count(m->docs) == want.size());
             // A group is its dataset's document (or the record's own).
-            CHECK(test::record_ids(gen().db, groups) == want);
+            CHECK(test::record_ids(gen(), groups) == want);
             for (std::uint32_t offset : {0u, 1u, 3u}) {
                 for (std::uint32_t limit : {1u, 2u, 5u}) {
                     auto page = order.group_page(m->docs, offset, limit);

@@ -108,7 +108,7 @@ TEST_CASE("grouped by dataset, a page counts every dataset and lists each one's 
             REQUIRE_FALSE(g.hits.empty());
             for (const auto& h : g.hits) {
                 auto d = test::docid_of(gen().db, h.id);
-                CHECK(test::record_id(gen().db, group[d]) == g.id);
+                CHECK(test::record_id(gen(), group[d]) == g.id);
             }
         }
         r.limit = 0;

@@ -414,7 +414,7 @@ std::vector<std::uint32_t> docids(const RankedPage& page) {
 
 // The record ids of a page, and its weights.
 std::vector<std::string> page_ids(const OpenGeneration& gen, const RankedPage& page) {
-    return test::record_ids(gen.db, docids(page));
+    return test::record_ids(gen, docids(page));
 }
 
 std::vector<double> weights(const RankedPage& page) {
@@ -486,7 +486,7 @@ TEST_CASE("Ranker: collapsing by dataset gives each dataset once, as Searcher's 
         REQUIRE(result.ok());
         std::vector<std::string> want;
         for (const auto& g : result.value().groups) want.push_back(g.id);
-        CHECK(test::record_ids(portal_gen().db, groups) == want);
+        CHECK(test::record_ids(portal_gen(), groups) == want);
 
         // Each hit is the best match of its dataset.
         for (const auto& h : page) {

@@ -62,8 +62,10 @@ inline std::uint32_t docid_of(const Xapian::Database& db, const std::string& id)
 }
 
 // The record id of document `docid` (its display data's "id"; the index keeps no termlists).
-inline std::string record_id(const Xapian::Database& db, std::uint32_t docid) {
-    std::string data = db.get_document(docid).get_data();
+inline std::string record_id(const detail::OpenGeneration& gen, std::uint32_t docid) {
+    auto shown = gen.display->data(docid);
+    REQUIRE_MESSAGE(shown.has_value(), "no display data for document " << docid);
+    std::string data(*shown);
     rapidjson::Document doc;
     doc.Parse(data.data(), data.size());
     REQUIRE(doc.IsObject());
@@ -73,19 +75,20 @@ inline std::string record_id(const Xapian::Database& db, std::uint32_t docid) {
     return id->value.GetString();
 }
 
-inline std::set<std::string> record_ids(const Xapian::Database& db, const detail::Bitmap& docs) {
+inline std::set<std::string> record_ids(const detail::OpenGeneration& gen,
+                                        const detail::Bitmap& docs) {
     std::set<std::string> out;
     docs.each([&](std::uint32_t d) {
-        out.insert(record_id(db, d));
+        out.insert(record_id(gen, d));
         return true;
     });
     return out;
 }
 
-inline std::vector<std::string> record_ids(const Xapian::Database& db,
+inline std::vector<std::string> record_ids(const detail::OpenGeneration& gen,
                                            const std::vector<std::uint32_t>& docs) {
     std::vector<std::string> out;
-    for (auto d : docs) out.push_back(record_id(db, d));
+    for (auto d : docs) out.push_back(record_id(gen, d));
     return out;
 }
 

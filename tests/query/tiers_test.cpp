@@ -317,7 +317,7 @@ TEST_CASE(
     // first, then those holding one.
     SearchResult both = search(test::explained_request("liver +male", 0, kMaxLimit));
     auto held = holding({"liver", "+male"});
-    auto all_of = test::record_ids(gen().db, held[0] & held[1]);
+    auto all_of = test::record_ids(gen(), held[0] & held[1]);
     REQUIRE(all_of.size() == 1);
     REQUIRE(both.relaxed.has_value());
     CHECK(both.relaxed->with_all == 1);

@@ -206,8 +206,8 @@ TEST_CASE("a page from the candidates said to be exact is the page of every matc
             Ranker everything(unlisted(), u->checked, *u->matches, options);
             RankedPage want = everything.page(u->matches->all(), 0, count, Collapse::none);
             CHECK(everything.scored() == u->matches->size());
-            CHECK(test::record_ids(listed().db, docids(page)) ==
-                  test::record_ids(unlisted().db, docids(want)));
+            CHECK(test::record_ids(listed(), docids(page)) ==
+                  test::record_ids(unlisted(), docids(want)));
             // A last hit weighing (next to) nothing could be passed by any
             // match left unscored.
             CHECK_FALSE(candidates->page_is_exact(0, page.back().docid, within, *few));

@@ -90,6 +90,16 @@ struct BuildOptions {
     std::uint32_t top_list_length = 2048;
 };
 
+// Where a build's time went (atlas-index build --timings), in the order the
+// stages first ran.  Stages that run on several threads at once (turning
+// records into Xapian documents, compacting shards) give the sum of their
+// threads' times: `threads` says over how many.
+struct BuildStage {
+    std::string name;    // "catalog rows", "Xapian: documents", "compaction", ...
+    double seconds = 0;  // wall time, or thread-seconds when threads > 1
+    unsigned threads = 1;
+};
+
 struct BuildReport {
     std::string index_dir;
     std::string generation;  // directory name of the new generation, e.g. gen-000003
@@ -104,6 +114,7 @@ struct BuildReport {
     double seconds = 0;
     std::uint64_t index_bytes = 0;  // size of the new generation on disk
     std::uint64_t top_lists = 0;    // (term, kind) top lists written (BuildOptions)
+    std::vector<BuildStage> stages;  // where `seconds` went, stage by stage
     // Things the operator should know that concern no one record ("the current
     // index has schema version 0; built from scratch, nothing carried over").
     std::vector<std::string> notes;
@@ -119,7 +130,8 @@ struct BuildReport {
 Result<BuildReport> build_index(const BuildOptions& options);
 
 // The report as one JSON object: {"index_dir","generation","records","rejected",
-// "carried_over","warnings","seconds","index_bytes","top_lists","records_per_kind":{..},
+// "carried_over","warnings","seconds","index_bytes","top_lists","stages":[{"name","seconds",
+// "threads"}],"records_per_kind":{..},
 // "records_per_source":{source:{kind:n}},"issues":[{"severity","source","file","record",
 // "field","message","carried_over","line"}],"notes":[..]}.
 std::string to_json(const BuildReport& report);
@@ -144,7 +156,7 @@ struct VerifyReport {
     std::uint64_t files = 0;    // files the manifest lists
     std::uint64_t bytes = 0;    // their total size
     std::uint64_t shards = 0;   // Xapian shards xapian-check checked
-    std::vector<std::string> problems;  // one line each ("xapian/shard-0/docdata.glass: missing"); none: intact
+    std::vector<std::string> problems;  // one line each ("xapian/shard-0/position.glass: missing"); none: intact
     std::vector<std::string> notes;     // what could not be checked (no xapian-check installed)
 };
 
