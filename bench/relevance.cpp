@@ -21,6 +21,7 @@
 #include <unordered_set>
 
 #include "atlas/search.h"
+#include "catalog.h"
 #include "schema/schema.h"
 #include "schema/text.h"
 
@@ -146,7 +147,7 @@ constexpr const char* kValuesTable =
     "CREATE TEMP TABLE vals AS SELECT r.id AS id, j.key AS field, "
     "json_extract(v.value, '$.text') AS text, coalesce(json_extract(v.value, '$.value'), 0) AS n, "
     "coalesce(json_extract(v.value, '$.origin'), 'own') AS origin "
-    "FROM main.records r, json_each(r.json, '$.fields') j, json_each(j.value) v";
+    "FROM main.records r, json_each(record_json(r.record), '$.fields') j, json_each(j.value) v";
 
 // The records without their JSON, which the rules never need (vals and anc hold
 // what it says): a temp table shadows main.records for unqualified names, and
@@ -157,7 +158,7 @@ constexpr const char* kRecordsTable =
 // Every ancestor of every record, from its breadcrumb (root first, the record last).
 constexpr const char* kAncestorsTable =
     "CREATE TEMP TABLE anc AS SELECT r.id AS id, json_extract(b.value, '$.id') AS ancestor "
-    "FROM main.records r, json_each(r.json, '$.breadcrumb') b "
+    "FROM main.records r, json_each(record_json(r.record), '$.breadcrumb') b "
     "WHERE json_extract(b.value, '$.id') IS NOT r.id";
 
 double gain(int grade) { return std::pow(2.0, grade) - 1.0; }
@@ -311,6 +312,7 @@ Result<JudgmentCatalog> JudgmentCatalog::open(const fs::path& path) {
                      fmt::format("cannot open '{}': {}", file.string(), sqlite3_errmsg(impl->db))};
     }
     sqlite3_busy_timeout(impl->db, 5000);
+    if (auto s = detail::add_record_json_function(impl->db); !s.ok()) return s.error();
     sqlite3_create_function(impl->db, "atlas_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                             sql_fold, nullptr, nullptr);
     sqlite3_create_function(impl->db, "atlas_exact", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,

@@ -32,6 +32,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "catalog.h"
 #include "rng.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -152,10 +153,13 @@ Result<std::vector<Row>> read_rows(const fs::path& catalog) {
     if (rc != SQLITE_OK) {
         return Error{Errc::io, fmt::format("{}: {}", catalog.string(), sqlite3_errmsg(raw))};
     }
+    if (auto s = detail::add_record_json_function(raw); !s.ok()) {
+        return Error{s.error().code, fmt::format("{}: {}", catalog.string(), s.error().message)};
+    }
     sqlite3_stmt* st = nullptr;
     // By id: a stable order, whatever order the build inserted in.
     const char* sql =
-        "SELECT id, source, kind, COALESCE(parent, ''), json FROM records ORDER BY id";
+        "SELECT id, source, kind, COALESCE(parent, ''), record_json(record) FROM records ORDER BY id";
     if (sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) != SQLITE_OK) {
         return Error{Errc::corrupt, fmt::format("{}: {}", catalog.string(), sqlite3_errmsg(raw))};
     }

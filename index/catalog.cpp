@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "schema/compression.h"
 #include "schema/schema.h"
 
 namespace atlas::detail {
@@ -33,8 +34,9 @@ CREATE TABLE records(
     file TEXT NOT NULL,
     hash TEXT NOT NULL,
     carried_over INTEGER NOT NULL,
-    json TEXT NOT NULL
+    record BLOB NOT NULL
 );
+CREATE TABLE dictionary(bytes BLOB NOT NULL);
 CREATE TABLE edges(
     child TEXT NOT NULL,
     parent TEXT NOT NULL,
@@ -92,10 +94,59 @@ std::string column_text(sqlite3_stmt* s, int i) {
                                       static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
 }
 
+std::string_view column_blob(sqlite3_stmt* s, int i) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s, i));
+    return p == nullptr ? std::string_view()
+                        : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+}
+
+// The catalog's compression dictionary.  Errors: corrupt (no table, no row).
+Result<std::string> read_dictionary(sqlite3* db) {
+    Statement s;
+    if (!s.prepare(db, "SELECT bytes FROM dictionary") || sqlite3_step(s.get()) != SQLITE_ROW) {
+        return sql_error(db, "cannot read the records' dictionary", Errc::corrupt);
+    }
+    return std::string(column_blob(s.get(), 0));
+}
+
+// record_json(blob): the JSON of a stored record, NULL when it is damaged.
+void record_json_function(sqlite3_context* context, int, sqlite3_value** args) {
+    const auto* decompressor = static_cast<const Decompressor*>(sqlite3_user_data(context));
+    const auto* p = static_cast<const char*>(sqlite3_value_blob(args[0]));
+    auto n = static_cast<std::size_t>(sqlite3_value_bytes(args[0]));
+    auto json = decompressor->decompress(std::string_view(p == nullptr ? "" : p, n));
+    if (!json) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_text(context, json->data(), static_cast<int>(json->size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
+
+Status add_record_json_function(sqlite3* db) {
+    auto dictionary = read_dictionary(db);
+    if (!dictionary.ok()) return dictionary.error();
+    auto* decompressor = new Decompressor(dictionary.value());
+    int rc = sqlite3_create_function_v2(
+        db, "record_json", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, decompressor,
+        record_json_function, nullptr, nullptr,
+        [](void* p) { delete static_cast<Decompressor*>(p); });
+    if (rc != SQLITE_OK) return sql_error(db, "cannot add record_json()", Errc::internal);
+    return {};
+}
+
+// A record row, held until the dictionary its JSON is compressed with is trained.
+struct HeldRow {
+    std::string id, source, kind, parent, title, file, json;
+    bool carried_over = false;
+};
 
 struct Catalog::Impl {
     sqlite3* db = nullptr;
+    std::vector<HeldRow> held;              // the first kTrainingRecords records
+    std::unique_ptr<Compressor> compressor;  // once trained
+    std::unique_ptr<Decompressor> decompressor;  // reading: once asked for a record
     Statement insert_record;
     Statement insert_edge;
     Statement insert_issue;
@@ -131,7 +182,7 @@ Result<Catalog> Catalog::create(const std::string& path) {
     }
     if (!impl->insert_record.prepare(
             impl->db,
-            "INSERT INTO records(id, source, kind, parent, title, file, hash, carried_over, json) "
+            "INSERT INTO records(id, source, kind, parent, title, file, hash, carried_over, record) "
             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") ||
         !impl->insert_edge.prepare(
             impl->db, "INSERT OR IGNORE INTO edges(child, parent, relation) VALUES(?1, ?2, ?3)") ||
@@ -181,28 +232,58 @@ Result<Catalog> Catalog::open_read(const std::string& path) {
 }
 
 Status Catalog::put_record(const Record& record, const std::string& json, bool carried_over) {
+    HeldRow row{record.id, record.source, record.kind, record.parent, record.title, record.file,
+                json, carried_over};
+    if (impl_->compressor != nullptr) return insert(row);
+    impl_->held.push_back(std::move(row));
+    if (impl_->held.size() < kTrainingRecords) return {};
+    return start_compressing();
+}
+
+// Trains the dictionary on the records held, stores it, and inserts them.
+Status Catalog::start_compressing() {
+    std::vector<std::string> samples;
+    for (const auto& row : impl_->held) samples.push_back(row.json);
+    std::string dictionary = train_dictionary(samples);
+    Statement s;
+    if (!s.prepare(impl_->db, "INSERT INTO dictionary(bytes) VALUES(?1)")) {
+        return sql_error(impl_->db, "cannot store the dictionary");
+    }
+    sqlite3_bind_blob(s.get(), 1, dictionary.data(), static_cast<int>(dictionary.size()),
+                      SQLITE_TRANSIENT);
+    if (!s.run()) return sql_error(impl_->db, "cannot store the dictionary");
+    impl_->compressor = std::make_unique<Compressor>(dictionary);
+    std::vector<HeldRow> held = std::move(impl_->held);
+    impl_->held.clear();
+    for (const auto& row : held) {
+        if (auto status = insert(row); !status.ok()) return status;
+    }
+    return {};
+}
+
+Status Catalog::insert(const HeldRow& row) {
     auto& s = impl_->insert_record;
-    s.text(1, record.id);
-    s.text(2, record.source);
-    s.text(3, record.kind);
-    if (record.parent.empty()) {
+    s.text(1, row.id);
+    s.text(2, row.source);
+    s.text(3, row.kind);
+    if (row.parent.empty()) {
         sqlite3_bind_null(s.get(), 4);
     } else {
-        s.text(4, record.parent);
+        s.text(4, row.parent);
     }
-    s.text(5, record.title);
-    s.text(6, record.file);
-    s.text(7, content_hash(json));
-    s.integer(8, carried_over ? 1 : 0);
-    s.text(9, json);
-    if (!s.run()) return sql_error(impl_->db, fmt::format("cannot store record '{}'", record.id));
-    if (!record.parent.empty()) {
+    s.text(5, row.title);
+    s.text(6, row.file);
+    s.text(7, content_hash(row.json));
+    s.integer(8, row.carried_over ? 1 : 0);
+    std::string frame = impl_->compressor->compress(row.json);
+    sqlite3_bind_blob(s.get(), 9, frame.data(), static_cast<int>(frame.size()), SQLITE_TRANSIENT);
+    if (!s.run()) return sql_error(impl_->db, fmt::format("cannot store record '{}'", row.id));
+    if (!row.parent.empty()) {
         auto& e = impl_->insert_edge;
-        e.text(1, record.id);
-        e.text(2, record.parent);
+        e.text(1, row.id);
+        e.text(2, row.parent);
         e.text(3, "parent");
-        if (!e.run())
-            return sql_error(impl_->db, fmt::format("cannot store edge of '{}'", record.id));
+        if (!e.run()) return sql_error(impl_->db, fmt::format("cannot store edge of '{}'", row.id));
     }
     return {};
 }
@@ -229,6 +310,9 @@ Status Catalog::set_meta(const std::string& key, const std::string& value) {
 }
 
 Status Catalog::finish() {
+    if (impl_->compressor == nullptr) {
+        if (auto status = start_compressing(); !status.ok()) return status;
+    }
     if (!impl_->exec(kIndexes) || !impl_->exec("COMMIT")) {
         return sql_error(impl_->db, "cannot commit");
     }
@@ -236,15 +320,24 @@ Status Catalog::finish() {
 }
 
 Result<std::optional<std::string>> Catalog::record_json(const std::string& id) {
+    if (impl_->decompressor == nullptr) {
+        auto dictionary = read_dictionary(impl_->db);
+        if (!dictionary.ok()) return dictionary.error();
+        impl_->decompressor = std::make_unique<Decompressor>(dictionary.value());
+    }
     Statement s;
-    if (!s.prepare(impl_->db, "SELECT json FROM records WHERE id = ?1")) {
+    if (!s.prepare(impl_->db, "SELECT record FROM records WHERE id = ?1")) {
         return sql_error(impl_->db, "cannot read records", Errc::corrupt);
     }
     s.text(1, id);
     int rc = sqlite3_step(s.get());
-    if (rc == SQLITE_ROW) return std::optional<std::string>(column_text(s.get(), 0));
     if (rc == SQLITE_DONE) return std::optional<std::string>();
-    return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    if (rc != SQLITE_ROW) return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    auto json = impl_->decompressor->decompress(column_blob(s.get(), 0));
+    if (!json) {
+        return Error{Errc::corrupt, fmt::format("catalog: record '{}' is damaged", id)};
+    }
+    return std::optional<std::string>(std::move(*json));
 }
 
 Result<std::vector<std::string>> Catalog::ids_from_file(const std::string& source,

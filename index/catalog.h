@@ -2,11 +2,16 @@
 //
 // Tables:
 //   meta(key, value)                     schema version, build time, sources
-//   records(id, source, kind, parent, title, file, hash, carried_over, json)
+//   records(id, source, kind, parent, title, file, hash, carried_over, record)
+//                                        record: the record's JSON compressed
+//                                        (schema/compression.h) with the dictionary;
+//                                        hash: content_hash of the JSON
+//   dictionary(bytes)                    one row: the records' compression dictionary
 //   edges(child, parent, relation)       the hierarchy ("parent")
 //   ingest_report(seq, severity, source, file, record, field, message, carried_over)
 // PRAGMA user_version holds kSchemaVersion.  The Xapian index can always be
-// rebuilt from records.json (atlas::record_from_json).
+// rebuilt from the records' JSON (atlas::record_from_json); SQL reads it with
+// record_json(record) once add_record_json_function is called.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +25,16 @@
 #include "atlas/index.h"
 #include "schema/record.h"
 
+struct sqlite3;
+
 namespace atlas::detail {
+
+struct HeldRow;
+
+// Adds record_json(blob) to a connection to a catalog: the JSON of a stored
+// record (NULL if damaged), for SQL over the records (json_each(record_json(
+// r.record), '$.fields')).  Errors: corrupt (not a catalog with a dictionary).
+Status add_record_json_function(sqlite3* db);
 
 class Catalog {
   public:
@@ -31,6 +45,8 @@ class Catalog {
     // Opens an existing catalog read-only.  Errors: not_found, schema_mismatch, corrupt.
     static Result<Catalog> open_read(const std::string& path);
 
+    // Stores a record.  The first kTrainingRecords are held (and their errors
+    // reported) until the dictionary is trained on them, or until finish().
     Status put_record(const Record& record, const std::string& json, bool carried_over);
     Status put_issue(const IngestIssue& issue);
     Status set_meta(const std::string& key, const std::string& value);
@@ -59,6 +75,8 @@ class Catalog {
   private:
     struct Impl;
     explicit Catalog(std::unique_ptr<Impl> impl);
+    Status start_compressing();
+    Status insert(const HeldRow& row);
     std::unique_ptr<Impl> impl_;
 };
 

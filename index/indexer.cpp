@@ -162,8 +162,8 @@ class Builder final : public RecordSink {
     std::optional<Record> previous(const std::string& id) override {
         if (previous_ == nullptr) return std::nullopt;
         auto json = previous_->record_json(id);
-        if (!json.ok() || !json.value()) return std::nullopt;
-        auto record = record_from_json(*json.value());
+        if (json.ok() && !json.value()) return std::nullopt;
+        auto record = json.ok() ? record_from_json(*json.value()) : Result<Record>(json.error());
         if (!record.ok()) {
             IngestIssue issue;
             issue.severity = Severity::warning;

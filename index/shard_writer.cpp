@@ -83,7 +83,24 @@ class Shard {
         thread_ = std::thread([this] { loop(); });
     }
 
-    ~Shard() { stop(); }
+    // A shard given up on (the build failed) commits what is pending here,
+    // where its error can be caught: Xapian's close and destructor commit it
+    // too, and a commit that fails there (a full disk) throws out of a
+    // destructor, which ends the process.  (Xapian 1.4's commit_transaction
+    // ends it the same way, so documents are not added in transactions.)
+    ~Shard() {
+        stop();
+        // The generation is being removed; its error was already reported.
+        try {
+            db_.commit();
+        } catch (const Xapian::Error&) {
+        }
+        try {
+            db_.close();
+        } catch (const Xapian::Error&) {
+        }
+    }
+
 
     // False when the writer has failed.
     bool push(Record r) {

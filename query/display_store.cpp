@@ -28,30 +28,42 @@ Error damaged(const std::string& path, const std::string& what) {
                                             path, what)};
 }
 
+// Where the parts of a display file of `bytes` bytes are, from its footer.
+struct Parts {
+    std::uint64_t count = 0;
+    std::uint64_t dictionary = 0;  // offset of the dictionary (= end of the data)
+    std::uint64_t dictionary_bytes = 0;
+    std::uint64_t table = 0;  // offset of the offsets
+};
+
 // Checks the footer and the offsets of a mapped file of `bytes` bytes.
-Status check_layout(const std::string& path, const char* base, std::size_t bytes,
-                    std::uint64_t expected) {
+Result<Parts> check_layout(const std::string& path, const char* base, std::size_t bytes,
+                           std::uint64_t expected) {
     if (bytes < kDisplayFooterBytes + sizeof(std::uint64_t)) return damaged(path, "too short");
     const char* footer = base + bytes - kDisplayFooterBytes;
-    if (std::string_view(footer + 8, kDisplayMagic.size()) != kDisplayMagic) {
+    if (std::string_view(footer + 16, kDisplayMagic.size()) != kDisplayMagic) {
         return damaged(path, "no footer");
     }
-    std::uint64_t count = u64_at(footer);
+    Parts p;
+    p.dictionary_bytes = u64_at(footer);
+    p.count = u64_at(footer + 8);
     std::uint64_t room = (bytes - kDisplayFooterBytes) / sizeof(std::uint64_t);
-    if (count != expected || count + 1 > room) {
-        return damaged(path, fmt::format("{} documents, the index has {}", count, expected));
+    if (p.count != expected || p.count + 1 > room) {
+        return damaged(path, fmt::format("{} documents, the index has {}", p.count, expected));
     }
-    std::uint64_t table = bytes - kDisplayFooterBytes - (count + 1) * sizeof(std::uint64_t);
+    p.table = bytes - kDisplayFooterBytes - (p.count + 1) * sizeof(std::uint64_t);
+    if (p.dictionary_bytes > p.table) return damaged(path, "its dictionary does not fit");
+    p.dictionary = p.table - p.dictionary_bytes;
     std::uint64_t previous = 0;
-    for (std::uint64_t j = 0; j <= count; ++j) {
-        std::uint64_t offset = u64_at(base + table + j * sizeof(std::uint64_t));
-        if ((j == 0 && offset != 0) || offset < previous || offset > table ||
-            (j == count && offset != table)) {
-            return damaged(path, fmt::format("offset {} of {} is out of place", j, count));
+    for (std::uint64_t j = 0; j <= p.count; ++j) {
+        std::uint64_t offset = u64_at(base + p.table + j * sizeof(std::uint64_t));
+        if ((j == 0 && offset != 0) || offset < previous || offset > p.dictionary ||
+            (j == p.count && offset != p.dictionary)) {
+            return damaged(path, fmt::format("offset {} of {} is out of place", j, p.count));
         }
         previous = offset;
     }
-    return {};
+    return p;
 }
 
 }  // namespace
@@ -78,13 +90,15 @@ Result<DisplayStore::File> DisplayStore::map(const std::string& path, std::uint6
         return Error{Errc::unavailable,
                      fmt::format("cannot map display file '{}': {}", path, std::strerror(errno))};
     }
-    File file{static_cast<const char*>(base), bytes, nullptr, expected};
-    if (auto s = check_layout(path, file.base, bytes, expected); !s.ok()) {
+    File file{static_cast<const char*>(base), bytes, nullptr, expected, nullptr};
+    auto parts = check_layout(path, file.base, bytes, expected);
+    if (!parts.ok()) {
         ::munmap(base, bytes);
-        return s.error();
+        return parts.error();
     }
-    std::size_t table = bytes - kDisplayFooterBytes - (expected + 1) * sizeof(std::uint64_t);
-    file.offsets = file.base + table;
+    file.offsets = file.base + parts.value().table;
+    file.decompressor = std::make_shared<const Decompressor>(std::string_view(
+        file.base + parts.value().dictionary, parts.value().dictionary_bytes));
     return file;
 }
 
@@ -103,7 +117,7 @@ Result<std::unique_ptr<DisplayStore>> DisplayStore::open(const std::string& gene
     return store;
 }
 
-std::optional<std::string_view> DisplayStore::data(std::uint32_t docid) const {
+std::optional<std::string> DisplayStore::data(std::uint32_t docid) const {
     if (docid == 0 || files_.empty()) return std::nullopt;
     const File& f = files_[(docid - 1) % files_.size()];
     std::uint64_t j = (docid - 1) / files_.size();
@@ -111,7 +125,7 @@ std::optional<std::string_view> DisplayStore::data(std::uint32_t docid) const {
     const char* at = f.offsets + j * sizeof(std::uint64_t);
     std::uint64_t begin = u64_at(at);
     std::uint64_t end = u64_at(at + sizeof(std::uint64_t));
-    return std::string_view(f.base + begin, end - begin);
+    return f.decompressor->decompress(std::string_view(f.base + begin, end - begin));
 }
 
 }  // namespace atlas::detail

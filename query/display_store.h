@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "atlas/error.h"
+#include "schema/compression.h"
 
 namespace atlas::detail {
 
@@ -25,8 +26,9 @@ class DisplayStore {
     DisplayStore(const DisplayStore&) = delete;
     DisplayStore& operator=(const DisplayStore&) = delete;
 
-    // Document `docid`'s display data; nullopt outside 1..doc_count.
-    std::optional<std::string_view> data(std::uint32_t docid) const;
+    // Document `docid`'s display data; nullopt outside 1..doc_count or when
+    // its frame does not decompress (damaged).  Safe from several threads.
+    std::optional<std::string> data(std::uint32_t docid) const;
 
   private:
     struct File {
@@ -34,6 +36,7 @@ class DisplayStore {
         std::size_t bytes = 0;
         const char* offsets = nullptr;  // count + 1 u64, unaligned (read with memcpy)
         std::uint64_t count = 0;
+        std::shared_ptr<const Decompressor> decompressor;  // with the file's dictionary
     };
     DisplayStore() = default;
     static Result<File> map(const std::string& path, std::uint64_t expected);

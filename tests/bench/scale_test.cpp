@@ -13,6 +13,7 @@
 
 #include "atlas/index.h"
 #include "atlas/search.h"
+#include "catalog.h"
 #include "scale_corpus.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -139,8 +140,10 @@ TEST_CASE("scale_corpus at the real size writes the real records byte for byte")
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open_v2(sample_catalog().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
                 SQLITE_OK);
+        REQUIRE(atlas::detail::add_record_json_function(db).ok());
         sqlite3_stmt* st = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db, "SELECT json FROM records", -1, &st, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_prepare_v2(db, "SELECT record_json(record) FROM records", -1, &st,
+                                   nullptr) == SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
             real.emplace(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
                          static_cast<std::size_t>(sqlite3_column_bytes(st, 0)));

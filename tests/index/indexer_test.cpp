@@ -10,8 +10,10 @@
 
 #include "atlas/index.h"
 #include "atlas/search.h"
+#include "catalog.h"
 #include "generation.h"
 #include "manifest_writer.h"
+#include "schema/compression.h"
 #include "schema/layout.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -58,6 +60,7 @@ const IngestIssue* issue_for(const BuildReport& r, const std::string& file) {
 std::int64_t sql_int(const fs::path& db_path, const std::string& sql) {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(detail::add_record_json_function(db).ok());
     sqlite3_stmt* s = nullptr;
     REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_step(s) == SQLITE_ROW);
@@ -153,7 +156,7 @@ TEST_CASE(
     }
     REQUIRE(with_ribosome.size() >= 2);
     CHECK(sql_int(catalog,
-                  "SELECT count(*) FROM records, json_each(records.json, '$.fields.object') "
+                  "SELECT count(*) FROM records, json_each(record_json(records.record), '$.fields.object') "
                   "WHERE kind = 'dataset' AND json_each.value ->> 'text' = 'cytosolic ribosome'") ==
           static_cast<std::int64_t>(with_ribosome.size()));
 }
@@ -491,8 +494,10 @@ TEST_CASE("numbers that overflow are reported, and the catalog stays valid JSON"
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open_v2((dir.path() / "index" / "gen-000001" / kCatalogFile).c_str(), &db,
                             SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(detail::add_record_json_function(db).ok());
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT json FROM records", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT record_json(record) FROM records", -1, &st, nullptr) ==
+            SQLITE_OK);
     int rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         std::string json(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
@@ -617,39 +622,72 @@ TEST_CASE("a FIFO, a wrong-typed required field and a second annotation file are
     CHECK(hits(dir.path() / "index", "id:cryoet:annotation:10000/TS_027/13.480/102") == 1);
 }
 
+// Stores `frame` as the catalog's copy of `id`.
+void store_frame(const fs::path& catalog, const std::string& id, const std::string& frame) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(catalog.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "UPDATE records SET record = ?1 WHERE id = ?2", -1, &s,
+                               nullptr) == SQLITE_OK);
+    sqlite3_bind_blob(s, 1, frame.data(), static_cast<int>(frame.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(s) == SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+// `json` compressed as the catalog compresses its records (its own dictionary).
+std::string catalog_frame(const fs::path& catalog, const std::string& json) {
+    std::string dictionary;
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT bytes FROM dictionary", -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    dictionary.assign(static_cast<const char*>(sqlite3_column_blob(s, 0)),
+                      static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return Compressor(dictionary).compress(json);
+}
+
 TEST_CASE("an unreadable kept record is a warning - an unreadable catalog stops the build") {
+    // The current catalog's copy of a run whose file is now broken, damaged
+    // two ways: JSON that does not parse, compressed bytes that do not
+    // decompress.  Each time the build warns and keeps nothing.
+    for (bool json_broken : {true, false}) {
+        CAPTURE(json_broken);
+        test::TempDir dir;
+        fs::path src = copy_corpus(dir.path() / "src");
+        fs::path index = dir.path() / "index";
+        REQUIRE(build(src, index).ok());
+        fs::path catalog = index / "gen-000001" / kCatalogFile;
+        std::string frame = catalog_frame(catalog, json_broken ? "{\"broken" : "{}");
+        if (!json_broken) frame.resize(frame.size() - 2);
+        store_frame(catalog, "cryoet:run:10000/TS_026", frame);
+        test::write_file(src / "10000" / "TS_026" / "run_metadata.json", "{");
+        auto report = build(src, index);
+        REQUIRE_MESSAGE(report.ok(), report.error().message);
+        CHECK(report.value().carried_over == 0);
+        bool warned = false;
+        for (const auto& i : report.value().issues) {
+            warned = warned ||
+                     (i.severity == Severity::warning && i.record == "cryoet:run:10000/TS_026" &&
+                      i.message.starts_with("the current index's copy of this record is "
+                                            "unreadable"));
+        }
+        CHECK(warned);
+    }
     test::TempDir dir;
     fs::path src = copy_corpus(dir.path() / "src");
     fs::path index = dir.path() / "index";
     REQUIRE(build(src, index).ok());
-    fs::path catalog = index / "gen-000001" / kCatalogFile;
-    {
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open(catalog.c_str(), &db) == SQLITE_OK);
-        REQUIRE(sqlite3_exec(db,
-                             "UPDATE records SET json = '{\"broken' WHERE id = "
-                             "'cryoet:run:10000/TS_026'",
-                             nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(db);
-    }
-    test::write_file(src / "10000" / "TS_026" / "run_metadata.json", "{");
-    auto report = build(src, index);
-    REQUIRE_MESSAGE(report.ok(), report.error().message);
-    CHECK(report.value().carried_over == 0);
-    bool warned = false;
-    for (const auto& i : report.value().issues) {
-        warned =
-            warned || (i.severity == Severity::warning && i.record == "cryoet:run:10000/TS_026" &&
-                       i.message.starts_with("the current index's copy of this record is "
-                                             "unreadable"));
-    }
-    CHECK(warned);
-
+    fs::path current = index / "gen-000001";
     SUBCASE("a catalog that is not a catalog") {
-        test::write_file(index / "gen-000002" / kCatalogFile, "");
+        test::write_file(current / kCatalogFile, "");
     }
     SUBCASE("a catalog of garbage") {
-        test::write_file(index / "gen-000002" / kCatalogFile, std::string(4096, 'x'));
+        test::write_file(current / kCatalogFile, std::string(4096, 'x'));
     }
     auto refused = build(src, index);
     REQUIRE_FALSE(refused.ok());

@@ -88,6 +88,21 @@ TEST_CASE("a damaged or missing display file is refused with a line naming it") 
     CHECK(refusal(gen, 2, 9).find("cannot open display file") != std::string::npos);
 }
 
+TEST_CASE("a display frame damaged inside is not shown") {
+    test::TempDir dir;
+    fs::path gen = dir.path() / "gen";
+    write_generation(gen, 1, 3000);  // past kTrainingRecords: a dictionary is trained
+    fs::path file = gen / display_file(0);
+    std::string bytes = test::read_file(file);
+    bytes[10] = static_cast<char>(bytes[10] ^ 0x40);  // inside the first document's frame
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    auto store = detail::DisplayStore::open(gen.string(), 1, 3000);
+    REQUIRE(store.ok());
+    CHECK_FALSE(store.value()->data(1).has_value());
+    CHECK(store.value()->data(2) == data_of(2));
+    CHECK(store.value()->data(3000) == data_of(3000));
+}
+
 TEST_CASE("a display file is never written over") {
     test::TempDir dir;
     fs::path path = dir.path() / display_file(0);

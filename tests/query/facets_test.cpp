@@ -1,7 +1,7 @@
 // Tests for faceted search through atlas/search.h (query/facets.cpp, query/searcher.cpp,
 // query/request_json.cpp) and `atlas-search --request`, on one index of every bundled
 // sample (data/sources.json).  Every expected value comes from an oracle: SQL over the
-// same generation's catalog (<index>/CURRENT/catalog.sqlite, records.json).  Values
+// same generation's catalog (<index>/CURRENT/catalog.sqlite, the records' JSON).  Values
 // atlas compares by their exact form are grouped in SQL through atlas_exact(), an SQL
 // function over atlas::exact_value; the counting, filtering, hierarchy and ordering
 // are SQL's own.
@@ -22,6 +22,7 @@
 
 #include "atlas/index.h"
 #include "atlas/search.h"
+#include "catalog.h"
 #include "schema/layout.h"
 #include "schema/schema.h"
 #include "schema/text.h"
@@ -123,14 +124,14 @@ void sql_exact(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_text(ctx, out.c_str(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
-// Every value of every record, read once from records.json with json_each:
+// Every value of every record, read once from the records' JSON with json_each:
 // one row (id, field, text, n) per element of "fields"."<field>".  A number's
 // canonical "value" is left out of the JSON when it is 0 (record.cpp), so n
 // is 0 then; booleans are {"text": "true", "value": 1} or {"text": "false"}.
 constexpr const char* kValuesTable =
     "CREATE TEMP TABLE vals AS SELECT r.id AS id, j.key AS field, "
     "json_extract(v.value, '$.text') AS text, coalesce(json_extract(v.value, '$.value'), 0) AS n "
-    "FROM records r, json_each(r.json, '$.fields') j, json_each(j.value) v";
+    "FROM records r, json_each(record_json(r.record), '$.fields') j, json_each(j.value) v";
 constexpr const char* kYesNo = "CASE WHEN v.n != 0 THEN 'yes' ELSE 'no' END";
 constexpr const char* kBrowseOrder = "atlas_kind_rank(r.kind), atlas_fold(r.id)";
 
@@ -187,6 +188,7 @@ class Catalog {
     explicit Catalog(const std::string& path) {
         int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
         REQUIRE_MESSAGE(rc == SQLITE_OK, path << ": " << sqlite3_errmsg(db_));
+        REQUIRE(detail::add_record_json_function(db_).ok());
         sqlite3_create_function(db_, "atlas_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                                 sql_fold, nullptr, nullptr);
         sqlite3_create_function(db_, "atlas_kind_rank", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
@@ -452,7 +454,7 @@ class Catalog {
         std::map<std::string, std::string> out;
         Ids known = all();
         for (const auto& row :
-             rows("SELECT r.id, (SELECT json_extract(c.value, '$.id') FROM json_each(r.json, "
+             rows("SELECT r.id, (SELECT json_extract(c.value, '$.id') FROM json_each(record_json(r.record), "
                   "'$.breadcrumb') c WHERE json_extract(c.value, '$.kind') = 'dataset' ORDER BY "
                   "CAST(c.key AS INTEGER) LIMIT 1) FROM records r")) {
             const std::string& g = row.at(1);
@@ -940,12 +942,12 @@ TEST_CASE(
     const Ids expected = db.ids(
         "SELECT d.id FROM records d WHERE d.kind = 'dataset' AND EXISTS ("
         "  SELECT 1 FROM records r WHERE r.kind = 'run' AND r.parent = d.id"
-        "  AND EXISTS (SELECT 1 FROM json_each(r.json, '$.fields.quality') q"
+        "  AND EXISTS (SELECT 1 FROM json_each(record_json(r.record), '$.fields.quality') q"
         "              WHERE json_extract(q.value, '$.value') >= 4)"
         "  AND EXISTS (SELECT 1 FROM records a WHERE a.kind = 'annotation' AND a.parent = r.id"
-        "    AND EXISTS (SELECT 1 FROM json_each(a.json, '$.fields.ground_truth') g"
+        "    AND EXISTS (SELECT 1 FROM json_each(record_json(a.record), '$.fields.ground_truth') g"
         "                WHERE json_extract(g.value, '$.value') = 1)"
-        "    AND EXISTS (SELECT 1 FROM json_each(a.json, '$.fields.object') o"
+        "    AND EXISTS (SELECT 1 FROM json_each(record_json(a.record), '$.fields.object') o"
         "                WHERE atlas_exact('object', json_extract(o.value, '$.text')) ="
         "                      atlas_exact('object', 'cytosolic ribosome'))))");
     REQUIRE_FALSE(expected.empty());

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog.h"
 #include "test_util.h"
 
 using namespace atlas;
@@ -103,9 +104,10 @@ std::vector<std::string> all_field_strings(const rapidjson::Value& hit, const ch
     sqlite3* db = nullptr;
     std::string catalog = portal_index().dir + "/CURRENT/catalog.sqlite";
     REQUIRE(sqlite3_open_v2(catalog.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    REQUIRE(detail::add_record_json_function(db).ok());
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT json FROM records WHERE id = ?1", -1, &st, nullptr) ==
-            SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT record_json(record) FROM records WHERE id = ?1", -1,
+                               &st, nullptr) == SQLITE_OK);
     sqlite3_bind_text(st, 1, hit["id"].GetString(), -1, SQLITE_TRANSIENT);
     std::vector<std::string> out;
     if (sqlite3_step(st) == SQLITE_ROW) {
