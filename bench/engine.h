@@ -104,7 +104,7 @@ class Session {
 class Engine {
   public:
     virtual ~Engine() = default;
-    virtual std::string name() const = 0;  // "atlas", "sqlite-fts5", "postgresql"
+    virtual std::string name() const = 0;  // "atlas", "sqlite-fts5", "postgresql", "orama"
     // Builds the engine's index from the canonical records (*.jsonl under
     // `records_dir`, atlas/records_adapter.h) in `work_dir`.  Errors say why.
     virtual Status build(const std::filesystem::path& records_dir,
@@ -112,6 +112,8 @@ class Engine {
     virtual Result<std::unique_ptr<Session>> open_session() = 0;
     // Bytes the index takes on disk after build().
     virtual std::uint64_t index_bytes() const = 0;
+    // What index_bytes() measures when it is not bytes on disk ("" when it is).
+    virtual std::string index_note() const { return {}; }
 };
 
 // What a loader needs of a record, computed the same way for every engine

@@ -1,7 +1,7 @@
 #!/bin/sh
-# The benchmark at scale, in one command: atlas-search, SQLite FTS5 and
-# PostgreSQL 15 on the same records and the same requests, at 10^5 and 10^6
-# records.  Writes under bench/results/:
+# The benchmark at scale, in one command: atlas-search, SQLite FTS5,
+# PostgreSQL 15 and Orama on the same records and the same requests, at 10^5
+# and 10^6 records.  Writes under bench/results/:
 #   records-N.md     the report of one size (build, latency, QPS, ratios, agreement)
 #   records-N.json   the same figures, for tools
 #   records-N.tsv    p50/p99 per scenario and engine (the plot's input)
@@ -9,9 +9,12 @@
 #   LATEST.md        the machine, the command and the tables of this run
 #
 #   bench/scale.sh [--sizes 100000,1000000] [--corpus DIR] [--work DIR]
-#                  [--engines atlas,sqlite,postgresql] [--per-scenario N] [--seed S]
+#                  [--engines atlas,sqlite,postgresql,orama] [--per-scenario N] [--seed S]
 #
-# 1. installs the packages (.ci/install-deps --bench: PostgreSQL 15, gnuplot);
+# 1. installs the packages (.ci/install-deps --bench: PostgreSQL 15, gnuplot)
+#    and, when orama is among the engines, Orama's npm packages
+#    (npm ci --prefix bench/orama, the exact versions of its package-lock.json;
+#    it needs Node.js 20 and npm on PATH);
 # 2. builds the tools in Release (build/bench);
 # 3. indexes the real corpus (../shared/corpus: the CryoET mirror, HTAN,
 #    the Human Organ Atlas, PaNOSC, Minerva stories), the generator's input;
@@ -24,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=100000,1000000
 corpus=$root/../shared/corpus
 work=$root/build/bench-work
-engines=atlas,sqlite,postgresql
+engines=atlas,sqlite,postgresql,orama
 per_scenario=50
 seed=42
 while [ $# -gt 0 ]; do
@@ -44,6 +47,12 @@ results=$root/bench/results
 mkdir -p "$work" "$results"
 
 "$root/.ci/install-deps" --bench
+case ",$engines," in
+    *,orama,*)
+        command -v node >/dev/null && command -v npm >/dev/null ||
+            { echo "scale.sh: orama needs Node.js 20 and npm on PATH (or leave it out of --engines)" >&2; exit 2; }
+        npm ci --prefix "$root/bench/orama" --no-audit --no-fund ;;
+esac
 build=$root/build/bench
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DATLAS_BUILD_TESTS=OFF \
       -DATLAS_BUILD_BENCH=ON >/dev/null
@@ -107,10 +116,20 @@ for n in $(echo "$sizes" | tr ',' ' '); do
             *) rounds=1 ;;
         esac
     fi
+    # Orama holds everything in one Node process: 2.2 GiB at 10^5 records
+    # (README, "Benchmark"), so about 22 GiB at 10^6, more than a 24 GiB
+    # machine has beside the harness; its engine would refuse the load anyway
+    # (ATLAS_BENCH_ORAMA_MAX_RSS_GIB, default 16).  Set that variable to try.
+    size_engines=$engines
+    if [ "$n" -ge 1000000 ] && [ -z "${ATLAS_BENCH_ORAMA_MAX_RSS_GIB:-}" ]; then
+        size_engines=$(echo ",$engines," | sed 's/,orama,/,/; s/^,//; s/,$//')
+        [ "$size_engines" = "$engines" ] ||
+            echo "scale.sh: leaving orama out at $n records (about 22 GiB of Node memory; set ATLAS_BENCH_ORAMA_MAX_RSS_GIB to try)"
+    fi
     echo "== benchmarking $n records"
     rm -rf "$work/engines-$n"
     status=0
-    "$build/bench/atlas_bench" --records "$records" --workload "$workload" --engines "$engines" \
+    "$build/bench/atlas_bench" --records "$records" --workload "$workload" --engines "$size_engines" \
         --work "$work/engines-$n" --rounds "$rounds" --warmup 1 --threads 1,2 --qps-seconds 10 \
         --report "$results/records-$n.md" --json "$results/records-$n.json" \
         --plot-data "$results/records-$n.tsv" --label "$n records" || status=$?

@@ -1,6 +1,8 @@
-// peers_test.cpp - the benchmark's SQL peers (bench/sqlite_engine.cpp,
-// bench/pg_engine.cpp, bench/pg_server.cpp) against one hand-checked table of
-// expectations: both must give these totals, pages, facet counts and groups.
+// peers_test.cpp - the benchmark's peers (bench/sqlite_engine.cpp,
+// bench/pg_engine.cpp, bench/pg_server.cpp, bench/orama_engine.cpp) against one
+// hand-checked table of expectations: each must give these totals, pages, facet
+// counts and groups.  The PostgreSQL and Orama cases skip, saying why, where
+// their server or their Node packages are not installed.
 //
 // The records (one portal, 8 records; runs and the annotation sit in datasets):
 //   label id                           kind        organism          sample_type  binning
@@ -22,6 +24,7 @@
 #include <map>
 #include <thread>
 
+#include "orama_engine.h"
 #include "peers_relevance.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -438,3 +441,60 @@ TEST_CASE("without libpq-dev the PostgreSQL peer is left out, and says so") {
     CHECK(peer_not_built("sqlite").empty());
 }
 #endif
+
+TEST_CASE("the Orama peer gives the same hand-checked results as the SQLite peer") {
+    if (std::string why = orama_unavailable(); !why.empty()) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    atlas::test::TempDir dir;
+    write_records(dir.path() / "records");
+    auto engine = make_orama_engine();
+    CHECK(engine->name() == "orama");
+    auto built = engine->build(dir.path() / "records", dir.path() / "work");
+    REQUIRE_MESSAGE(built.ok(), built.error().message);
+    check_peer(*engine);
+    CHECK_FALSE(engine->index_note().empty());
+}
+
+TEST_CASE("the Orama peer reports a records dir without records, or why it cannot run") {
+    atlas::test::TempDir dir;
+    auto engine = make_orama_engine();
+    auto built = engine->build(dir.path() / "none", dir.path() / "work");
+    REQUIRE_FALSE(built.ok());
+    CHECK(built.error().code == atlas::Errc::not_found);
+    CHECK_FALSE(engine->open_session().ok());
+}
+
+TEST_CASE("the Orama peer's request and answer lines") {
+    BenchRequest r = text(BenchText::Mode::prefix, {"cryo", "ribo"});
+    r.filters = {{"organism", {"homo sapiens"}}};
+    r.kinds = {"Dataset"};
+    r.ranges = {range(2, inf, false, true), range(-inf, 1, true, true)};
+    r.facets = {{"kind", 5}};
+    r.offset = 40;
+    r.group_by_dataset = true;
+    REQUIRE(exact("kind", "Dataset") == "dataset");  // kinds go in their exact form
+    CHECK(orama_request_json(r) ==
+          R"({"text":{"mode":"prefix","words":["cryo","ribo"]},)"
+          R"("filters":[{"field":"organism","values":["homo sapiens"]}],"kinds":["dataset"],)"
+          R"("ranges":[{"field":"binning","lo":2.0,"hi":"Infinity","lo_inclusive":false,)"
+          R"("hi_inclusive":true},{"field":"binning","lo":"-Infinity","hi":1.0,)"
+          R"("lo_inclusive":true,"hi_inclusive":true}],)"
+          R"("facets":[{"field":"kind","size":5}],"offset":40,"limit":20,"group":true})");
+
+    auto ok = orama_result_from_json(
+        R"({"total":3,"ids":["a","b"],"facets":[{"field":"kind","values":[["run",2]]}],)"
+        R"("group_total":2})");
+    REQUIRE_MESSAGE(ok.ok(), ok.error().message);
+    CHECK(ok.value().total == 3);
+    CHECK(ok.value().ids == std::vector<std::string>{"a", "b"});
+    CHECK(counts(ok.value(), "kind") == "run=2");
+    CHECK(ok.value().group_total == 2);
+    auto refused = orama_result_from_json(R"({"error":"UNKNOWN_INDEX"})");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message == "orama: UNKNOWN_INDEX");
+    CHECK_FALSE(
+        orama_result_from_json(R"({"total":-1,"ids":[],"facets":[],"group_total":0})").ok());
+    CHECK_FALSE(orama_result_from_json("not json").ok());
+}
