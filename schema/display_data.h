@@ -1,9 +1,9 @@
-// schema/display_data.h - the display data: what a hit shows, stored as each Xapian document's
-// data.
+// schema/display_data.h - the display data: what a hit shows, stored for each document in its
+// shard's display file (display_file.h).
 //
-// A page of hits is shown from the Xapian documents alone, without reading
-// the catalog: atlas-index (index/document_mapper.cpp) stores with every
-// document the part of its record a hit shows, and readers (query/) decode it.
+// A page of hits is shown from the display files alone, without reading the
+// catalog: atlas-index (index/shard_writer.cpp) stores for every document the
+// part of its record a hit shows, and readers (query/display_store.h) decode it.
 //
 // Format: compact JSON, one object, members in this order:
 //   "id", "kind", "source", "title"   strings

@@ -3,8 +3,9 @@
 // The writer (index/generation.h) creates generations and swaps CURRENT; the
 // reader (query/searcher.cpp) follows CURRENT.  Both name the same paths
 // through these constants.  The formats of the files inside are their own
-// headers: column_format.h (columns.atlas), display_data.h (each Xapian
-// document's data), record.h (the catalog's records as JSON).
+// headers: column_format.h (columns.atlas), display_file.h (display/shard-K:
+// each document's display_data.h), record.h (the catalog's records as JSON,
+// compressed as compression.h says).
 #pragma once
 
 #include <string>

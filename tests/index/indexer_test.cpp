@@ -96,6 +96,20 @@ TEST_CASE("building the sample indexes every record of every kind and publishes 
     CHECK(stats.value().records_per_source == r.records_per_source);
     CHECK(stats.value().issues.size() == r.issues.size());
     CHECK(stats.value().schema_version == kSchemaVersion);
+    // Where the time went: the main thread's stages and the serial ones add
+    // up to no more than the build (the shard threads' are thread-seconds).
+    REQUIRE(r.stages.size() == 15);
+    CHECK(r.stages.front().name == "read and map (adapters)");
+    CHECK(r.stages.back().name == "seal (MANIFEST, fsync) and check");
+    double serial = 0;
+    for (const auto& stage : r.stages) {
+        CHECK(stage.seconds >= 0);
+        if (stage.threads == 1) serial += stage.seconds;
+    }
+    CHECK(serial <= r.seconds * 1.01);
+    CHECK(serial >= r.seconds * 0.5);
+    CHECK(to_json(r).find("\"stages\":[{\"name\":\"read and map (adapters)\",\"seconds\":") !=
+          std::string::npos);
 }
 
 TEST_CASE("every shard of a generation is compacted into full 64 KiB blocks") {

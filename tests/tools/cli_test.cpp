@@ -55,6 +55,38 @@ TEST_CASE("atlas-index build prints a summary per kind and no progress or colour
     CHECK(r.out.find('\033') == std::string::npos);
 }
 
+TEST_CASE("atlas-index build --timings says where the time went, stage by stage") {
+    test::TempDir dir;
+    auto r = test::run_tool(test::atlas_index_bin(),
+                            {"build", "--source", "cryoet=" + test::sample_cryoet().string(),
+                             "--out", (dir.path() / "ix").string(), "--timings", "--quiet"});
+    CHECK(r.exit_code == 0);
+    auto table = r.out.find("where the ");
+    REQUIRE(table != std::string::npos);
+    std::string stages = r.out.substr(table);
+    // Every stage, in the order the build first runs them; the shard threads' in thread-seconds.
+    std::size_t at = 0;
+    for (const char* stage :
+         {"read and map (adapters)", "checks (plausible ranges)", "catalog rows (JSON, SQLite)",
+          "column data", "vocabulary", "PaNOSC file", "waiting for the Xapian threads",
+          "Xapian: terms of each record", "Xapian: adding documents",
+          "Xapian: last flush and commit", "Xapian: compaction", "top lists", "column file",
+          "catalog indexes, PaNOSC end", "seal (MANIFEST, fsync) and check"}) {
+        CAPTURE(stage);
+        auto found = stages.find(std::string("\n  ") + stage + " ");
+        CHECK(found != std::string::npos);
+        CHECK(found >= at);
+        at = found;
+    }
+    CHECK(stages.find("Xapian: adding documents") <
+          stages.find("(thread-seconds, ", stages.find("Xapian: adding documents")));
+    // Without --timings: the summary only.
+    auto quiet = test::run_tool(test::atlas_index_bin(),
+                                {"build", "--source", "cryoet=" + test::sample_cryoet().string(),
+                                 "--out", (dir.path() / "ix").string(), "--quiet"});
+    CHECK(quiet.out.find("where the ") == std::string::npos);
+}
+
 TEST_CASE("atlas-index exits 1 and lists every rejected record with file and reason") {
     test::TempDir dir;
     test::copy_tree(test::sample_cryoet() / "10024", dir.path() / "src" / "10024");
