@@ -3,14 +3,14 @@
 
 namespace atlas::detail {
 
-void StageClock::add(std::string_view name, double seconds, unsigned threads) {
+void StageClock::add(std::string_view name, double seconds, unsigned threads, bool concurrent) {
     for (auto& s : stages_) {
         if (s.name == name) {
             s.seconds += seconds;
             return;
         }
     }
-    stages_.push_back(BuildStage{std::string(name), seconds, threads});
+    stages_.push_back(BuildStage{std::string(name), seconds, threads, concurrent});
 }
 
 double StageClock::seconds(std::string_view name) const {

@@ -32,6 +32,7 @@ inline constexpr std::string_view kStageQueue = "waiting for the Xapian threads"
 inline constexpr std::string_view kStageDocuments = "Xapian: terms of each record";
 inline constexpr std::string_view kStageInvert = "Xapian: adding documents";
 // Then one after another:
+inline constexpr std::string_view kStageDisplay = "display files (last frames)";
 inline constexpr std::string_view kStageCommit = "Xapian: last flush and commit";
 inline constexpr std::string_view kStageCompact = "Xapian: compaction";
 inline constexpr std::string_view kStageTopLists = "top lists";
@@ -43,8 +44,9 @@ class StageClock {
   public:
     using Clock = std::chrono::steady_clock;
 
-    // Adds `seconds` to stage `name` (created, in first-seen order, on first use).
-    void add(std::string_view name, double seconds, unsigned threads = 1);
+    // Adds `seconds` to stage `name` (created, in first-seen order, on first
+    // use); `concurrent`: see BuildStage.
+    void add(std::string_view name, double seconds, unsigned threads = 1, bool concurrent = false);
 
     // Runs `fn` and adds the time it took to `name`; returns what `fn` returns.
     template <class Fn>

@@ -128,6 +128,10 @@ Status add_record_json_function(sqlite3* db) {
     auto dictionary = read_dictionary(db);
     if (!dictionary.ok()) return dictionary.error();
     auto* decompressor = new Decompressor(dictionary.value());
+    if (!decompressor->ok()) {
+        delete decompressor;
+        return Error{Errc::corrupt, "catalog: the records' dictionary is damaged"};
+    }
     int rc = sqlite3_create_function_v2(
         db, "record_json", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, decompressor,
         record_json_function, nullptr, nullptr,
@@ -228,6 +232,12 @@ Result<Catalog> Catalog::open_read(const std::string& path) {
                                  "{}; rebuild it with atlas-index build",
                                  path, v, kSchemaVersion)};
     }
+    // Without its dictionary no record can be read: damage, found now rather
+    // than as one warning per record kept.
+    auto dictionary = read_dictionary(impl->db);
+    if (!dictionary.ok()) {
+        return Error{Errc::corrupt, fmt::format("catalog '{}': {}", path, dictionary.error().message)};
+    }
     return Catalog(std::move(impl));
 }
 
@@ -324,6 +334,10 @@ Result<std::optional<std::string>> Catalog::record_json(const std::string& id) {
         auto dictionary = read_dictionary(impl_->db);
         if (!dictionary.ok()) return dictionary.error();
         impl_->decompressor = std::make_unique<Decompressor>(dictionary.value());
+        if (!impl_->decompressor->ok()) {
+            impl_->decompressor.reset();
+            return Error{Errc::corrupt, "catalog: the records' dictionary is damaged"};
+        }
     }
     Statement s;
     if (!s.prepare(impl_->db, "SELECT record FROM records WHERE id = ?1")) {

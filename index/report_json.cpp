@@ -52,6 +52,8 @@ std::string to_json(const BuildReport& r) {
         w.Double(stage.seconds);
         w.Key("threads");
         w.Uint(stage.threads);
+        w.Key("concurrent");
+        w.Bool(stage.concurrent);
         w.EndObject();
     }
     w.EndArray();

@@ -93,11 +93,11 @@ class Shard {
         // The generation is being removed; its error was already reported.
         try {
             db_.commit();
-        } catch (const Xapian::Error&) {
+        } catch (...) {
         }
         try {
             db_.close();
-        } catch (const Xapian::Error&) {
+        } catch (...) {
         }
     }
 
@@ -242,14 +242,20 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata,
         if (!e.empty()) failures += (failures.empty() ? "" : "; ") + e;
     };
     auto threads = static_cast<unsigned>(impl_->shards.size());
-    auto start = StageClock::Clock::now();
     for (auto& s : impl_->shards) add_failure(s->stop());
     for (auto& s : impl_->shards) {
-        if (Status d = s->display().finish(); !d.ok()) add_failure(d.error().message);
-        clock.add(kStageDocuments, s->documents_seconds(), threads);
-        clock.add(kStageInvert, s->adding_seconds(), threads);
+        clock.add(kStageDocuments, s->documents_seconds(), threads, true);
+        clock.add(kStageInvert, s->adding_seconds(), threads, true);
     }
     if (!failures.empty()) return Error{Errc::internal, "a Xapian shard writer failed: " + failures};
+    // A display file that cannot be written is the disk's doing, not Xapian's.
+    auto displays = StageClock::Clock::now();
+    for (auto& s : impl_->shards) {
+        if (Status d = s->display().finish(); !d.ok()) add_failure(d.error().message);
+    }
+    clock.add(kStageDisplay, StageClock::seconds_since(displays));
+    if (!failures.empty()) return Error{Errc::io, failures};
+    auto start = StageClock::Clock::now();
     for (const auto& [key, value] : metadata) impl_->shards.front()->db().set_metadata(key, value);
     for (auto& s : impl_->shards) {
         s->db().commit();
@@ -268,7 +274,7 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata,
         });
     }
     for (auto& t : compactors) t.join();
-    for (double t : seconds) clock.add(kStageCompact, t, threads);
+    for (double t : seconds) clock.add(kStageCompact, t, threads, threads > 1);
     for (const auto& e : errors) add_failure(e);
     if (!failures.empty()) return Error{Errc::io, failures};
     impl_->finished = true;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "schema/current_error.h"
 #include "schema/schema.h"
 
 namespace atlas::detail {
@@ -155,7 +156,13 @@ Result<std::vector<TopList>> compute_top_lists(const std::string& xapian_dir,
     std::vector<std::thread> workers;
     for (std::size_t part = 0; part < parts; ++part) {
         workers.emplace_back([&, part] {
-            status[part] = lists_of_part(xapian_dir, terms.value(), docs, length, part, parts, lists);
+            // Nothing may leave a thread: std::bad_alloc included, it becomes the error.
+            try {
+                status[part] =
+                    lists_of_part(xapian_dir, terms.value(), docs, length, part, parts, lists);
+            } catch (...) {
+                status[part] = current_error();
+            }
         });
     }
     for (auto& w : workers) w.join();

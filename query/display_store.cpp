@@ -99,6 +99,10 @@ Result<DisplayStore::File> DisplayStore::map(const std::string& path, std::uint6
     file.offsets = file.base + parts.value().table;
     file.decompressor = std::make_shared<const Decompressor>(std::string_view(
         file.base + parts.value().dictionary, parts.value().dictionary_bytes));
+    if (!file.decompressor->ok()) {
+        ::munmap(base, bytes);
+        return damaged(path, "its dictionary does not load");
+    }
     return file;
 }
 

@@ -112,8 +112,19 @@ Xapian::Query phrase_of(std::vector<Xapian::Query> parts) {
 Xapian::Query field_phrase(const QueryNode& n, std::string_view prefix,
                            const Xapian::Database& db) {
     auto in_field = phrase_parts(n, prefix, db);
-    auto together = phrase_parts(n, "", db);
-    if (in_field.empty() || together.empty()) return Xapian::Query::MatchNothing;
+    if (in_field.empty()) return Xapian::Query::MatchNothing;
+    // The same words in free text; a last word that is a prefix stands for
+    // the field's words it expanded to, not free text's most frequent ones.
+    std::vector<Xapian::Query> together;
+    for (const auto& t : n.tokens) together.emplace_back(t);
+    if (n.prefix) {
+        std::vector<std::string> words;
+        for (const auto& term : most_frequent_terms(word_term(prefix, n.tokens.back()), db,
+                                                    kMaxWildcardTerms)) {
+            words.push_back(term.substr(prefix.size()));
+        }
+        together.back() = any_of(words, Xapian::Query::OP_OR);
+    }
     return Xapian::Query(Xapian::Query::OP_FILTER,
                          Xapian::Query(Xapian::Query::OP_AND, in_field.begin(), in_field.end()),
                          phrase_of(std::move(together)));

@@ -67,14 +67,17 @@ std::string Compressor::compress(std::string_view data) {
 
 struct Decompressor::Impl {
     ZSTD_DDict* dict = nullptr;
+    bool ok = true;
     ~Impl() { ZSTD_freeDDict(dict); }
 };
 
 Decompressor::Decompressor(std::string_view dictionary) : impl_(std::make_unique<Impl>()) {
     if (dictionary.empty()) return;
     impl_->dict = ZSTD_createDDict(dictionary.data(), dictionary.size());
-    if (impl_->dict == nullptr) throw std::bad_alloc();
+    impl_->ok = impl_->dict != nullptr;
 }
+
+bool Decompressor::ok() const { return impl_->ok; }
 
 Decompressor::~Decompressor() = default;
 
@@ -86,6 +89,7 @@ std::optional<std::string> Decompressor::decompress(std::string_view frame) cons
     };
     thread_local Context context;
     if (context.ctx == nullptr) throw std::bad_alloc();
+    if (!impl_->ok) return std::nullopt;
     unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxRecordBytes) {
         return std::nullopt;

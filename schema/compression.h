@@ -44,7 +44,10 @@ class Compressor {
 
 class Decompressor {
   public:
+    // A dictionary that does not load (damaged) leaves it !ok(): every
+    // decompress() then answers nullopt.
     explicit Decompressor(std::string_view dictionary);
+    bool ok() const;
     ~Decompressor();
     Decompressor(const Decompressor&) = delete;
     Decompressor& operator=(const Decompressor&) = delete;

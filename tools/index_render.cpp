@@ -84,8 +84,10 @@ void print_build_stages(std::FILE* out, const BuildReport& r) {
     for (const auto& stage : r.stages) {
         double share = r.seconds > 0 ? 100 * stage.seconds / r.seconds : 0;
         std::string threads =
-            stage.threads > 1 ? fmt::format("  (thread-seconds, {} threads at once)", stage.threads)
-                              : "";
+            stage.concurrent
+                ? fmt::format("  (thread-seconds, {} {} beside the rest)", stage.threads,
+                              stage.threads == 1 ? "thread" : "threads")
+                : "";
         fmt::print(out, "  {:<{}}  {:8.2f} s  {:5.1f} %{}\n", stage.name, width, stage.seconds,
                    share, threads);
     }

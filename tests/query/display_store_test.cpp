@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -81,7 +82,9 @@ TEST_CASE("a damaged or missing display file is refused with a line naming it") 
     bad[table + 2 * sizeof(std::uint64_t)] = '\x7f';
     std::ofstream(file, std::ios::binary | std::ios::trunc) << bad;
     CHECK(refusal(gen, 2, 9).find("offset 2 of 4 is out of place") != std::string::npos);
-    // Too short to hold a footer, and missing.
+    // Empty, too short to hold a footer, and missing.
+    std::ofstream(file, std::ios::binary | std::ios::trunc).close();
+    CHECK(refusal(gen, 2, 9).find("shard-1' is damaged: empty") != std::string::npos);
     std::ofstream(file, std::ios::binary | std::ios::trunc) << "atlas";
     CHECK(refusal(gen, 2, 9).find("too short") != std::string::npos);
     fs::remove(file);
@@ -101,6 +104,23 @@ TEST_CASE("a display frame damaged inside is not shown") {
     CHECK_FALSE(store.value()->data(1).has_value());
     CHECK(store.value()->data(2) == data_of(2));
     CHECK(store.value()->data(3000) == data_of(3000));
+}
+
+TEST_CASE("a display file whose dictionary is damaged is refused") {
+    test::TempDir dir;
+    fs::path gen = dir.path() / "gen";
+    write_generation(gen, 1, 3000);
+    fs::path file = gen / display_file(0);
+    std::string bytes = test::read_file(file);
+    std::uint64_t dictionary_bytes;
+    std::memcpy(&dictionary_bytes, bytes.data() + bytes.size() - kDisplayFooterBytes, 8);
+    REQUIRE(dictionary_bytes > 64);  // 3,000 documents train one
+    std::size_t table = bytes.size() - kDisplayFooterBytes - 3001 * sizeof(std::uint64_t);
+    std::size_t dictionary = table - dictionary_bytes;
+    // Its entropy tables, just after the magic number and the dictionary id.
+    for (std::size_t i = 8; i < 40; ++i) bytes[dictionary + i] = '\xff';
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    CHECK(refusal(gen, 1, 3000).find("its dictionary does not load") != std::string::npos);
 }
 
 TEST_CASE("a display file is never written over") {

@@ -70,7 +70,7 @@ TEST_CASE("atlas-index build --timings says where the time went, stage by stage"
          {"read and map (adapters)", "checks (plausible ranges)", "catalog rows (JSON, SQLite)",
           "column data", "vocabulary", "PaNOSC file", "waiting for the Xapian threads",
           "Xapian: terms of each record", "Xapian: adding documents",
-          "Xapian: last flush and commit", "Xapian: compaction", "top lists", "column file",
+          "display files (last frames)", "Xapian: last flush and commit", "Xapian: compaction", "top lists", "column file",
           "catalog indexes, PaNOSC end", "seal (MANIFEST, fsync) and check"}) {
         CAPTURE(stage);
         auto found = stages.find(std::string("\n  ") + stage + " ");
@@ -78,8 +78,16 @@ TEST_CASE("atlas-index build --timings says where the time went, stage by stage"
         CHECK(found >= at);
         at = found;
     }
-    CHECK(stages.find("Xapian: adding documents") <
-          stages.find("(thread-seconds, ", stages.find("Xapian: adding documents")));
+    // The shard threads' stages say they are thread-seconds, on their own line.
+    for (const char* stage : {"Xapian: terms of each record", "Xapian: adding documents"}) {
+        auto line_start = stages.find(stage);
+        REQUIRE(line_start != std::string::npos);
+        std::string line = stages.substr(line_start, stages.find('\n', line_start) - line_start);
+        CHECK_MESSAGE(line.find("(thread-seconds, ") != std::string::npos, line);
+    }
+    auto seal = stages.find("seal (MANIFEST, fsync) and check");
+    CHECK(stages.substr(seal, stages.find('\n', seal) - seal).find("thread-seconds") ==
+          std::string::npos);
     // Without --timings: the summary only.
     auto quiet = test::run_tool(test::atlas_index_bin(),
                                 {"build", "--source", "cryoet=" + test::sample_cryoet().string(),

@@ -91,13 +91,15 @@ struct BuildOptions {
 };
 
 // Where a build's time went (atlas-index build --timings), in the order the
-// stages first ran.  Stages that run on several threads at once (turning
-// records into Xapian documents, compacting shards) give the sum of their
-// threads' times: `threads` says over how many.
+// stages first ran.  A stage that runs beside others (the shard threads
+// turning records into Xapian documents while the main thread reads, shards
+// compacted at once) is `concurrent`: its seconds are the sum of its
+// `threads`' times and overlap the rest; the others' add up to the build.
 struct BuildStage {
-    std::string name;    // "catalog rows", "Xapian: documents", "compaction", ...
-    double seconds = 0;  // wall time, or thread-seconds when threads > 1
+    std::string name;    // "catalog rows (JSON, SQLite)", "Xapian: compaction", ...
+    double seconds = 0;  // wall time, or thread-seconds when concurrent
     unsigned threads = 1;
+    bool concurrent = false;
 };
 
 struct BuildReport {
@@ -131,7 +133,7 @@ Result<BuildReport> build_index(const BuildOptions& options);
 
 // The report as one JSON object: {"index_dir","generation","records","rejected",
 // "carried_over","warnings","seconds","index_bytes","top_lists","stages":[{"name","seconds",
-// "threads"}],"records_per_kind":{..},
+// "threads","concurrent"}],"records_per_kind":{..},
 // "records_per_source":{source:{kind:n}},"issues":[{"severity","source","file","record",
 // "field","message","carried_over","line"}],"notes":[..]}.
 std::string to_json(const BuildReport& report);
