@@ -19,9 +19,10 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <vector>
+
+#include "line_process.h"
 
 namespace atlas::bench {
 namespace {
@@ -73,24 +74,6 @@ int run_command(std::vector<std::string> argv, const fs::path& log, const fs::pa
         if (errno != EINTR) return -1;
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// The last `n` non-empty lines of `path`, joined by " | " (one-line messages).
-std::string tail(const fs::path& path, std::size_t n) {
-    std::ifstream in(path);
-    std::deque<std::string> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        lines.push_back(line);
-        if (lines.size() > n) lines.pop_front();
-    }
-    std::string out;
-    for (const auto& l : lines) {
-        if (!out.empty()) out += " | ";
-        out += l;
-    }
-    return out;
 }
 
 // A port number for the socket's name.  With listen_addresses='' nothing binds
@@ -230,8 +213,8 @@ Result<std::unique_ptr<PgServer>> PgServer::start(const fs::path& work_dir) {
         const fs::path setup_log = s->dir_ / "setup.log";
         const fs::path server_log = s->dir_ / "server.log";
         auto failure = [&](std::string_view what) {
-            std::string logs = tail(server_log, 8);
-            if (logs.empty()) logs = tail(setup_log, 8);
+            std::string logs = log_tail(server_log, 8);
+            if (logs.empty()) logs = log_tail(setup_log, 8);
             return Error{Errc::unavailable,
                          fmt::format("postgresql: {} failed (see {}): {}", what, s->dir_.string(),
                                      logs.empty() ? "no log output" : logs)};
