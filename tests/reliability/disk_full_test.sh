@@ -5,8 +5,8 @@
 #
 # In a mount namespace of its own (unshare -m), a 64 MiB tmpfs holds the index.  After
 # a first build, for each amount of free room left by a filler file (none, 64 KiB, up
-# to 16 MiB: each runs out in another part of the build, the catalog, a shard, the
-# compaction, the column file), a build must fail with exit 3 and one line naming the
+# to 16 MiB: each runs out in another part of the build, the catalog, a shard, a
+# display file, the compaction, the column file), a build must fail with exit 3 and one line naming the
 # full disk ("No space left on device" or SQLite's "disk is full"), leave no *.tmp in
 # the index directory, and keep CURRENT where it was, answering the fixed searches as
 # before; then, the filler removed, the next build must publish a newer generation with
