@@ -34,10 +34,10 @@ prefix="$tmp/prefix"
 # --- 1. install -------------------------------------------------------------
 "$cmake" --install "$build" --prefix "$prefix" --component dev >"$tmp/install.log" ||
     { cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
-lib=$(find "$prefix" -name 'libatlas-search.so.0' | head -n 1)
+lib=$(find "$prefix" -name 'libatlas-search.so.1' | head -n 1)
 pc=$(find "$prefix" -name 'atlas-search.pc' | head -n 1)
 config=$(find "$prefix" -name 'atlas_search-config.cmake' | head -n 1)
-[ -n "$lib" ] || fail "no libatlas-search.so.0 under $prefix"
+[ -n "$lib" ] || fail "no libatlas-search.so.1 under $prefix"
 [ -n "$pc" ] || fail "no atlas-search.pc under $prefix"
 [ -n "$config" ] || fail "no atlas_search-config.cmake under $prefix"
 libdir=$(dirname "$lib")
@@ -49,7 +49,7 @@ for header in atlas.h search.h manifest.h request_text.h index.h error.h portals
 done
 [ ! -e "$prefix/include/atlas/server.h" ] || fail "atlas/server.h is installed"
 soname=$(objdump -p "$lib" | awk '$1 == "SONAME" {print $2}')
-[ "$soname" = "libatlas-search.so.0" ] || fail "SONAME is '$soname', not libatlas-search.so.0"
+[ "$soname" = "libatlas-search.so.1" ] || fail "SONAME is '$soname', not libatlas-search.so.1"
 nm -D --defined-only -C "$lib" | awk '$2 != "A"' | sed 's/^[0-9a-f]* [A-Za-z] //' >"$tmp/exported"
 grep -q '^atlas_search@@ATLAS_SEARCH_0$' "$tmp/exported" || fail "atlas_search is not exported"
 grep -q '^atlas::Searcher::search(atlas::SearchRequest const&)@@' "$tmp/exported" ||
@@ -67,7 +67,7 @@ flags=$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --cflags --libs atlas-sear
 # shellcheck disable=SC2086 # the flags are words
 cc -std=c99 -Wall -Wextra -Wpedantic -Werror $sanitize -DATLAS_EXPECTED_VERSION="\"$version\"" \
     "$src/tests/capi/capi_test.c" $flags -o "$tmp/capi_test" || fail "capi_test.c does not compile"
-loaded=$(LD_LIBRARY_PATH="$libdir" ldd "$tmp/capi_test" | awk '$1 == "libatlas-search.so.0" {print $3}')
+loaded=$(LD_LIBRARY_PATH="$libdir" ldd "$tmp/capi_test" | awk '$1 == "libatlas-search.so.1" {print $3}')
 [ "$loaded" = "$lib" ] || fail "capi_test loads '$loaded', not the installed $lib"
 mkdir "$tmp/scratch"
 LD_LIBRARY_PATH="$libdir" "$tmp/capi_test" "$index" "$src/data" "$tmp/scratch" ||

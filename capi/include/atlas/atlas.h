@@ -1,4 +1,4 @@
-/* atlas/atlas.h - the C API of atlas-search (libatlas-search.so.0), plain C99.
+/* atlas/atlas.h - the C API of atlas-search (libatlas-search.so.1), plain C99.
  *
  * For a caller that is not C++ (a C program, or Python through ctypes or a
  * binding built on this header).  The request and the response are the JSON
@@ -92,7 +92,7 @@ typedef enum atlas_code {
  * any other value.  Static: do not free. */
 ATLAS_C_EXPORT const char* atlas_code_name(atlas_code code) ATLAS_NOEXCEPT;
 
-/* The library's version, "0.1.0" (the project's; the SONAME's number is its
+/* The library's version, "0.2.0" (the project's; the SONAME's number is its
  * ABI).  Static: do not free. */
 ATLAS_C_EXPORT const char* atlas_version(void) ATLAS_NOEXCEPT;
 
