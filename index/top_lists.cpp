@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <string_view>
 #include <thread>
 
 #include "schema/current_error.h"
@@ -53,6 +54,12 @@ TopList cut(std::string term, std::string kind, const std::vector<Scored>& best,
         list.weights.push_back(weight);
     }
     return list;
+}
+
+// A Xapian error while reading the database: corrupt when it says so, else io.
+Error xapian_error(const Xapian::Error& e) {
+    bool corrupt = std::string_view(e.get_type()) == "DatabaseCorruptError";
+    return Error{corrupt ? Errc::corrupt : Errc::io, "top lists: " + e.get_description()};
 }
 
 // What the lists are computed from: the document's kind and tie rank.
@@ -109,10 +116,8 @@ Status lists_of_part(const std::string& xapian_dir, const std::vector<std::strin
             if (!of_term.ok()) return of_term.error();
             lists[i] = std::move(of_term).value();
         }
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        return Error{Errc::corrupt, "top lists: " + e.get_description()};
     } catch (const Xapian::Error& e) {
-        return Error{Errc::io, "top lists: " + e.get_description()};
+        return xapian_error(e);
     }
     return {};
 }
@@ -125,10 +130,8 @@ Result<std::vector<std::string>> frequent_terms(const std::string& xapian_dir,
         for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
             if (it.get_termfreq() >= min_freq) terms.push_back(*it);
         }
-    } catch (const Xapian::DatabaseCorruptError& e) {
-        return Error{Errc::corrupt, "top lists: " + e.get_description()};
     } catch (const Xapian::Error& e) {
-        return Error{Errc::io, "top lists: " + e.get_description()};
+        return xapian_error(e);
     }
     return terms;
 }
