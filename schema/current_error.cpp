@@ -35,6 +35,8 @@ Error current_error() {
         return {Errc::internal, "out of memory"};
     } catch (const std::exception& e) {
         return {Errc::internal, e.what()};
+    } catch (...) {
+        return {Errc::internal, "an unexpected exception"};
     }
 }
 

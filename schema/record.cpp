@@ -198,7 +198,10 @@ Origin parse_origin(const std::string& s) {
 Result<Record> record_from_json(std::string_view json) {
     using detail::get_string;
     rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
+    // Full precision: a number read back must be the number written (Grisu's
+    // shortest form parsed by the fast path can land one ulp off, and an
+    // update would see an unchanged record as changed).
+    doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
     if (doc.HasParseError()) {
         return Error{Errc::corrupt,
                      fmt::format("record json is invalid at offset {}: {}", doc.GetErrorOffset(),
