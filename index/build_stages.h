@@ -20,6 +20,9 @@
 namespace atlas::detail {
 
 // The stages, in the order a build first runs them.
+// An update first (none in a full build):
+inline constexpr std::string_view kStageCopy = "update: copy the current shards and catalog";
+inline constexpr std::string_view kStageHashes = "update: read the current records' hashes";
 // While records are read (the main thread, one record at a time):
 inline constexpr std::string_view kStageAdapters = "read and map (adapters)";
 inline constexpr std::string_view kStageChecks = "checks (plausible ranges)";

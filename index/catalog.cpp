@@ -1,6 +1,8 @@
 // catalog.cpp - SQLite statements for the catalog.
 #include "catalog.h"
 
+#include <functional>
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -34,7 +36,8 @@ CREATE TABLE records(
     file TEXT NOT NULL,
     hash TEXT NOT NULL,
     carried_over INTEGER NOT NULL,
-    record BLOB NOT NULL
+    record BLOB NOT NULL,
+    docid INTEGER NOT NULL
 );
 CREATE TABLE dictionary(bytes BLOB NOT NULL);
 CREATE TABLE edges(
@@ -56,8 +59,8 @@ CREATE TABLE ingest_report(
 )sql";
 
 constexpr const char* kIndexes = R"sql(
-CREATE INDEX records_by_kind ON records(source, kind);
-CREATE INDEX edges_by_parent ON edges(parent, relation);
+CREATE INDEX IF NOT EXISTS records_by_kind ON records(source, kind);
+CREATE INDEX IF NOT EXISTS edges_by_parent ON edges(parent, relation);
 )sql";
 
 class Statement {
@@ -144,6 +147,7 @@ Status add_record_json_function(sqlite3* db) {
 struct HeldRow {
     std::string id, source, kind, parent, title, file, json;
     bool carried_over = false;
+    std::uint32_t docid = 0;
 };
 
 struct Catalog::Impl {
@@ -155,6 +159,8 @@ struct Catalog::Impl {
     Statement insert_edge;
     Statement insert_issue;
     Statement insert_meta;
+    Statement delete_record;  // an update's
+    Statement delete_edges;
 
     // close_v2 defers the close until the statements (members, destroyed after
     // this body) are finalized.
@@ -162,6 +168,22 @@ struct Catalog::Impl {
 
     bool exec(const char* sql) {
         return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
+
+    bool prepare() {
+        return insert_record.prepare(db,
+                                     "INSERT INTO records(id, source, kind, parent, title, file, "
+                                     "hash, carried_over, record, docid) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") &&
+               insert_edge.prepare(
+                   db, "INSERT OR IGNORE INTO edges(child, parent, relation) VALUES(?1, ?2, ?3)") &&
+               insert_issue.prepare(db,
+                                    "INSERT INTO ingest_report(severity, source, file, record, "
+                                    "field, message, carried_over) "
+                                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
+               insert_meta.prepare(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)") &&
+               delete_record.prepare(db, "DELETE FROM records WHERE id = ?1") &&
+               delete_edges.prepare(db, "DELETE FROM edges WHERE child = ?1");
     }
 };
 
@@ -184,21 +206,54 @@ Result<Catalog> Catalog::create(const std::string& path) {
     if (!impl->exec(setup.c_str()) || !impl->exec(kCreate)) {
         return sql_error(impl->db, "cannot create tables");
     }
-    if (!impl->insert_record.prepare(
-            impl->db,
-            "INSERT INTO records(id, source, kind, parent, title, file, hash, carried_over, record) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") ||
-        !impl->insert_edge.prepare(
-            impl->db, "INSERT OR IGNORE INTO edges(child, parent, relation) VALUES(?1, ?2, ?3)") ||
-        !impl->insert_issue.prepare(
-            impl->db,
-            "INSERT INTO ingest_report(severity, source, file, record, field, message, "
-            "carried_over) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
-        !impl->insert_meta.prepare(impl->db,
-                                   "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)")) {
-        return sql_error(impl->db, "cannot prepare statements");
-    }
+    if (!impl->prepare()) return sql_error(impl->db, "cannot prepare statements");
     return Catalog(std::move(impl));
+}
+
+Result<Catalog> Catalog::open_update(const std::string& path) {
+    {  // the version, the tables, the dictionary; closed before it is opened for writing
+        auto checked = open_read(path);
+        if (!checked.ok()) return checked.error();
+    }
+    auto impl = std::make_unique<Impl>();
+    if (sqlite3_open_v2(path.c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        return sql_error(impl->db, fmt::format("cannot open '{}'", path));
+    }
+    // The ingest report is this build's, as a full build's would be.
+    if (!impl->exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+                    "DELETE FROM ingest_report;")) {
+        return sql_error(impl->db, fmt::format("cannot update '{}'", path));
+    }
+    if (!impl->prepare()) return sql_error(impl->db, "cannot prepare statements");
+    auto dictionary = read_dictionary(impl->db);
+    if (!dictionary.ok()) return dictionary.error();
+    impl->compressor = std::make_unique<Compressor>(dictionary.value());
+    return Catalog(std::move(impl));
+}
+
+Status Catalog::each_record(const std::function<void(const StoredRecord&)>& visit) {
+    Statement s;
+    if (!s.prepare(impl_->db, "SELECT id, docid, hash, carried_over FROM records")) {
+        return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    }
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        visit(StoredRecord{column_text(s.get(), 0),
+                           static_cast<std::uint32_t>(sqlite3_column_int64(s.get(), 1)),
+                           column_text(s.get(), 2), sqlite3_column_int(s.get(), 3) != 0});
+    }
+    if (rc != SQLITE_DONE) return sql_error(impl_->db, "cannot read records", Errc::corrupt);
+    return {};
+}
+
+Status Catalog::remove_record(const std::string& id) {
+    impl_->delete_record.text(1, id);
+    impl_->delete_edges.text(1, id);
+    if (!impl_->delete_record.run() || !impl_->delete_edges.run()) {
+        return sql_error(impl_->db, fmt::format("cannot remove record '{}'", id));
+    }
+    return {};
 }
 
 Result<Catalog> Catalog::open_read(const std::string& path) {
@@ -241,9 +296,10 @@ Result<Catalog> Catalog::open_read(const std::string& path) {
     return Catalog(std::move(impl));
 }
 
-Status Catalog::put_record(const Record& record, const std::string& json, bool carried_over) {
+Status Catalog::put_record(const Record& record, const std::string& json, bool carried_over,
+                           std::uint32_t docid) {
     HeldRow row{record.id, record.source, record.kind, record.parent, record.title, record.file,
-                json, carried_over};
+                json, carried_over, docid};
     if (impl_->compressor != nullptr) return insert(row);
     impl_->held.push_back(std::move(row));
     if (impl_->held.size() < kTrainingRecords) return {};
@@ -287,6 +343,7 @@ Status Catalog::insert(const HeldRow& row) {
     s.integer(8, row.carried_over ? 1 : 0);
     std::string frame = impl_->compressor->compress(row.json);
     sqlite3_bind_blob(s.get(), 9, frame.data(), static_cast<int>(frame.size()), SQLITE_TRANSIENT);
+    s.integer(10, row.docid);
     if (!s.run()) return sql_error(impl_->db, fmt::format("cannot store record '{}'", row.id));
     if (!row.parent.empty()) {
         auto& e = impl_->insert_edge;

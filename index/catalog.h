@@ -2,10 +2,12 @@
 //
 // Tables:
 //   meta(key, value)                     schema version, build time, sources
-//   records(id, source, kind, parent, title, file, hash, carried_over, record)
+//   records(id, source, kind, parent, title, file, hash, carried_over, record, docid)
 //                                        record: the record's JSON compressed
 //                                        (schema/compression.h) with the dictionary;
-//                                        hash: content_hash of the JSON
+//                                        hash: content_hash of the JSON; docid: its
+//                                        document in the generation's Xapian shards
+//                                        and column file (what an update keeps)
 //   dictionary(bytes)                    one row: the records' compression dictionary
 //   edges(child, parent, relation)       the hierarchy ("parent")
 //   ingest_report(seq, severity, source, file, record, field, message, carried_over)
@@ -15,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +34,14 @@ namespace atlas::detail {
 
 struct HeldRow;
 
+// A record as the catalog knows it, for an update to compare with.
+struct StoredRecord {
+    std::string id;
+    std::uint32_t docid = 0;
+    std::string hash;  // content_hash of its JSON
+    bool carried_over = false;
+};
+
 // Adds record_json(blob) to a connection to a catalog: the JSON of a stored
 // record (NULL if damaged), for SQL over the records (json_each(record_json(
 // r.record), '$.fields')).  Errors: corrupt (not a catalog with a dictionary).
@@ -44,10 +55,21 @@ class Catalog {
     static Result<Catalog> create(const std::string& path);
     // Opens an existing catalog read-only.  Errors: not_found, schema_mismatch, corrupt.
     static Result<Catalog> open_read(const std::string& path);
+    // Opens `path`, a copy of the current generation's catalog, for an update:
+    // one transaction, no journal, records compressed with its dictionary, the
+    // ingest report emptied (the update's own replaces it).  Errors: as
+    // open_read, io.
+    static Result<Catalog> open_update(const std::string& path);
 
     // Stores a record.  The first kTrainingRecords are held (and their errors
     // reported) until the dictionary is trained on them, or until finish().
-    Status put_record(const Record& record, const std::string& json, bool carried_over);
+    Status put_record(const Record& record, const std::string& json, bool carried_over,
+                      std::uint32_t docid);
+    // An update's: removes record `id` and its edges.  Errors: io.
+    Status remove_record(const std::string& id);
+    // Calls `visit` with every record's id, docid, hash and carried_over.
+    // Errors: corrupt.
+    Status each_record(const std::function<void(const StoredRecord&)>& visit);
     Status put_issue(const IngestIssue& issue);
     Status set_meta(const std::string& key, const std::string& value);
     // Builds the indexes and commits.  Errors: io.

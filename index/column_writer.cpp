@@ -205,8 +205,15 @@ ColumnWriter::ColumnWriter() {
     }
 }
 
+void ColumnWriter::set_doc_count(std::uint32_t n) {
+    if (n > docs_.size()) docs_.resize(n);
+}
+
 void ColumnWriter::add(std::uint32_t docid, const Record& record) {
+    if (docid <= docs_.size()) in_order_ = false;
+    set_doc_count(docid);
     Doc d;
+    d.live = true;
     d.id = record.id;
     d.parent = record.parent;
     for (const auto& c : record.breadcrumb) {
@@ -222,7 +229,7 @@ void ColumnWriter::add(std::uint32_t docid, const Record& record) {
     if (fresh_kind) kind_names_.push_back(record.kind);
     d.kind = kind->second;
     d.tie = rank_tie_key(record);
-    docs_.push_back(std::move(d));
+    docs_[docid - 1] = std::move(d);
 
     // A document's codes of one field, deduplicated, before they are appended.
     std::unordered_map<std::size_t, std::vector<std::uint32_t>> codes;
@@ -298,12 +305,14 @@ const std::vector<std::uint32_t>& ColumnWriter::tie_ranks() {
 }
 
 Status ColumnWriter::write(const std::string& path) {
+    if (!in_order_) sort_by_docid();
     FileBuilder file;
     write_orders(file);
     write_tree(file);
     for (auto& f : facets_) write_facet(file, f);
     for (auto& num : numbers_) write_number(file, num);
     if (!top_lists_.empty()) write_top_lists(file);
+    write_deleted(file);
     return write_file(path, file.finish(static_cast<std::uint32_t>(docs_.size())));
 }
 
@@ -355,7 +364,7 @@ void ColumnWriter::write_tree(FileBuilder& file) const {
     std::unordered_map<std::string, std::uint32_t> docid_of;
     docid_of.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        docid_of.emplace(docs_[i].id, static_cast<std::uint32_t>(i + 1));
+        if (docs_[i].live) docid_of.emplace(docs_[i].id, static_cast<std::uint32_t>(i + 1));
     }
     std::vector<std::uint32_t> parent(n + 1, 0), group(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -444,6 +453,48 @@ void ColumnWriter::write_top_lists(FileBuilder& file) {
     file.section("rank.weights", weights);
     file.section("rank.edges", u32s(edges));
     top_lists_ = {};
+}
+
+// An update adds documents out of docid order; each document's pairs were
+// appended together (its codes ascending), so a stable sort by docid is what
+// a build in order would have appended.
+void ColumnWriter::sort_by_docid() {
+    auto by_docid = [](const std::vector<std::uint32_t>& docids) {
+        std::vector<std::uint32_t> order(docids.size());
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return docids[a] < docids[b]; });
+        return order;
+    };
+    auto permute = [](auto& v, const std::vector<std::uint32_t>& order) {
+        auto copy = v;
+        for (std::size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
+    };
+    for (auto& f : facets_) {
+        auto order = by_docid(f.docids);
+        permute(f.docids, order);
+        permute(f.codes, order);
+    }
+    for (auto& num : numbers_) {
+        auto order = by_docid(num.docids);
+        permute(num.docids, order);
+        permute(num.values, order);
+    }
+    in_order_ = true;
+}
+
+// live.deleted: the docids no record was added at, ascending (none: no section).
+void ColumnWriter::write_deleted(FileBuilder& file) const {
+    std::vector<std::uint32_t> deleted;
+    for (std::size_t i = 0; i < docs_.size(); ++i) {
+        if (!docs_[i].live) deleted.push_back(static_cast<std::uint32_t>(i + 1));
+    }
+    if (deleted.empty()) return;
+    std::string bytes;
+    put32(bytes, static_cast<std::uint32_t>(deleted.size()));
+    put32(bytes, 0);
+    put_array(bytes, deleted);
+    file.section("live.deleted", bytes);
 }
 
 }  // namespace atlas::detail

@@ -22,10 +22,19 @@ class ColumnWriter {
   public:
     ColumnWriter();
 
-    // Records `record` as document `docid`.  Docids must be 1, 2, 3... in turn.
+    // Records `record` as document `docid`, once per docid, in any order (an
+    // update adds its unchanged records at their old docids and the changed
+    // ones at new docids past the previous generation's).  A docid no record
+    // is added at, up to the largest one or set_doc_count(), is deleted: the
+    // file lists it (live.deleted) and it has no value, kind or place.
     void add(std::uint32_t docid, const Record& record);
+    // Makes the file cover docids 1..n (n at least the largest added): an
+    // update whose last documents were deleted.
+    void set_doc_count(std::uint32_t n);
+    std::uint32_t doc_count() const { return static_cast<std::uint32_t>(docs_.size()); }
 
-    // Each document's kind, as an index into `names` (filled): kind_of[docid - 1].
+    // Each document's kind, as an index into `names` (filled): kind_of[docid - 1];
+    // kNoKind for a deleted document.
     std::vector<std::uint16_t> kinds(std::vector<std::string>& names) const;
 
     // Each document's rank in the order of equal relevance scores
@@ -37,6 +46,8 @@ class ColumnWriter {
 
     // Writes the column file to `path` (and fsyncs it).  Errors: io.
     Status write(const std::string& path);
+
+    static constexpr std::uint16_t kNoKind = UINT16_MAX;
 
   private:
     struct Facet {
@@ -57,9 +68,10 @@ class ColumnWriter {
         std::string parent;
         std::string group;  // dataset ancestor id, empty = itself
         std::string title;  // folded
-        int kind_rank = 0;
-        std::uint16_t kind = 0;  // index in kind_names_
-        std::string tie;         // rank_tie_key
+        int kind_rank = INT32_MAX;  // deleted documents browse last
+        std::uint16_t kind = kNoKind;  // index in kind_names_
+        std::string tie;               // rank_tie_key
+        bool live = false;             // a record was added at this docid
     };
 
     std::vector<Facet> facets_;    // one per facet field, in schema order
@@ -67,6 +79,7 @@ class ColumnWriter {
     std::unordered_map<std::string, std::size_t> facet_of_;   // field -> index
     std::unordered_map<std::string, std::size_t> number_of_;  // field -> index
     std::vector<Doc> docs_;  // by docid - 1
+    bool in_order_ = true;   // docids were added ascending (pairs need no sort)
     std::vector<TopList> top_lists_;
     std::vector<std::string> kind_names_;
     std::vector<std::uint32_t> tie_ranks_;  // computed on first use
@@ -80,6 +93,8 @@ class ColumnWriter {
     static void write_facet(FileBuilder& file, Facet& f);         // f.<field>.*
     static void write_number(FileBuilder& file, Number& number);  // n.<field>.*
     void write_top_lists(FileBuilder& file);                      // rank.*
+    void write_deleted(FileBuilder& file) const;                  // live.deleted
+    void sort_by_docid();  // the pairs of an update, added out of docid order
 };
 
 }  // namespace atlas::detail

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "schema/display_file.h"
 
 namespace atlas::detail {
@@ -21,6 +23,54 @@ Result<DisplayWriter> DisplayWriter::create(const fs::path& path) {
         return Error{Errc::io, fmt::format("cannot create '{}': {}", path.string(), why)};
     }
     return DisplayWriter(path, file);
+}
+
+namespace {
+
+template <class T>
+bool read_at(std::FILE* file, std::uint64_t offset, T* out, std::size_t count) {
+    return std::fseek(file, static_cast<long>(offset), SEEK_SET) == 0 &&
+           std::fread(out, sizeof(T), count, file) == count;
+}
+
+}  // namespace
+
+// The footer says where the dictionary and the offsets are; the frames end
+// where the dictionary starts, and new ones are written from there.
+Result<DisplayWriter> DisplayWriter::append_to(const fs::path& path) {
+    std::FILE* file = std::fopen(path.c_str(), "r+b");
+    if (file == nullptr) {
+        return Error{Errc::io, fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno))};
+    }
+    DisplayWriter writer(path, file);
+    auto damaged = [&](std::string_view what) {
+        return Error{Errc::corrupt, fmt::format("display file '{}' is damaged: {}", path.string(), what)};
+    };
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(path, ec);
+    std::uint64_t footer[2];
+    char magic[8];
+    if (ec || size < kDisplayFooterBytes || !read_at(file, size - 24, footer, 2) ||
+        !read_at(file, size - 8, magic, 8) || std::string_view(magic, 8) != kDisplayMagic) {
+        return damaged("no footer");
+    }
+    const auto [dictionary_bytes, count] = std::pair{footer[0], footer[1]};
+    const std::uint64_t tail = kDisplayFooterBytes + (count + 1) * 8 + dictionary_bytes;
+    if (count > size / 8 || dictionary_bytes > size || tail > size) return damaged("sizes out of range");
+    const std::uint64_t frames_end = size - tail;
+    writer.offsets_.resize(count + 1);
+    writer.dictionary_.resize(dictionary_bytes);
+    if (!read_at(file, frames_end + dictionary_bytes, writer.offsets_.data(), count + 1) ||
+        !read_at(file, frames_end, writer.dictionary_.data(), dictionary_bytes) ||
+        writer.offsets_.front() != 0 || writer.offsets_.back() != frames_end) {
+        return damaged("offsets out of range");
+    }
+    if (::ftruncate(::fileno(file), static_cast<off_t>(frames_end)) != 0 ||
+        std::fseek(file, 0, SEEK_END) != 0) {
+        return Error{Errc::io, fmt::format("cannot truncate '{}': {}", path.string(), std::strerror(errno))};
+    }
+    writer.compressor_ = std::make_unique<Compressor>(writer.dictionary_);
+    return writer;
 }
 
 DisplayWriter::DisplayWriter(fs::path path, std::FILE* file) : path_(std::move(path)), file_(file) {}

@@ -18,6 +18,10 @@ class DisplayWriter {
   public:
     // Creates `path` (and its folder).  Errors: io.
     static Result<DisplayWriter> create(const std::filesystem::path& path);
+    // Reopens `path`, a copy of a finished display file, to add documents
+    // after its own (an update): they are compressed with its dictionary.
+    // Errors: io, corrupt (not a display file).
+    static Result<DisplayWriter> append_to(const std::filesystem::path& path);
     DisplayWriter(DisplayWriter&& other) noexcept;
     DisplayWriter& operator=(DisplayWriter&&) = delete;
     DisplayWriter(const DisplayWriter&) = delete;

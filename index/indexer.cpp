@@ -32,6 +32,7 @@
 #include "schema/text.h"
 #include "shard_writer.h"
 #include "top_lists.h"
+#include "update_plan.h"
 #include "vocabulary_builder.h"
 
 namespace atlas {
@@ -124,12 +125,20 @@ std::string utc_now() {
     return buf;
 }
 
-// Receives records from the adapters and writes both stores and the PaNOSC file.
+// Thrown out of the adapters when an update meets more changes than it
+// should take (update_plan.h): the build starts over as a full one.
+struct UpdateAbandoned {
+    std::string why;  // for the report's update.full_reason
+};
+
+// Receives records from the adapters and writes both stores and the PaNOSC
+// file; in an update (`plan`), only the records that changed.
 class Builder final : public RecordSink {
   public:
     Builder(Catalog& catalog, ShardWriter& shards, PanoscExport& panosc, Catalog* previous,
-            BuildReport& report, const BuildOptions& options, StageClock& clock)
-        : catalog_(catalog), shards_(shards), panosc_(panosc), previous_(previous),
+            UpdatePlan* plan, BuildReport& report, const BuildOptions& options,
+            StageClock& clock)
+        : catalog_(catalog), shards_(shards), panosc_(panosc), previous_(previous), plan_(plan),
           report_(report), options_(options), clock_(clock) {}
 
     void set_source(std::string name) {
@@ -190,6 +199,18 @@ class Builder final : public RecordSink {
         return std::move(ids).value();
     }
 
+    // An update's end: the records the sources no longer hold leave the
+    // catalog (their docids are deleted: none was added to the columns).
+    // Throws UpdateAbandoned when, with them, the changes are too many.
+    Status remove_unseen() {
+        if (plan_ == nullptr || !status_.ok()) return status_;
+        for (const auto& id : plan_->removed()) {
+            if (auto s = catalog_.remove_record(id); !s.ok()) return s;
+        }
+        if (plan_->too_many()) abandon();
+        return {};
+    }
+
     // Stores the report.  Call once, after every adapter has run.
     Status finish() {
         report_.rejected = rejected_ids_.size();
@@ -235,19 +256,52 @@ class Builder final : public RecordSink {
         clock_.time(kStageChecks, [&] {
             check_ranges(record, IssueContext{this, record.source, record.file, record.id});
         });
-        status_ = clock_.time(kStageCatalog, [&] {
-            return catalog_.put_record(record, to_json(record), carried_over);
-        });
+        std::string json = clock_.time(kStageCatalog, [&] { return to_json(record); });
+        const Kept kept = keep(record.id, json, carried_over);
+        // Docids are the order records are written in (shard_writer.h); an
+        // unchanged record keeps its own.
+        const bool write = kept.verdict != Kept::Verdict::unchanged;
+        const std::uint32_t docid = write ? shards_.added() + 1 : kept.docid;
+        if (write) {
+            status_ = clock_.time(kStageCatalog, [&] {
+                return put(record, json, carried_over, kept, docid);
+            });
+        }
         if (!status_.ok()) return;
-        // Docids are the order records are accepted in (shard_writer.h).
-        clock_.time(kStageColumns, [&] { columns_.add(shards_.added() + 1, record); });
+        clock_.time(kStageColumns, [&] { columns_.add(docid, record); });
         count(record);
         clock_.time(kStageVocabulary, [&] { vocabulary_.observe(record); });
         clock_.time(kStagePanosc, [&] { export_panosc(record); });
         if (!status_.ok()) return;
-        status_ = clock_.time(kStageQueue, [&] { return shards_.add(std::move(record)); });
+        if (write) status_ = clock_.time(kStageQueue, [&] { return shards_.add(std::move(record)); });
         if (!status_.ok()) return;
         tick();
+    }
+
+    // What an update keeps of the record: everything, in a full build.
+    Kept keep(const std::string& id, const std::string& json, bool carried_over) {
+        if (plan_ == nullptr) return {};
+        Kept kept = plan_->keep(id, content_hash(json), carried_over);
+        if (plan_->too_many()) abandon();
+        return kept;
+    }
+
+    [[noreturn]] void abandon() const {
+        UpdateSummary u = plan_->summary();
+        throw UpdateAbandoned{fmt::format(
+            "the update was given up at {} changed, {} added and {} removed records of {} (the "
+            "limit: {:.0f} %, or a quarter of the docids deleted)",
+            u.changed, u.added, u.removed, u.docids_before - u.deleted_before,
+            options_.update_max_changed * 100)};
+    }
+
+    // The record's catalog row; a changed record's old row goes first.
+    Status put(const Record& record, const std::string& json, bool carried_over, const Kept& kept,
+               std::uint32_t docid) {
+        if (kept.verdict == Kept::Verdict::changed) {
+            if (auto s = catalog_.remove_record(record.id); !s.ok()) return s;
+        }
+        return catalog_.put_record(record, json, carried_over, docid);
     }
 
     void count(const Record& record) {
@@ -296,6 +350,7 @@ class Builder final : public RecordSink {
     ShardWriter& shards_;
     PanoscExport& panosc_;
     Catalog* previous_;
+    UpdatePlan* plan_;
     BuildReport& report_;
     const BuildOptions& options_;
     StageClock& clock_;
@@ -331,6 +386,7 @@ Status read_sources(const BuildOptions& options, Builder& builder, StageClock& c
         builder.set_source(options.sources[i].name);
         if (auto s = adapters[i]->read(builder); !s.ok()) return s;
     }
+    if (auto s = builder.remove_unseen(); !s.ok()) return s;
     Status finished = builder.finish();
     double sink = 0;
     for (const auto& stage : clock.stages()) sink += stage.seconds;
@@ -411,25 +467,92 @@ Status write_top_lists(const BuildOptions& options, const fs::path& tmp, Builder
     return {};
 }
 
-// Builds into `tmp`; the caller publishes it.
-Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
-                               Catalog* previous, StageClock& clock) {
-    auto start = Clock::now();
-    BuildReport report;
-    fs::create_directories(tmp);
+// The stores a build writes: new ones, or an update's copies of the
+// current generation's, which it adds to.
+struct Stores {
+    std::optional<Catalog> catalog;
+    std::unique_ptr<ShardWriter> shards;
+    std::optional<UpdatePlan> plan;
+};
+
+Result<Stores> new_stores(const fs::path& tmp) {
+    Stores stores;
     auto catalog = Catalog::create((tmp / kCatalogFile).string());
     if (!catalog.ok()) return catalog.error();
+    stores.catalog.emplace(std::move(catalog).value());
     auto shards = ShardWriter::create(tmp, default_shard_count());
     if (!shards.ok()) return shards.error();
+    stores.shards = std::move(shards).value();
+    return stores;
+}
+
+// An update's stores: the shards, display files and catalog of `current`
+// copied into `tmp` and opened to add to, and what the catalog holds.
+// Errors: whatever makes an update impossible (the caller builds in full).
+Result<Stores> update_stores(const fs::path& tmp, const fs::path& current, Catalog& previous,
+                             const BuildOptions& options, StageClock& clock) {
+    auto start = StageClock::Clock::now();
+    Stores stores;
+    auto shards = ShardWriter::append(tmp, current);
+    if (!shards.ok()) return shards.error();
+    stores.shards = std::move(shards).value();
+    std::error_code ec;
+    fs::copy_file(current / kCatalogFile, tmp / kCatalogFile, ec);
+    if (ec) {
+        return Error{Errc::io, fmt::format("cannot copy '{}': {}",
+                                           (current / kCatalogFile).string(), ec.message())};
+    }
+    auto catalog = Catalog::open_update((tmp / kCatalogFile).string());
+    if (!catalog.ok()) return catalog.error();
+    stores.catalog.emplace(std::move(catalog).value());
+    clock.add(kStageCopy, StageClock::seconds_since(start));
+    auto plan = clock.time(kStageHashes, [&] {
+        return UpdatePlan::read(previous, stores.shards->added(), options.update_max_changed);
+    });
+    if (!plan.ok()) return plan.error();
+    stores.plan.emplace(std::move(plan).value());
+    return stores;
+}
+
+// The stores of a build into `tmp`: an update's when `current` is given and
+// it can be updated (else `update` says why not).
+Result<Stores> open_stores(const fs::path& tmp, const fs::path& current, Catalog* previous,
+                           const BuildOptions& options, UpdateSummary& update,
+                           StageClock& clock) {
+    fs::create_directories(tmp);
+    if (!current.empty() && previous != nullptr) {
+        auto stores = update_stores(tmp, current, *previous, options, clock);
+        if (stores.ok()) return stores;
+        update.full_reason = "the current generation cannot be updated (" +
+                             stores.error().message + ")";
+        std::error_code ec;
+        for (auto& entry : fs::directory_iterator(tmp, ec)) fs::remove_all(entry.path(), ec);
+    }
+    return new_stores(tmp);
+}
+
+// Builds into `tmp` (an update of `current` when it is given); the caller
+// publishes it.  Throws UpdateAbandoned.
+Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
+                               const fs::path& current, Catalog* previous, StageClock& clock,
+                               std::string full_reason) {
+    auto start = Clock::now();
+    BuildReport report;
+    report.update.full_reason = std::move(full_reason);
+    auto stores = open_stores(tmp, current, previous, options, report.update, clock);
+    if (!stores.ok()) return stores.error();
+    Catalog& catalog = *stores.value().catalog;
+    ShardWriter& shards = *stores.value().shards;
+    UpdatePlan* plan = stores.value().plan ? &*stores.value().plan : nullptr;
     auto panosc = PanoscExport::create(tmp / kPanoscFile);
     if (!panosc.ok()) return panosc.error();
-    Builder builder(catalog.value(), *shards.value(), *panosc.value(), previous, report, options,
-                    clock);
+    Builder builder(catalog, shards, *panosc.value(), previous, plan, report, options, clock);
     if (auto s = read_sources(options, builder, clock); !s.ok()) return s.error();
     if (auto s = check_shrink(options, builder, previous); !s.ok()) return s.error();
-    auto meta = write_metadata(options, builder, catalog.value());
+    auto meta = write_metadata(options, builder, catalog);
     if (!meta.ok()) return meta.error();
-    if (auto s = shards.value()->finish(meta.value(), clock); !s.ok()) return s.error();
+    if (auto s = shards.finish(meta.value(), clock); !s.ok()) return s.error();
+    builder.columns().set_doc_count(shards.added());
     Status s = clock.time(kStageTopLists, [&] {
         return write_top_lists(options, tmp, builder, report);
     });
@@ -440,9 +563,10 @@ Result<BuildReport> build_into(const BuildOptions& options, const fs::path& tmp,
     if (!s.ok()) return s.error();
     s = clock.time(kStageCatalogEnd, [&] {
         Status p = panosc.value()->finish();
-        return p.ok() ? catalog.value().finish() : p;
+        return p.ok() ? catalog.finish() : p;
     });
     if (!s.ok()) return s.error();
+    if (plan != nullptr) report.update = plan->summary();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;
 }
@@ -517,6 +641,48 @@ Status publish(const fs::path& dir, const WriterLock& lock, StagedGeneration& st
 }  // namespace
 }  // namespace detail
 
+namespace detail {
+namespace {
+
+// Why a build writes every record again rather than updating the current
+// generation ("" when it may update it).
+std::string full_reason(const BuildOptions& options, const fs::path& current,
+                        const Catalog* previous) {
+    if (options.full) return "--full";
+    if (options.fresh) return "--fresh";
+    if (current.empty()) return "no current generation";
+    if (previous == nullptr) return "the current generation is of another schema";
+    return "";
+}
+
+// One build into a new staged generation, published when done.  Throws
+// UpdateAbandoned (nothing is published then).
+Result<BuildReport> build_once(const BuildOptions& options, const fs::path& dir,
+                               const WriterLock& lock, Catalog* previous, const fs::path& current,
+                               std::string full_reason, std::string& staged_name) {
+    std::string generation = next_generation_name(dir);
+    staged_name = generation + ".tmp";
+    StagedGeneration staged(dir / staged_name, lock);
+    StageClock clock;
+    const fs::path update_of = full_reason.empty() ? current : fs::path();
+    auto built = build_into(options, staged.path(), update_of, previous, clock,
+                            std::move(full_reason));
+    if (!built.ok()) return built.error();
+    BuildReport report = std::move(built).value();
+    auto start = StageClock::Clock::now();
+    if (auto s = publish(dir, lock, staged, generation); !s.ok()) return s.error();
+    clock.add(kStageSeal, StageClock::seconds_since(start));
+    report.seconds += clock.seconds(kStageSeal);
+    report.stages = clock.stages();
+    report.index_dir = fs::absolute(dir).lexically_normal().string();
+    report.generation = generation;
+    report.index_bytes = tree_bytes(dir / generation);
+    return report;
+}
+
+}  // namespace
+}  // namespace detail
+
 Result<BuildReport> build_index(const BuildOptions& options) {
     using namespace detail;
     std::string staged_name;  // the generation being written, once there is one
@@ -531,25 +697,20 @@ Result<BuildReport> build_index(const BuildOptions& options) {
         std::vector<std::string> notes;
         auto previous = open_previous(dir, options, notes);
         if (!previous.ok()) return previous.error();
-        std::string generation = next_generation_name(dir);
-        staged_name = generation + ".tmp";
-        StagedGeneration staged(dir / staged_name, lock.value());
-        StageClock clock;
-        auto built = build_into(options, staged.path(),
-                                previous.value() ? &*previous.value() : nullptr, clock);
-        previous.value().reset();
+        Catalog* catalog = previous.value() ? &*previous.value() : nullptr;
+        auto current_gen = current_generation(dir.string());
+        fs::path current = current_gen.ok() ? fs::path(current_gen.value()) : fs::path();
+        std::string why_full = full_reason(options, current, catalog);
+        Result<BuildReport> built = Error{Errc::internal, "not built"};
+        try {
+            built = build_once(options, dir, lock.value(), catalog, current, why_full, staged_name);
+        } catch (const UpdateAbandoned& abandoned) {
+            built = build_once(options, dir, lock.value(), catalog, current, abandoned.why,
+                               staged_name);
+        }
         if (!built.ok()) return built.error();
-        BuildReport report = std::move(built).value();
-        report.notes = std::move(notes);
-        auto start = StageClock::Clock::now();
-        if (auto s = publish(dir, lock.value(), staged, generation); !s.ok()) return s.error();
-        clock.add(kStageSeal, StageClock::seconds_since(start));
-        report.seconds += clock.seconds(kStageSeal);
-        report.stages = clock.stages();
-        report.index_dir = fs::absolute(dir).lexically_normal().string();
-        report.generation = generation;
-        report.index_bytes = tree_bytes(dir / generation);
-        return report;
+        built.value().notes = std::move(notes);
+        return built;
     } catch (...) {
         // Thrown while writing (Xapian's "Error writing block 32 (File too
         // large)"): say where, and that nothing of it is left.

@@ -42,6 +42,22 @@ std::string to_json(const BuildReport& r) {
     w.Uint64(r.index_bytes);
     w.Key("top_lists");
     w.Uint64(r.top_lists);
+    w.Key("update");
+    w.StartObject();
+    w.Key("updated");
+    w.Bool(r.update.updated);
+    w.Key("full_reason");
+    w.String(r.update.full_reason);
+    for (auto [key, n] : {std::pair{"unchanged", r.update.unchanged},
+                          std::pair{"changed", r.update.changed}, std::pair{"added", r.update.added},
+                          std::pair{"removed", r.update.removed},
+                          std::pair{"docids_before", std::uint64_t{r.update.docids_before}},
+                          std::pair{"deleted_before", r.update.deleted_before},
+                          std::pair{"deleted", r.update.deleted}}) {
+        w.Key(key);
+        w.Uint64(n);
+    }
+    w.EndObject();
     w.Key("stages");
     w.StartArray();
     for (const auto& stage : r.stages) {

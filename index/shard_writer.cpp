@@ -73,8 +73,37 @@ std::string compact_shard(const fs::path& dir) {
     return {};
 }
 
+// Compacting an update's shard with the previous one, each key of metadata
+// (schema, build time, vocabulary) is the update's.
+class UpdateWins : public Xapian::Compactor {
+  public:
+    std::string resolve_duplicate_metadata(const std::string&, std::size_t count,
+                                           const std::string tags[]) override {
+        return tags[count - 1];
+    }
+};
+
+// Writes the previous generation's shard `previous` and the update's
+// documents `delta` (numbered after it) compacted as `dir`.
+std::string merge_shard(const fs::path& previous, const fs::path& delta, const fs::path& dir) {
+    try {
+        Xapian::Database both(previous.string());
+        both.add_database(Xapian::Database(delta.string()));
+        UpdateWins update_wins;
+        both.compact(dir.string(), Xapian::DBCOMPACT_NO_RENUMBER, kCompactBlockSize, update_wins);
+    } catch (const Xapian::Error& e) {
+        return fmt::format("merging '{}' into '{}': {}", delta.string(), dir.string(),
+                           e.get_description());
+    }
+    std::error_code ec;
+    fs::remove_all(delta, ec);
+    return {};
+}
+
 class Shard {
   public:
+    // A shard with no term lists: nothing is ever replaced or deleted in it
+    // (Xapian 1.4 cannot open such a database for writing again).
     Shard(const fs::path& dir, DisplayWriter display)
         : dir_(dir),
           display_(std::move(display)),
@@ -123,6 +152,10 @@ class Shard {
         return error_;
     }
 
+    // An update's shard: its documents are numbered from `first` on, after
+    // the previous generation's shard it is merged with.  Call before push().
+    void number_from(Xapian::docid first) { next_ = first; }
+
     Xapian::WritableDatabase& db() { return db_; }
     DisplayWriter& display() { return display_; }
     const fs::path& dir() const { return dir_; }
@@ -147,7 +180,11 @@ class Shard {
                 Xapian::Document doc = make_document(r);
                 display_.add(encode_display_data(r));
                 auto made = StageClock::Clock::now();
-                db_.add_document(doc);
+                if (next_ == 0) {
+                    db_.add_document(doc);
+                } else {
+                    db_.replace_document(next_++, doc);  // a new docid: an add
+                }
                 if (++uncommitted_ == kCommitEvery) {
                     db_.commit();
                     uncommitted_ = 0;
@@ -182,6 +219,7 @@ class Shard {
     double documents_seconds_ = 0;
     double adding_seconds_ = 0;
     int uncommitted_ = 0;
+    Xapian::docid next_ = 0;  // 0: Xapian numbers them
     std::thread thread_;
 };
 
@@ -190,6 +228,10 @@ class Shard {
 struct ShardWriter::Impl {
     std::vector<std::unique_ptr<Shard>> shards;
     std::uint32_t added = 0;
+    // An update: the previous generation's shards, which finish() merges
+    // each shard (then named delta-K) with.
+    std::vector<fs::path> previous;
+    std::vector<fs::path> merged;  // the update's shard-K
     bool finished = false;
 };
 
@@ -221,6 +263,82 @@ Result<std::unique_ptr<ShardWriter>> ShardWriter::create(const fs::path& generat
     out << stub;
     out.close();
     if (!out) return Error{Errc::io, fmt::format("cannot write '{}'", (dir / "XAPIANDB").string())};
+    return std::unique_ptr<ShardWriter>(new ShardWriter(std::move(impl)));
+}
+
+namespace {
+
+// The shard names of a generation's stub file ("glass shard-0" per line).
+Result<std::vector<std::string>> stub_shards(const fs::path& xapian_dir) {
+    std::ifstream in(xapian_dir / "XAPIANDB");
+    std::vector<std::string> names;
+    std::string backend, name;
+    while (in >> backend >> name) names.push_back(name);
+    if (names.empty() || !in.eof()) {
+        return Error{Errc::corrupt,
+                     fmt::format("'{}' lists no shard", (xapian_dir / "XAPIANDB").string())};
+    }
+    return names;
+}
+
+// Copies the previous generation's display files into `generation`.
+Status copy_display(const fs::path& previous, const fs::path& generation) {
+    std::error_code ec;
+    fs::copy(previous / kDisplayDir, generation / kDisplayDir, fs::copy_options::recursive, ec);
+    if (ec) {
+        return Error{Errc::io, fmt::format("cannot copy '{}' for an update: {}",
+                                           (previous / kDisplayDir).string(), ec.message())};
+    }
+    return {};
+}
+
+// Each shard of `previous` must hold its share of `total` documents:
+// document n is shard (n-1) mod K's.
+Status check_shares(const std::vector<Xapian::docid>& last, std::uint32_t total,
+                    const fs::path& previous) {
+    const auto k_shards = static_cast<std::uint32_t>(last.size());
+    for (std::uint32_t k = 0; k < k_shards; ++k) {
+        std::uint32_t expected = total > k ? (total - k + k_shards - 1) / k_shards : 0;
+        if (last[k] != expected) {
+            return Error{Errc::corrupt, fmt::format("shard {} of '{}' holds {} documents, not {}",
+                                                    k, previous.string(), last[k], expected)};
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ShardWriter>> ShardWriter::append(const fs::path& generation,
+                                                          const fs::path& previous) {
+    auto names = stub_shards(previous / kXapianDir);
+    if (!names.ok()) return names.error();
+    auto impl = std::make_unique<Impl>();
+    std::vector<Xapian::docid> last;
+    try {
+        for (const auto& name : names.value()) {
+            impl->previous.push_back(previous / kXapianDir / name);
+            last.push_back(Xapian::Database(impl->previous.back().string()).get_lastdocid());
+            impl->added += last.back();
+        }
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::corrupt, fmt::format("cannot read '{}': {}",
+                                                impl->previous.back().string(), e.get_description())};
+    }
+    if (auto s = check_shares(last, impl->added, previous); !s.ok()) return s.error();
+    if (auto s = copy_display(previous, generation); !s.ok()) return s.error();
+    fs::path dir = generation / kXapianDir;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    std::ofstream(dir / "XAPIANDB") << std::ifstream(previous / kXapianDir / "XAPIANDB").rdbuf();
+    for (std::size_t k = 0; k < last.size(); ++k) {
+        auto display = DisplayWriter::append_to(generation / display_file(static_cast<unsigned>(k)));
+        if (!display.ok()) return display.error();
+        impl->merged.push_back(dir / names.value()[k]);
+        impl->shards.push_back(std::make_unique<Shard>(dir / fmt::format("delta-{}", k),
+                                                       std::move(display).value()));
+        impl->shards.back()->number_from(last[k] + 1);
+    }
     return std::unique_ptr<ShardWriter>(new ShardWriter(std::move(impl)));
 }
 
@@ -262,14 +380,18 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata,
         s->db().close();
     }
     clock.add(kStageCommit, StageClock::seconds_since(start));
-    // Each shard compacted on its own thread.
+    // Each shard compacted on its own thread (an update's merged with the
+    // previous generation's shard).
     std::vector<std::string> errors(impl_->shards.size());
     std::vector<double> seconds(impl_->shards.size());
     std::vector<std::thread> compactors;
     for (std::size_t k = 0; k < impl_->shards.size(); ++k) {
         compactors.emplace_back([&, k] {
             auto begun = StageClock::Clock::now();
-            errors[k] = compact_shard(impl_->shards[k]->dir());
+            errors[k] = impl_->previous.empty()
+                            ? compact_shard(impl_->shards[k]->dir())
+                            : merge_shard(impl_->previous[k], impl_->shards[k]->dir(),
+                                          impl_->merged[k]);
             seconds[k] = StageClock::seconds_since(begun);
         });
     }

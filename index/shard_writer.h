@@ -30,6 +30,16 @@ class ShardWriter {
     // (schema/display_file.h).  Errors: io.
     static Result<std::unique_ptr<ShardWriter>> create(const std::filesystem::path& generation,
                                                        unsigned shards);
+    // An update of `previous` (a finished generation) into `generation`:
+    // each shard's new documents go to a shard of their own (xapian/delta-K),
+    // numbered after the previous shard's, which finish() merges with the
+    // previous shard into shard-K (one compaction; the previous generation
+    // is only read); the display files are copies appended to.  The next
+    // document added is the previous generation's doc count + 1, numbered as
+    // a build in one go would have (the shard count is the previous one's).
+    // Errors: io, corrupt (a shard does not hold its share of the documents).
+    static Result<std::unique_ptr<ShardWriter>> append(const std::filesystem::path& generation,
+                                                       const std::filesystem::path& previous);
     ~ShardWriter();  // stops the threads (without committing) if finish() was not called
 
     // Queues `record` as the next document (docid = documents added so far);

@@ -80,11 +80,12 @@ Result<std::vector<TopList>> lists_of_term(Xapian::Enquire& enquire, const Xapia
     std::vector<std::vector<Scored>> by_kind(docs.kinds.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         auto d = static_cast<std::uint32_t>(*it);
-        // A document no list bounds would make every bound wrong.
-        if (d == 0 || d > docs.kind_of.size() || docs.kind_of[d - 1] >= docs.kinds.size() ||
-            d >= docs.tie_rank.size()) {
+        // A document no list bounds would make every bound wrong; one an
+        // update deleted (no kind) is never matched, so needs none.
+        if (d == 0 || d > docs.kind_of.size() || d >= docs.tie_rank.size()) {
             return Error{Errc::internal, "top lists: document " + std::to_string(d) + " has no kind"};
         }
+        if (docs.kind_of[d - 1] >= docs.kinds.size()) continue;
         by_kind[docs.kind_of[d - 1]].push_back({it.get_weight(), docs.tie_rank[d], d});
     }
     std::vector<TopList> out;

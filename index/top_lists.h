@@ -46,7 +46,8 @@ struct TopList {
 
 // The top lists of every term of the Xapian database at `xapian_dir` in at
 // least `min_freq` documents, sorted by term then kind.  `kind_of[d - 1]` is
-// the index in `kinds` of document d's kind; `tie_rank[d]` its rank in the
+// the index in `kinds` of document d's kind (past the end: deleted by an
+// update, in no list); `tie_rank[d]` its rank in the
 // order of equal scores (kSlotRankTie).  Weights are BM25 with the
 // schema's parameters (schema.h), as readers rank.  Errors: io, corrupt.
 // Cost: one pass over the postings of each such term (about 1,000 terms and 80

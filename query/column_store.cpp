@@ -147,9 +147,30 @@ Result<std::unique_ptr<ColumnStore>> ColumnStore::open(const std::string& path) 
         if (!s.ok()) return s.error();
     }
     if (auto s = store->read_top_lists(file); !s.ok()) return s.error();
+    if (auto s = store->read_deleted(file); !s.ok()) return s.error();
     const std::uint32_t n = store->doc_count_;
     store->all_ = n > 0 ? Bitmap::range(1, n) : Bitmap();
+    store->all_ -= store->deleted_;
     return store;
+}
+
+// live.deleted: u32 P, u32 0, u32 docids[P], ascending and in 1..doc_count.
+Status ColumnStore::read_deleted(const File& file) {
+    auto it = file.sections.find("live.deleted");
+    if (it == file.sections.end()) return {};
+    const auto [first, last] = it->second;
+    std::span<const std::uint32_t> head, docids;
+    if (!span_at(first, last, 2, head) || !span_at(first + 8, last, head[0], docids) ||
+        static_cast<std::size_t>(last - first) != 8 + std::size_t{head[0]} * 4) {
+        return file.corrupt("section 'live.deleted' has the wrong size");
+    }
+    for (std::size_t i = 0; i < docids.size(); ++i) {
+        if (docids[i] == 0 || docids[i] > doc_count_ || (i > 0 && docids[i] <= docids[i - 1])) {
+            return file.corrupt("section 'live.deleted' lists a docid out of range or order");
+        }
+    }
+    deleted_ = Bitmap::of(docids);
+    return {};
 }
 
 Status ColumnStore::read_header(File& file) {

@@ -82,8 +82,13 @@ class ColumnStore {
     ColumnStore(const ColumnStore&) = delete;
     ColumnStore& operator=(const ColumnStore&) = delete;
 
+    // Docids 1..doc_count(), deleted ones included (an update's numbering).
     std::uint32_t doc_count() const { return doc_count_; }
+    // Every live document: 1..doc_count() less deleted().
     const Bitmap& all() const { return all_; }
+    // Documents an update replaced or removed (column_format.h live.deleted):
+    // Xapian still holds them, so every set read from Xapian subtracts these.
+    const Bitmap& deleted() const { return deleted_; }
 
     const FacetColumn* facet(std::string_view field) const;
     const NumberColumn* number(std::string_view field) const;
@@ -125,11 +130,13 @@ class ColumnStore {
     Status read_facet(const File& file, const std::string& name);   // f.<name>.*, if any
     Status read_number(const File& file, const std::string& name);  // n.<name>.*, if any
     Status read_top_lists(const File& file);                        // rank.*, if any
+    Status read_deleted(const File& file);                          // live.deleted, if any
 
     const void* map_ = nullptr;
     std::size_t map_bytes_ = 0;
     std::uint32_t doc_count_ = 0;
     Bitmap all_;
+    Bitmap deleted_;
     std::map<std::string, FacetColumn, std::less<>> facets_;
     std::map<std::string, NumberColumn, std::less<>> numbers_;
     std::span<const std::uint32_t> browse_rank_, by_browse_, title_rank_, id_rank_, parent_,

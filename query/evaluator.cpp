@@ -32,6 +32,7 @@ const Bitmap& Evaluator::term_docs(const std::string& term) {
         docs.push_back(static_cast<std::uint32_t>(*it));
     }
     Bitmap b = Bitmap::of(docs);
+    if (!columns_.deleted().empty()) b -= columns_.deleted();
     if (freq >= kCacheTermFreq) {
         b.optimize();
         terms_bytes_ += b.bytes();
@@ -63,7 +64,9 @@ Bitmap Evaluator::by_xapian(const QueryNode& node) {
     std::vector<std::uint32_t> docs;
     docs.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it) docs.push_back(static_cast<std::uint32_t>(*it));
-    return Bitmap::of(docs);
+    Bitmap b = Bitmap::of(docs);
+    if (!columns_.deleted().empty()) b -= columns_.deleted();
+    return b;
 }
 
 Bitmap Evaluator::eval(const QueryNode& n) {

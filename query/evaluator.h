@@ -30,7 +30,8 @@ class Evaluator {
     // an id prefix with too many values).
     Bitmap eval(const QueryNode& node);
 
-    // The documents of one term (cached when frequent).
+    // The live documents of one term (cached when frequent): Xapian's
+    // postings less the documents an update deleted (ColumnStore::deleted).
     const Bitmap& term_docs(const std::string& term);
 
     // The documents of a range node.

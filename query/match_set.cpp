@@ -115,7 +115,9 @@ std::vector<IdMatch> id_matches(std::string_view query, OpenGeneration& gen) {
             if (!identity && (!digits || spec.name == "id")) continue;
             std::string term = identity ? identity_term(spec, exact) : reference_term(spec, exact);
             if (gen.db.get_termfreq(term) == 0) continue;
-            out.push_back({&spec, exact, identity, gen.evaluator->term_docs(term)});
+            const Bitmap& docs = gen.evaluator->term_docs(term);
+            if (docs.empty()) continue;  // only in documents an update deleted
+            out.push_back({&spec, exact, identity, docs});
         }
     }
     return out;

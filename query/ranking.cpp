@@ -104,7 +104,9 @@ RankedPage Ranker::page(std::shared_ptr<const Bitmap> within, std::uint32_t offs
     scored_ += within_size;
     // A relaxed query's words OR'ed match what the match set holds, but the
     // set is given anyway: relaxing is rare, and then cheap.
-    Docs given = within == matches_.all() && matches_.query_only() && !matches_.relaxed()
+    // Xapian still holds the documents an update deleted: then always filter.
+    Docs given = within == matches_.all() && matches_.query_only() && !matches_.relaxed() &&
+                         gen_.columns->deleted().empty()
                      ? Docs::all_of_query
                      : Docs::filtered;
     if (collapse == Collapse::siblings) {

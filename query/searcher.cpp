@@ -238,7 +238,7 @@ Status Searcher::refresh() {
 }
 
 std::string Searcher::refused() const { return impl_->refused; }
-std::uint64_t Searcher::record_count() const { return impl_->gen->db.get_doccount(); }
+std::uint64_t Searcher::record_count() const { return impl_->gen->columns->all().size(); }
 std::vector<std::string> Searcher::kinds() const { return impl_->gen->kinds; }
 std::string Searcher::generation() const { return impl_->gen->dir; }
 std::string Searcher::built_at() const {

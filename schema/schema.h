@@ -21,7 +21,7 @@
 
 namespace atlas {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 enum class FieldType {
     text,        // prose: matched by (stemmed) words and phrases

@@ -108,6 +108,13 @@ std::vector<Option<IndexArgs>> build_options() {
              a.build.allow_shrink = true;
              return std::nullopt;
          }},
+        {.name = "--full",
+         .help = "write every record again, even when few changed (by default a build over "
+                 "an index updates it: only the records that changed are written)",
+         .set = [](IndexArgs& a, const std::string*) -> Outcome {
+             a.build.full = true;
+             return std::nullopt;
+         }},
         {.name = "--fresh",
          .help = "do not read the current index (no carry-over): to recover from a current "
                  "index that cannot be read",

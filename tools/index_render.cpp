@@ -60,12 +60,26 @@ void print_counts(std::FILE* out,
     std::fprintf(out, "  %-8s %-12s %10s\n", "total", "", grouped(total).c_str());
 }
 
+// "updated: 120 changed, 4 added, 1 removed, 9,875 unchanged (125 deleted docids)",
+// or "full build: --full".
+void print_update(std::FILE* out, const UpdateSummary& u) {
+    if (!u.updated) {
+        std::fprintf(out, "full build: %s\n", u.full_reason.c_str());
+        return;
+    }
+    std::fprintf(out, "updated: %s changed, %s added, %s removed, %s unchanged (%s deleted docids of %s)\n",
+                 grouped(u.changed).c_str(), grouped(u.added).c_str(), grouped(u.removed).c_str(),
+                 grouped(u.unchanged).c_str(), grouped(u.deleted).c_str(),
+                 grouped(u.docids_before + u.changed + u.added).c_str());
+}
+
 void print_build_report(std::FILE* out, const BuildReport& r) {
     double rate = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0;
     std::fprintf(out, "built %s in %s: %s records in %s (%s records/s), %s\n", r.generation.c_str(),
                  r.index_dir.c_str(), grouped(r.records).c_str(), duration(r.seconds).c_str(),
                  grouped(static_cast<std::uint64_t>(rate)).c_str(), bytes(r.index_bytes).c_str());
     print_counts(out, r.records_per_source);
+    print_update(out, r.update);
     for (const auto& note : r.notes) std::fprintf(out, "note: %s\n", note.c_str());
     std::fprintf(out, "%s %s rejected", grouped(r.rejected).c_str(),
                  r.rejected == 1 ? "record" : "records");

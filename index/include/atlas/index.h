@@ -82,6 +82,14 @@ struct BuildOptions {
     // Ignore the current generation: no carry-over, no shrink check.  For
     // recovering from a current catalog that cannot be read.
     bool fresh = false;
+    // Write the new generation from scratch even when few records changed
+    // (atlas-index build --full).  Otherwise a build over a current
+    // generation of the same schema updates it (DESIGN.md "Incremental
+    // builds"): unchanged records are copied, not written again.
+    bool full = false;
+    // An update that changes (adds, changes, removes) more than this share of
+    // the current records gives way to a full build.
+    double update_max_changed = 0.10;
     // Top lists for ranking huge match sets fast (index/top_lists.h): every
     // term in at least top_list_min_freq records keeps its top_list_length
     // best documents of each kind.  0 turns them off (readers then score
@@ -102,6 +110,20 @@ struct BuildStage {
     bool concurrent = false;
 };
 
+// What an update did (BuildReport::update).  A full build: updated false,
+// and `full_reason` says why it was not an update.
+struct UpdateSummary {
+    bool updated = false;
+    std::string full_reason;  // "--full", "no current generation", "12,000 changes: over 10%" ...
+    std::uint64_t unchanged = 0;  // records kept at their docids, not written again
+    std::uint64_t changed = 0;    // written again at new docids
+    std::uint64_t added = 0;      // new ids
+    std::uint64_t removed = 0;    // ids the sources no longer hold
+    std::uint32_t docids_before = 0;   // the previous generation's docids
+    std::uint64_t deleted_before = 0;  // of those, deleted by earlier updates
+    std::uint64_t deleted = 0;         // deleted docids in the new generation
+};
+
 struct BuildReport {
     std::string index_dir;
     std::string generation;  // directory name of the new generation, e.g. gen-000003
@@ -117,6 +139,7 @@ struct BuildReport {
     std::uint64_t index_bytes = 0;  // size of the new generation on disk
     std::uint64_t top_lists = 0;    // (term, kind) top lists written (BuildOptions)
     std::vector<BuildStage> stages;  // where `seconds` went, stage by stage
+    UpdateSummary update;            // an update's counts, or why the build was full
     // Things the operator should know that concern no one record ("the current
     // index has schema version 0; built from scratch, nothing carried over").
     std::vector<std::string> notes;
@@ -132,7 +155,9 @@ struct BuildReport {
 Result<BuildReport> build_index(const BuildOptions& options);
 
 // The report as one JSON object: {"index_dir","generation","records","rejected",
-// "carried_over","warnings","seconds","index_bytes","top_lists","stages":[{"name","seconds",
+// "carried_over","warnings","seconds","index_bytes","top_lists","update":{"updated",
+// "full_reason","unchanged","changed","added","removed","docids_before","deleted_before",
+// "deleted"},"stages":[{"name","seconds",
 // "threads","concurrent"}],"records_per_kind":{..},
 // "records_per_source":{source:{kind:n}},"issues":[{"severity","source","file","record",
 // "field","message","carried_over","line"}],"notes":[..]}.
