@@ -221,7 +221,8 @@ FacetResult count_facet(ColumnStore& columns, const FieldSpec& spec, const Bitma
     out.field = std::string(spec.name);
     out.prefix = request.prefix;
     out.label = std::string(spec.label);
-    const bool everything = base.size() == columns.doc_count();
+    // Every live document: the stored counts are the answer.
+    const bool everything = base.size() == columns.all().size();
     if (spec.type == FieldType::number || spec.type == FieldType::date) {
         count_buckets(columns, spec, base, everything, out);
         return out;

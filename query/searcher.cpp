@@ -311,7 +311,7 @@ Result<SearchResult> Searcher::Impl::run(const SearchRequest& request) {
     auto count = [&] { facets = detail::count_facets(checked.value(), matches, *gen->columns); };
     std::optional<detail::Aside> aside;
     if (options.threads >= 2 && !request.facets.empty() &&
-        matches.size() >= options.facets_aside_from && matches.size() < gen->columns->doc_count()) {
+        matches.size() >= options.facets_aside_from && matches.size() < gen->columns->all().size()) {
         aside.emplace(count);
         result.facets_aside = true;
     }
