@@ -364,7 +364,9 @@ atlas_code atlas_build_index(const char* sources_file, const char* out_dir,
                                          return read_flag(v, options.allow_shrink);
                                      }
                                      if (name == "fresh") return read_flag(v, options.fresh);
-                                     return std::string("is not an option (allow_shrink, fresh)");
+                                     if (name == "full") return read_flag(v, options.full);
+                                     return std::string(
+                                         "is not an option (allow_shrink, fresh, full)");
                                  });
         if (!read.ok()) return fail(errptr, read.error());
         auto sources = atlas::read_sources_file(sources_file);

@@ -429,7 +429,7 @@ class Searcher:
 
 def build_index(sources: Union[str, "os.PathLike[str]", Mapping, Sequence[str]],
                 out: Union[str, "os.PathLike[str]"], allow_shrink: bool = False,
-                fresh: bool = False) -> dict:
+                fresh: bool = False, full: bool = False) -> dict:
     """Build a new generation of the index in ``out`` and publish it (``atlas-index build``).
 
     ``sources`` is a sources file (``{"sources": [{"name", "path"}]}``, relative
@@ -439,7 +439,12 @@ def build_index(sources: Union[str, "os.PathLike[str]", Mapping, Sequence[str]],
     ``generation``, ``records``, ``records_per_kind``, ``records_per_source``,
     ``rejected``, ``carried_over``, ``warnings``, ``issues`` (each with
     ``severity``, ``file``, ``field``, ``record``, ``message`` and the one-line
-    ``line``), ``notes``, ``seconds``, ``index_bytes``.
+    ``line``), ``notes``, ``seconds``, ``index_bytes``, ``update`` (``updated``,
+    ``full_reason``, ``unchanged``, ``changed``, ``added``, ``removed``, ``deleted``...).
+
+    Over an existing index the build is an update when few records changed
+    (only those are written again; README "Updates"); ``full=True`` writes
+    every record again.
 
     Raises InvalidRequest (no sources, an unknown adapter, a source that
     yields nothing or shrank by half without allow_shrink), IndexNotFound (a
@@ -449,6 +454,7 @@ def build_index(sources: Union[str, "os.PathLike[str]", Mapping, Sequence[str]],
     """
     _check("allow_shrink", allow_shrink, bool, "a bool")
     _check("fresh", fresh, bool, "a bool")
+    _check("full", full, bool, "a bool")
     out = os.fspath(out)
     _check("out", out, str, "a str or path")
     if isinstance(sources, (str, os.PathLike)):
@@ -469,7 +475,7 @@ def build_index(sources: Union[str, "os.PathLike[str]", Mapping, Sequence[str]],
     else:
         raise TypeError("sources takes a sources file's path, a dict name -> path or a list of "
                         f"'name=path', not {type(sources).__name__}")
-    return _native.build_index(spec, out, allow_shrink, fresh)
+    return _native.build_index(spec, out, allow_shrink, fresh, full)
 
 
 def schema_version() -> int:

@@ -204,11 +204,12 @@ class PySearcher {
 
 // sources: a sources file's path (str) or [(name, path), ...].
 py::dict build_index(const py::object& sources, const std::string& out, bool allow_shrink,
-                     bool fresh) {
+                     bool fresh, bool full) {
     atlas::BuildOptions options;
     options.out_dir = out;
     options.allow_shrink = allow_shrink;
     options.fresh = fresh;
+    options.full = full;
     std::optional<std::string> sources_file;
     if (py::isinstance<py::str>(sources)) {
         sources_file = sources.cast<std::string>();
@@ -271,7 +272,7 @@ PYBIND11_MODULE(_native, m) {
     m.def("filter_from_text", &filter_from_text, py::arg("text"),
           "'organism=S. pombe' -> {'field', 'values', 'mode'} (atlas::filter_from_text).");
     m.def("build_index", &build_index, py::arg("sources"), py::arg("out"),
-          py::arg("allow_shrink") = false, py::arg("fresh") = false,
+          py::arg("allow_shrink") = false, py::arg("fresh") = false, py::arg("full") = false,
           "Builds a generation (atlas::build_index); the report as a dict.");
     m.def("known_sources", &atlas::known_sources, "The adapters this build knows.");
 

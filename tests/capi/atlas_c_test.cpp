@@ -361,6 +361,16 @@ TEST_CASE("capi: atlas_build_index builds from a sources file and reports as JSO
     CHECK(doc["records_per_source"]["hoa"]["dataset"].GetUint64() > 0);
     CHECK(doc["rejected"].GetUint64() == 0);
     CHECK(doc["issues"].IsArray());
+    CHECK_FALSE(doc["update"]["updated"].GetBool());
+
+    // Built again: an update, unless "full" asks for every record again.
+    REQUIRE(atlas_build_index(sources.c_str(), out.c_str(), nullptr, &report, &err) == ATLAS_OK);
+    CHECK(parse(report)["update"]["updated"].GetBool());
+    atlas_free(report);
+    REQUIRE(atlas_build_index(sources.c_str(), out.c_str(), R"({"full": true})", &report, &err) ==
+            ATLAS_OK);
+    CHECK(std::string(parse(report)["update"]["full_reason"].GetString()) == "--full");
+    atlas_free(report);
 
     // The new index is searchable through the C API.
     atlas_searcher* s = nullptr;

@@ -185,9 +185,17 @@ def test_build_index_and_a_searcher_follows_new_generations(tmp_path, data_dir):
     sources.write_text(json.dumps({"sources": [{"name": "cryoet", "path": str(data_dir / "cryoet")}]}))
     again = atlas_search.build_index(str(sources), out)
     assert again["generation"] == "gen-000002"
+    # Nothing changed: an update that writes no record again.
+    assert report["update"]["updated"] is False
+    assert again["update"]["updated"] is True, again["update"]["full_reason"]
+    assert again["update"]["unchanged"] == report["records"]
+    assert again["update"]["changed"] == again["update"]["deleted"] == 0
     assert s.search("ribosome")["total"] == first
     assert s.generation.endswith("gen-000002"), "search() opens the newly published generation"
-    third = atlas_search.build_index([f"cryoet={data_dir / 'cryoet'}"], out)
+    third = atlas_search.build_index([f"cryoet={data_dir / 'cryoet'}"], out, full=True)
+    assert third["update"] == {**third["update"], "updated": False, "full_reason": "--full"}
+    with pytest.raises(TypeError):
+        atlas_search.build_index(str(sources), out, full="yes")
     s.refresh()
     assert s.generation.endswith(third["generation"])
 

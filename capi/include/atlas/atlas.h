@@ -175,9 +175,12 @@ ATLAS_C_EXPORT atlas_code atlas_manifest(atlas_searcher* searcher, const char* r
  *   sources_file   {"sources": [{"name": "cryoet", "path": "/data/cryoet-mirror"}, ...]}
  *                  (relative paths are relative to the file's folder)
  *   options_json   NULL (or "") for the defaults, or any of {"allow_shrink": false,
- *                  "fresh": false} (atlas::BuildOptions)
+ *                  "fresh": false, "full": false} (atlas::BuildOptions; by default a
+ *                  build over an index updates it when few records changed)
  *   *report_json   {"index_dir", "generation", "records", "rejected", "carried_over",
  *                   "warnings", "seconds", "index_bytes", "top_lists",
+ *                   "update": {"updated", "full_reason", "unchanged", "changed", "added",
+ *                              "removed", "docids_before", "deleted_before", "deleted"},
  *                   "records_per_kind": {"dataset": 370, ...},
  *                   "records_per_source": {"hoa": {"dataset": 298, ...}, ...},
  *                   "issues": [{"severity": "warning"|"error", "source", "file",
