@@ -2,7 +2,11 @@
 // build must leave CURRENT answering as before, and the next build must succeed.
 //
 //   reliability_kill ATLAS_INDEX KILL_SHIM SOURCES_JSON [--write-points N] [--time-points N]
-//                    [--sample N]
+//                    [--sample N] [--builds update|full]
+//
+// The builds under test read the same sources as the first: updates (nothing
+// changed: the previous generation's stores copied and merged), or with
+// --builds full every record written again (atlas-index build --full).
 //
 // A first build, then a second (so the builds under test also remove a generation
 // older than the previous one, as every build after the second does), then one build
@@ -64,6 +68,7 @@ struct Options {
     unsigned write_points = 12;
     unsigned time_points = 8;
     unsigned sample = 20;
+    bool full = false;  // --builds full
 };
 
 // The traced build's calls: kind -> "FUNCTION PATH" of call n at [n - 1].
@@ -107,7 +112,10 @@ class KillTest {
 
   private:
     std::vector<std::string> build_argv() const {
-        return {o_.index_bin, "build", "--sources", o_.sources, "--out", index_.string(), "--quiet"};
+        std::vector<std::string> argv = {o_.index_bin, "build",          "--sources", o_.sources,
+                                         "--out",      index_.string(), "--quiet"};
+        if (o_.full) argv.push_back("--full");
+        return argv;
     }
     // The shim's environment; ASan's check that its runtime comes first in the
     // library list is turned off for this child (the shim wraps no allocator).
@@ -326,14 +334,17 @@ int main(int argc, char** argv) {
     if (argc < 4) {
         std::fprintf(stderr,
                      "usage: reliability_kill ATLAS_INDEX KILL_SHIM SOURCES_JSON [--write-points N] "
-                     "[--time-points N] [--sample N]\n");
+                     "[--time-points N] [--sample N] [--builds update|full]\n");
         return 2;
     }
     Options o{argv[1], argv[2], argv[3]};
     for (int i = 4; i + 1 < argc; i += 2) {
         std::string a = argv[i];
         auto v = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
-        if (a == "--write-points") {
+        if (a == "--builds" && (std::strcmp(argv[i + 1], "full") == 0 ||
+                                std::strcmp(argv[i + 1], "update") == 0)) {
+            o.full = std::strcmp(argv[i + 1], "full") == 0;
+        } else if (a == "--write-points") {
             o.write_points = v;
         } else if (a == "--time-points") {
             o.time_points = v;

@@ -3,7 +3,8 @@
 #                            rename, symlink and mkdir of a build and at a sample of its
 #                            creates, removals, writes and moments (kill_shim.c, an
 #                            LD_PRELOAD library); CURRENT answers as before, the next
-#                            build publishes
+#                            build publishes; the builds under test are updates
+#   reliability_kill_full    the same with every record written again (--full)
 #   reliability_swap_stress  swap_stress_test.cpp: two reader threads and the server
 #                            under load across 100 rebuilds; no error, no changed answer,
 #                            no descriptor or memory growth
@@ -39,6 +40,10 @@ if(NOT ATLAS_SANITIZE)
   add_test(NAME reliability_kill
            COMMAND reliability_kill $<TARGET_FILE:atlas-index> $<TARGET_FILE:atlas_kill_shim>
                    ${PROJECT_SOURCE_DIR}/data/sources.json --sample 10 --write-points 8 --time-points 6)
+  add_test(NAME reliability_kill_full
+           COMMAND reliability_kill $<TARGET_FILE:atlas-index> $<TARGET_FILE:atlas_kill_shim>
+                   ${PROJECT_SOURCE_DIR}/data/sources.json --sample 10 --write-points 8 --time-points 6
+                   --builds full)
   # 100 rebuilds of the CryoET and HOA samples (465 records) under load; the server's
   # and the readers' resident memory may grow by 32 MiB from rebuild 20 to the end.
   add_test(NAME reliability_swap_stress
@@ -49,7 +54,8 @@ if(NOT ATLAS_SANITIZE)
   add_test(NAME reliability_disk_full
            COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/disk_full_test.sh $<TARGET_FILE:atlas-index>
                    $<TARGET_FILE:atlas-search> ${PROJECT_SOURCE_DIR}/data/sources.json)
-  set_tests_properties(reliability_kill reliability_swap_stress reliability_disk_full PROPERTIES
+  set_tests_properties(reliability_kill reliability_kill_full reliability_swap_stress
+                       reliability_disk_full PROPERTIES
                        TIMEOUT 900 RUN_SERIAL TRUE LABELS reliability)
   set_tests_properties(reliability_disk_full PROPERTIES SKIP_RETURN_CODE 77)
 endif()
