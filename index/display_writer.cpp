@@ -37,7 +37,7 @@ bool read_at(std::FILE* file, std::uint64_t offset, T* out, std::size_t count) {
 
 // The footer says where the dictionary and the offsets are; the frames end
 // where the dictionary starts, and new ones are written from there.
-Result<DisplayWriter> DisplayWriter::append_to(const fs::path& path) {
+Result<DisplayWriter> DisplayWriter::append_to(const fs::path& path, std::uint64_t expected) {
     std::FILE* file = std::fopen(path.c_str(), "r+b");
     if (file == nullptr) {
         return Error{Errc::io, fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno))};
@@ -57,6 +57,9 @@ Result<DisplayWriter> DisplayWriter::append_to(const fs::path& path) {
     const auto [dictionary_bytes, count] = std::pair{footer[0], footer[1]};
     const std::uint64_t tail = kDisplayFooterBytes + (count + 1) * 8 + dictionary_bytes;
     if (count > size / 8 || dictionary_bytes > size || tail > size) return damaged("sizes out of range");
+    if (count != expected) {
+        return damaged(fmt::format("{} documents, its shard {}", count, expected));
+    }
     const std::uint64_t frames_end = size - tail;
     writer.offsets_.resize(count + 1);
     writer.dictionary_.resize(dictionary_bytes);

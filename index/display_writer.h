@@ -18,10 +18,11 @@ class DisplayWriter {
   public:
     // Creates `path` (and its folder).  Errors: io.
     static Result<DisplayWriter> create(const std::filesystem::path& path);
-    // Reopens `path`, a copy of a finished display file, to add documents
-    // after its own (an update): they are compressed with its dictionary.
-    // Errors: io, corrupt (not a display file).
-    static Result<DisplayWriter> append_to(const std::filesystem::path& path);
+    // Reopens `path`, a copy of a finished display file of `count` documents
+    // (its shard's), to add documents after them (an update): they are
+    // compressed with its dictionary.  Errors: io, corrupt (not a display
+    // file, or not of `count` documents).
+    static Result<DisplayWriter> append_to(const std::filesystem::path& path, std::uint64_t count);
     DisplayWriter(DisplayWriter&& other) noexcept;
     DisplayWriter& operator=(DisplayWriter&&) = delete;
     DisplayWriter(const DisplayWriter&) = delete;

@@ -73,37 +73,47 @@ std::string compact_shard(const fs::path& dir) {
     return {};
 }
 
-// Compacting an update's shard with the previous one, each key of metadata
-// (schema, build time, vocabulary) is the update's.
+// Compacting an update's shard with the previous one, a key of metadata
+// both hold (schema, build time, vocabulary) takes the update's value: looked
+// up, since Xapian does not say in which order it passes the two.
 class UpdateWins : public Xapian::Compactor {
   public:
-    std::string resolve_duplicate_metadata(const std::string&, std::size_t count,
+    explicit UpdateWins(const std::map<std::string, std::string>& update) : update_(update) {}
+    std::string resolve_duplicate_metadata(const std::string& key, std::size_t count,
                                            const std::string tags[]) override {
-        return tags[count - 1];
+        auto it = update_.find(key);
+        return it != update_.end() ? it->second : tags[count - 1];
     }
+
+  private:
+    const std::map<std::string, std::string>& update_;
 };
 
 // Writes the previous generation's shard `previous` and the update's
-// documents `delta` (numbered after it) compacted as `dir`.
-std::string merge_shard(const fs::path& previous, const fs::path& delta, const fs::path& dir) {
+// documents `delta` (numbered after it, holding `metadata`) compacted as `dir`.
+std::string merge_shard(const fs::path& previous, const fs::path& delta, const fs::path& dir,
+                        const std::map<std::string, std::string>& metadata) {
     try {
         Xapian::Database both(previous.string());
         both.add_database(Xapian::Database(delta.string()));
-        UpdateWins update_wins;
+        UpdateWins update_wins(metadata);
         both.compact(dir.string(), Xapian::DBCOMPACT_NO_RENUMBER, kCompactBlockSize, update_wins);
     } catch (const Xapian::Error& e) {
         return fmt::format("merging '{}' into '{}': {}", delta.string(), dir.string(),
                            e.get_description());
     }
     std::error_code ec;
-    fs::remove_all(delta, ec);
+    fs::remove_all(delta, ec);  // else it would be sealed into the generation
+    if (ec) return fmt::format("cannot remove '{}': {}", delta.string(), ec.message());
     return {};
 }
 
 class Shard {
   public:
-    // A shard with no term lists: nothing is ever replaced or deleted in it
-    // (Xapian 1.4 cannot open such a database for writing again).
+    // A shard with no term lists: no document in it is ever replaced or
+    // deleted (Xapian 1.4 cannot open such a database for writing again); an
+    // update's places new documents at given docids, which replace_document
+    // does without term lists.
     Shard(const fs::path& dir, DisplayWriter display)
         : dir_(dir),
           display_(std::move(display)),
@@ -332,7 +342,8 @@ Result<std::unique_ptr<ShardWriter>> ShardWriter::append(const fs::path& generat
     fs::create_directories(dir, ec);
     std::ofstream(dir / "XAPIANDB") << std::ifstream(previous / kXapianDir / "XAPIANDB").rdbuf();
     for (std::size_t k = 0; k < last.size(); ++k) {
-        auto display = DisplayWriter::append_to(generation / display_file(static_cast<unsigned>(k)));
+        auto display = DisplayWriter::append_to(generation / display_file(static_cast<unsigned>(k)),
+                                                last[k]);
         if (!display.ok()) return display.error();
         impl->merged.push_back(dir / names.value()[k]);
         impl->shards.push_back(std::make_unique<Shard>(dir / fmt::format("delta-{}", k),
@@ -391,7 +402,7 @@ Status ShardWriter::finish(const std::map<std::string, std::string>& metadata,
             errors[k] = impl_->previous.empty()
                             ? compact_shard(impl_->shards[k]->dir())
                             : merge_shard(impl_->previous[k], impl_->shards[k]->dir(),
-                                          impl_->merged[k]);
+                                          impl_->merged[k], metadata);
             seconds[k] = StageClock::seconds_since(begun);
         });
     }

@@ -35,8 +35,8 @@ class ShardWriter {
     // numbered after the previous shard's, which finish() merges with the
     // previous shard into shard-K (one compaction; the previous generation
     // is only read); the display files are copies appended to.  The next
-    // document added is the previous generation's doc count + 1, numbered as
-    // a build in one go would have (the shard count is the previous one's).
+    // document added is the previous generation's doc count + 1, in the shard
+    // that numbering gives it (shard count: the previous one's).
     // Errors: io, corrupt (a shard does not hold its share of the documents).
     static Result<std::unique_ptr<ShardWriter>> append(const std::filesystem::path& generation,
                                                        const std::filesystem::path& previous);

@@ -1,6 +1,8 @@
 // update_plan.cpp - UpdatePlan: content hashes against the current catalog.
 #include "update_plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "catalog.h"
@@ -15,10 +17,20 @@ Result<UpdatePlan> UpdatePlan::read(Catalog& current, std::uint32_t docids, doub
     UpdatePlan plan;
     plan.docids_ = docids;
     plan.max_changed_ = max_changed;
+    // Each record must name its own document of the shards: kept at a wrong
+    // one, it would show another record's display data.
+    std::vector<bool> taken(std::size_t{docids} + 1, false);
+    std::string bad;
     Status s = current.each_record([&](const StoredRecord& r) {
+        if (r.docid == 0 || r.docid > docids || taken[r.docid]) {
+            if (bad.empty()) bad = fmt::format("record '{}' has docid {} of {}", r.id, r.docid, docids);
+            return;
+        }
+        taken[r.docid] = true;
         plan.stored_.emplace(r.id, Stored{r.docid, r.hash, r.carried_over, false});
     });
     if (!s.ok()) return s.error();
+    if (!bad.empty()) return Error{Errc::corrupt, "the current catalog: " + bad};
     plan.records_ = plan.stored_.size();
     plan.counts_.docids_before = docids;
     plan.counts_.deleted_before = docids - std::min<std::uint64_t>(docids, plan.records_);
@@ -32,7 +44,6 @@ Kept UpdatePlan::keep(const std::string& id, const std::string& hash, bool carri
         return {};
     }
     Stored& s = it->second;
-    if (s.seen) return {Kept::Verdict::added, 0};  // a duplicate id: the build rejects it
     s.seen = true;
     if (s.hash == hash && s.carried_over == carried_over) {
         ++counts_.unchanged;

@@ -39,8 +39,8 @@ class UpdatePlan {
     // all.  Errors: corrupt.
     static Result<UpdatePlan> read(Catalog& current, std::uint32_t docids, double max_changed);
 
-    // What becomes of record `id` with content hash `hash`; counts it.  A
-    // record seen twice is counted once (the build rejects the second).
+    // What becomes of record `id` with content hash `hash`; counts it.  Call
+    // once per id (the build rejects a second record of an id before).
     Kept keep(const std::string& id, const std::string& hash, bool carried_over);
 
     // The current generation's records not seen since read(): removed.

@@ -37,6 +37,10 @@ class Evaluator {
     // The documents of a range node.
     const Bitmap& range_docs(const QueryNode& range);
 
+    // Documents an update deleted (ColumnStore::deleted), which Xapian's
+    // statistics still count.
+    std::uint64_t deleted_count() const { return columns_.deleted().size(); }
+
     // Forgets cached postings beyond `max_bytes` (call between requests).
     void trim_cache(std::size_t max_bytes);
 

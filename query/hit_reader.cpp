@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "bitmap_source.h"
 #include "explain.h"
 #include "ranking.h"
 #include "schema/display_data.h"
@@ -77,10 +78,14 @@ void HitReader::explain(Hit& hit, std::uint32_t docid, std::string order) const 
         for (const auto& part : parts_) {
             HitExplanation::Part p;
             p.query = part.describe();
+            // The hit's own document: after an update its id is also
+            // held by the deleted copy it replaced.
             Xapian::Enquire one(gen_.db);
+            auto* only = new BitmapSource(
+                std::make_shared<const Bitmap>(Bitmap::of(std::span(&docid, 1))), gen_.shards);
             one.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                         build_query(part, gen_.db, range_docs_of(gen_)),
-                                        Xapian::Query(id_term(hit.id))));
+                                        Xapian::Query(only->release())));
             one.set_weighting_scheme(bm25());
             Xapian::MSet m = one.get_mset(0, 1);
             if (!m.empty()) p.score = m.begin().get_weight();

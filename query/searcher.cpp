@@ -50,12 +50,14 @@ std::shared_ptr<const detail::ShardMap> read_shards(const std::filesystem::path&
     return map;
 }
 
-// The kinds the generation holds: its kind field's exact terms.
-std::vector<std::string> kinds_held(const Xapian::Database& db) {
+// The kinds the generation holds: the kind column's values (live records
+// only: an update's deleted documents hold none).
+std::vector<std::string> kinds_held(const detail::ColumnStore& columns) {
     std::vector<std::string> found;
-    std::string prefix = exact_term(find_field("kind")->prefix, "");
-    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
-        found.push_back((*it).substr(prefix.size()));
+    if (const auto* kind = columns.facet("kind")) {
+        for (std::uint32_t code = 0; code < kind->size(); ++code) {
+            found.emplace_back(kind->exact(code));
+        }
     }
     return found;
 }
@@ -124,7 +126,7 @@ Result<std::unique_ptr<OpenGeneration>> detail::open_generation(const std::strin
                                  index_dir, gen->columns->doc_count(), gen->db.get_doccount())};
     }
     gen->vocabulary = Vocabulary::parse(gen->db.get_metadata(std::string(kMetaVocabulary)));
-    gen->kinds = kinds_held(gen->db);
+    gen->kinds = kinds_held(*gen->columns);
     gen->shards = read_shards(xapian_dir);
     auto display = detail::DisplayStore::open(dir, gen->shards->count, gen->columns->doc_count());
     if (!display.ok()) return display.error();
@@ -132,7 +134,7 @@ Result<std::unique_ptr<OpenGeneration>> detail::open_generation(const std::strin
     if (options.threads >= 2)
         gen->helper_db = std::make_unique<Xapian::Database>(xapian_dir.string());
     gen->evaluator = std::make_unique<detail::Evaluator>(gen->db, *gen->columns);
-    gen->spelling = std::make_unique<detail::Spelling>(gen->db);
+    gen->spelling = std::make_unique<detail::Spelling>(gen->db, gen->evaluator.get());
     return gen;
 }
 

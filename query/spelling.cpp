@@ -23,12 +23,6 @@ bool plain_word(std::string_view w) {
     return std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
-// How many documents the words node's own terms match (any of them).
-Xapian::doccount matches(const QueryNode& n, const Xapian::Database& db) {
-    Xapian::doccount most = 0;
-    for (const auto& t : single_word_terms(n, db)) most = std::max(most, db.get_termfreq(t));
-    return most;
-}
 
 bool correctable(const QueryNode& n) {
     return n.kind == QueryNode::Kind::words && !n.phrase && !n.prefix && n.tokens.size() == 1 &&
@@ -113,6 +107,24 @@ std::vector<Spelling::Candidate> Spelling::near(std::string_view word, std::size
     return out;
 }
 
+// Xapian's count still holds the documents an update deleted (as many as
+// deleted() at most): the live count is read only when they could matter.
+Xapian::doccount Spelling::freq(const std::string& term) const {
+    Xapian::doccount stale = db_.get_termfreq(term);
+    if (live_ == nullptr || live_->deleted_count() == 0 ||
+        stale > kRare + live_->deleted_count()) {
+        return stale;
+    }
+    return static_cast<Xapian::doccount>(live_->term_docs(term).size());
+}
+
+// How many documents the words node's own terms match (any of them).
+Xapian::doccount Spelling::matches(const QueryNode& n) const {
+    Xapian::doccount most = 0;
+    for (const auto& t : single_word_terms(n, db_)) most = std::max(most, freq(t));
+    return most;
+}
+
 std::vector<Correction> Spelling::correct(QueryNode& tree, const Vocabulary* vocabulary) {
     std::vector<Correction> out;
     std::vector<QueryNode*> stack{&tree};
@@ -128,7 +140,7 @@ std::vector<Correction> Spelling::correct(QueryNode& tree, const Vocabulary* voc
             continue;
         }
         if (vocabulary != nullptr && vocabulary->knows_word(n->tokens.front())) continue;
-        Xapian::doccount own = matches(*n, db_);
+        Xapian::doccount own = matches(*n);
         if (own > kRare) continue;
         std::vector<QueryNode> replacements;
         Correction fix{n->tokens.front(), {}};
@@ -136,7 +148,7 @@ std::vector<Correction> Spelling::correct(QueryNode& tree, const Vocabulary* voc
             QueryNode alt = *n;
             alt.tokens = {cand.word};
             // In a field, the correction must be a word of that field.
-            Xapian::doccount found = matches(alt, db_);
+            Xapian::doccount found = matches(alt);
             if (found == 0) continue;
             if (own > 0 && found < kCommonFactor * own) continue;
             replacements.push_back(std::move(alt));

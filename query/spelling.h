@@ -12,6 +12,8 @@
 // whether or not the index holds them).
 #pragma once
 
+#include "evaluator.h"
+
 #include <xapian.h>
 
 #include <cstdint>
@@ -37,8 +39,9 @@ struct Correction {
 
 class Spelling {
   public:
-    // Reads nothing until the first word needs correcting.
-    explicit Spelling(const Xapian::Database& db) : db_(db) {}
+    // Reads nothing until the first word needs correcting.  `live` (may be
+    // null) counts a term's documents less those an update deleted.
+    Spelling(const Xapian::Database& db, Evaluator* live) : db_(db), live_(live) {}
 
     struct Candidate {
         std::string word;
@@ -57,7 +60,12 @@ class Spelling {
   private:
     void load();
 
+    // A term's documents, less those an update deleted.
+    Xapian::doccount freq(const std::string& term) const;
+    Xapian::doccount matches(const QueryNode& n) const;
+
     const Xapian::Database& db_;
+    Evaluator* live_;
     bool loaded_ = false;
     // by_length_[n]: the index's words of n letters, with their frequencies.
     std::vector<std::vector<std::pair<std::string, Xapian::doccount>>> by_length_;

@@ -179,6 +179,18 @@ void check_same_answers(const fs::path& updated, const fs::path& full, const Cha
     }
 }
 
+// Each record's docid in the index's current catalog.
+std::map<std::string, std::uint32_t> stored_docids(const fs::path& index) {
+    auto gen = current_generation(index.string());
+    auto catalog = detail::Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
+    REQUIRE(catalog.ok());
+    std::map<std::string, std::uint32_t> out;
+    REQUIRE(catalog.value().each_record([&](const detail::StoredRecord& r) {
+        out[r.id] = r.docid;
+    }).ok());
+    return out;
+}
+
 std::uint64_t total(Searcher& s, const std::string& query) {
     SearchRequest r;
     r.query = query;
@@ -197,6 +209,7 @@ TEST_CASE("an update writes only the changed records and answers as a full build
     BuildReport first = build(tmp.path() / "v0", tmp.path() / "idx");
     CHECK_FALSE(first.update.updated);
     CHECK(first.update.full_reason == "no current generation");
+    const auto docid_before = stored_docids(tmp.path() / "idx");
 
     Changes c = change_sample(sample, "zymurgy");
     write_records(tmp.path() / "v1", c.lines);
@@ -210,7 +223,6 @@ TEST_CASE("an update writes only the changed records and answers as a full build
     CHECK(update.update.unchanged == sample.size() - c.changed.size() - c.removed.size());
     CHECK(update.update.docids_before == sample.size());
     CHECK(update.update.deleted == c.changed.size() + c.removed.size());
-    // Only the changed and new records were turned into Xapian documents.
     CHECK(update.records == c.lines.size());
 
     BuildReport full = build(tmp.path() / "v0", tmp.path() / "full");
@@ -225,16 +237,23 @@ TEST_CASE("an update writes only the changed records and answers as a full build
     for (const auto& id : c.added) CHECK(total(s.value(), id) >= 1);
     CHECK(s.value().record_count() == c.lines.size());
 
-    // The catalog holds the new records only, each once.
+    // The catalog holds the new records only, each once; an unchanged record
+    // kept its document, the changed and new ones are after the old ones.
     auto gen = current_generation((tmp.path() / "idx").string());
     auto catalog = detail::Catalog::open_read((fs::path(gen.value()) / kCatalogFile).string());
     REQUIRE(catalog.ok());
-    std::uint64_t rows = 0;
+    std::uint64_t rows = 0, kept = 0;
     REQUIRE(catalog.value().each_record([&](const detail::StoredRecord& r) {
         ++rows;
         CHECK(c.removed.count(r.id) == 0);
+        bool written = c.changed.count(r.id) != 0 || c.added.count(r.id) != 0;
+        CHECK((r.docid > sample.size()) == written);
+        if (written) return;
+        CHECK(r.docid == docid_before.at(r.id));
+        ++kept;
     }).ok());
     CHECK(rows == c.lines.size());
+    CHECK(kept == sample.size() - c.changed.size() - c.removed.size());
     auto changed = catalog.value().record_json(*c.changed.begin());
     REQUIRE(changed.ok());
     CHECK(changed.value()->find("zymurgy") != std::string::npos);
@@ -279,6 +298,51 @@ TEST_CASE("an unchanged source updates to the same answers and writes no documen
     auto id = [&](std::size_t i) { return record_from_json(sample[i]).value().id; };
     check_same_answers(tmp.path() / "idx", tmp.path() / "full",
                        Changes{sample, {id(1)}, {id(500)}, {id(1000)}});
+}
+
+TEST_CASE("words and kinds that only removed records held are gone, as in a full build") {
+    test::TempDir tmp;
+    const auto sample = sample_records();
+    // The sample's rarest kind, and three records holding a misspelling no
+    // other record has ("ribosme"): once they are gone, it must be corrected.
+    std::map<std::string, int> per_kind;
+    for (const auto& line : sample) ++per_kind[record_from_json(line).value().kind];
+    auto rarest = std::min_element(per_kind.begin(), per_kind.end(),
+                                   [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::vector<std::string> before = sample, after;
+    for (std::size_t i = 0; i < 3; ++i) {
+        Record r = record_from_json(sample[i * 300 + 1]).value();
+        r.id += "-misspelt";
+        r.title += " ribosme";
+        before.push_back(to_json(r));
+    }
+    for (const auto& line : sample) {
+        if (record_from_json(line).value().kind != rarest->first) after.push_back(line);
+    }
+    write_records(tmp.path() / "src", before);
+    build(tmp.path() / "src", tmp.path() / "idx");
+    write_records(tmp.path() / "src", after);
+    BuildReport update = build(tmp.path() / "src", tmp.path() / "idx", false, 0.5);
+    REQUIRE_MESSAGE(update.update.updated, update.update.full_reason);
+    CHECK(update.update.removed == 3 + static_cast<std::uint64_t>(rarest->second));
+    build(tmp.path() / "src", tmp.path() / "full");
+
+    auto u = Searcher::open((tmp.path() / "idx").string());
+    auto f = Searcher::open((tmp.path() / "full").string());
+    REQUIRE(u.ok());
+    REQUIRE(f.ok());
+    const std::vector<std::string> kinds = u.value().kinds();
+    CHECK(kinds == f.value().kinds());
+    CHECK(std::find(kinds.begin(), kinds.end(), rarest->first) == kinds.end());
+    // Typo tolerance and prefixes must not take the removed records' word for a live one.
+    for (const std::string& q :
+         std::vector<std::string>{"ribosme", "ribosme membrane", "ribosm*", "kind:" + rarest->first}) {
+        CAPTURE(q);
+        SearchRequest r;
+        r.query = q;
+        Answer a = answer(u.value(), r);
+        CHECK(a == answer(f.value(), r));
+    }
 }
 
 TEST_CASE("--full, or too many changes, builds every record again") {

@@ -114,7 +114,9 @@ struct BuildStage {
 // and `full_reason` says why it was not an update.
 struct UpdateSummary {
     bool updated = false;
-    std::string full_reason;  // "--full", "no current generation", "12,000 changes: over 10%" ...
+    // "--full", "--fresh", "no current generation", "the update was given up at 80,000
+    // changed, ...", "the current generation cannot be updated (...)"
+    std::string full_reason;
     std::uint64_t unchanged = 0;  // records kept at their docids, not written again
     std::uint64_t changed = 0;    // written again at new docids
     std::uint64_t added = 0;      // new ids
