@@ -2,7 +2,8 @@
 """Writes fuzz/seeds/<harness>/ from fuzz/trees/ (itself trimmed from data/,
 make_trees.py), the README's and the tests' examples.  Run from the repository
 root; the output is committed.  The column_store seed is copied from an index
-built by fuzz/campaign.sh (--column-seed FILE)."""
+built by fuzz/campaign.sh (--column-seed FILE); the display_store seed from a
+display file of an index of fuzz/trees/hoa (--display-seed FILE)."""
 import gzip, hashlib, json, os, shutil, sys
 
 OUT = "fuzz/seeds"
@@ -116,6 +117,11 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--column-seed":
         with open(sys.argv[2], "rb") as f:
             put("column_store", [f.read(), b"", b"ATLASCOL"])
+    if len(sys.argv) == 3 and sys.argv[1] == "--display-seed":
+        # The first byte picks the document count opened (display_store_fuzz.cpp).
+        with open(sys.argv[2], "rb") as f:
+            shard = f.read()
+        put("display_store", [b"\0" + shard, b"\1" + shard, b"\0", b"\0atlasDS2"])
 
 
 if __name__ == "__main__":

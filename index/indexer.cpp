@@ -638,12 +638,6 @@ Status publish(const fs::path& dir, const WriterLock& lock, StagedGeneration& st
     return publish_generation(dir, generation);
 }
 
-}  // namespace
-}  // namespace detail
-
-namespace detail {
-namespace {
-
 // Why a build writes every record again rather than updating the current
 // generation ("" when it may update it).
 std::string full_reason(const BuildOptions& options, const fs::path& current,

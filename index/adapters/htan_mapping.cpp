@@ -268,7 +268,15 @@ void read_drs_manifest(const CsvTable& t, const IssueContext& ctx, Inputs& in) {
         if (is_file_id_column(t.header[c])) id = c;
     }
     in.drs_id_column.emplace_back(id ? trim_spaces(t.header[*id]) : std::string_view());
+    // The header was taken for a manifest's from its raw first line; read
+    // whole (ill-formed UTF-8 repaired, spaces trimmed) it may name no
+    // drs_uri column after all.
     auto drs = t.column("drs_uri");
+    if (!drs) {
+        report_issue(ctx, Severity::warning, "drs_uri",
+                     "no such column once the file is read; its DRS URIs are not attached");
+        return;
+    }
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
         DrsRow row{m, t.lines[i], name ? basename(t.rows[i][*name]) : "", id ? t.rows[i][*id] : "",
                    t.rows[i][*drs]};

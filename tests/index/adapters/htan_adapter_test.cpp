@@ -658,6 +658,18 @@ test::CollectSink read_with_csv(const test::TempDir& dir, const std::string& csv
     return out;
 }
 
+TEST_CASE("HTAN: a manifest whose drs_uri header is ill-formed UTF-8 is reported, not read") {
+    // Found by fuzz_drs_manifest: the raw first line passed for a manifest's
+    // header, the repaired one has no drs_uri column, and its index was read
+    // from an empty optional (a use after free under ASan).
+    test::TempDir dir;
+    auto out = read_with_csv(dir, "name,drs_uri\xa0\xa0\xa0,\xa0\xa0\n\xa0\xfc,drosed,drs:/,d\n"
+                                  "x.bam,drs://a/b,c\n");
+    auto lines = out.issue_lines("no such column once the file is read");
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("cds_manifest.csv: drs_uri") != std::string::npos);
+}
+
 TEST_CASE("HTAN: a DRS manifest CSV attaches drs URIs to the files it names") {
     // A file of the sample that the export gives no CDS entry, with a name no other file has.
     const Record* target = nullptr;
