@@ -101,7 +101,7 @@ depends=$(field Depends)
 echo "Depends: $depends"
 [ -n "$depends" ] || fail "Depends: is empty"
 # What the tools link (ldd): each library's Debian 12 package must be a dependency.
-for lib in libxapian30 libsqlite3-0 libfmt9 libroaring0 libcpp-httplib0.11 zlib1g libstdc++6 libc6; do
+for lib in libxapian30 libsqlite3-0 libfmt9 libroaring0 libcpp-httplib0.11 libzstd1 zlib1g libstdc++6 libc6; do
     case " $depends," in
         *" $lib "* | *" $lib,"*) ;;
         *) fail "Depends: lacks $lib" ;;
