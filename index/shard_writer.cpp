@@ -340,7 +340,8 @@ Result<std::unique_ptr<ShardWriter>> ShardWriter::append(const fs::path& generat
     fs::path dir = generation / kXapianDir;
     std::error_code ec;
     fs::create_directories(dir, ec);
-    std::ofstream(dir / "XAPIANDB") << std::ifstream(previous / kXapianDir / "XAPIANDB").rdbuf();
+    if (!ec) fs::copy_file(previous / kXapianDir / "XAPIANDB", dir / "XAPIANDB", ec);
+    if (ec) return Error{Errc::io, fmt::format("cannot write '{}': {}", dir.string(), ec.message())};
     for (std::size_t k = 0; k < last.size(); ++k) {
         auto display = DisplayWriter::append_to(generation / display_file(static_cast<unsigned>(k)),
                                                 last[k]);

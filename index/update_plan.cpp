@@ -31,9 +31,8 @@ Result<UpdatePlan> UpdatePlan::read(Catalog& current, std::uint32_t docids, doub
     });
     if (!s.ok()) return s.error();
     if (!bad.empty()) return Error{Errc::corrupt, "the current catalog: " + bad};
-    plan.records_ = plan.stored_.size();
     plan.counts_.docids_before = docids;
-    plan.counts_.deleted_before = docids - std::min<std::uint64_t>(docids, plan.records_);
+    plan.counts_.deleted_before = docids - std::min<std::uint64_t>(docids, plan.stored_.size());
     return plan;
 }
 
@@ -65,7 +64,8 @@ std::vector<std::string> UpdatePlan::removed() {
 
 bool UpdatePlan::too_many() const {
     const std::uint64_t changes = counts_.changed + counts_.added + counts_.removed;
-    if (static_cast<double>(changes) > max_changed_ * static_cast<double>(std::max<std::uint64_t>(records_, 1))) {
+    const auto records = static_cast<double>(std::max<std::size_t>(stored_.size(), 1));
+    if (static_cast<double>(changes) > max_changed_ * records) {
         return true;
     }
     const std::uint64_t deleted = counts_.deleted_before + counts_.changed + counts_.removed;

@@ -62,8 +62,7 @@ class UpdatePlan {
         bool seen = false;
     };
     std::unordered_map<std::string, Stored> stored_;
-    std::uint32_t docids_ = 0;   // the current generation's docids, deleted ones included
-    std::uint64_t records_ = 0;  // its records (live docids)
+    std::uint32_t docids_ = 0;  // the current generation's docids, deleted ones included
     double max_changed_ = 0;
     UpdateSummary counts_;
 };

@@ -146,7 +146,6 @@ MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
         m.id_docs_ = std::make_shared<const Bitmap>(typed_id_docs(m.typed_ids_, *gen.evaluator));
         m.text_ |= *m.id_docs_;
     }
-    m.text_is_all_ = m.text_.size() == gen.columns->all().size();
     if (!checked.kinds.empty()) {
         m.conditions_.push_back({"kind", value_docs(*gen.columns, "kind", checked.kinds)});
     }
@@ -265,11 +264,9 @@ std::vector<Tier> MatchSet::relax(const CheckedRequest& checked, Evaluator& eval
     Bitmap relaxed_text = required & levels.front();
     if (named != nullptr && all_->size() >= kRelaxBelow) relaxed_text = text_ | (relaxed_text & *named);
     Bitmap text = std::exchange(text_, std::move(relaxed_text));
-    const bool text_was_all = std::exchange(text_is_all_, false);
     auto all = std::make_shared<const Bitmap>(without({}));
     if (all->size() == all_->size()) {  // no record holds fewer words than all
         text_ = std::move(text);
-        text_is_all_ = text_was_all;
         return tiers_;
     }
     std::swap(all_, all);
@@ -298,21 +295,12 @@ std::optional<Bitmap> MatchSet::named_kinds(const CheckedRequest& checked, Evalu
     return named;
 }
 
-// The smallest set first; a query matching every record is left out (every
-// condition holds live records only, and a big bitmap with an update's holes
-// costs more to AND than the conditions themselves).
 Bitmap MatchSet::without(std::string_view field) const {
-    std::vector<const Bitmap*> parts;
-    if (!text_is_all_) parts.push_back(&text_);
-    if (children_) parts.push_back(&*children_);
+    Bitmap m = text_;
+    if (children_) m &= *children_;
     for (const auto& c : conditions_) {
-        if (field.empty() || c.field != field) parts.push_back(&c.docs);
+        if (field.empty() || c.field != field) m &= c.docs;
     }
-    if (parts.empty()) return text_;
-    std::sort(parts.begin(), parts.end(),
-              [](const Bitmap* a, const Bitmap* b) { return a->size() < b->size(); });
-    Bitmap m = *parts.front();
-    for (std::size_t i = 1; i < parts.size() && !m.empty(); ++i) m &= *parts[i];
     return m;
 }
 

@@ -72,7 +72,6 @@ class MatchSet {
     };
 
     Bitmap text_;  // the query's matches, and what typed ids add
-    bool text_is_all_ = false;  // text_ is every live record (the empty query)
     std::vector<Condition> conditions_;
     std::optional<Bitmap> children_;  // has_children, all of them
     std::shared_ptr<const Bitmap> all_;
