@@ -55,6 +55,25 @@ TEST_CASE("atlas-index build prints a summary per kind and no progress or colour
     CHECK(r.out.find('\033') == std::string::npos);
 }
 
+TEST_CASE("atlas-index build says whether it updated the index, and why not when it did not") {
+    test::TempDir dir;
+    auto build = [&](std::vector<std::string> more) {
+        std::vector<std::string> args = {"build", "--source",
+                                         "cryoet=" + test::sample_cryoet().string(), "--out",
+                                         (dir.path() / "ix").string(), "--quiet"};
+        args.insert(args.end(), more.begin(), more.end());
+        auto r = test::run_tool(test::atlas_index_bin(), args);
+        CHECK(r.exit_code == 0);
+        return r.out;
+    };
+    CHECK(build({}).find("\nfull build: no current generation\n") != std::string::npos);
+    std::string again = build({});
+    auto line = again.find("\nupdated: 0 changed, 0 added, 0 removed, ");
+    REQUIRE(line != std::string::npos);
+    CHECK(again.find(" unchanged (0 deleted docids of ", line) != std::string::npos);
+    CHECK(build({"--full"}).find("\nfull build: --full\n") != std::string::npos);
+}
+
 TEST_CASE("atlas-index build --timings says where the time went, stage by stage") {
     test::TempDir dir;
     auto r = test::run_tool(test::atlas_index_bin(),
