@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "schema/text.h"
+#include "value_owners.h"
 
 namespace atlas::detail {
 namespace {
@@ -172,6 +173,11 @@ MatchSet MatchSet::build(const CheckedRequest& checked, OpenGeneration& gen) {
         m.tiers_ = m.relax(checked, *gen.evaluator, with_all, named ? &*named : nullptr);
     }
     if (named) m.tiers_ = kind_first(m.tiers_, *named, "a kind the query names");
+    if (checked.by_relevance) {
+        if (auto owners = value_owners(checked.tree, *gen.columns, *gen.evaluator)) {
+            m.tiers_ = first_within(m.tiers_, owners->docs, describe(*owners));
+        }
+    }
     if (auto owners = filter_owners(checked, *gen.evaluator)) {
         m.tiers_ = kind_first(m.tiers_, *owners, "holds a filtered value itself");
     }

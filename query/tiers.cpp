@@ -28,6 +28,10 @@ std::string label_of(const QueryNode& n) {
     return out;
 }
 
+std::string joined(const std::string& a, const std::string& b) {
+    return a.empty() ? b : b.empty() ? a : a + ", " + b;
+}
+
 QueryNode node_of(K kind) {
     QueryNode n;
     n.kind = kind;
@@ -75,9 +79,6 @@ std::vector<Bitmap> at_least(const std::vector<Bitmap>& sets) {
 
 std::vector<Tier> kind_first(const std::vector<Tier>& tiers, const Bitmap& first,
                              const std::string& label) {
-    auto joined = [](const std::string& a, const std::string& b) {
-        return a.empty() ? b : b.empty() ? a : a + ", " + b;
-    };
     std::vector<Tier> in, out;
     for (const auto& t : tiers) {
         auto part = std::make_shared<const Bitmap>(*t.docs & first);
@@ -94,6 +95,21 @@ std::vector<Tier> kind_first(const std::vector<Tier>& tiers, const Bitmap& first
     }
     in.insert(in.end(), out.begin(), out.end());
     return in;
+}
+
+std::vector<Tier> first_within(const std::vector<Tier>& tiers, const Bitmap& first,
+                               const std::string& label) {
+    std::vector<Tier> out;
+    for (const auto& t : tiers) {
+        auto part = std::make_shared<const Bitmap>(*t.docs & first);
+        if (part->empty() || part->size() == t.docs->size()) {
+            out.push_back(part->empty() ? t : Tier{t.docs, joined(t.label, label)});
+            continue;
+        }
+        out.push_back({std::move(part), joined(t.label, label)});
+        out.push_back({std::make_shared<const Bitmap>(*t.docs - first), t.label});
+    }
+    return out;
 }
 
 }  // namespace atlas::detail

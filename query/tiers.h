@@ -68,4 +68,10 @@ struct Tier {
 std::vector<Tier> kind_first(const std::vector<Tier>& tiers, const Bitmap& first,
                              const std::string& label);
 
+// Each tier split in two, its documents in `first` (labelled `label` too)
+// before the others: an order within each tier, which never moves a record
+// past one of an earlier tier (value_owners.h).
+std::vector<Tier> first_within(const std::vector<Tier>& tiers, const Bitmap& first,
+                               const std::string& label);
+
 }  // namespace atlas::detail
