@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "schema/schema.h"
 
 namespace atlas::detail {
@@ -10,18 +12,38 @@ namespace {
 
 using K = QueryNode::Kind;
 
-// One word of the query as a run can use it: its spellings (a synonym has
-// several: "s pombe", "schizosaccharomyces pombe"), each as tokens.
+// One top-level part of the query as runs see it.
 struct Slot {
-    std::vector<std::vector<std::string>> spellings;
+    // The words as typed (a synonym's first spelling: what was typed, or its
+    // correction; never the vocabulary's expansions, which would let "tumor"
+    // name every diagnosis); nullopt when the part spells no plain words.
+    std::optional<std::vector<std::string>> words;
     bool optional = false;  // a stopword or kind word: never a run alone
-    bool text = false;      // free text, which a value must cover (else a
-                            // field, range or flag: it breaks runs only)
+    // Free text a value must cover (else a field, range or flag: it only
+    // breaks runs).  Free text that spells no plain words (a prefix, an OR
+    // group) can never be covered: it turns the ordering off.
+    bool text = false;
 };
 
 bool is_free_words(const QueryNode& n) { return n.kind == K::words && n.field.empty(); }
 
-// The tokens `n` spells, if it is plain words (a synonym's spelling of
+bool is_condition(const QueryNode& n) {
+    return n.kind == K::exact || n.kind == K::range || !n.field.empty();
+}
+
+// Whether `n` holds free words a value would have to cover.  Excluded words
+// do not; nor do words read as a field ("ground truth" -> (ground_truth:yes OR "ground truth"), an OR with a
+// condition beside the words) are that field's, not free text.
+bool has_free_words(const QueryNode& n) {
+    if (is_free_words(n)) return true;
+    if (n.kind == K::not_) return false;  // an exclusion names nothing to own
+    if (n.kind == K::or_ && std::any_of(n.children.begin(), n.children.end(), is_condition)) {
+        return false;
+    }
+    return std::any_of(n.children.begin(), n.children.end(), has_free_words);
+}
+
+// The tokens `n` spells if it is plain words (a synonym's spelling of
 // several words may be their AND); nullopt for a prefix or anything else.
 std::optional<std::vector<std::string>> spelling_of(const QueryNode& n) {
     if (is_free_words(n)) {
@@ -41,19 +63,15 @@ std::optional<std::vector<std::string>> spelling_of(const QueryNode& n) {
 Slot slot_of(const QueryNode& n) {
     Slot s;
     s.optional = n.optional;
+    s.text = has_free_words(n);
     if (is_free_words(n)) {
-        s.text = true;
-        if (auto t = spelling_of(n)) s.spellings.push_back(std::move(*t));
-    } else if (n.kind == K::synonym && n.field.empty()) {
-        s.text = true;
-        for (const auto& c : n.children) {
-            if (auto t = spelling_of(c)) s.spellings.push_back(std::move(*t));
-        }
+        s.words = spelling_of(n);
+    } else if (n.kind == K::synonym && n.field.empty() && !n.children.empty()) {
+        s.words = spelling_of(n.children.front());
     }
     return s;
 }
 
-// The query's top-level parts in order.
 std::vector<Slot> slots_of(const QueryNode& tree) {
     std::vector<Slot> out;
     if (tree.kind != K::and_) {
@@ -64,21 +82,11 @@ std::vector<Slot> slots_of(const QueryNode& tree) {
     return out;
 }
 
-// The keyword facet fields the columns hold: where a run's value is looked up.
-std::vector<const FieldSpec*> keyword_facets(const ColumnStore& columns) {
-    std::vector<const FieldSpec*> out;
-    for (const auto& spec : field_specs()) {
-        if (spec.type == FieldType::keyword && is_facet(spec) && columns.facet(spec.name)) {
-            out.push_back(&spec);
-        }
-    }
-    return out;
-}
-
-std::string joined(const std::vector<const std::vector<std::string>*>& parts) {
+// The text slots [i, i + len) spell: their words joined by spaces.
+std::string text_of(const std::vector<Slot>& slots, std::size_t i, std::size_t len) {
     std::string out;
-    for (const auto* tokens : parts) {
-        for (const auto& t : *tokens) {
+    for (std::size_t k = i; k < i + len; ++k) {
+        for (const auto& t : *slots[k].words) {
             if (!out.empty()) out += ' ';
             out += t;
         }
@@ -86,38 +94,44 @@ std::string joined(const std::vector<const std::vector<std::string>*>& parts) {
     return out;
 }
 
-// The texts slots [i, i + len) can spell: each spelling of a single slot, the
-// first (as typed) of each of several.
-std::vector<std::string> texts_of(const std::vector<Slot>& slots, std::size_t i, std::size_t len) {
-    std::vector<std::string> out;
-    if (len == 1) {
-        for (const auto& s : slots[i].spellings) out.push_back(joined({&s}));
-        return out;
-    }
-    std::vector<const std::vector<std::string>*> firsts;
-    for (std::size_t k = i; k < i + len; ++k) firsts.push_back(&slots[k].spellings.front());
-    out.push_back(joined(firsts));
-    return out;
-}
+// Whether a field's values name what a record is: the ranking's own measure,
+// a free-text weight of 2 or more (organism, object, organ, assay, primary
+// diagnosis, technique, ...).  Descriptive fields (cell component, tissue,
+// tag, marker) are left out: the one dataset whose cell component is
+// "ribosome" is not what "ribosome" names before the ribosome annotations.
+constexpr unsigned kNamingWeight = 2;
 
-class RunFinder {
+// Looks a text up as a whole value of the naming keyword facets.
+class ValueLookup {
   public:
-    RunFinder(const ColumnStore& columns, Evaluator& evaluator)
-        : columns_(columns), evaluator_(evaluator), fields_(keyword_facets(columns)) {}
+    ValueLookup(const ColumnStore& columns, Evaluator& evaluator)
+        : columns_(columns), evaluator_(evaluator) {
+        for (const auto& spec : field_specs()) {
+            if (spec.type == FieldType::keyword && spec.weight >= kNamingWeight &&
+                is_facet(spec) && columns.facet(spec.name) != nullptr) {
+                fields_.push_back(&spec);
+            }
+        }
+    }
 
-    // The owners of a whole value `text` spells, in any keyword facet field
-    // (`found` names the first); empty when it is none.
-    Bitmap owners(const std::string& text, NamedValue& found) {
-        Bitmap out;
+    // The value `text` is, with the records owning it in any field; nullopt
+    // when no record owns it.
+    std::optional<NamedValue> find(const std::string& text, Bitmap& owners) {
         const std::string exact = compact(text);  // exact_value() of a keyword
+        NamedValue found;
         for (const auto* spec : fields_) {
-            if (!columns_.facet(spec->name)->find(exact)) continue;
+            const FacetColumn* column = columns_.facet(spec->name);
+            auto code = column->find(exact);
+            if (!code) continue;
             const Bitmap& own = evaluator_.term_docs(own_term(*spec, exact));
             if (own.empty()) continue;
-            if (out.empty()) found = NamedValue{std::string(spec->name), text};
-            out |= own;
+            if (found.field.empty()) found.words = std::string(column->display(*code));
+            found.field += found.field.empty() ? "" : " or ";
+            found.field += spec->name;
+            owners |= own;
         }
-        return out;
+        if (found.field.empty()) return std::nullopt;
+        return found;
     }
 
   private:
@@ -126,18 +140,33 @@ class RunFinder {
     std::vector<const FieldSpec*> fields_;
 };
 
-bool all_optional(const std::vector<Slot>& slots, std::size_t i, std::size_t len) {
-    for (std::size_t k = i; k < i + len; ++k) {
-        if (!slots[k].optional) return false;
-    }
-    return true;
-}
-
-// How many slots from `i` are spelled words (not broken by anything else).
+// How many slots from `i` spell words (no field or phrase between), at most kMaxValueWords.
 std::size_t words_from(const std::vector<Slot>& slots, std::size_t i) {
     std::size_t n = 0;
-    while (i + n < slots.size() && !slots[i + n].spellings.empty() && n < kMaxValueWords) ++n;
+    while (i + n < slots.size() && slots[i + n].words && n < kMaxValueWords) ++n;
     return n;
+}
+
+struct Run {
+    std::size_t len = 0;
+    NamedValue value;
+    Bitmap owners;
+};
+
+// The longest run from slot `i` that is a whole value (not of optional words alone).
+std::optional<Run> longest_run_at(const std::vector<Slot>& slots, std::size_t i, ValueLookup& lookup) {
+    for (std::size_t len = words_from(slots, i); len >= 1; --len) {
+        bool all_optional = std::all_of(slots.begin() + static_cast<std::ptrdiff_t>(i),
+                                        slots.begin() + static_cast<std::ptrdiff_t>(i + len),
+                                        [](const Slot& s) { return s.optional; });
+        if (all_optional) continue;
+        Run run{len, {}, {}};
+        if (auto value = lookup.find(text_of(slots, i, len), run.owners)) {
+            run.value = std::move(*value);
+            return run;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -145,31 +174,24 @@ std::size_t words_from(const std::vector<Slot>& slots, std::size_t i) {
 std::optional<ValueOwners> value_owners(const QueryNode& tree, const ColumnStore& columns,
                                         Evaluator& evaluator) {
     auto slots = slots_of(tree);
-    RunFinder finder(columns, evaluator);
+    ValueLookup lookup(columns, evaluator);
     ValueOwners out;
     for (std::size_t i = 0; i < slots.size();) {
-        std::size_t taken = 0;
-        for (std::size_t len = words_from(slots, i); len >= 1 && taken == 0; --len) {
-            if (all_optional(slots, i, len)) continue;
-            for (const auto& text : texts_of(slots, i, len)) {
-                NamedValue found;
-                Bitmap owners = finder.owners(text, found);
-                if (owners.empty()) continue;
-                if (out.values.empty()) {
-                    out.docs = std::move(owners);
-                } else {
-                    out.docs &= owners;
-                }
-                out.values.push_back(std::move(found));
-                taken = len;
-                break;
-            }
+        auto run = longest_run_at(slots, i, lookup);
+        if (!run) {
+            // A word that is no value's: the words name more than values
+            // ("Visium pancreas": an assay's word and an organ), and the
+            // owner of one value is not the record they name.
+            if (slots[i].text && !slots[i].optional) return std::nullopt;
+            ++i;
+            continue;
         }
-        // A word that is no value's: the words name more than values
-        // ("Visium pancreas": an assay's word and an organ), and the owner
-        // of one value is not the record they name.
-        if (taken == 0 && slots[i].text && !slots[i].optional) return std::nullopt;
-        i += std::max<std::size_t>(taken, 1);
+        out.docs = out.values.empty() ? std::move(run->owners) : out.docs & run->owners;
+        auto same = [&](const NamedValue& v) { return compact(v.words) == compact(run->value.words); };
+        if (std::none_of(out.values.begin(), out.values.end(), same)) {
+            out.values.push_back(std::move(run->value));
+        }
+        i += run->len;
     }
     if (out.values.empty() || out.docs.empty()) return std::nullopt;
     return out;

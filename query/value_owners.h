@@ -5,11 +5,15 @@
 // record those words name; "membrane-enclosed lumen" only contains the word,
 // and the run rolling the object up holds a copy.  BM25 cannot tell them
 // apart (a short title outscores an exact one).  So a run of the query's
-// plain words (one word, or adjacent ones: "lung adenocarcinoma") that is a
-// whole value of a facet keyword field names that value, and the records
-// owning every value the query names (schema.h own_term: not inherited, not
-// rolled up) come first within each tier (tiers.h owners_first):
-// Meilisearch's "exactness" rule, with the owner instead of any holder.
+// plain words (one word, or adjacent ones: "cytosolic ribosome") that is a
+// whole value of a keyword facet that names what a record is (free-text
+// weight 2 or more: organism, object, organ, assay, ...) names that value,
+// and the records owning every value the query names (schema.h own_term: not
+// inherited, not rolled up) come first within each tier (tiers.h
+// first_within): Meilisearch's "exactness" rule, with the owner instead of
+// any holder.  A free word that is part of no such value (or an OR group, a
+// prefix) turns it off: the words then name more than values.  Synonyms
+// count as typed, not by their expansions.
 #pragma once
 
 #include <optional>
@@ -27,12 +31,12 @@ namespace atlas::detail {
 inline constexpr std::size_t kMaxValueWords = 4;
 
 struct NamedValue {
-    std::string field;  // "object"
-    std::string words;  // as searched: "membrane"
+    std::string field;  // "object", or "organ or tissue" when several hold it
+    std::string words;  // as the first of them shows it: "membrane", "H&E"
 };
 
 struct ValueOwners {
-    std::vector<NamedValue> values;  // each run's first field, for the label
+    std::vector<NamedValue> values;  // each run's value once, for the label
     Bitmap docs;                     // the records owning a value of every run
 };
 

@@ -73,7 +73,7 @@ TEST_CASE("words that are a whole value: its owners come first, each part by rel
     for (std::size_t i = n; i < all.hits.size(); ++i) {
         CHECK_MESSAGE(owners.count(all.hits[i].id) == 0, all.hits[i].id << " owns lung at " << i);
     }
-    CHECK(all.hits.front().explanation->tier == "organ \"lung\" itself");
+    CHECK(all.hits.front().explanation->tier == "organ \"Lung\" itself");
     CHECK(all.hits[n].explanation->tier.empty());
     // The order changed: a record holding only a copy outscores an owner.
     CHECK(all.hits[n].score > all.hits[n - 1].score);
@@ -91,11 +91,45 @@ TEST_CASE("stopwords are left out of runs, and a run of several words is one val
     REQUIRE(lumen.has_value());
     REQUIRE(lumen->values.size() == 1);
     CHECK(lumen->values[0].field == "object");
-    CHECK(lumen->values[0].words == "membrane enclosed lumen");
+    CHECK(lumen->values[0].words == "membrane-enclosed lumen");  // as the index shows it
     // "membrane" alone is a value too, of other records: the longest run wins.
     auto membrane = owners_of("membrane");
     REQUIRE(membrane.has_value());
     CHECK((membrane->docs & lumen->docs).empty());
+}
+
+TEST_CASE("only fields that name what a record is, and synonyms as typed") {
+    // "gas vesicle" is a cell component (free-text weight 1: it describes a
+    // dataset, it does not name it).
+    CHECK_FALSE(owners_of("gas vesicle").has_value());
+    REQUIRE(owners_of("gas vesicle shell").has_value());  // an object
+    // "colon" expands to Colorectal, a whole organ; the typed word is no value.
+    SearchRequest r;
+    r.query = "colon";
+    auto checked = test::checked(r, gen());
+    REQUIRE(checked.tree.describe().find("colorectal") != std::string::npos);
+    CHECK_FALSE(owners_of("colon").has_value());
+    CHECK(owners_of("colorectal").has_value());
+}
+
+TEST_CASE("words read as a field and exclusions break runs, an OR group of words turns it off") {
+    // "ground truth" is read as ground_truth:yes (or the phrase): not free text.
+    auto flagged = owners_of("ground truth membrane");
+    REQUIRE(flagged.has_value());
+    CHECK(flagged->values.size() == 1);
+    CHECK(flagged->values[0].words == "membrane");
+    CHECK_FALSE(owners_of("lung (kidney OR MERFISH)").has_value());
+    // An excluded word names nothing to own.
+    CHECK(owners_of("lung -membrane").has_value());
+}
+
+TEST_CASE("a value named twice is named once, and every value must be owned") {
+    auto twice = owners_of("lung lung");
+    REQUIRE(twice.has_value());
+    CHECK(twice->values.size() == 1);
+    CHECK(detail::describe(*twice) == "organ \"Lung\" itself");
+    // An organ and an assay: no record owns both (files inherit the organ).
+    CHECK_FALSE(owners_of("lung scRNA-seq").has_value());
 }
 
 TEST_CASE("a word that is no value's: nothing moves") {
