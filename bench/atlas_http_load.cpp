@@ -4,6 +4,7 @@
 //
 //   atlas_http_load --index DIR --workload FILE [--connections 1,8,64]
 //                   [--seconds S] [--rebuild CMD --rebuilds N] [--report OUT.md]
+//                   [--url http://HOST:PORT] [--during CMD]
 //
 // It starts `atlas-search serve`'s Server in this process on a free loopback
 // port (threads: the most connections asked, so every connection has a
@@ -14,8 +15,14 @@
 // and p50/p99 of both and their ratio.  With --rebuild, CMD (run by
 // /bin/sh) publishes a new generation of the same records N times while the
 // largest connection count runs, and the run lasts until the rebuilds end.
+// With --url the requests go to that server instead (a load balancer in
+// front of replicas of DIR: tests/deploy/replicas_test.sh), and the
+// in-process comparison is left out.  With --during, CMD runs once while
+// the largest connection count runs (ships, kills, restarts), and the run
+// lasts until it ends.
 // Every HTTP answer must be 200 with the expected total: the exit code is 1
-// when one is not (a failed request or a wrong total), 2 on a usage error.
+// when one is not (a failed request or a wrong total), or CMD fails, 2 on a
+// usage error.
 #include <fmt/format.h>
 #include <httplib.h>
 
@@ -43,6 +50,14 @@ struct Options {
     std::string rebuild;
     int rebuilds = 0;
     std::string report;
+    std::string url;     // empty: a server in this process
+    std::string during;  // run once under the largest connection count
+};
+
+// Where the requests go: host and port.
+struct Target {
+    std::string host = "127.0.0.1";
+    int port = 0;
 };
 
 struct Request {
@@ -104,12 +119,16 @@ Run drive(int threads, std::size_t requests, One one, Until until) {
     return run;
 }
 
-Run over_http(int port, int connections, const std::vector<Request>& requests,
+Run over_http(const Target& target, int connections, const std::vector<Request>& requests,
               const std::function<bool()>& until) {
     std::vector<std::unique_ptr<httplib::Client>> clients;
     for (int c = 0; c < connections; ++c) {
-        clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
+        clients.push_back(std::make_unique<httplib::Client>(target.host, target.port));
         clients.back()->set_read_timeout(60, 0);
+        // Headers and body go out as two writes: without this, a proxy that
+        // reads the whole request first (HAProxy's http-buffer-request) waits
+        // 40 ms for the delayed ACK Nagle's algorithm holds the body for.
+        clients.back()->set_tcp_nodelay(true);
     }
     return drive(connections, requests.size(), [&](int t, std::size_t i, Run& mine) {
         auto res = clients[static_cast<std::size_t>(t)]->Post("/v1/search", requests[i].json,
@@ -150,7 +169,8 @@ std::function<bool()> for_seconds(double seconds) {
 int usage(const std::string& why) {
     std::fprintf(stderr,
                  "atlas_http_load: %s\nusage: atlas_http_load --index DIR --workload FILE "
-                 "[--connections 1,8,64] [--seconds S] [--rebuild CMD --rebuilds N] [--report OUT.md]\n",
+                 "[--connections 1,8,64] [--seconds S] [--rebuild CMD --rebuilds N] [--report OUT.md] "
+                 "[--url http://HOST:PORT] [--during CMD]\n",
                  why.c_str());
     return 2;
 }
@@ -178,6 +198,10 @@ std::optional<Options> parse(int argc, char** argv) {
             o.rebuilds = std::atoi(v.c_str());
         } else if (a == "--report") {
             o.report = v;
+        } else if (a == "--url") {
+            o.url = v;
+        } else if (a == "--during") {
+            o.during = v;
         } else {
             return std::nullopt;
         }
@@ -241,28 +265,44 @@ struct Outcome {
     int rebuild_failures = 0;
 };
 
-// Each connection count over HTTP (during the rebuilds at the largest), then in-process.
-Outcome run_all(const Options& o, int port, const std::vector<Request>& requests) {
+// What runs beside the largest connection count: the rebuilds, or --during's CMD once.
+struct Beside {
+    std::string cmd;
+    int times = 0;
+    std::string what;  // for the report line
+};
+
+Beside beside_of(const Options& o) {
+    if (!o.during.empty()) return {o.during, 1, "during --during"};
+    if (!o.rebuild.empty()) return {o.rebuild, o.rebuilds, fmt::format("during {} rebuilds", o.rebuilds)};
+    return {};
+}
+
+// Each connection count over HTTP (beside the rebuilds or --during at the
+// largest), then in-process when the server is this process's.
+Outcome run_all(const Options& o, const Target& target, const std::vector<Request>& requests) {
     Outcome out;
     int most = *std::max_element(o.connections.begin(), o.connections.end());
+    Beside beside = beside_of(o);
     std::atomic<bool> rebuilt{false};
     std::atomic<int> rebuild_failures{0};
     for (int c : o.connections) {
-        bool swapping = !o.rebuild.empty() && c == most;
+        bool swapping = !beside.cmd.empty() && c == most;
         std::thread rebuilder;
-        if (swapping) rebuilder = rebuild_loop(o.rebuild, o.rebuilds, rebuilt, rebuild_failures);
+        if (swapping) rebuilder = rebuild_loop(beside.cmd, beside.times, rebuilt, rebuild_failures);
         auto seconds = for_seconds(o.seconds);
-        Run http = over_http(port, c, requests, swapping ? std::function<bool()>([&] {
+        Run http = over_http(target, c, requests, swapping ? std::function<bool()>([&] {
             return rebuilt.load() && seconds();
         }) : seconds);
         if (rebuilder.joinable()) rebuilder.join();
-        Run local = in_process(o.index, c, requests, for_seconds(o.seconds));
+        Run local;
+        if (o.url.empty()) local = in_process(o.index, c, requests, for_seconds(o.seconds));
         out.problems += http.failed + http.wrong_totals;
         if (out.first_problem.empty()) out.first_problem = http.first_problem;
         out.table += row(c, http, local) + "\n";
         std::printf("%d connections%s: HTTP %zu requests, %.0f QPS, p50 %.2f ms, p99 %.2f ms; "
                     "in-process %.0f QPS, p50 %.2f ms, p99 %.2f ms; failed %llu, wrong totals %llu\n",
-                    c, swapping ? fmt::format(" during {} rebuilds", o.rebuilds).c_str() : "",
+                    c, swapping ? (" " + beside.what).c_str() : "",
                     http.ms.size(), qps(http), percentile(http.ms, 0.5), percentile(http.ms, 0.99),
                     qps(local), percentile(local.ms, 0.5), percentile(local.ms, 0.99),
                     static_cast<unsigned long long>(http.failed),
@@ -273,6 +313,19 @@ Outcome run_all(const Options& o, int port, const std::vector<Request>& requests
     return out;
 }
 
+// "http://HOST:PORT" (a trailing slash allowed); nullopt if it is not one.
+std::optional<Target> target_of(const std::string& url) {
+    constexpr std::string_view kScheme = "http://";
+    if (!url.starts_with(kScheme)) return std::nullopt;
+    std::string rest = url.substr(kScheme.size());
+    if (rest.ends_with('/')) rest.pop_back();
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    int port = std::atoi(rest.c_str() + colon + 1);
+    if (port < 1 || port > 65535) return std::nullopt;
+    return Target{rest.substr(0, colon), port};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -280,16 +333,26 @@ int main(int argc, char** argv) {
     if (!o) return usage("bad arguments");
     auto requests = load(*o);
     if (!requests || requests->empty()) return usage("no request of the workload could be run");
-    int most = *std::max_element(o->connections.begin(), o->connections.end());
-    atlas::ServeOptions serve;
-    serve.index_dir = o->index;
-    serve.port = 0;
-    serve.threads = static_cast<unsigned>(most);
-    serve.access_log = nullptr;
-    auto server = atlas::Server::start(serve);
-    if (!server.ok()) return usage(server.error().message);
+    std::optional<atlas::Server> server;
+    Target target;
+    if (!o->url.empty()) {
+        auto t = target_of(o->url);
+        if (!t) return usage("--url takes http://HOST:PORT, not '" + o->url + "'");
+        target = *t;
+    } else {
+        atlas::ServeOptions serve;
+        serve.index_dir = o->index;
+        serve.port = 0;
+        serve.threads = static_cast<unsigned>(
+            *std::max_element(o->connections.begin(), o->connections.end()));
+        serve.access_log = nullptr;
+        auto started = atlas::Server::start(serve);
+        if (!started.ok()) return usage(started.error().message);
+        server.emplace(std::move(started).value());
+        target.port = server->port();
+    }
 
-    Outcome outcome = run_all(*o, server.value().port(), *requests);
+    Outcome outcome = run_all(*o, target, *requests);
     std::printf("\n%s", outcome.table.c_str());
     if (!o->report.empty()) {
         if (std::FILE* f = std::fopen(o->report.c_str(), "w")) {
@@ -297,7 +360,10 @@ int main(int argc, char** argv) {
             std::fclose(f);
         }
     }
-    if (outcome.rebuild_failures > 0) std::printf("%d rebuilds failed\n", outcome.rebuild_failures);
+    if (outcome.rebuild_failures > 0) {
+        std::printf("%d runs of the %s command failed\n", outcome.rebuild_failures,
+                    o->during.empty() ? "--rebuild" : "--during");
+    }
     if (outcome.problems > 0) std::printf("first problem: %s\n", outcome.first_problem.c_str());
     return outcome.problems > 0 || outcome.rebuild_failures > 0 ? 1 : 0;
 }
