@@ -57,6 +57,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/cryoet ${PROJECT_SOURCE_DIR}/data/h
         PATTERN "*.py" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/data/README.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/atlas-search/sample)
+# Read replicas (README "Replicas behind HAProxy"): the script that ships a
+# generation to them and the HAProxy configuration in front of them.
+install(PROGRAMS ${ATLAS_DEPLOY_DIR}/replicas/atlas-ship DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${ATLAS_DEPLOY_DIR}/replicas/haproxy.cfg
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/atlas-search/replicas)
 
 set(ATLAS_PACKAGE_MAINTAINER
     "Seed 8615e3f3 maintainers <maintainers@users.noreply.b-seed-8615e3f3.example>"
@@ -91,6 +96,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # `atlas-index verify` runs xapian-check on each shard; without it, it checks
 # every file against the generation's MANIFEST only and says so.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS xapian-tools)
+# atlas-ship copies generations with rsync; replicas are put behind HAProxy.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "rsync, haproxy")
 # The control archive's extra files, read from deploy/debian/ when cpack runs;
 # STRICT_PERMISSION gives them dpkg's modes (0755 scripts, 0644 conffiles).
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -75,6 +75,8 @@ has() {  # has PATH MODE: the package holds PATH (a file) with the mode string M
 }
 has usr/bin/atlas-index -rwxr-xr-x
 has usr/bin/atlas-search -rwxr-xr-x
+has usr/bin/atlas-ship -rwxr-xr-x
+has usr/share/atlas-search/replicas/haproxy.cfg -rw-r--r--
 has lib/systemd/system/atlas-search.service -rw-r--r--
 has lib/systemd/system/atlas-index.service -rw-r--r--
 has lib/systemd/system/atlas-index.timer -rw-r--r--
