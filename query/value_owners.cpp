@@ -114,9 +114,26 @@ class ValueLookup {
         }
     }
 
-    // The value `text` is, with the records owning it in any field; nullopt
-    // when no record owns it.
+    // The value `text` is (or, typed in the plural, its singular is), with
+    // the records owning it in any field; nullopt when no record owns it.
     std::optional<NamedValue> find(const std::string& text, Bitmap& owners) {
+        if (auto found = find_exact(text, owners)) return found;
+        if (auto one = singular(text)) return find_exact(*one, owners);
+        return std::nullopt;
+    }
+
+  private:
+    // "lungs" -> "lung", "multivesicular bodies" -> "multivesicular body":
+    // English plurals of the last word, as people type names.
+    static std::optional<std::string> singular(const std::string& text) {
+        if (text.ends_with("ies") && text.size() > 4) return text.substr(0, text.size() - 3) + "y";
+        if (text.ends_with("s") && !text.ends_with("ss") && text.size() > 3) {
+            return text.substr(0, text.size() - 1);
+        }
+        return std::nullopt;
+    }
+
+    std::optional<NamedValue> find_exact(const std::string& text, Bitmap& owners) {
         const std::string exact = compact(text);  // exact_value() of a keyword
         NamedValue found;
         for (const auto* spec : fields_) {
@@ -134,7 +151,6 @@ class ValueLookup {
         return found;
     }
 
-  private:
     const ColumnStore& columns_;
     Evaluator& evaluator_;
     std::vector<const FieldSpec*> fields_;

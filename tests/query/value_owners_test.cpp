@@ -98,6 +98,17 @@ TEST_CASE("stopwords are left out of runs, and a run of several words is one val
     CHECK((membrane->docs & lumen->docs).empty());
 }
 
+TEST_CASE("a value typed in the plural names it") {
+    auto lungs = owners_of("lungs");
+    REQUIRE(lungs.has_value());
+    CHECK(test::record_ids(gen(), lungs->docs) == own_lung());
+    auto bodies = owners_of("multivesicular bodies");
+    REQUIRE(bodies.has_value());
+    CHECK(bodies->values[0].field == "object");
+    CHECK(bodies->values[0].words == "multivesicular body");
+    CHECK_FALSE(owners_of("glass").has_value());  // "-ss" is no plural
+}
+
 TEST_CASE("only fields that name what a record is, and synonyms as typed") {
     // "gas vesicle" is a cell component (free-text weight 1: it describes a
     // dataset, it does not name it).
