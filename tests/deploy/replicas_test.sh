@@ -172,8 +172,11 @@ i=0
 while IFS= read -r request; do
     i=$((i + 1))
     for n in 1 2 3; do
-        curl -sf -X POST -H 'Content-Type: application/json' -d "$request" "$(url $n)/v1/search" |
-            sed 's/"took_ms":[0-9.e+-]*//' >"$work/answer.$n" || fail "replica $n: request $i failed"
+        # curl's own status, not a pipe's: an empty answer must fail, not compare equal.
+        curl -sf -X POST -H 'Content-Type: application/json' -d "$request" "$(url $n)/v1/search" \
+            >"$work/raw.$n" || fail "replica $n: request $i failed"
+        [ -s "$work/raw.$n" ] || fail "replica $n: request $i answered nothing"
+        sed 's/"took_ms":[0-9.e+-]*//' "$work/raw.$n" >"$work/answer.$n"
     done
     cmp -s "$work/answer.1" "$work/answer.2" && cmp -s "$work/answer.1" "$work/answer.3" ||
         fail "request $i answers differently across replicas: $request"
